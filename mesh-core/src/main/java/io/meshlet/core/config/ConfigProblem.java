@@ -1,0 +1,58 @@
+package io.meshlet.core.config;
+
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One error or warning about config, with the path to the field:
+ * {@code VirtualService reviews (mesh.yaml): http[1].route[0].weight: -5 (expected: 0..100)}.
+ *
+ * @param kind the resource kind, or null for a problem with a whole document or file
+ * @param name the resource name, or null when unknown
+ * @param location where the resource is (a file, an xDS resource name)
+ * @param path the field path inside the resource ({@code http[1].route[0].weight}), or empty
+ */
+public record ConfigProblem(
+    Severity severity, @Nullable String kind, @Nullable String name, String location, String path, String message) {
+
+  public enum Severity {
+    ERROR,
+    WARNING
+  }
+
+  public ConfigProblem {
+    requireNonNull(severity, "severity");
+    requireNonNull(location, "location");
+    requireNonNull(path, "path");
+    requireNonNull(message, "message");
+  }
+
+  public static ConfigProblem error(@Nullable String kind, @Nullable String name, String location, String path, String message) {
+    return new ConfigProblem(Severity.ERROR, kind, name, location, path, message);
+  }
+
+  public static ConfigProblem warning(@Nullable String kind, @Nullable String name, String location, String path, String message) {
+    return new ConfigProblem(Severity.WARNING, kind, name, location, path, message);
+  }
+
+  public boolean isError() {
+    return severity == Severity.ERROR;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    if (kind != null) {
+      sb.append(kind).append(' ');
+      sb.append(name != null ? name : "<unnamed>").append(" (").append(location).append(')');
+    } else {
+      sb.append(location);
+    }
+    sb.append(": ");
+    if (!path.isEmpty()) {
+      sb.append(path).append(": ");
+    }
+    return sb.append(message).toString();
+  }
+}

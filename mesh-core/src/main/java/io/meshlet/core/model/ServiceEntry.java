@@ -1,0 +1,49 @@
+package io.meshlet.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/** Istio's {@code ServiceEntry}: hosts, ports and, for STATIC or DNS resolution, their endpoints. */
+public record ServiceEntry(
+    ResourceId id,
+    ResourceOrigin origin,
+    List<String> hosts,
+    List<String> addresses,
+    List<ServicePort> ports,
+    Location location,
+    Resolution resolution,
+    List<WorkloadEndpoint> endpoints,
+    List<String> exportTo,
+    List<String> notYetApplied)
+    implements MeshResource {
+
+  public enum Location {
+    MESH_EXTERNAL,
+    MESH_INTERNAL
+  }
+
+  public enum Resolution {
+    /** Traffic goes to the address the caller asked for. */
+    NONE,
+    /** Endpoints are IP addresses. */
+    STATIC,
+    /** Endpoints (or, without endpoints, the hosts themselves) are DNS names resolved at connect time. */
+    DNS,
+    /** Like DNS, but only the first address each name resolves to is used. */
+    DNS_ROUND_ROBIN
+  }
+
+  public ServiceEntry {
+    requireNonNull(id, "id");
+    requireNonNull(origin, "origin");
+    hosts = List.copyOf(hosts);
+    addresses = List.copyOf(addresses);
+    ports = List.copyOf(ports);
+    requireNonNull(location, "location");
+    requireNonNull(resolution, "resolution");
+    endpoints = List.copyOf(endpoints);
+    exportTo = List.copyOf(exportTo);
+    notYetApplied = List.copyOf(notYetApplied);
+  }
+}
