@@ -1,0 +1,293 @@
+package io.meshlet.core;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshlet.core.config.ConfigSource;
+import io.meshlet.core.config.istio.FileConfigSource;
+import io.meshlet.core.explain.ExplainRequest;
+import io.meshlet.core.explain.Explanation;
+import io.meshlet.core.internal.MeshRuntime;
+import io.meshlet.core.model.Workload;
+import io.meshlet.core.internal.MeshState;
+import io.meshlet.core.routing.RequestView;
+import io.meshlet.core.routing.RouteExplainer;
+import io.meshlet.core.routing.RouteTable;
+import io.meshlet.core.snapshot.MeshSnapshot;
+import io.meshlet.core.snapshot.Rejection;
+import io.meshlet.core.snapshot.SourceStatus;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The mesh inside one workload: its config sources, the snapshot in force and the compiled routes
+ * the HTTP and gRPC adapters read on every request.
+ *
+ * <pre>{@code
+ * try (Mesh mesh = Mesh.builder()
+ *     .workload("productpage").namespace("default").labels(Map.of("version", "v1"))
+ *     .configFile(Path.of("mesh.yaml"))
+ *     .build()) {
+ *   OkHttpClient client = new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(mesh)).build();
+ *   System.out.println(mesh.explain(ExplainRequest.get("http://reviews:9080/reviews/0")));
+ * }
+ * }</pre>
+ *
+ * <p>{@link Builder#build()} starts the sources and returns once each has delivered a valid config,
+ * or throws {@link MeshStartupException} saying which source failed and why. Later updates are
+ * applied on one control thread; an invalid one is rejected whole and the last good config stays.
+ */
+public final class Mesh implements AutoCloseable {
+  private final Workload workload;
+  private final MeshRuntime runtime;
+  private final ScheduledExecutorService control;
+  private final boolean ownsControl;
+  private final RandomGenerator random;
+  private final OutboundTrafficPolicy outboundTrafficPolicy;
+
+  private Mesh(Builder b, Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, boolean ownsControl) {
+    this.workload = workload;
+    this.control = control;
+    this.ownsControl = ownsControl;
+    this.random = b.random;
+    this.outboundTrafficPolicy = b.outboundTrafficPolicy;
+    this.runtime = new MeshRuntime(workload, sources, control, b.clock);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The workload this mesh runs in. */
+  public Workload workload() {
+    return workload;
+  }
+
+  /** The snapshot in force now. */
+  public MeshSnapshot snapshot() {
+    return runtime.state().snapshot();
+  }
+
+  /** The compiled routes in force now; adapters read this once per request. */
+  public RouteTable routeTable() {
+    return runtime.state().routes();
+  }
+
+  /** The last update the mesh refused, if any. */
+  public Optional<Rejection> lastRejection() {
+    return Optional.ofNullable(runtime.lastRejection());
+  }
+
+  /** Each config source and its state. */
+  public List<SourceStatus> sources() {
+    return runtime.sourceStatuses();
+  }
+
+  /** The random source for weighted picks and load balancing. */
+  public RandomGenerator random() {
+    return random;
+  }
+
+  public OutboundTrafficPolicy outboundTrafficPolicy() {
+    return outboundTrafficPolicy;
+  }
+
+  /**
+   * Why a request would go where it goes: which VirtualService and rule (and why earlier rules were
+   * skipped), which weighted destination, subset, cluster and endpoint, and what the route changes.
+   * Draws from the mesh's random source, so a weighted split shows one possible outcome.
+   */
+  public Explanation explain(RequestView request) {
+    MeshState state = runtime.state();
+    return RouteExplainer.explain(state.snapshot(), state.routes(), workload.namespace(),
+        outboundTrafficPolicy == OutboundTrafficPolicy.REGISTRY_ONLY, request, random);
+  }
+
+  /** {@link #explain(RequestView)} for {@code GET url} with the given headers. */
+  public Explanation explain(String url, Map<String, String> headers) {
+    return explain(ExplainRequest.of("GET", url, headers));
+  }
+
+  public void addListener(MeshListener listener) {
+    runtime.addListener(requireNonNull(listener, "listener"));
+  }
+
+  public void removeListener(MeshListener listener) {
+    runtime.removeListener(listener);
+  }
+
+  @Override
+  public void close() {
+    runtime.close();
+    if (ownsControl) {
+      control.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Mesh[" + workload.name() + "." + workload.namespace() + ", version " + snapshot().version() + "]";
+  }
+
+  /** Builds a {@link Mesh}. Only {@link #workload} is required besides at least one config source for a useful mesh. */
+  public static final class Builder {
+    public static final String DEFAULT_NAMESPACE = "default";
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
+
+    private @Nullable String workload;
+    private String namespace = DEFAULT_NAMESPACE;
+    private Map<String, String> labels = Map.of();
+    private final List<Path> configFiles = new ArrayList<>();
+    private final List<ConfigSource> configSources = new ArrayList<>();
+    private RandomGenerator random = ThreadLocalRandomGenerator.INSTANCE;
+    private Clock clock = Clock.systemUTC();
+    private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private OutboundTrafficPolicy outboundTrafficPolicy = OutboundTrafficPolicy.ALLOW_ANY;
+    private @Nullable String sourceAddress;
+    private @Nullable ScheduledExecutorService controlExecutor;
+
+    private Builder() {}
+
+    /** The workload's name ({@code app} label in Istio terms), for example {@code productpage}. */
+    public Builder workload(String workload) {
+      this.workload = requireNonNull(workload, "workload");
+      return this;
+    }
+
+    /** The namespace short host names are qualified with; {@value #DEFAULT_NAMESPACE} by default. */
+    public Builder namespace(String namespace) {
+      this.namespace = requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    /** This workload's labels, matched by {@code sourceLabels}. */
+    public Builder labels(Map<String, String> labels) {
+      this.labels = Map.copyOf(requireNonNull(labels, "labels"));
+      return this;
+    }
+
+    /** A YAML file, or a directory of them, with Istio resources; watched for changes. May be called more than once. */
+    public Builder configFile(Path path) {
+      configFiles.add(requireNonNull(path, "path"));
+      return this;
+    }
+
+    /** Another config source (xDS, Consul, a test's own). */
+    public Builder configSource(ConfigSource source) {
+      configSources.add(requireNonNull(source, "source"));
+      return this;
+    }
+
+    /** The random source for weighted splits and load balancing; seed one in tests. */
+    public Builder random(RandomGenerator random) {
+      this.random = requireNonNull(random, "random");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How long {@link #build()} waits for every source's first valid config. */
+    public Builder startupTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("startupTimeout: " + timeout + " (expected: > 0)");
+      }
+      this.startupTimeout = timeout;
+      return this;
+    }
+
+    /** How often config files are checked for changes; {@code 250ms} by default. */
+    public Builder pollInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("pollInterval: " + interval + " (expected: > 0)");
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    public Builder outboundTrafficPolicy(OutboundTrafficPolicy policy) {
+      this.outboundTrafficPolicy = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** This workload's IP address, the key of {@code consistentHash.useSourceIp}; the local host's by default. */
+    public Builder sourceAddress(String address) {
+      this.sourceAddress = requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The single-threaded executor config changes run on; the mesh makes (and owns) one by default. */
+    public Builder controlExecutor(ScheduledExecutorService executor) {
+      this.controlExecutor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Starts the mesh and waits for its first valid config. */
+    public Mesh build() {
+      if (workload == null) {
+        throw new IllegalStateException("workload: not set (expected: the calling workload's name, e.g. productpage)");
+      }
+      Workload w = new Workload(workload, namespace, labels, sourceAddress != null ? sourceAddress : localAddress());
+      boolean owns = controlExecutor == null;
+      ScheduledExecutorService control = owns
+          ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "meshlet-control-" + w.name());
+            t.setDaemon(true);
+            return t;
+          })
+          : controlExecutor;
+      List<ConfigSource> sources = new ArrayList<>();
+      if (!configFiles.isEmpty()) {
+        sources.add(FileConfigSource.of(configFiles, namespace, control, pollInterval));
+      }
+      sources.addAll(configSources);
+      Mesh mesh = new Mesh(this, w, sources, control, owns);
+      try {
+        mesh.runtime.start(startupTimeout);
+      } catch (RuntimeException e) {
+        mesh.close();
+        throw e;
+      }
+      return mesh;
+    }
+
+    private static String localAddress() {
+      try {
+        return InetAddress.getLocalHost().getHostAddress();
+      } catch (UnknownHostException e) {
+        return InetAddress.getLoopbackAddress().getHostAddress();
+      }
+    }
+  }
+
+  /** Per-thread randomness without contention; {@link ThreadLocalRandom#current()} on every call, as its contract asks. */
+  private enum ThreadLocalRandomGenerator implements RandomGenerator {
+    INSTANCE;
+
+    @Override
+    public long nextLong() {
+      return ThreadLocalRandom.current().nextLong();
+    }
+
+    @Override
+    public int nextInt(int bound) {
+      return ThreadLocalRandom.current().nextInt(bound);
+    }
+  }
+
+}

@@ -1,0 +1,251 @@
+package io.meshlet.core.internal;
+
+import io.meshlet.core.MeshListener;
+import io.meshlet.core.MeshStartupException;
+import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.core.config.ConfigSink;
+import io.meshlet.core.config.ConfigSource;
+import io.meshlet.core.config.SourceUpdate;
+import io.meshlet.core.model.DestinationRule;
+import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.model.MeshResource;
+import io.meshlet.core.model.ResourceId;
+import io.meshlet.core.model.ServiceEntry;
+import io.meshlet.core.model.VirtualService;
+import io.meshlet.core.model.Workload;
+import io.meshlet.core.routing.RouteTable;
+import io.meshlet.core.routing.RouteTableCompiler;
+import io.meshlet.core.snapshot.MeshSnapshot;
+import io.meshlet.core.snapshot.Rejection;
+import io.meshlet.core.snapshot.SourceStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control loop. Sources deliver updates from any thread; each is applied on the single control
+ * executor: validated across sources, merged, compiled, and published through one volatile
+ * reference, or rejected whole with the last good state kept. The request path only reads {@link
+ * #state()}.
+ */
+public final class MeshRuntime implements ConfigSink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MeshRuntime.class);
+
+  private final Workload workload;
+  private final List<ConfigSource> sources;
+  private final ScheduledExecutorService control;
+  private final Clock clock;
+  private final List<MeshListener> listeners = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+  // Control thread only.
+  private final Map<String, SourceUpdate> accepted = new LinkedHashMap<>();
+  private final Map<String, SourceStatus> statuses = new LinkedHashMap<>();
+  private long version;
+
+  private volatile MeshState state;
+  private volatile @Nullable Rejection lastRejection;
+  private volatile List<SourceStatus> sourceStatuses = List.of();
+
+  public MeshRuntime(Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, Clock clock) {
+    this.workload = workload;
+    this.sources = List.copyOf(sources);
+    this.control = control;
+    this.clock = clock;
+    this.state = new MeshState(new MeshSnapshot(0, clock.instant(), MeshConfig.EMPTY, List.of(), List.of()), RouteTable.EMPTY);
+    for (ConfigSource s : this.sources) {
+      statuses.put(s.name(), new SourceStatus(s.name(), SourceStatus.State.WAITING, null, clock.instant(), null));
+    }
+    sourceStatuses = List.copyOf(statuses.values());
+  }
+
+  /** Starts every source and waits until each has delivered an accepted update. */
+  public void start(Duration timeout) {
+    for (ConfigSource source : sources) {
+      source.start(this);
+    }
+    if (sources.isEmpty()) {
+      control.execute(this::publishEmpty);
+    }
+    try {
+      ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new MeshStartupException("no valid config within " + timeout + "; sources: " + sourceStatuses);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof MeshStartupException mse ? mse : new MeshStartupException(e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MeshStartupException("interrupted while waiting for the first config");
+    }
+  }
+
+  public MeshState state() {
+    return state;
+  }
+
+  public @Nullable Rejection lastRejection() {
+    return lastRejection;
+  }
+
+  public List<SourceStatus> sourceStatuses() {
+    return sourceStatuses;
+  }
+
+  public void addListener(MeshListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(MeshListener listener) {
+    listeners.remove(listener);
+  }
+
+  @Override
+  public void accept(SourceUpdate update) {
+    control.execute(() -> apply(update));
+  }
+
+  @Override
+  public void sourceFailed(String source, String reason) {
+    control.execute(() -> fail(source, reason));
+  }
+
+  // ---- control thread ---------------------------------------------------------------------------
+
+  private void publishEmpty() {
+    publish(MeshConfig.EMPTY, List.of());
+  }
+
+  private void apply(SourceUpdate update) {
+    try {
+      List<ConfigProblem> errors = new ArrayList<>(update.errors());
+      MeshConfig merged = null;
+      if (errors.isEmpty()) {
+        Map<String, SourceUpdate> candidate = new LinkedHashMap<>(accepted);
+        candidate.put(update.source(), update);
+        merged = merge(candidate, errors);
+      }
+      if (!errors.isEmpty()) {
+        reject(update, errors);
+        return;
+      }
+      accepted.put(update.source(), update);
+      setStatus(update.source(), SourceStatus.State.ACTIVE, update.version(), null);
+      for (ConfigProblem w : update.warnings()) {
+        log.warn("{}", w);
+      }
+      publish(merged, update.warnings());
+    } catch (RuntimeException e) {
+      log.error("applying update {} from {} failed; last good config stays in force", update.version(), update.source(), e);
+      reject(update, List.of(ConfigProblem.error(null, null, update.source(), "", "internal error: " + e)));
+    }
+  }
+
+  private void publish(MeshConfig merged, List<ConfigProblem> newWarnings) {
+    long next = version + 1;
+    RouteTableCompiler.Result compiled = RouteTableCompiler.compile(next, merged, workload, state.routes());
+    List<ConfigProblem> warnings = new ArrayList<>();
+    for (SourceUpdate u : accepted.values()) {
+      warnings.addAll(u.warnings());
+    }
+    warnings.addAll(compiled.warnings());
+    for (ConfigProblem w : compiled.warnings()) {
+      if (!state.snapshot().warnings().contains(w)) {
+        log.warn("{}", w);
+      }
+    }
+    version = next;
+    MeshSnapshot snapshot = new MeshSnapshot(next, clock.instant(), merged, List.copyOf(statuses.values()), warnings);
+    state = new MeshState(snapshot, compiled.table());
+    log.info("mesh config version {} in force: {} resources from {}", next, merged.size(), accepted.keySet());
+    for (MeshListener l : listeners) {
+      try {
+        l.onSnapshot(snapshot);
+      } catch (RuntimeException e) {
+        log.warn("listener {} failed on snapshot {}", l, next, e);
+      }
+    }
+    if (accepted.size() == sources.size() || sources.isEmpty()) {
+      ready.complete(null);
+    }
+  }
+
+  private void reject(SourceUpdate update, List<ConfigProblem> errors) {
+    Rejection rejection = new Rejection(update.source(), update.version(), clock.instant(), version, errors);
+    lastRejection = rejection;
+    setStatus(update.source(), SourceStatus.State.REJECTED, versionOf(update.source()), errors.size() + " errors, first: " + errors.get(0));
+    log.warn("{}", rejection);
+    for (MeshListener l : listeners) {
+      try {
+        l.onRejection(rejection);
+      } catch (RuntimeException e) {
+        log.warn("listener {} failed on rejection", l, e);
+      }
+    }
+    if (!ready.isDone() && !accepted.containsKey(update.source())) {
+      ready.completeExceptionally(new MeshStartupException("the first config from " + update.source() + " is invalid:\n" + rejection));
+    }
+  }
+
+  private void fail(String source, String reason) {
+    setStatus(source, SourceStatus.State.FAILED, versionOf(source), reason);
+    log.warn("config source {} failed: {} (its last good config stays in force)", source, reason);
+    if (!ready.isDone() && !accepted.containsKey(source)) {
+      ready.completeExceptionally(new MeshStartupException("config source " + source + " failed: " + reason));
+    }
+  }
+
+  private @Nullable String versionOf(String source) {
+    SourceUpdate u = accepted.get(source);
+    return u == null ? null : u.version();
+  }
+
+  private void setStatus(String source, SourceStatus.State s, @Nullable String version, @Nullable String message) {
+    statuses.put(source, new SourceStatus(source, s, version, clock.instant(), message));
+    sourceStatuses = List.copyOf(statuses.values());
+  }
+
+  /** Merges every source's resources; the same resource from two sources is an error of the update. */
+  private static MeshConfig merge(Map<String, SourceUpdate> updates, List<ConfigProblem> errors) {
+    List<ServiceEntry> se = new ArrayList<>();
+    List<VirtualService> vs = new ArrayList<>();
+    List<DestinationRule> dr = new ArrayList<>();
+    Map<ResourceId, MeshResource> seen = new HashMap<>();
+    for (SourceUpdate u : updates.values()) {
+      for (MeshResource r : u.config().all()) {
+        MeshResource first = seen.putIfAbsent(r.id(), r);
+        if (first != null) {
+          errors.add(ConfigProblem.error(r.id().kind(), r.id().name(), r.origin().toString(), "",
+              "also defined by " + first.origin() + " (a resource may come from one source only)"));
+        }
+      }
+      se.addAll(u.config().serviceEntries());
+      vs.addAll(u.config().virtualServices());
+      dr.addAll(u.config().destinationRules());
+    }
+    return new MeshConfig(se, vs, dr);
+  }
+
+  @Override
+  public void close() {
+    for (ConfigSource s : sources) {
+      try {
+        s.close();
+      } catch (RuntimeException e) {
+        log.warn("closing config source {} failed", s.name(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.meshlet.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+
+/**
+ * The workload this mesh runs in: who is calling. Its namespace qualifies short host names and
+ * decides {@code exportTo}; its labels decide {@code sourceLabels} matches; its address is the key
+ * of {@code consistentHash.useSourceIp}.
+ */
+public record Workload(String name, String namespace, Map<String, String> labels, String address) {
+  public Workload {
+    requireNonNull(name, "name");
+    requireNonNull(namespace, "namespace");
+    labels = Map.copyOf(labels);
+    requireNonNull(address, "address");
+  }
+}

@@ -1,0 +1,99 @@
+package io.meshlet.core.routing;
+
+import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.lb.LoadBalancer;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The endpoints of one service port and subset, with their load balancer. Named as Istio names its
+ * clusters: {@code outbound|9080|v1|reviews.default.svc.cluster.local}. A passthrough cluster (a
+ * ServiceEntry with {@code resolution: NONE}, or {@code simple: PASSTHROUGH}) has no endpoints: the
+ * call goes to the address the caller asked for.
+ */
+public final class Cluster {
+  private final String name;
+  private final String host;
+  private final int port;
+  private final @Nullable String subset;
+  private final Map<String, String> subsetLabels;
+  private final @Nullable LoadBalancer loadBalancer;
+  private final HashPolicy hashPolicy;
+
+  Cluster(
+      String host,
+      int port,
+      @Nullable String subset,
+      Map<String, String> subsetLabels,
+      @Nullable LoadBalancer loadBalancer,
+      HashPolicy hashPolicy) {
+    this.name = name(host, port, subset);
+    this.host = host;
+    this.port = port;
+    this.subset = subset;
+    this.subsetLabels = Map.copyOf(subsetLabels);
+    this.loadBalancer = loadBalancer;
+    this.hashPolicy = hashPolicy;
+  }
+
+  static String name(String host, int port, @Nullable String subset) {
+    return "outbound|" + port + "|" + (subset == null ? "" : subset) + "|" + host;
+  }
+
+  /** Picks an endpoint for {@code req}; null when the cluster has none (or is a passthrough). */
+  public @Nullable Endpoint pick(RequestView req, RandomGenerator random) {
+    LoadBalancer lb = loadBalancer;
+    return lb == null ? null : lb.pick(hashPolicy.hash(req), random);
+  }
+
+  public boolean isPassthrough() {
+    return loadBalancer == null;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public @Nullable String subset() {
+    return subset;
+  }
+
+  public Map<String, String> subsetLabels() {
+    return subsetLabels;
+  }
+
+  public List<Endpoint> endpoints() {
+    LoadBalancer lb = loadBalancer;
+    return lb == null ? List.of() : lb.endpoints();
+  }
+
+  /** {@code ROUND_ROBIN}, {@code LEAST_REQUEST}, ... or {@code PASSTHROUGH}. */
+  public String policy() {
+    LoadBalancer lb = loadBalancer;
+    return lb == null ? "PASSTHROUGH" : lb.policy();
+  }
+
+  String describeHashKey(RequestView req) {
+    return hashPolicy.describe(req);
+  }
+
+  /** {@code no endpoint for reviews.default.svc.cluster.local subset v2}: what a failed pick means. */
+  public String noEndpointMessage() {
+    return "no endpoint for " + host + (subset != null ? " subset " + subset : "") + " port " + port;
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + policy() + ", " + endpoints().size() + " endpoints)";
+  }
+}

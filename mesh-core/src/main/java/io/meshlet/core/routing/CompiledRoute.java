@@ -1,0 +1,234 @@
+package io.meshlet.core.routing;
+
+import io.meshlet.core.model.DirectResponse;
+import io.meshlet.core.model.HeaderOperations;
+import io.meshlet.core.model.HttpRedirect;
+import io.meshlet.core.model.HttpRewrite;
+import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.VirtualService;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One compiled rule of a VirtualService (or the default route of a service that has none): its
+ * match blocks, its action and, for a forward, its destinations as a cumulative weight table.
+ */
+public final class CompiledRoute {
+  /** What a matched route does with the request. */
+  public enum Action {
+    FORWARD,
+    REDIRECT,
+    DIRECT_RESPONSE
+  }
+
+  private final @Nullable VirtualService virtualService;
+  private final int index;
+  private final HttpRoute model;
+  private final CompiledMatch[] matches;
+  private final CompiledDestination[] destinations;
+  private final int[] cumulativeWeights;
+  private final int totalWeight;
+  private final @Nullable Pattern uriRegex;
+  private final @Nullable String uriRegexReplacement;
+
+  CompiledRoute(
+      @Nullable VirtualService virtualService,
+      int index,
+      HttpRoute model,
+      CompiledMatch[] matches,
+      CompiledDestination[] destinations) {
+    this.virtualService = virtualService;
+    this.index = index;
+    this.model = model;
+    this.matches = matches;
+    this.destinations = destinations;
+    this.cumulativeWeights = new int[destinations.length];
+    int sum = 0;
+    for (int i = 0; i < destinations.length; i++) {
+      sum += destinations[i].weight();
+      cumulativeWeights[i] = sum;
+    }
+    this.totalWeight = sum;
+    HttpRewrite rw = model.rewrite();
+    if (rw != null && rw.uriRegexMatch() != null && rw.uriRegexRewrite() != null) {
+      this.uriRegex = Pattern.compile(rw.uriRegexMatch());
+      // Envoy (RE2) writes group references as \1; Java's replacement syntax is $1.
+      this.uriRegexReplacement = rw.uriRegexRewrite().replaceAll("\\\\(\\d)", "\\$$1");
+    } else {
+      this.uriRegex = null;
+      this.uriRegexReplacement = null;
+    }
+  }
+
+  /** True if any match block accepts the request (a rule with no match block accepts all). */
+  public boolean matches(RequestView req) {
+    return matchingBlock(req) >= 0;
+  }
+
+  /** The index of the first match block that accepts {@code req}, 0 for a rule without blocks, -1 for none. */
+  int matchingBlock(RequestView req) {
+    if (matches.length == 0) {
+      return 0;
+    }
+    for (int i = 0; i < matches.length; i++) {
+      if (matches[i].matches(req)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public Action action() {
+    if (model.redirect() != null) {
+      return Action.REDIRECT;
+    }
+    if (model.directResponse() != null) {
+      return Action.DIRECT_RESPONSE;
+    }
+    return Action.FORWARD;
+  }
+
+  /** Picks a destination by weight; {@code random} draws in {@code [0, totalWeight)}. */
+  public CompiledDestination pickDestination(RandomGenerator random) {
+    if (destinations.length == 1) {
+      return destinations[0];
+    }
+    return destinations[bucketOf(random.nextInt(totalWeight))];
+  }
+
+  int bucketOf(int draw) {
+    for (int i = 0; i < cumulativeWeights.length; i++) {
+      if (draw < cumulativeWeights[i]) {
+        return i;
+      }
+    }
+    return cumulativeWeights.length - 1;
+  }
+
+  /**
+   * The path to send upstream after {@code rewrite.uri} / {@code uriRegexRewrite}; the same string
+   * when there is no rewrite. A prefix match has its prefix replaced; any other match, the whole path.
+   */
+  public String rewritePath(RequestView req) {
+    HttpRewrite rw = model.rewrite();
+    String path = req.path();
+    if (rw == null) {
+      return path;
+    }
+    if (uriRegex != null) {
+      return uriRegex.matcher(path).replaceAll(uriRegexReplacement);
+    }
+    String uri = rw.uri();
+    if (uri == null) {
+      return path;
+    }
+    int block = matchingBlock(req);
+    int prefix = block >= 0 && matches.length > 0 ? matches[block].uriPrefixLength() : -1;
+    if (prefix >= 0 && prefix <= path.length()) {
+      String rest = path.substring(prefix);
+      if (uri.endsWith("/") && rest.startsWith("/")) {
+        rest = rest.substring(1);
+      }
+      String out = uri + rest;
+      return out.isEmpty() ? "/" : out;
+    }
+    return uri;
+  }
+
+  /** The authority to send ({@code rewrite.authority}), or null to keep the caller's. */
+  public @Nullable String rewriteAuthority() {
+    HttpRewrite rw = model.rewrite();
+    return rw == null ? null : rw.authority();
+  }
+
+  /**
+   * The {@code Location} of a redirect: {@code redirect.uri} replaces the whole path, {@code
+   * authority}, {@code port} and {@code scheme} replace theirs; the query string is kept.
+   */
+  public String redirectLocation(RequestView req, @Nullable String rawQuery) {
+    HttpRedirect r = model.redirect();
+    if (r == null) {
+      throw new IllegalStateException("not a redirect route");
+    }
+    String scheme = r.scheme() != null ? r.scheme() : req.scheme();
+    String host = r.authority() != null ? r.authority() : req.host();
+    int port;
+    if (r.port() > 0) {
+      port = r.port();
+    } else if (r.derivePort() == HttpRedirect.DerivePort.FROM_REQUEST_PORT) {
+      port = req.port();
+    } else if (r.authority() != null || r.scheme() != null) {
+      port = -1;
+    } else {
+      port = req.port();
+    }
+    StringBuilder sb = new StringBuilder(scheme).append("://").append(host);
+    boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+    if (!defaultPort && host.indexOf(':') < 0) {
+      sb.append(':').append(port);
+    }
+    sb.append(r.uri() != null ? r.uri() : req.path());
+    if (rawQuery != null && !rawQuery.isEmpty()) {
+      sb.append('?').append(rawQuery);
+    }
+    return sb.toString();
+  }
+
+  public int redirectCode() {
+    HttpRedirect r = model.redirect();
+    return r == null || r.redirectCode() == 0 ? HttpRedirect.DEFAULT_REDIRECT_CODE : r.redirectCode();
+  }
+
+  public @Nullable DirectResponse directResponse() {
+    return model.directResponse();
+  }
+
+  /** The rule's own header operations (destination operations come on top). */
+  public HeaderOperations headers() {
+    return model.headers();
+  }
+
+  /** The VirtualService this rule belongs to; null for a service's default route. */
+  public @Nullable VirtualService virtualService() {
+    return virtualService;
+  }
+
+  /** The rule's index in {@code http[]}; -1 for a default route. */
+  public int index() {
+    return index;
+  }
+
+  public HttpRoute model() {
+    return model;
+  }
+
+  CompiledMatch[] matchBlocks() {
+    return matches;
+  }
+
+  CompiledDestination[] destinations() {
+    return destinations;
+  }
+
+  int[] cumulativeWeights() {
+    return cumulativeWeights;
+  }
+
+  int totalWeight() {
+    return totalWeight;
+  }
+
+  /** {@code VirtualService default/reviews http[1] "v2-for-jason"} or {@code default route of reviews...}. */
+  public String describe() {
+    if (virtualService == null) {
+      return "default route (no VirtualService)";
+    }
+    return virtualService.id() + " http[" + index + "]" + (model.name() != null ? " \"" + model.name() + "\"" : "");
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}

@@ -1,0 +1,232 @@
+package io.meshlet.core.routing;
+
+import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.core.explain.Explanation;
+import io.meshlet.core.explain.Explanation.Outcome;
+import io.meshlet.core.explain.Explanation.RuleCheck;
+import io.meshlet.core.explain.Explanation.WeightedChoice;
+import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.model.DestinationRule;
+import io.meshlet.core.model.DirectResponse;
+import io.meshlet.core.model.HeaderOperations;
+import io.meshlet.core.model.Headers;
+import io.meshlet.core.model.ResourceId;
+import io.meshlet.core.model.VirtualService;
+import io.meshlet.core.snapshot.MeshSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds an {@link Explanation} by walking the same compiled route table the request path uses:
+ * {@link RouteTable#lookup}, each rule's match blocks (asking them why they fail), the weight table
+ * and the cluster's load balancer.
+ */
+public final class RouteExplainer {
+  private final MeshSnapshot snapshot;
+  private final RouteTable table;
+  private final RequestView req;
+  private final List<RuleCheck> rules = new ArrayList<>();
+  private final List<WeightedChoice> choices = new ArrayList<>();
+  private final List<String> endpoints = new ArrayList<>();
+  private final List<String> actions = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private String hostResolution = "";
+  private @Nullable VirtualService vs;
+  private int matched = -1;
+  private @Nullable String cluster;
+  private @Nullable String lb;
+  private @Nullable String endpoint;
+
+  private RouteExplainer(MeshSnapshot snapshot, RouteTable table, RequestView req) {
+    this.snapshot = snapshot;
+    this.table = table;
+    this.req = req;
+  }
+
+  /**
+   * Explains {@code req} against {@code table}.
+   *
+   * @param registryOnly true when unknown hosts are refused (REGISTRY_ONLY) rather than passed through
+   */
+  public static Explanation explain(
+      MeshSnapshot snapshot, RouteTable table, String namespace, boolean registryOnly, RequestView req, RandomGenerator random) {
+    return new RouteExplainer(snapshot, table, req).run(namespace, registryOnly, random);
+  }
+
+  private Explanation run(String namespace, boolean registryOnly, RandomGenerator random) {
+    ServiceRoutes routes = table.lookup(req.host());
+    if (routes == null) {
+      hostResolution = "'" + req.host() + "' is not known to the mesh (no ServiceEntry or VirtualService in namespace "
+          + namespace + " or exported to it)";
+      return registryOnly
+          ? done(Outcome.BLOCKED, "outbound traffic policy REGISTRY_ONLY refuses hosts the mesh does not know")
+          : done(Outcome.PASSTHROUGH, "sent unchanged to " + req.host() + ":" + req.port() + " (ALLOW_ANY)");
+    }
+    hostResolution = describeHost(routes.host(), namespace);
+    vs = routes.virtualService();
+    CompiledRoute route = null;
+    for (CompiledRoute r : routes.routes()) {
+      if (r.index() < 0) {
+        route = r;
+        break;
+      }
+      int block = r.matchingBlock(req);
+      if (block >= 0) {
+        rules.add(new RuleCheck(r.index(), r.model().name(), true, List.of()));
+        route = r;
+        break;
+      }
+      rules.add(new RuleCheck(r.index(), r.model().name(), false, reasons(r)));
+    }
+    addNotes(vs, route);
+    if (route == null) {
+      return done(Outcome.NO_ROUTE, "no rule of " + vs.id() + " matches (NR)");
+    }
+    matched = route.index();
+    switch (route.action()) {
+      case REDIRECT:
+        actions.add("redirect " + route.redirectCode() + " to " + route.redirectLocation(req, queryOf(req)));
+        return done(Outcome.REDIRECT, "answered with a redirect by " + route.describe());
+      case DIRECT_RESPONSE:
+        DirectResponse dr = route.directResponse();
+        actions.add("direct response " + dr.status() + " with a " + dr.body().length + "-byte body");
+        return done(Outcome.DIRECT_RESPONSE, "answered directly by " + route.describe());
+      case FORWARD:
+      default:
+        return forward(route, random);
+    }
+  }
+
+  private Explanation forward(CompiledRoute route, RandomGenerator random) {
+    CompiledDestination[] dests = route.destinations();
+    int draw = dests.length == 1 ? 0 : random.nextInt(route.totalWeight());
+    int bucket = dests.length == 1 ? 0 : route.bucketOf(draw);
+    int from = 0;
+    for (int i = 0; i < dests.length; i++) {
+      int to = route.cumulativeWeights()[i];
+      choices.add(new WeightedChoice(dests[i].destination().toString(), dests[i].weight(), from, to, i == bucket));
+      from = to;
+    }
+    if (dests.length > 1) {
+      notes.add("weighted split: drew " + draw + " of " + route.totalWeight() + "; another call may draw differently");
+    }
+    CompiledDestination dest = dests[bucket];
+    describeRewrites(route, dest);
+    Cluster c = dest.cluster(req.port());
+    if (c == null) {
+      return done(Outcome.NO_CLUSTER, dest.unavailableReason(req.port()) + " (NC)");
+    }
+    cluster = c.name();
+    lb = c.policy() + (c.isPassthrough() ? "" : ", hash key: " + c.describeHashKey(req));
+    for (Endpoint e : c.endpoints()) {
+      endpoints.add(e.toString());
+    }
+    if (c.isPassthrough()) {
+      return done(Outcome.PASSTHROUGH, "sent to the address the caller asked for, " + req.host() + ":" + req.port());
+    }
+    Endpoint e = c.pick(req, random);
+    if (e == null) {
+      return done(Outcome.NO_ENDPOINT, c.noEndpointMessage() + " (UH)");
+    }
+    endpoint = e.hostPort();
+    return done(Outcome.FORWARD, "sent to " + e.hostPort() + " by " + route.describe());
+  }
+
+  private List<String> reasons(CompiledRoute r) {
+    List<String> out = new ArrayList<>();
+    CompiledMatch[] blocks = r.matchBlocks();
+    for (int i = 0; i < blocks.length; i++) {
+      List<String> why = blocks[i].mismatch(req);
+      String name = blocks[i].model().name();
+      String label = blocks.length == 1 ? "" : "match[" + i + "]" + (name != null ? " \"" + name + "\"" : "") + ": ";
+      out.add(label + String.join(", ", why));
+    }
+    return out;
+  }
+
+  private void describeRewrites(CompiledRoute route, CompiledDestination dest) {
+    String path = route.rewritePath(req);
+    if (!path.equals(req.path())) {
+      actions.add("rewrite path " + req.path() + " -> " + path);
+    }
+    String authority = route.rewriteAuthority();
+    actions.add("Host header: " + (authority != null ? authority + " (rewritten)" : req.authority()));
+    describeHeaders("route", route.headers());
+    describeHeaders("destination", dest.headers());
+  }
+
+  private void describeHeaders(String where, HeaderOperations ops) {
+    describe(where + " request headers", ops.request());
+    describe(where + " response headers", ops.response());
+  }
+
+  private void describe(String what, Headers h) {
+    if (!h.set().isEmpty()) {
+      actions.add(what + " set " + h.set());
+    }
+    if (!h.add().isEmpty()) {
+      actions.add(what + " add " + h.add());
+    }
+    if (!h.remove().isEmpty()) {
+      actions.add(what + " remove " + h.remove());
+    }
+  }
+
+  private void addNotes(@Nullable VirtualService vs, @Nullable CompiledRoute route) {
+    if (vs != null) {
+      String rulePrefix = route != null && route.index() >= 0 ? "http[" + route.index() + "]" : null;
+      for (String path : vs.notYetApplied()) {
+        if (!path.startsWith("http[") || (rulePrefix != null && path.startsWith(rulePrefix))) {
+          notes.add(vs.id() + ": " + path + " is configured but not yet applied by Meshlet");
+        }
+      }
+      warningsOf(vs.id());
+    }
+    if (route != null) {
+      for (CompiledDestination d : route.destinations()) {
+        for (DestinationRule dr : snapshot.config().destinationRules()) {
+          if (dr.host().equals(d.destination().host())) {
+            for (String path : dr.notYetApplied()) {
+              notes.add(dr.id() + ": " + path + " is configured but not yet applied by Meshlet");
+            }
+            warningsOf(dr.id());
+          }
+        }
+      }
+    }
+  }
+
+  private void warningsOf(ResourceId id) {
+    for (ConfigProblem p : snapshot.warnings()) {
+      if (id.kind().equals(p.kind()) && id.name().equals(p.name()) && !p.message().contains("not yet applied")) {
+        String note = p.toString();
+        if (!notes.contains(note)) {
+          notes.add(note);
+        }
+      }
+    }
+  }
+
+  private String describeHost(String resolved, String namespace) {
+    String asked = req.host();
+    if (resolved.startsWith("*")) {
+      return "'" + asked + "' matches wildcard host " + resolved;
+    }
+    if (asked.equals(resolved)) {
+      return "'" + asked + "' is a mesh host";
+    }
+    return "'" + asked + "' is " + resolved + (asked.indexOf('.') < 0 ? " (short name in namespace " + namespace + ")" : "");
+  }
+
+  private static @Nullable String queryOf(RequestView req) {
+    return req instanceof io.meshlet.core.explain.ExplainRequest er ? er.rawQuery() : null;
+  }
+
+  private Explanation done(Outcome outcome, String message) {
+    return new Explanation(req.toString(), outcome, hostResolution, vs == null ? null : vs.id(),
+        vs == null ? null : vs.origin().toString(), rules, matched, choices, cluster, lb, endpoints, endpoint, actions,
+        notes, message);
+  }
+}

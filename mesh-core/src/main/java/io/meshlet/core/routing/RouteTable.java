@@ -1,0 +1,74 @@
+package io.meshlet.core.routing;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The compiled routes of one snapshot. {@link #lookup} is a hash-map read for every name a caller
+ * may use for a service ({@code reviews}, {@code reviews.default}, {@code reviews.default.svc},
+ * the FQDN), then, only if that misses, a scan of the wildcard hosts, most specific first.
+ */
+public final class RouteTable {
+  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of());
+
+  private final long version;
+  private final Map<String, ServiceRoutes> byName;
+  private final String[] wildcardSuffixes;
+  private final ServiceRoutes[] wildcardRoutes;
+  private final Map<String, Cluster> clusters;
+
+  RouteTable(
+      long version,
+      Map<String, ServiceRoutes> byName,
+      String[] wildcardSuffixes,
+      ServiceRoutes[] wildcardRoutes,
+      Map<String, Cluster> clusters) {
+    this.version = version;
+    this.byName = byName;
+    this.wildcardSuffixes = wildcardSuffixes;
+    this.wildcardRoutes = wildcardRoutes;
+    this.clusters = clusters;
+  }
+
+  /** The routes for the host a caller used, or null when the mesh does not know it. */
+  public @Nullable ServiceRoutes lookup(String host) {
+    ServiceRoutes routes = byName.get(host);
+    if (routes != null) {
+      return routes;
+    }
+    for (int i = 0; i < wildcardSuffixes.length; i++) {
+      String suffix = wildcardSuffixes[i];
+      if (suffix.isEmpty() || (host.endsWith(suffix) && host.length() > suffix.length())) {
+        return wildcardRoutes[i];
+      }
+    }
+    return null;
+  }
+
+  /** The snapshot version this table was compiled from. */
+  public long version() {
+    return version;
+  }
+
+  public @Nullable Cluster cluster(String name) {
+    return clusters.get(name);
+  }
+
+  public Collection<Cluster> clusters() {
+    return clusters.values();
+  }
+
+  /** Every distinct set of routes (one per routed host), for display. */
+  public List<ServiceRoutes> services() {
+    java.util.LinkedHashSet<ServiceRoutes> all = new java.util.LinkedHashSet<>(byName.values());
+    all.addAll(List.of(wildcardRoutes));
+    return List.copyOf(all);
+  }
+
+  /** Every name {@link #lookup} answers by hash, for display. */
+  public Map<String, ServiceRoutes> names() {
+    return byName;
+  }
+}

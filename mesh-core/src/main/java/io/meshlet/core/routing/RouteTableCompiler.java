@@ -1,0 +1,362 @@
+package io.meshlet.core.routing;
+
+import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.core.config.HostNames;
+import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.lb.LoadBalancers;
+import io.meshlet.core.model.Destination;
+import io.meshlet.core.model.DestinationRule;
+import io.meshlet.core.model.HeaderOperations;
+import io.meshlet.core.model.HttpMatch;
+import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.LoadBalancerSettings;
+import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.model.RouteDestination;
+import io.meshlet.core.model.ServiceEntry;
+import io.meshlet.core.model.ServicePort;
+import io.meshlet.core.model.Subset;
+import io.meshlet.core.model.TrafficPolicy;
+import io.meshlet.core.model.VirtualService;
+import io.meshlet.core.model.Workload;
+import io.meshlet.core.model.WorkloadEndpoint;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Compiles a validated {@link MeshConfig} into a {@link RouteTable} for one workload. Runs on the
+ * control thread, once per snapshot. What the config means for this workload is decided here
+ * ({@code exportTo}, {@code gateways}, {@code sourceLabels}), so the request path only matches.
+ * Endpoints whose definition did not change keep their instance (and live counters).
+ */
+public final class RouteTableCompiler {
+  /** The table and what the compiler noticed (a destination with no ServiceEntry, an undefined subset). */
+  public record Result(RouteTable table, List<ConfigProblem> warnings) {}
+
+  private final long version;
+  private final MeshConfig config;
+  private final Workload workload;
+  private final Map<String, Endpoint> previousEndpoints = new HashMap<>();
+  private final List<ConfigProblem> warnings = new ArrayList<>();
+  private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
+  private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+
+  private RouteTableCompiler(long version, MeshConfig config, Workload workload, RouteTable previous) {
+    this.version = version;
+    this.config = config;
+    this.workload = workload;
+    for (Cluster c : previous.clusters()) {
+      for (Endpoint e : c.endpoints()) {
+        previousEndpoints.putIfAbsent(endpointKey(c.host(), c.port(), e), e);
+      }
+    }
+  }
+
+  public static Result compile(long version, MeshConfig config, Workload workload, RouteTable previous) {
+    return new RouteTableCompiler(version, config, workload, previous).run();
+  }
+
+  private Result run() {
+    collectServices();
+    buildClusters();
+    Map<String, VirtualService> vsByHost = virtualServicesByHost();
+
+    Map<String, ServiceRoutes> exact = new LinkedHashMap<>();
+    Map<String, ServiceRoutes> wildcard = new LinkedHashMap<>();
+    for (Map.Entry<String, VirtualService> e : vsByHost.entrySet()) {
+      ServiceRoutes routes = new ServiceRoutes(e.getKey(), e.getValue(), compileRoutes(e.getValue()));
+      (HostNames.isWildcard(e.getKey()) ? wildcard : exact).put(e.getKey(), routes);
+    }
+    for (String host : services.keySet()) {
+      if (exact.containsKey(host) || wildcard.containsKey(host)) {
+        continue;
+      }
+      ServiceRoutes viaWildcard = HostNames.isWildcard(host) ? null : mostSpecific(wildcard, host);
+      ServiceRoutes routes = viaWildcard != null ? viaWildcard : defaultRoutes(host);
+      (HostNames.isWildcard(host) ? wildcard : exact).put(host, routes);
+    }
+
+    Map<String, ServiceRoutes> byName = new HashMap<>();
+    for (Map.Entry<String, ServiceRoutes> e : exact.entrySet()) {
+      for (String alias : aliases(e.getKey())) {
+        byName.putIfAbsent(alias, e.getValue());
+      }
+    }
+    List<String> suffixes = new ArrayList<>(wildcard.keySet());
+    suffixes.sort(Comparator.comparingInt(String::length).reversed());
+    String[] wildcardSuffixes = new String[suffixes.size()];
+    ServiceRoutes[] wildcardRoutes = new ServiceRoutes[suffixes.size()];
+    for (int i = 0; i < suffixes.size(); i++) {
+      wildcardSuffixes[i] = suffixes.get(i).substring(1); // "*.example.com" -> ".example.com", "*" -> ""
+      wildcardRoutes[i] = wildcard.get(suffixes.get(i));
+    }
+    RouteTable table = new RouteTable(version, Map.copyOf(byName), wildcardSuffixes, wildcardRoutes,
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters)));
+    return new Result(table, List.copyOf(warnings));
+  }
+
+  // ---- services and clusters -------------------------------------------------------------------
+
+  private void collectServices() {
+    for (ServiceEntry se : config.serviceEntries()) {
+      if (!se.visibleTo(workload.namespace())) {
+        continue;
+      }
+      for (int i = 0; i < se.hosts().size(); i++) {
+        String host = se.hosts().get(i);
+        ServiceEntry first = services.putIfAbsent(host, se);
+        if (first != null) {
+          warn(se.id().kind(), se.id().name(), se.origin().location(), "hosts[" + i + "]",
+              host + " is already defined by " + first.id() + "; this entry is ignored for it");
+        }
+      }
+    }
+  }
+
+  private void buildClusters() {
+    for (Map.Entry<String, ServiceEntry> e : services.entrySet()) {
+      String host = e.getKey();
+      ServiceEntry se = e.getValue();
+      DestinationRule dr = destinationRuleFor(host);
+      TrafficPolicy hostPolicy = dr == null ? TrafficPolicy.NONE : dr.trafficPolicy();
+      for (ServicePort port : se.ports()) {
+        List<Endpoint> endpoints = endpoints(host, se, port);
+        addCluster(host, port.number(), null, Map.of(), endpoints, hostPolicy.loadBalancerFor(port.number()), se);
+        if (dr == null) {
+          continue;
+        }
+        for (int s = 0; s < dr.subsets().size(); s++) {
+          Subset subset = dr.subsets().get(s);
+          List<Endpoint> selected = new ArrayList<>();
+          for (Endpoint ep : endpoints) {
+            if (subset.selects(ep.labels())) {
+              selected.add(ep);
+            }
+          }
+          if (selected.isEmpty() && !endpoints.isEmpty()) {
+            warn(dr.id().kind(), dr.id().name(), dr.origin().location(), "subsets[" + s + "].labels",
+                subset.labels() + " select no endpoint of " + host + " port " + port.number());
+          }
+          LoadBalancerSettings lb = subset.trafficPolicy() != null ? subset.trafficPolicy().loadBalancerFor(port.number()) : null;
+          addCluster(host, port.number(), subset.name(), subset.labels(), selected,
+              lb != null ? lb : hostPolicy.loadBalancerFor(port.number()), se);
+        }
+      }
+    }
+  }
+
+  private void addCluster(
+      String host, int port, @Nullable String subset, Map<String, String> labels, List<Endpoint> endpoints,
+      @Nullable LoadBalancerSettings lb, ServiceEntry se) {
+    LoadBalancerSettings settings = lb != null ? lb : LoadBalancerSettings.DEFAULT;
+    boolean passthrough = se.resolution() == ServiceEntry.Resolution.NONE
+        || settings.simple() == LoadBalancerSettings.Simple.PASSTHROUGH;
+    Cluster cluster = new Cluster(host, port, subset, labels,
+        passthrough ? null : LoadBalancers.create(settings, endpoints),
+        HashPolicy.of(settings.consistentHash(), workload.address()));
+    clusters.put(cluster.name(), cluster);
+  }
+
+  private List<Endpoint> endpoints(String host, ServiceEntry se, ServicePort port) {
+    List<Endpoint> out = new ArrayList<>();
+    if (se.resolution() == ServiceEntry.Resolution.NONE) {
+      return out;
+    }
+    int defaultTarget = port.targetPort() > 0 ? port.targetPort() : port.number();
+    if (se.endpoints().isEmpty() && se.resolution() != ServiceEntry.Resolution.STATIC && !HostNames.isWildcard(host)) {
+      out.add(reuse(host, port.number(), new Endpoint(host, defaultTarget, Map.of(), 1, null)));
+      return out;
+    }
+    for (WorkloadEndpoint we : se.endpoints()) {
+      Integer named = port.name() == null ? null : we.ports().get(port.name());
+      int target = named != null ? named : defaultTarget;
+      Endpoint ep = new Endpoint(we.address(), target, we.labels(), Math.max(1, we.weight()), we.locality());
+      out.add(reuse(host, port.number(), ep));
+    }
+    return out;
+  }
+
+  private Endpoint reuse(String host, int port, Endpoint fresh) {
+    Endpoint old = previousEndpoints.get(endpointKey(host, port, fresh));
+    return old != null && old.sameDefinition(fresh) ? old : fresh;
+  }
+
+  private static String endpointKey(String host, int port, Endpoint e) {
+    return host + "|" + port + "|" + e.hostPort();
+  }
+
+  /** The DestinationRule for {@code host}: exact host first (this workload's namespace first), then the most specific wildcard. */
+  private @Nullable DestinationRule destinationRuleFor(String host) {
+    DestinationRule best = null;
+    int bestScore = -1;
+    for (DestinationRule dr : config.destinationRules()) {
+      if (!dr.visibleTo(workload.namespace()) || !HostNames.matches(dr.host(), host)) {
+        continue;
+      }
+      int score = (dr.host().equals(host) ? 1_000_000 : dr.host().length() * 2)
+          + (dr.id().namespace().equals(workload.namespace()) ? 1 : 0);
+      if (score > bestScore) {
+        best = dr;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  // ---- virtual services ------------------------------------------------------------------------
+
+  private Map<String, VirtualService> virtualServicesByHost() {
+    Map<String, VirtualService> byHost = new LinkedHashMap<>();
+    for (VirtualService vs : config.virtualServices()) {
+      if (!vs.visibleTo(workload.namespace())) {
+        continue;
+      }
+      if (!vs.appliesToMesh()) {
+        warn(vs.id().kind(), vs.id().name(), vs.origin().location(), "gateways",
+            vs.gateways() + " do not include mesh: this VirtualService applies to gateways only and Meshlet clients ignore it");
+        continue;
+      }
+      for (int i = 0; i < vs.hosts().size(); i++) {
+        String host = vs.hosts().get(i);
+        VirtualService first = byHost.putIfAbsent(host, vs);
+        if (first != null && first != vs) {
+          warn(vs.id().kind(), vs.id().name(), vs.origin().location(), "hosts[" + i + "]",
+              host + " is already routed by " + first.id() + "; this VirtualService is ignored for it");
+        }
+      }
+    }
+    return byHost;
+  }
+
+  private CompiledRoute[] compileRoutes(VirtualService vs) {
+    CompiledRoute[] routes = new CompiledRoute[vs.http().size()];
+    for (int i = 0; i < routes.length; i++) {
+      HttpRoute route = vs.http().get(i);
+      CompiledMatch[] matches = new CompiledMatch[route.matches().size()];
+      for (int m = 0; m < matches.length; m++) {
+        HttpMatch match = route.matches().get(m);
+        matches[m] = new CompiledMatch(match, inactiveReason(vs, match));
+      }
+      CompiledDestination[] destinations = new CompiledDestination[route.destinations().size()];
+      for (int d = 0; d < destinations.length; d++) {
+        RouteDestination rd = route.destinations().get(d);
+        String path = "http[" + i + "].route[" + d + "].destination";
+        destinations[d] = compileDestination(rd.destination(), rd.weight(), rd.headers(), vs, path);
+      }
+      routes[i] = new CompiledRoute(vs, i, route, matches, destinations);
+    }
+    return routes;
+  }
+
+  private @Nullable String inactiveReason(VirtualService vs, HttpMatch match) {
+    if (!match.gateways().isEmpty() && !match.gateways().contains("mesh")) {
+      return "match gateways " + match.gateways() + " do not include mesh";
+    }
+    for (Map.Entry<String, String> e : match.sourceLabels().entrySet()) {
+      if (!e.getValue().equals(workload.labels().get(e.getKey()))) {
+        return "sourceLabels " + match.sourceLabels() + " do not select this workload (labels " + workload.labels() + ")";
+      }
+    }
+    if (match.sourceNamespace() != null && !match.sourceNamespace().equals(workload.namespace())) {
+      return "sourceNamespace " + match.sourceNamespace() + " is not this workload's namespace " + workload.namespace();
+    }
+    return null;
+  }
+
+  private ServiceRoutes defaultRoutes(String host) {
+    Destination self = new Destination(host, null, 0);
+    CompiledDestination d = compileDestination(self, 100, HeaderOperations.NONE, null, "");
+    HttpRoute route = new HttpRoute(null, List.of(), List.of(new RouteDestination(self, 100, HeaderOperations.NONE)),
+        null, null, null, HeaderOperations.NONE);
+    return new ServiceRoutes(host, null, new CompiledRoute[] {new CompiledRoute(null, -1, route, new CompiledMatch[0], new CompiledDestination[] {d})});
+  }
+
+  private CompiledDestination compileDestination(
+      Destination dest, int weight, HeaderOperations headers, @Nullable VirtualService vs, String path) {
+    String host = dest.host();
+    ServiceEntry se = services.get(host);
+    String serviceKey = host;
+    if (se == null) {
+      for (Map.Entry<String, ServiceEntry> e : services.entrySet()) {
+        if (HostNames.isWildcard(e.getKey()) && HostNames.matches(e.getKey(), host)) {
+          se = e.getValue();
+          serviceKey = e.getKey();
+          break;
+        }
+      }
+    }
+    if (se == null) {
+      String problem = "destination " + host + " is not known to the mesh (no ServiceEntry defines it)";
+      if (vs != null) {
+        warn(vs.id().kind(), vs.id().name(), vs.origin().location(), path + ".host", host + " has no ServiceEntry; requests routed there fail");
+      }
+      return new CompiledDestination(dest, weight, headers, new int[0], new Cluster[0], problem);
+    }
+    String subset = dest.subset();
+    if (subset != null) {
+      DestinationRule dr = destinationRuleFor(serviceKey);
+      if (dr == null || dr.subset(subset) == null) {
+        String problem = "subset " + subset + " of " + host + " is not defined by any DestinationRule";
+        if (vs != null) {
+          warn(vs.id().kind(), vs.id().name(), vs.origin().location(), path + ".subset", problem + "; requests routed there fail");
+        }
+        return new CompiledDestination(dest, weight, headers, new int[0], new Cluster[0], problem);
+      }
+    }
+    List<ServicePort> ports = se.ports();
+    List<Integer> portNumbers = new ArrayList<>();
+    List<Cluster> portClusters = new ArrayList<>();
+    for (ServicePort p : ports) {
+      Cluster c = clusters.get(Cluster.name(serviceKey, p.number(), subset));
+      if (c != null) {
+        portNumbers.add(p.number());
+        portClusters.add(c);
+      }
+    }
+    if (dest.port() > 0 && !portNumbers.contains(dest.port()) && vs != null) {
+      warn(vs.id().kind(), vs.id().name(), vs.origin().location(), path + ".port.number",
+          dest.port() + " is not a port of " + host + " " + portNumbers + "; requests routed there fail");
+    }
+    return new CompiledDestination(dest, weight, headers, portNumbers.stream().mapToInt(Integer::intValue).toArray(),
+        portClusters.toArray(new Cluster[0]), null);
+  }
+
+  private static @Nullable ServiceRoutes mostSpecific(Map<String, ServiceRoutes> wildcard, String host) {
+    ServiceRoutes best = null;
+    int bestLength = -1;
+    for (Map.Entry<String, ServiceRoutes> e : wildcard.entrySet()) {
+      if (HostNames.matches(e.getKey(), host) && e.getKey().length() > bestLength) {
+        best = e.getValue();
+        bestLength = e.getKey().length();
+      }
+    }
+    return best;
+  }
+
+  /** Every name a caller in this workload's namespace may use for {@code host}, as Kubernetes DNS search paths allow. */
+  private List<String> aliases(String host) {
+    List<String> names = new ArrayList<>(4);
+    names.add(host);
+    String suffix = "." + HostNames.CLUSTER_DOMAIN;
+    if (host.endsWith(suffix)) {
+      String nameAndNs = host.substring(0, host.length() - suffix.length());
+      int dot = nameAndNs.indexOf('.');
+      if (dot > 0 && nameAndNs.indexOf('.', dot + 1) < 0) {
+        names.add(nameAndNs + ".svc");
+        names.add(nameAndNs);
+        if (nameAndNs.substring(dot + 1).equals(workload.namespace())) {
+          names.add(nameAndNs.substring(0, dot));
+        }
+      }
+    }
+    return names;
+  }
+
+  private void warn(String kind, String name, String location, String path, String message) {
+    warnings.add(ConfigProblem.warning(kind, name, location, path, message));
+  }
+}

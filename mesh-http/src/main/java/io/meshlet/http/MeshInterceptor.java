@@ -1,0 +1,233 @@
+package io.meshlet.http;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshlet.core.Mesh;
+import io.meshlet.core.OutboundTrafficPolicy;
+import io.meshlet.core.ResponseFlag;
+import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.model.DirectResponse;
+import io.meshlet.core.routing.Cluster;
+import io.meshlet.core.routing.CompiledDestination;
+import io.meshlet.core.routing.CompiledRoute;
+import io.meshlet.core.routing.RouteTable;
+import io.meshlet.core.routing.ServiceRoutes;
+import java.io.IOException;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An OkHttp application interceptor that routes every call through the mesh, as a sidecar would but
+ * without the hop: {@code http://reviews:9080/...} is matched against the VirtualService for
+ * {@code reviews}, split by weight, load-balanced over the chosen subset's endpoints, rewritten, and
+ * sent straight to the endpoint with the original authority in the {@code Host} header.
+ *
+ * <pre>{@code
+ * OkHttpClient client = new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(mesh)).build();
+ * }</pre>
+ *
+ * <p>A host the mesh does not know passes through unchanged (ALLOW_ANY) or fails (REGISTRY_ONLY).
+ * Routing failures are {@link MeshRoutingException}s. Redirects a route answers with are followed
+ * here, as OkHttp would follow them from a sidecar, unless {@link Builder#followRedirects(boolean)}
+ * turns that off.
+ */
+public final class MeshInterceptor implements Interceptor {
+  public static final int DEFAULT_MAX_REDIRECTS = 20;
+  private static final MediaType TEXT_PLAIN = MediaType.get("text/plain");
+
+  private final Mesh mesh;
+  private final boolean followRedirects;
+  private final int maxRedirects;
+
+  private MeshInterceptor(Builder b) {
+    this.mesh = b.mesh;
+    this.followRedirects = b.followRedirects;
+    this.maxRedirects = b.maxRedirects;
+  }
+
+  public static MeshInterceptor of(Mesh mesh) {
+    return builder(mesh).build();
+  }
+
+  public static Builder builder(Mesh mesh) {
+    return new Builder(requireNonNull(mesh, "mesh"));
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request request = chain.request();
+    for (int redirects = 0; ; redirects++) {
+      RouteTable table = mesh.routeTable();
+      ServiceRoutes service = table.lookup(request.url().host());
+      if (service == null) {
+        if (mesh.outboundTrafficPolicy() == OutboundTrafficPolicy.REGISTRY_ONLY) {
+          throw new MeshRoutingException(ResponseFlag.BLOCKED,
+              request.url().host() + " is not known to the mesh and the outbound traffic policy is REGISTRY_ONLY");
+        }
+        return chain.proceed(request);
+      }
+      OkHttpRequestView view = new OkHttpRequestView(request);
+      CompiledRoute route = service.match(view);
+      if (route == null) {
+        throw new MeshRoutingException(ResponseFlag.NR, "no route for " + view + " in "
+            + (service.virtualService() != null ? service.virtualService().id() : service.host()));
+      }
+      switch (route.action()) {
+        case DIRECT_RESPONSE:
+          return directResponse(request, route);
+        case REDIRECT:
+          Request next = followRedirects && redirects < maxRedirects ? redirect(request, view, route) : null;
+          if (next == null) {
+            return redirectResponse(request, view, route);
+          }
+          request = next;
+          continue;
+        case FORWARD:
+        default:
+          return forward(chain, request, view, route);
+      }
+    }
+  }
+
+  private Response forward(Chain chain, Request request, OkHttpRequestView view, CompiledRoute route) throws IOException {
+    CompiledDestination destination = route.pickDestination(mesh.random());
+    Cluster cluster = destination.cluster(view.port());
+    if (cluster == null) {
+      throw new MeshRoutingException(ResponseFlag.NC, destination.unavailableReason(view.port()));
+    }
+    HttpUrl url = request.url();
+    HttpUrl.Builder target = url.newBuilder();
+    String path = route.rewritePath(view);
+    if (!path.equals(view.path())) {
+      target.encodedPath(path);
+    }
+    Endpoint endpoint = null;
+    if (!cluster.isPassthrough()) {
+      endpoint = cluster.pick(view, mesh.random());
+      if (endpoint == null) {
+        throw new MeshRoutingException(ResponseFlag.UH, cluster.noEndpointMessage());
+      }
+      target.host(endpoint.address()).port(endpoint.port());
+    }
+    Request.Builder out = request.newBuilder().url(target.build());
+    String authority = route.rewriteAuthority();
+    if (authority != null) {
+      out.header("Host", authority);
+    } else if (request.header("Host") == null) {
+      // Keep the authority the caller used, as it would arrive through a sidecar.
+      out.header("Host", view.authority());
+    }
+    HeaderEditor.apply(route.headers().request(), out);
+    HeaderEditor.apply(destination.headers().request(), out);
+    Response response;
+    if (endpoint == null) {
+      response = chain.proceed(out.build());
+    } else {
+      endpoint.onRequestStart();
+      try {
+        response = chain.proceed(out.build());
+      } finally {
+        endpoint.onRequestEnd();
+      }
+    }
+    response = HeaderEditor.apply(destination.headers().response(), response);
+    return HeaderEditor.apply(route.headers().response(), response);
+  }
+
+  private static Response directResponse(Request request, CompiledRoute route) {
+    DirectResponse direct = route.directResponse();
+    Response response = new Response.Builder()
+        .request(request)
+        .protocol(Protocol.HTTP_1_1)
+        .code(direct.status())
+        .message(reason(direct.status()))
+        .body(ResponseBody.create(direct.body(), TEXT_PLAIN))
+        .build();
+    return HeaderEditor.apply(route.headers().response(), response);
+  }
+
+  private static Response redirectResponse(Request request, OkHttpRequestView view, CompiledRoute route) {
+    Response response = new Response.Builder()
+        .request(request)
+        .protocol(Protocol.HTTP_1_1)
+        .code(route.redirectCode())
+        .message(reason(route.redirectCode()))
+        .header("Location", route.redirectLocation(view, request.url().encodedQuery()))
+        .body(ResponseBody.create(new byte[0], TEXT_PLAIN))
+        .build();
+    return HeaderEditor.apply(route.headers().response(), response);
+  }
+
+  /** The request OkHttp would make for this redirect (its rules: 307/308 keep the method and body, others become GET). */
+  private static @Nullable Request redirect(Request request, OkHttpRequestView view, CompiledRoute route) {
+    HttpUrl location = request.url().resolve(route.redirectLocation(view, request.url().encodedQuery()));
+    if (location == null) {
+      return null;
+    }
+    Request.Builder next = request.newBuilder().url(location).removeHeader("Host");
+    int code = route.redirectCode();
+    String method = request.method();
+    if (code != 307 && code != 308 && !method.equals("GET") && !method.equals("HEAD")) {
+      next.method("GET", null).removeHeader("Transfer-Encoding").removeHeader("Content-Length").removeHeader("Content-Type");
+    }
+    return next.build();
+  }
+
+  private static String reason(int code) {
+    switch (code) {
+      case 200: return "OK";
+      case 301: return "Moved Permanently";
+      case 302: return "Found";
+      case 303: return "See Other";
+      case 307: return "Temporary Redirect";
+      case 308: return "Permanent Redirect";
+      case 400: return "Bad Request";
+      case 403: return "Forbidden";
+      case 404: return "Not Found";
+      case 429: return "Too Many Requests";
+      case 500: return "Internal Server Error";
+      case 503: return "Service Unavailable";
+      default: return "";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MeshInterceptor[" + mesh + "]";
+  }
+
+  /** Options of a {@link MeshInterceptor}. */
+  public static final class Builder {
+    private final Mesh mesh;
+    private boolean followRedirects = true;
+    private int maxRedirects = DEFAULT_MAX_REDIRECTS;
+
+    private Builder(Mesh mesh) {
+      this.mesh = mesh;
+    }
+
+    /** Whether redirects answered by a route ({@code http[].redirect}) are followed; true by default. */
+    public Builder followRedirects(boolean follow) {
+      this.followRedirects = follow;
+      return this;
+    }
+
+    public Builder maxRedirects(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxRedirects: " + max + " (expected: >= 0)");
+      }
+      this.maxRedirects = max;
+      return this;
+    }
+
+    public MeshInterceptor build() {
+      return new MeshInterceptor(this);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.meshlet.http;
+
+import io.meshlet.core.routing.RequestView;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
+
+/** Reads routing attributes straight from an OkHttp {@link Request}. */
+final class OkHttpRequestView implements RequestView {
+  private final Request request;
+  private final HttpUrl url;
+
+  OkHttpRequestView(Request request) {
+    this.request = request;
+    this.url = request.url();
+  }
+
+  @Override
+  public String method() {
+    return request.method();
+  }
+
+  @Override
+  public String scheme() {
+    return url.scheme();
+  }
+
+  @Override
+  public String host() {
+    return url.host();
+  }
+
+  @Override
+  public int port() {
+    return url.port();
+  }
+
+  @Override
+  public String path() {
+    return url.encodedPath();
+  }
+
+  @Override
+  public String authority() {
+    String host = request.header("Host");
+    if (host != null) {
+      return host;
+    }
+    return url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
+  }
+
+  @Override
+  public @Nullable String header(String lowerCaseName) {
+    return request.header(lowerCaseName);
+  }
+
+  @Override
+  public @Nullable String queryParameter(String name) {
+    return url.queryParameter(name);
+  }
+
+  @Override
+  public String toString() {
+    return request.method() + " " + url;
+  }
+}
