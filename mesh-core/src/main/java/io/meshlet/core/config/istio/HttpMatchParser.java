@@ -1,0 +1,119 @@
+package io.meshlet.core.config.istio;
+
+import io.meshlet.core.model.HttpMatch;
+import io.meshlet.core.model.StringMatch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/** {@code http[].match[]} entries and Istio's {@code StringMatch}. */
+final class HttpMatchParser {
+  private HttpMatchParser() {}
+
+  static HttpMatch parse(YamlObject m) {
+    String name = m.string("name");
+    StringMatch uri = stringMatch(m.object("uri"));
+    StringMatch scheme = stringMatch(m.object("scheme"));
+    StringMatch method = stringMatch(m.object("method"));
+    StringMatch authority = stringMatch(m.object("authority"));
+    Map<String, StringMatch> headers = stringMatches(m, "headers", true);
+    Map<String, StringMatch> withoutHeaders = stringMatches(m, "withoutHeaders", true);
+    Map<String, StringMatch> queryParams = stringMatches(m, "queryParams", false);
+    Integer port = m.port("port");
+    Boolean ignoreUriCase = m.bool("ignoreUriCase");
+    Map<String, String> sourceLabels = m.stringMap("sourceLabels");
+    String sourceNamespace = m.string("sourceNamespace");
+    List<String> gateways = m.strings("gateways");
+    m.string("statPrefix");
+    return new HttpMatch(
+        name,
+        uri,
+        scheme,
+        method,
+        authority,
+        headers,
+        withoutHeaders,
+        queryParams,
+        port == null ? 0 : port,
+        ignoreUriCase != null && ignoreUriCase,
+        sourceLabels,
+        sourceNamespace,
+        gateways);
+  }
+
+  /** A map of names to StringMatch; header names are lower-cased. */
+  private static Map<String, StringMatch> stringMatches(YamlObject m, String field, boolean lowerCaseKeys) {
+    JsonNode n = m.node(field);
+    if (n == null) {
+      return Map.of();
+    }
+    if (!n.isObject()) {
+      m.problems().error(m.path(field), Values.render(n) + " (expected: a mapping of names to matches)");
+      return Map.of();
+    }
+    Map<String, StringMatch> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
+      String path = m.path(field) + "." + e.getKey();
+      JsonNode value = e.getValue();
+      StringMatch match = value.isNull()
+          ? StringMatch.present()
+          : stringMatch(YamlObject.of(m.problems(), path, value));
+      String key = lowerCaseKeys ? e.getKey().toLowerCase(Locale.ROOT) : e.getKey();
+      if (match != null) {
+        out.put(key, match);
+      }
+    }
+    return out;
+  }
+
+  /** Istio's StringMatch: exactly one of exact, prefix, regex; an empty mapping means "present". */
+  static @Nullable StringMatch stringMatch(@Nullable YamlObject o) {
+    if (o == null) {
+      return null;
+    }
+    List<String> given = new ArrayList<>();
+    for (String f : List.of("exact", "prefix", "regex")) {
+      if (o.has(f)) {
+        given.add(f);
+      }
+    }
+    String exact = o.string("exact");
+    String prefix = o.string("prefix");
+    String regex = regex(o, "regex");
+    if (given.size() > 1) {
+      o.problems().error(o.path(), String.join(" and ", given) + " given (expected: one of exact, prefix, regex)");
+      return null;
+    }
+    if (exact != null) {
+      return StringMatch.exact(exact);
+    }
+    if (prefix != null) {
+      return StringMatch.prefix(prefix);
+    }
+    if (regex != null) {
+      return StringMatch.regex(regex);
+    }
+    return given.isEmpty() ? StringMatch.present() : null;
+  }
+
+  /** A string field holding a regex that must compile; null (with an error) otherwise. */
+  static @Nullable String regex(YamlObject o, String field) {
+    String regex = o.string(field);
+    if (regex == null) {
+      return null;
+    }
+    try {
+      Pattern.compile(regex);
+      return regex;
+    } catch (PatternSyntaxException e) {
+      o.problems().error(o.path(field), "'" + regex + "' (expected: a valid regex; " + e.getDescription() + ")");
+      return null;
+    }
+  }
+}

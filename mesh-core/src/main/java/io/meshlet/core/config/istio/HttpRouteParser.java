@@ -1,0 +1,131 @@
+package io.meshlet.core.config.istio;
+
+import io.meshlet.core.model.DirectResponse;
+import io.meshlet.core.model.HeaderOperations;
+import io.meshlet.core.model.HttpMatch;
+import io.meshlet.core.model.HttpRedirect;
+import io.meshlet.core.model.HttpRewrite;
+import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.RouteDestination;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** One {@code http[]} rule of a VirtualService: its matches, its one action, rewrite and headers. */
+final class HttpRouteParser {
+  private static final List<String> DERIVE_PORT = List.of("FROM_PROTOCOL_DEFAULT", "FROM_REQUEST_PORT");
+
+  private HttpRouteParser() {}
+
+  static @Nullable HttpRoute parse(YamlObject rule, String namespace) {
+    Problems problems = rule.problems();
+    String name = rule.string("name");
+    List<HttpMatch> matches = new ArrayList<>();
+    for (YamlObject m : rule.objects("match")) {
+      matches.add(HttpMatchParser.parse(m));
+    }
+    List<RouteDestination> destinations = RouteDestinationParser.parse(rule, namespace);
+    HttpRedirect redirect = redirect(rule.object("redirect"));
+    DirectResponse directResponse = directResponse(rule.object("directResponse"));
+    HttpRewrite rewrite = rewrite(rule.object("rewrite"));
+    HeaderOperations headers = HeadersParser.parse(rule.object("headers"));
+    if (rule.has("delegate")) {
+      rule.node("delegate");
+      problems.error(rule.path("delegate"), "delegate is not supported (it applies to gateways)");
+    }
+    HttpRuleExtras.parse(rule, namespace);
+
+    List<String> actions = new ArrayList<>();
+    for (String a : List.of("route", "redirect", "directResponse")) {
+      if (rule.has(a)) {
+        actions.add(a);
+      }
+    }
+    if (actions.isEmpty() && !rule.has("delegate")) {
+      problems.error(rule.path(), "no action (expected: one of route, redirect, directResponse)");
+    } else if (actions.size() > 1) {
+      problems.error(rule.path(), String.join(" and ", actions) + " given (expected: exactly one of route, redirect, directResponse)");
+    }
+    if (rule.has("rewrite") && rule.has("redirect")) {
+      problems.error(rule.path("rewrite"), "rewrite cannot be combined with redirect");
+    }
+    return new HttpRoute(name, matches, destinations, redirect, directResponse, rewrite, headers);
+  }
+
+  private static @Nullable HttpRedirect redirect(@Nullable YamlObject o) {
+    if (o == null) {
+      return null;
+    }
+    String uri = o.string("uri");
+    String authority = o.string("authority");
+    Integer port = o.port("port");
+    String derive = o.enumValue("derivePort", DERIVE_PORT);
+    if (o.has("port") && o.has("derivePort")) {
+      o.problems().error(o.path(), "port and derivePort given (expected: at most one)");
+    }
+    String scheme = o.string("scheme");
+    Long code = o.integer("redirectCode", 300, 399);
+    return new HttpRedirect(
+        uri,
+        authority,
+        port == null ? 0 : port,
+        derive == null ? null : HttpRedirect.DerivePort.valueOf(derive),
+        scheme,
+        code == null ? HttpRedirect.DEFAULT_REDIRECT_CODE : code.intValue());
+  }
+
+  private static @Nullable DirectResponse directResponse(@Nullable YamlObject o) {
+    if (o == null) {
+      return null;
+    }
+    Long status = o.integer("status", 200, 599);
+    if (!o.has("status")) {
+      o.problems().error(o.path("status"), "missing (required)");
+    }
+    byte[] body = new byte[0];
+    YamlObject b = o.object("body");
+    if (b != null) {
+      String string = b.string("string");
+      String bytes = b.string("bytes");
+      if (b.has("string") && b.has("bytes")) {
+        b.problems().error(b.path(), "string and bytes given (expected: one of them)");
+      } else if (string != null) {
+        body = string.getBytes(StandardCharsets.UTF_8);
+      } else if (bytes != null) {
+        try {
+          body = Base64.getMimeDecoder().decode(bytes);
+        } catch (IllegalArgumentException e) {
+          b.problems().error(b.path("bytes"), "'" + bytes + "' (expected: base64; " + e.getMessage() + ")");
+        }
+      }
+    }
+    return status == null ? null : new DirectResponse(status.intValue(), body);
+  }
+
+  private static @Nullable HttpRewrite rewrite(@Nullable YamlObject o) {
+    if (o == null) {
+      return null;
+    }
+    String uri = o.string("uri");
+    String authority = o.string("authority");
+    String regexMatch = null;
+    String regexRewrite = null;
+    YamlObject r = o.object("uriRegexRewrite");
+    if (r != null) {
+      regexMatch = HttpMatchParser.regex(r, "match");
+      regexRewrite = r.string("rewrite");
+      if (!r.has("match")) {
+        r.problems().error(r.path("match"), "missing (required)");
+      }
+      if (!r.has("rewrite")) {
+        r.problems().error(r.path("rewrite"), "missing (required)");
+      }
+    }
+    if (o.has("uri") && o.has("uriRegexRewrite")) {
+      o.problems().error(o.path(), "uri and uriRegexRewrite given (expected: at most one)");
+    }
+    return new HttpRewrite(uri, authority, regexMatch, regexRewrite);
+  }
+}

@@ -1,0 +1,76 @@
+package io.meshlet.core.config.istio;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The Istio API groups, their versions and kinds, and what Meshlet does with each. */
+final class Kinds {
+  static final String VIRTUAL_SERVICE = "VirtualService";
+  static final String DESTINATION_RULE = "DestinationRule";
+  static final String SERVICE_ENTRY = "ServiceEntry";
+
+  enum Handling {
+    APPLIED,
+    IGNORED,
+    UNKNOWN_KIND,
+    UNKNOWN_VERSION,
+    NOT_ISTIO
+  }
+
+  private record Group(List<String> versions, Set<String> applied, Set<String> ignored) {}
+
+  private static final Map<String, Group> GROUPS = Map.of(
+      "networking.istio.io",
+      new Group(
+          List.of("v1", "v1beta1", "v1alpha3"),
+          Set.of(VIRTUAL_SERVICE, DESTINATION_RULE, SERVICE_ENTRY),
+          Set.of("Gateway", "Sidecar", "WorkloadEntry", "WorkloadGroup", "EnvoyFilter", "ProxyConfig")),
+      "security.istio.io",
+      new Group(
+          List.of("v1", "v1beta1"),
+          Set.of(),
+          Set.of("PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication")),
+      "telemetry.istio.io",
+      new Group(List.of("v1", "v1alpha1"), Set.of(), Set.of("Telemetry")),
+      "extensions.istio.io",
+      new Group(List.of("v1alpha1"), Set.of(), Set.of("WasmPlugin")));
+
+  private Kinds() {}
+
+  static Handling handling(String apiVersion, String kind) {
+    int slash = apiVersion.indexOf('/');
+    String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+    String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
+    if (!group.equals("istio.io") && !group.endsWith(".istio.io")) {
+      return Handling.NOT_ISTIO;
+    }
+    Group g = GROUPS.get(group);
+    if (g == null || !g.versions().contains(version)) {
+      return Handling.UNKNOWN_VERSION;
+    }
+    if (g.applied().contains(kind)) {
+      return Handling.APPLIED;
+    }
+    return g.ignored().contains(kind) ? Handling.IGNORED : Handling.UNKNOWN_KIND;
+  }
+
+  /** {@code networking.istio.io/v1, v1beta1 or v1alpha3} style list of what a group accepts. */
+  static String expectedVersions(String apiVersion) {
+    int slash = apiVersion.indexOf('/');
+    Group g = slash < 0 ? null : GROUPS.get(apiVersion.substring(0, slash));
+    if (g == null) {
+      return "networking.istio.io/v1, security.istio.io/v1, telemetry.istio.io/v1 or extensions.istio.io/v1alpha1";
+    }
+    return apiVersion.substring(0, slash) + "/" + String.join(", ", g.versions());
+  }
+
+  /** The kinds a group knows, for an unknown-kind message. */
+  static String expectedKinds(String apiVersion) {
+    Group g = GROUPS.get(apiVersion.substring(0, apiVersion.indexOf('/')));
+    List<String> all = new java.util.ArrayList<>(g.applied());
+    all.addAll(g.ignored());
+    java.util.Collections.sort(all);
+    return String.join(", ", all);
+  }
+}

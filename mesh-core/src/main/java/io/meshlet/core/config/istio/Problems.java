@@ -1,0 +1,82 @@
+package io.meshlet.core.config.istio;
+
+import io.meshlet.core.config.ConfigProblem;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Collects the problems of one parse. Problems about a resource carry its kind and name; the
+ * resource's not-yet-applied paths and the mappings it read (checked for unknown fields when the
+ * resource ends) are kept here too.
+ */
+final class Problems {
+  private final String location;
+  private final List<ConfigProblem> all = new ArrayList<>();
+  private @Nullable String kind;
+  private @Nullable String name;
+  private int resourceErrors;
+  private final List<String> notYetApplied = new ArrayList<>();
+  private final List<YamlObject> objects = new ArrayList<>();
+
+  Problems(String location) {
+    this.location = location;
+  }
+
+  String location() {
+    return location;
+  }
+
+  void startResource(@Nullable String kind, @Nullable String name) {
+    this.kind = kind;
+    this.name = name;
+    resourceErrors = 0;
+    notYetApplied.clear();
+    objects.clear();
+  }
+
+  /** Reports unknown fields of every mapping read since {@link #startResource}; true if the resource had no error. */
+  boolean endResource() {
+    for (YamlObject o : objects) {
+      o.reportUnknownFields();
+    }
+    objects.clear();
+    boolean ok = resourceErrors == 0;
+    kind = null;
+    name = null;
+    return ok;
+  }
+
+  void track(YamlObject object) {
+    objects.add(object);
+  }
+
+  void error(String path, String message) {
+    resourceErrors++;
+    all.add(ConfigProblem.error(kind, name, location, path, message));
+  }
+
+  void warning(String path, String message) {
+    all.add(ConfigProblem.warning(kind, name, location, path, message));
+  }
+
+  /** A field that was validated but is not applied: listed on the resource and reported as a warning. */
+  void notYetApplied(String path) {
+    notYetApplied.add(path);
+    warning(path, "not yet applied by Meshlet");
+  }
+
+  /** Like {@link #notYetApplied(String)} with a specific message. */
+  void notYetApplied(String path, String message) {
+    notYetApplied.add(path);
+    warning(path, message);
+  }
+
+  List<String> notYetAppliedPaths() {
+    return List.copyOf(notYetApplied);
+  }
+
+  List<ConfigProblem> all() {
+    return List.copyOf(all);
+  }
+}

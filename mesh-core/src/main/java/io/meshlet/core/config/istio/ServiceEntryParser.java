@@ -1,0 +1,108 @@
+package io.meshlet.core.config.istio;
+
+import io.meshlet.core.model.ResourceId;
+import io.meshlet.core.model.ResourceOrigin;
+import io.meshlet.core.model.ServiceEntry;
+import io.meshlet.core.model.ServicePort;
+import io.meshlet.core.model.WorkloadEndpoint;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/** {@code ServiceEntry.spec}: hosts, addresses, ports, location, resolution, endpoints, exportTo. */
+final class ServiceEntryParser {
+  static final List<String> PROTOCOLS =
+      List.of("HTTP", "HTTPS", "GRPC", "HTTP2", "TCP", "TLS", "MONGO", "REDIS", "MYSQL");
+  private static final List<String> LOCATIONS = List.of("MESH_EXTERNAL", "MESH_INTERNAL");
+  private static final List<String> RESOLUTIONS = List.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN");
+
+  private ServiceEntryParser() {}
+
+  static ServiceEntry parse(YamlObject spec, ResourceId id, ResourceOrigin origin) {
+    Problems problems = spec.problems();
+    List<String> hosts = VirtualServiceParser.qualifiedHosts(spec, "hosts", id.namespace());
+    JsonNode hostsNode = spec.node("hosts");
+    if (hostsNode == null) {
+      problems.error(spec.path("hosts"), "missing (expected: at least one host)");
+    } else if (hostsNode.isArray() && hostsNode.isEmpty()) {
+      problems.error(spec.path("hosts"), "empty (expected: at least one host)");
+    }
+    List<String> addresses = spec.strings("addresses");
+    List<ServicePort> ports = ports(spec);
+    String location = spec.enumValue("location", LOCATIONS);
+    String resolutionName = spec.enumValue("resolution", RESOLUTIONS);
+    ServiceEntry.Resolution resolution =
+        resolutionName == null ? ServiceEntry.Resolution.NONE : ServiceEntry.Resolution.valueOf(resolutionName);
+    List<WorkloadEndpoint> endpoints = EndpointParser.parse(spec, resolution, ports);
+    if (resolution == ServiceEntry.Resolution.STATIC && !spec.has("endpoints") && !hosts.isEmpty()) {
+      problems.warning(spec.path("endpoints"), "no endpoints: calls to " + hosts.get(0) + " will fail");
+    }
+    List<String> exportTo = spec.strings("exportTo");
+    YamlObject selector = spec.object("workloadSelector");
+    if (selector != null) {
+      selector.stringMap("labels");
+      problems.notYetApplied(selector.path());
+    }
+    if (spec.has("subjectAltNames")) {
+      spec.strings("subjectAltNames");
+      problems.notYetApplied(spec.path("subjectAltNames"));
+    }
+    return new ServiceEntry(
+        id,
+        origin,
+        hosts,
+        addresses,
+        ports,
+        location == null ? ServiceEntry.Location.MESH_EXTERNAL : ServiceEntry.Location.valueOf(location),
+        resolution,
+        endpoints,
+        exportTo,
+        problems.notYetAppliedPaths());
+  }
+
+  private static List<ServicePort> ports(YamlObject spec) {
+    List<ServicePort> out = new ArrayList<>();
+    Set<Integer> numbers = new HashSet<>();
+    for (YamlObject p : spec.objects("ports")) {
+      Integer number = p.port("number");
+      if (!p.has("number")) {
+        p.problems().error(p.path("number"), "missing (required)");
+      }
+      String name = p.string("name");
+      String protocol = protocol(p, name);
+      Integer target = p.port("targetPort");
+      if (number != null && !numbers.add(number)) {
+        p.problems().error(p.path("number"), number + " is used by another port (expected: unique numbers)");
+      }
+      if (number != null && protocol != null) {
+        out.add(new ServicePort(number, protocol, name, target == null ? 0 : target));
+      }
+    }
+    return out;
+  }
+
+  /** The protocol, case-insensitive; when absent, taken from a {@code <protocol>[-suffix]} port name, else TCP. */
+  private static @Nullable String protocol(YamlObject p, @Nullable String name) {
+    String written = p.string("protocol");
+    if (written != null) {
+      String upper = written.toUpperCase(Locale.ROOT);
+      if (!PROTOCOLS.contains(upper)) {
+        p.problems().error(p.path("protocol"), "'" + written + "' (expected: one of " + String.join(", ", PROTOCOLS) + ")");
+        return null;
+      }
+      return upper;
+    }
+    if (name != null) {
+      int dash = name.indexOf('-');
+      String prefix = (dash < 0 ? name : name.substring(0, dash)).toUpperCase(Locale.ROOT);
+      if (PROTOCOLS.contains(prefix)) {
+        return prefix;
+      }
+    }
+    return "TCP";
+  }
+}

@@ -1,0 +1,57 @@
+package io.meshlet.core.config.istio;
+
+import java.math.BigInteger;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/** How values are shown in messages, and integer reading shared by fields and map entries. */
+final class Values {
+  private Values() {}
+
+  /** {@code 'text'} for strings, the literal for numbers and booleans, a word for the rest. */
+  static String render(JsonNode n) {
+    if (n.isString()) {
+      return "'" + n.stringValue() + "'";
+    }
+    if (n.isNumber() || n.isBoolean()) {
+      return n.toString();
+    }
+    if (n.isObject()) {
+      return "a mapping";
+    }
+    if (n.isArray()) {
+      return "a list";
+    }
+    if (n.isNull()) {
+      return "null";
+    }
+    return n.toString();
+  }
+
+  static String number(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  /** An integer in {@code min..max}; protobuf JSON's quoted integers are accepted. */
+  static @Nullable Long integer(Problems problems, String path, JsonNode n, long min, long max) {
+    BigInteger v = null;
+    if (n.isIntegralNumber()) {
+      v = n.bigIntegerValue();
+    } else if (n.isString()) {
+      try {
+        v = new BigInteger(n.stringValue().trim());
+      } catch (NumberFormatException e) {
+        v = null;
+      }
+    }
+    if (v == null) {
+      problems.error(path, render(n) + " (expected: an integer " + min + ".." + max + ")");
+      return null;
+    }
+    if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0) {
+      problems.error(path, v + " (expected: " + min + ".." + max + ")");
+      return null;
+    }
+    return v.longValue();
+  }
+}

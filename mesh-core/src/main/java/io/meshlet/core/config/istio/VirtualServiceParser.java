@@ -1,0 +1,69 @@
+package io.meshlet.core.config.istio;
+
+import io.meshlet.core.config.HostNames;
+import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.ResourceId;
+import io.meshlet.core.model.ResourceOrigin;
+import io.meshlet.core.model.VirtualService;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** {@code VirtualService.spec}: hosts, gateways, exportTo and the HTTP rules; TCP and TLS rules are read loosely. */
+final class VirtualServiceParser {
+  private VirtualServiceParser() {}
+
+  static VirtualService parse(YamlObject spec, ResourceId id, ResourceOrigin origin) {
+    Problems problems = spec.problems();
+    List<String> hosts = qualifiedHosts(spec, "hosts", id.namespace());
+    JsonNode hostsNode = spec.node("hosts");
+    if (hostsNode == null) {
+      problems.error(spec.path("hosts"), "missing (expected: at least one host)");
+    } else if (hostsNode.isArray() && hostsNode.isEmpty()) {
+      problems.error(spec.path("hosts"), "empty (expected: at least one host)");
+    }
+    List<String> gateways = spec.strings("gateways");
+    List<String> exportTo = spec.strings("exportTo");
+    List<HttpRoute> http = new ArrayList<>();
+    List<YamlObject> rules = spec.objects("http");
+    for (int i = 0; i < rules.size(); i++) {
+      HttpRoute route = HttpRouteParser.parse(rules.get(i), id.namespace());
+      if (route != null) {
+        http.add(route);
+      }
+    }
+    looseRules(spec, "tcp");
+    looseRules(spec, "tls");
+    return new VirtualService(id, origin, hosts, gateways, http, exportTo, problems.notYetAppliedPaths());
+  }
+
+  static List<String> qualifiedHosts(YamlObject spec, String field, String namespace) {
+    List<String> out = new ArrayList<>();
+    for (String h : spec.strings(field)) {
+      if (h.isEmpty()) {
+        spec.problems().error(spec.path(field), "'' (expected: a host name)");
+      } else {
+        out.add(HostNames.qualify(h, namespace));
+      }
+    }
+    return out;
+  }
+
+  /** {@code tcp} and {@code tls}: a list of mappings, not applied yet. */
+  private static void looseRules(YamlObject spec, String field) {
+    JsonNode n = spec.node(field);
+    if (n == null) {
+      return;
+    }
+    if (!n.isArray()) {
+      spec.problems().error(spec.path(field), Values.render(n) + " (expected: a list)");
+      return;
+    }
+    for (int i = 0; i < n.size(); i++) {
+      if (!n.get(i).isObject()) {
+        spec.problems().error(spec.path(field) + "[" + i + "]", Values.render(n.get(i)) + " (expected: a mapping)");
+      }
+    }
+    spec.problems().notYetApplied(spec.path(field));
+  }
+}

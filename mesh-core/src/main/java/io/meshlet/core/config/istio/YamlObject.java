@@ -1,0 +1,296 @@
+package io.meshlet.core.config.istio;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads the fields of one YAML mapping with their paths, reporting every type or range error. Field
+ * names are matched in camelCase and snake_case alike (as protobuf JSON does); paths use the
+ * spelling the user wrote. Fields that were never read are reported as unknown when the resource ends.
+ */
+final class YamlObject {
+  private final Problems problems;
+  private final String path;
+  /** Canonical (camelCase) name → the field as written. */
+  private final Map<String, Field> fields = new LinkedHashMap<>();
+
+  private static final class Field {
+    final String written;
+    final JsonNode value;
+    boolean read;
+
+    Field(String written, JsonNode value) {
+      this.written = written;
+      this.value = value;
+    }
+  }
+
+  private YamlObject(Problems problems, String path, JsonNode node) {
+    this.problems = problems;
+    this.path = path;
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      String canonical = camelCase(e.getKey());
+      Field previous = fields.get(canonical);
+      if (previous != null) {
+        problems.error(join(path, e.getKey()), "given twice (also as " + previous.written + ")");
+        continue;
+      }
+      fields.put(canonical, new Field(e.getKey(), e.getValue()));
+    }
+    problems.track(this);
+  }
+
+  /** The mapping at {@code path}, or null (with an error) if {@code node} is not a mapping, or null if absent. */
+  static @Nullable YamlObject of(Problems problems, String path, @Nullable JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      problems.error(path, Values.render(node) + " (expected: a mapping)");
+      return null;
+    }
+    return new YamlObject(problems, path, node);
+  }
+
+  Problems problems() {
+    return problems;
+  }
+
+  String path() {
+    return path;
+  }
+
+  /** The path of {@code field} inside this mapping, as written if present. */
+  String path(String field) {
+    Field f = fields.get(field);
+    return join(path, f != null ? f.written : field);
+  }
+
+  static String join(String parent, String field) {
+    return parent.isEmpty() ? field : parent + "." + field;
+  }
+
+  boolean has(String field) {
+    Field f = fields.get(field);
+    return f != null && !f.value.isNull();
+  }
+
+  /** The raw value of {@code field} (null if absent or null), marking it read. */
+  @Nullable JsonNode node(String field) {
+    Field f = fields.get(field);
+    if (f == null) {
+      return null;
+    }
+    f.read = true;
+    return f.value.isNull() ? null : f.value;
+  }
+
+  /** Marks fields as read and accepted without looking at them. */
+  void ignore(String... names) {
+    for (String n : names) {
+      node(n);
+    }
+  }
+
+  @Nullable String string(String field) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return null;
+    }
+    if (!n.isString()) {
+      problems.error(path(field), Values.render(n) + " (expected: a string)");
+      return null;
+    }
+    return n.stringValue();
+  }
+
+  /** A string that must be present and non-empty. */
+  @Nullable String requiredString(String field) {
+    String s = string(field);
+    if (s == null && !has(field)) {
+      problems.error(path(field), "missing (required)");
+    } else if (s != null && s.isEmpty()) {
+      problems.error(path(field), "'' (expected: a non-empty string)");
+      return null;
+    }
+    return s;
+  }
+
+  @Nullable Boolean bool(String field) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return null;
+    }
+    if (!n.isBoolean()) {
+      problems.error(path(field), Values.render(n) + " (expected: true or false)");
+      return null;
+    }
+    return n.booleanValue();
+  }
+
+  /** An integer in {@code min..max}; protobuf JSON's quoted integers are accepted. */
+  @Nullable Long integer(String field, long min, long max) {
+    JsonNode n = node(field);
+    return n == null ? null : Values.integer(problems, path(field), n, min, max);
+  }
+
+  @Nullable Integer port(String field) {
+    Long v = integer(field, 1, 65535);
+    return v == null ? null : v.intValue();
+  }
+
+  /** A floating point number in {@code min..max}. */
+  @Nullable Double number(String field, double min, double max) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return null;
+    }
+    double d;
+    if (n.isNumber()) {
+      d = n.doubleValue();
+    } else if (n.isString()) {
+      try {
+        d = Double.parseDouble(n.stringValue());
+      } catch (NumberFormatException e) {
+        problems.error(path(field), Values.render(n) + " (expected: a number)");
+        return null;
+      }
+    } else {
+      problems.error(path(field), Values.render(n) + " (expected: a number)");
+      return null;
+    }
+    if (!(d >= min && d <= max)) {
+      problems.error(path(field), Values.render(n) + " (expected: " + Values.number(min) + ".." + Values.number(max) + ")");
+      return null;
+    }
+    return d;
+  }
+
+  @Nullable Duration duration(String field) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return null;
+    }
+    Duration d = n.isString() ? Durations.parse(n.stringValue()) : null;
+    if (d == null) {
+      problems.error(path(field), Values.render(n) + " (expected: a duration like 1.5s or 100ms)");
+    }
+    return d;
+  }
+
+  /** One of {@code allowed}, written exactly; null if absent or wrong (with an error). */
+  @Nullable String enumValue(String field, List<String> allowed) {
+    String s = string(field);
+    if (s == null) {
+      return null;
+    }
+    if (!allowed.contains(s)) {
+      problems.error(path(field), "'" + s + "' (expected: one of " + String.join(", ", allowed) + ")");
+      return null;
+    }
+    return s;
+  }
+
+  List<String> strings(String field) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      problems.error(path(field), Values.render(n) + " (expected: a list of strings)");
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      JsonNode item = n.get(i);
+      if (item.isString()) {
+        out.add(item.stringValue());
+      } else {
+        problems.error(path(field) + "[" + i + "]", Values.render(item) + " (expected: a string)");
+      }
+    }
+    return out;
+  }
+
+  /** A map of user-chosen keys (labels, header names) to strings; keys are kept as written. */
+  Map<String, String> stringMap(String field) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return Map.of();
+    }
+    if (!n.isObject()) {
+      problems.error(path(field), Values.render(n) + " (expected: a mapping of strings)");
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
+      if (e.getValue().isString()) {
+        out.put(e.getKey(), e.getValue().stringValue());
+      } else {
+        problems.error(path(field) + "." + e.getKey(), Values.render(e.getValue()) + " (expected: a string)");
+      }
+    }
+    return out;
+  }
+
+  @Nullable YamlObject object(String field) {
+    return of(problems, path(field), node(field));
+  }
+
+  /** A list of mappings; entries that are not mappings are reported and skipped. */
+  List<YamlObject> objects(String field) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      problems.error(path(field), Values.render(n) + " (expected: a list)");
+      return List.of();
+    }
+    List<YamlObject> out = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      String p = path(field) + "[" + i + "]";
+      JsonNode item = n.get(i);
+      if (item.isNull()) {
+        problems.error(p, "null (expected: a mapping)");
+        continue;
+      }
+      YamlObject o = of(problems, p, item);
+      if (o != null) {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  void reportUnknownFields() {
+    for (Field f : fields.values()) {
+      if (!f.read) {
+        problems.error(join(path, f.written), "unknown field");
+      }
+    }
+  }
+
+  static String camelCase(String key) {
+    if (key.indexOf('_') < 0) {
+      return key;
+    }
+    StringBuilder sb = new StringBuilder(key.length());
+    boolean upper = false;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '_') {
+        upper = sb.length() > 0;
+      } else {
+        sb.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return sb.toString();
+  }
+}
