@@ -2,6 +2,7 @@ package io.meshlet.core.routing;
 
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.lb.LoadBalancer;
+import io.meshlet.core.model.LoadBalancerSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -19,6 +20,7 @@ public final class Cluster {
   private final int port;
   private final @Nullable String subset;
   private final Map<String, String> subsetLabels;
+  private final LoadBalancerSettings settings;
   private final @Nullable LoadBalancer loadBalancer;
   private final HashPolicy hashPolicy;
 
@@ -27,6 +29,7 @@ public final class Cluster {
       int port,
       @Nullable String subset,
       Map<String, String> subsetLabels,
+      LoadBalancerSettings settings,
       @Nullable LoadBalancer loadBalancer,
       HashPolicy hashPolicy) {
     this.name = name(host, port, subset);
@@ -34,8 +37,30 @@ public final class Cluster {
     this.port = port;
     this.subset = subset;
     this.subsetLabels = Map.copyOf(subsetLabels);
+    this.settings = settings;
     this.loadBalancer = loadBalancer;
     this.hashPolicy = hashPolicy;
+  }
+
+  /**
+   * True if this cluster would be compiled again identically: same policy, same subset labels and
+   * the very same endpoint instances in the same order. The compiler then keeps this instance, so a
+   * config push that does not touch a cluster keeps its round-robin position and counters.
+   */
+  boolean unchanged(LoadBalancerSettings otherSettings, Map<String, String> otherLabels, List<Endpoint> otherEndpoints, boolean passthrough) {
+    if (!settings.equals(otherSettings) || !subsetLabels.equals(otherLabels) || isPassthrough() != passthrough) {
+      return false;
+    }
+    List<Endpoint> mine = endpoints();
+    if (mine.size() != otherEndpoints.size()) {
+      return false;
+    }
+    for (int i = 0; i < mine.size(); i++) {
+      if (mine.get(i) != otherEndpoints.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String name(String host, int port, @Nullable String subset) {

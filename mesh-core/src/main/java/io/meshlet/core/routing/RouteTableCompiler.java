@@ -40,6 +40,7 @@ public final class RouteTableCompiler {
   private final long version;
   private final MeshConfig config;
   private final Workload workload;
+  private final RouteTable previous;
   private final Map<String, Endpoint> previousEndpoints = new HashMap<>();
   private final List<ConfigProblem> warnings = new ArrayList<>();
   private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
@@ -49,6 +50,7 @@ public final class RouteTableCompiler {
     this.version = version;
     this.config = config;
     this.workload = workload;
+    this.previous = previous;
     for (Cluster c : previous.clusters()) {
       for (Endpoint e : c.endpoints()) {
         previousEndpoints.putIfAbsent(endpointKey(c.host(), c.port(), e), e);
@@ -155,9 +157,12 @@ public final class RouteTableCompiler {
     LoadBalancerSettings settings = lb != null ? lb : LoadBalancerSettings.DEFAULT;
     boolean passthrough = se.resolution() == ServiceEntry.Resolution.NONE
         || settings.simple() == LoadBalancerSettings.Simple.PASSTHROUGH;
-    Cluster cluster = new Cluster(host, port, subset, labels,
-        passthrough ? null : LoadBalancers.create(settings, endpoints),
-        HashPolicy.of(settings.consistentHash(), workload.address()));
+    Cluster old = previous.cluster(Cluster.name(host, port, subset));
+    Cluster cluster = old != null && old.unchanged(settings, labels, endpoints, passthrough)
+        ? old
+        : new Cluster(host, port, subset, labels, settings,
+            passthrough ? null : LoadBalancers.create(settings, endpoints),
+            HashPolicy.of(settings.consistentHash(), workload.address()));
     clusters.put(cluster.name(), cluster);
   }
 
