@@ -5,16 +5,20 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * Istio's consistent hash (Envoy's ring hash). Each endpoint owns {@code ceil(weight × scale)}
- * points on a 64-bit ring, where {@code scale} makes the ring at least {@code minimumRingSize}
- * points and gives the lightest endpoint at least one; the ring is capped near {@link #MAX_RING}.
+ * Istio's consistent hash, as a ring. Weights are first divided by their greatest common divisor;
+ * each endpoint then owns {@code weight × minimumRingSize / 4} points (at least one), so the ring
+ * reaches {@code minimumRingSize} at four equal endpoints and grows with the cluster. Unlike Envoy's
+ * ring, whose points per endpoint shrink as endpoints are added, an endpoint's points here depend
+ * only on its own weight: adding an endpoint moves only the keys it takes over, and removing one
+ * moves only its own keys. The ring is capped near {@link #MAX_RING} points (scaled down beyond).
  * Point {@code i} of an endpoint sits at {@link Hashing#hash64} of {@code "hostPort_i"}. A request
  * goes to the owner of the first point at or after its hash (signed order, wrapping). A request
  * without a hash goes to a random point, so it is still spread by weight.
  */
 final class RingHashLoadBalancer implements LoadBalancer {
   static final long DEFAULT_MIN_RING = 1024;
-  static final int MAX_RING = 8 * 1024 * 1024;
+  /** 1M points, 12 MB: a ring hash over more than 4,096 equal endpoints is scaled down to fit. */
+  static final int MAX_RING = 1024 * 1024;
 
   private final List<Endpoint> endpoints;
   private final long[] ring;
@@ -25,13 +29,9 @@ final class RingHashLoadBalancer implements LoadBalancer {
     Endpoint[] array = this.endpoints.toArray(new Endpoint[0]);
     int n = array.length;
     long minRing = minimumRingSize > 0 ? Math.min(minimumRingSize, MAX_RING) : DEFAULT_MIN_RING;
-    int[] weights = Weights.of(array);
-    long totalWeight = Weights.sum(weights);
-    int minWeight = Integer.MAX_VALUE;
-    for (int w : weights) {
-      minWeight = Math.min(minWeight, w);
-    }
-    double perUnit = Math.max((double) minRing / totalWeight, 1.0 / minWeight);
+    int[] weights = n == 0 ? new int[0] : Weights.reduce(Weights.of(array));
+    long totalWeight = Math.max(1, Weights.sum(weights));
+    double perUnit = Math.max(1.0, minRing / 4.0);
     if (perUnit * totalWeight > MAX_RING) {
       perUnit = (double) MAX_RING / totalWeight;
     }
