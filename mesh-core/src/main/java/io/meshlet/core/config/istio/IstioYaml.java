@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
@@ -32,7 +34,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * is rejected (it should be, when {@link ParseResult#hasErrors()}). Pure and thread-safe.
  */
 public final class IstioYaml {
-  private static final ObjectReader READER = YAMLMapper.builder().build().readerFor(JsonNode.class);
+  private static final ObjectReader READER = YAMLMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build()
+      .readerFor(JsonNode.class);
 
   private static final String[] IGNORED_METADATA = {
     "labels", "annotations", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields",
@@ -96,10 +101,14 @@ public final class IstioYaml {
 
   private static String syntaxError(JacksonException e) {
     String message = e.getOriginalMessage();
-    String first = message == null ? e.getClass().getSimpleName() : message.strip().lines().findFirst().orElse("");
+    // SnakeYAML's messages interleave "in reader, line n" and a source excerpt (indented) with the text.
+    String text = message == null
+        ? e.getClass().getSimpleName()
+        : message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+            .map(String::strip).collect(Collectors.joining("; "));
     TokenStreamLocation where = e.getLocation();
     int line = where == null ? -1 : where.getLineNr();
-    return "YAML syntax error" + (line > 0 ? " at line " + line : "") + ": " + first;
+    return "YAML syntax error" + (line > 0 ? " at line " + line : "") + ": " + text;
   }
 
   /** Turns documents into resources, keeping those without errors and rejecting duplicates. */
