@@ -153,7 +153,7 @@ class DocumentLevelTest {
     assertThat(errors(DR + "---\nkind: VirtualService\n  bad: indent\n")).containsExactly(
         "mesh.yaml: YAML syntax error at line 9: mapping values are not allowed here");
     assertThat(errors("metadata:\n  name: [unclosed\n")).containsExactly(
-        "mesh.yaml: YAML syntax error at line 3: while parsing a flow sequence; expected ',' or ']', but got <stream end>");
+        "mesh.yaml: YAML syntax error at line 2: while parsing a flow sequence; expected ',' or ']', but got <stream end>");
   }
 
   @Test
