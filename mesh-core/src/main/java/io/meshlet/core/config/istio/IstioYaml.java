@@ -182,7 +182,9 @@ public final class IstioYaml {
       String name = null;
       String namespace = defaultNamespace;
       if (metadata == null) {
-        problems.error("metadata", "missing (required)");
+        if (!top.has("metadata")) {
+          problems.error("metadata", "missing (required)");
+        }
       } else {
         metadata.ignore(IGNORED_METADATA);
         name = metadata.requiredString("name");
@@ -211,7 +213,7 @@ public final class IstioYaml {
           resource = ServiceEntryParser.parse(spec, id, origin);
           break;
       }
-      if (!seen.add(id)) {
+      if (name != null && !seen.add(id)) {
         problems.error("", "duplicate: " + id + " is defined more than once");
       }
       return resource;

@@ -141,6 +141,22 @@ class DocumentLevelTest {
   }
 
   @Test
+  void metadataMustBeAMapping() {
+    assertThat(errors("""
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: ratings
+        spec: {host: ratings}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        spec: {host: ratings}
+        """)).containsExactly(
+            "DestinationRule <unnamed> (mesh.yaml): metadata: 'ratings' (expected: a mapping)",
+            "DestinationRule <unnamed> (mesh.yaml): metadata: missing (required)");
+  }
+
+  @Test
   void duplicatesWithinOneTextAreErrors() {
     IstioYaml.ParseResult r = parse(DR + "---\n" + DR + "---\n" + DR.replace("name: ratings", "name: ratings\n  namespace: prod"));
     assertThat(r.errors()).extracting(Object::toString).containsExactly(
