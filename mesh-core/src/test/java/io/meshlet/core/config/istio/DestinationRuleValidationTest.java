@@ -178,4 +178,21 @@ class DestinationRuleValidationTest {
     DestinationRule dr = only(dr("host: reviews").replace("name: reviews", "name: reviews\n  namespace: prod"));
     assertThat(dr.host()).isEqualTo("reviews.prod.svc.cluster.local");
   }
+
+  @Test
+  void snakeCaseTrafficPolicy() {
+    String yaml = dr("""
+        host: reviews
+        traffic_policy:
+          outlier_detection: {consecutive_5xx_errors: 5, base_ejection_time: 30s}
+          connection_pool:
+            http: {http1_max_pending_requests: 10, h2_upgrade_policy: DO_NOT_UPGRADE}
+          port_level_settings:
+          - port: {number: 9080}
+            load_balancer: {simple: RANDOM}
+        """);
+    DestinationRule dr = only(yaml);
+    assertThat(dr.notYetApplied()).containsExactly("traffic_policy.connection_pool", "traffic_policy.outlier_detection");
+    assertThat(dr.trafficPolicy().loadBalancerFor(9080)).isEqualTo(new LoadBalancerSettings(LoadBalancerSettings.Simple.RANDOM, null));
+  }
 }

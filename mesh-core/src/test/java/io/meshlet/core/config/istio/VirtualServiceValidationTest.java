@@ -348,4 +348,33 @@ class VirtualServiceValidationTest {
             P + "http[0].fault.abort.percentage.value: 101 (expected: 0..100)",
             P + "http[0].mirror.host: missing (required)");
   }
+
+  @Test
+  void mirrorsAndTlsAreNotYetApplied() {
+    String yaml = vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews}
+          mirrors:
+          - destination: {host: shadow, subset: v2}
+            percentage: {value: 5}
+          mirror_percent: 10
+        tls:
+        - match: [{sniHosts: [reviews]}]
+          route: [{destination: {host: reviews}}]
+        """);
+    assertThat(only(yaml).notYetApplied()).containsExactly("http[0].mirror_percent", "http[0].mirrors", "tls");
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews}
+          mirrors:
+          - percentage: {value: 5}
+        tcp: [route]
+        """))).containsExactly(
+            P + "http[0].mirrors[0].destination: missing (required)",
+            P + "tcp[0]: 'route' (expected: a mapping)");
+  }
 }
