@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /** Go/Istio style durations: {@code 10s}, {@code 1.5s}, {@code 100ms}, {@code 1h30m}, {@code 250us}. */
 final class Durations {
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(h|m|s|ms|us|µs|ns)");
+  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ms|us|µs|ns|h|m|s)");
 
   private Durations() {}
 

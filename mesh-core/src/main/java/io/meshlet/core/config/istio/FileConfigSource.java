@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@code *.yaml}/{@code *.yml} files are read recursively in name order (hidden entries skipped, so a
  * mounted Kubernetes ConfigMap works). The first update is delivered from {@link #start} itself;
  * afterwards the files are polled and a new update is delivered only when their content changed. The
- * version of an update is the start of a SHA-256 over all file contents.
+ * version of an update is the start of a SHA-256 over all file contents. Replace files atomically
+ * (write elsewhere, then rename, as editors and Kubernetes do): a file caught half written is
+ * delivered as it is, and the next poll corrects it.
  *
  * <pre>{@code
  * FileConfigSource source = FileConfigSource.of(List.of(Path.of("/etc/mesh")), "default", scheduler, Duration.ofSeconds(5));

@@ -95,7 +95,7 @@ final class HttpRouteParser {
         body = string.getBytes(StandardCharsets.UTF_8);
       } else if (bytes != null) {
         try {
-          body = Base64.getMimeDecoder().decode(bytes);
+          body = Base64.getDecoder().decode(bytes.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
           b.problems().error(b.path("bytes"), "'" + bytes + "' (expected: base64; " + e.getMessage() + ")");
         }

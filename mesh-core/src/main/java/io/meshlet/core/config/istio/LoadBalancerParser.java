@@ -80,7 +80,10 @@ final class LoadBalancerParser {
       String name = cookie.requiredString("name");
       cookie.string("path");
       cookie.duration("ttl");
-      cookie.objects("attributes");
+      for (YamlObject attribute : cookie.objects("attributes")) {
+        attribute.requiredString("name");
+        attribute.string("value");
+      }
       on = HashOn.HTTP_COOKIE;
       key = name == null ? "" : name;
     }

@@ -1,0 +1,380 @@
+package io.meshlet.core.config.istio;
+
+import static io.meshlet.core.config.istio.Yaml.errors;
+import static io.meshlet.core.config.istio.Yaml.parse;
+import static io.meshlet.core.config.istio.Yaml.vs;
+import static io.meshlet.core.config.istio.Yaml.warnings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshlet.core.model.DirectResponse;
+import io.meshlet.core.model.HttpMatch;
+import io.meshlet.core.model.HttpRedirect;
+import io.meshlet.core.model.HttpRewrite;
+import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.RouteDestination;
+import io.meshlet.core.model.StringMatch;
+import io.meshlet.core.model.VirtualService;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VirtualServiceValidationTest {
+  private static final String P = "VirtualService reviews (mesh.yaml): ";
+
+  private static VirtualService only(String yaml) {
+    IstioYaml.ParseResult r = parse(yaml);
+    assertThat(r.errors()).isEmpty();
+    return r.config().virtualServices().get(0);
+  }
+
+  @Test
+  void weightOutOfRangeIsReportedWithItsPath() {
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews, subset: v1}
+        - route:
+          - destination: {host: reviews, subset: v1}
+            weight: -5
+          - destination: {host: reviews, subset: v2}
+            weight: 105
+        """))).containsExactly(
+            P + "http[1].route[0].weight: -5 (expected: 0..100)",
+            P + "http[1].route[1].weight: 105 (expected: 0..100)");
+  }
+
+  @Test
+  void allErrorsOfTheWholeTextAreCollected() {
+    IstioYaml.ParseResult r = parse(vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {hots: reviews}
+            weight: abc
+        """) + "---\n" + vs("""
+        hosts: []
+        htp: []
+        """).replace("name: reviews", "name: other"));
+    assertThat(r.errors()).extracting(Object::toString).containsExactlyInAnyOrder(
+        P + "http[0].route[0].destination.host: missing (required)",
+        P + "http[0].route[0].weight: 'abc' (expected: an integer 0..100)",
+        P + "http[0].route[0].destination.hots: unknown field",
+        "VirtualService other (mesh.yaml): hosts: empty (expected: at least one host)",
+        "VirtualService other (mesh.yaml): htp: unknown field");
+    assertThat(r.config().virtualServices()).isEmpty();
+  }
+
+  @Test
+  void hostsAreRequired() {
+    assertThat(errors(vs("http: []"))).containsExactly(P + "hosts: missing (expected: at least one host)");
+  }
+
+  @Test
+  void shortHostsAreQualifiedWithTheResourceNamespace() {
+    VirtualService vs = only(vs("""
+        hosts: [reviews, ratings.prod, "*.example.com"]
+        http:
+        - route:
+          - destination: {host: Ratings}
+        """));
+    assertThat(vs.hosts()).containsExactly("reviews.default.svc.cluster.local", "ratings.prod", "*.example.com");
+    assertThat(vs.http().get(0).destinations().get(0).destination().host()).isEqualTo("ratings.default.svc.cluster.local");
+  }
+
+  @Test
+  void weightDefaults() {
+    VirtualService vs = only(vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews}
+        - route:
+          - destination: {host: reviews, subset: v1}
+          - destination: {host: reviews, subset: v2}
+        - route:
+          - destination: {host: reviews, subset: v1}
+            weight: 100
+          - destination: {host: reviews, subset: v2}
+        """));
+    assertThat(vs.http().get(0).destinations()).extracting(RouteDestination::weight).containsExactly(100);
+    assertThat(vs.http().get(1).destinations()).extracting(RouteDestination::weight).containsExactly(1, 1);
+    assertThat(vs.http().get(2).destinations()).extracting(RouteDestination::weight).containsExactly(100, 0);
+  }
+
+  @Test
+  void weightsAddingUpToZeroAreAnErrorAndOtherSumsAWarning() {
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews, subset: v1}
+            weight: 0
+        """))).containsExactly(P + "http[0].route: weights add up to 0 (expected: at least one weight > 0)");
+    String relative = vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews, subset: v1}
+            weight: 30
+          - destination: {host: reviews, subset: v2}
+            weight: 30
+        """);
+    assertThat(errors(relative)).isEmpty();
+    assertThat(warnings(relative)).containsExactly(P + "http[0].route: weights add up to 60; Meshlet treats them as relative");
+  }
+
+  @Test
+  void matchesAreTranslated() {
+    VirtualService vs = only(vs("""
+        hosts: [reviews]
+        http:
+        - match:
+          - name: m
+            uri: {regex: "/reviews/[0-9]+"}
+            scheme: {exact: https}
+            method: {exact: GET}
+            authority: {prefix: reviews}
+            headers:
+              X-Canary: {}
+            withoutHeaders:
+              X-Debug: {exact: "1"}
+            queryParams:
+              Mode: {exact: fast}
+            port: 9080
+            ignoreUriCase: true
+            sourceLabels: {app: productpage}
+            sourceNamespace: front
+            gateways: [mesh]
+            statPrefix: ignored
+          route:
+          - destination: {host: reviews}
+        """));
+    assertThat(vs.http().get(0).matches()).containsExactly(new HttpMatch("m", StringMatch.regex("/reviews/[0-9]+"),
+        StringMatch.exact("https"), StringMatch.exact("GET"), StringMatch.prefix("reviews"),
+        Map.of("x-canary", StringMatch.present()), Map.of("x-debug", StringMatch.exact("1")),
+        Map.of("Mode", StringMatch.exact("fast")), 9080, true, Map.of("app", "productpage"), "front",
+        java.util.List.of("mesh")));
+  }
+
+  @Test
+  void snakeCaseSpellingsAreAccepted() {
+    VirtualService vs = only(vs("""
+        hosts: [reviews]
+        export_to: ["."]
+        http:
+        - match:
+          - without_headers:
+              x-debug: {exact: "1"}
+            ignore_uri_case: true
+            query_params:
+              q: {prefix: a}
+          direct_response:
+            status: 503
+            body: {string: down}
+        """));
+    HttpMatch m = vs.http().get(0).matches().get(0);
+    assertThat(m.withoutHeaders()).containsEntry("x-debug", StringMatch.exact("1"));
+    assertThat(m.ignoreUriCase()).isTrue();
+    assertThat(m.queryParams()).containsEntry("q", StringMatch.prefix("a"));
+    assertThat(vs.exportTo()).containsExactly(".");
+    assertThat(vs.http().get(0).directResponse()).isEqualTo(DirectResponse.of(503, "down"));
+  }
+
+  @Test
+  void bothSpellingsOfOneFieldIsAnError() {
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        exportTo: ["."]
+        export_to: ["*"]
+        http:
+        - route:
+          - destination: {host: reviews}
+        """))).containsExactly(P + "export_to: given twice (also as exportTo)");
+  }
+
+  @Test
+  void stringMatchRules() {
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - match:
+          - uri: {exact: /a, prefix: /b}
+          - uri: {regex: "(unclosed"}
+          - headers:
+              x-a: {exakt: b}
+          route:
+          - destination: {host: reviews}
+        """))).containsExactlyInAnyOrder(
+            P + "http[0].match[0].uri: exact and prefix given (expected: one of exact, prefix, regex)",
+            P + "http[0].match[1].uri.regex: '(unclosed' (expected: a valid regex; Unclosed group)",
+            P + "http[0].match[2].headers.x-a.exakt: unknown field");
+  }
+
+  @Test
+  void unknownFieldsAreReportedAtNestedPaths() {
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - match:
+          - uri: {prefix: /}
+            header: {}
+          route:
+          - destination:
+              host: reviews
+              port: {numbr: 80}
+            wieght: 5
+          headers:
+            request: {sett: {a: b}}
+        """))).containsExactlyInAnyOrder(
+            P + "http[0].route[0].destination.port.number: missing (required)",
+            P + "http[0].match[0].header: unknown field",
+            P + "http[0].route[0].destination.port.numbr: unknown field",
+            P + "http[0].route[0].wieght: unknown field",
+            P + "http[0].headers.request.sett: unknown field");
+  }
+
+  @Test
+  void exactlyOneActionPerRule() {
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - name: none
+        - route:
+          - destination: {host: reviews}
+          redirect: {uri: /x}
+        - redirect: {uri: /x}
+          rewrite: {uri: /y}
+        - delegate: {name: other}
+        """))).containsExactly(
+            P + "http[0]: no action (expected: one of route, redirect, directResponse)",
+            P + "http[1]: route and redirect given (expected: exactly one of route, redirect, directResponse)",
+            P + "http[2].rewrite: rewrite cannot be combined with redirect",
+            P + "http[3].delegate: delegate is not supported (it applies to gateways)");
+  }
+
+  @Test
+  void redirectDirectResponseAndRewrite() {
+    VirtualService vs = only(vs("""
+        hosts: [reviews]
+        http:
+        - redirect: {uri: /v2, authority: new, derivePort: FROM_REQUEST_PORT, scheme: https}
+        - redirect: {uri: /v3, port: 8443, redirectCode: 308}
+        - directResponse: {status: 418, body: {bytes: "dGVhcG90"}}
+        - rewrite: {authority: ratings, uriRegexRewrite: {match: "^/old/(.*)$", rewrite: "/new/\\\\1"}}
+          route:
+          - destination: {host: ratings}
+        """));
+    assertThat(vs.http()).extracting(HttpRoute::redirect).containsExactly(
+        new HttpRedirect("/v2", "new", 0, HttpRedirect.DerivePort.FROM_REQUEST_PORT, "https", 301),
+        new HttpRedirect("/v3", null, 8443, null, null, 308), null, null);
+    assertThat(vs.http().get(2).directResponse()).isEqualTo(DirectResponse.of(418, "teapot"));
+    assertThat(vs.http().get(3).rewrite()).isEqualTo(new HttpRewrite(null, "ratings", "^/old/(.*)$", "/new/\\1"));
+  }
+
+  @Test
+  void redirectDirectResponseAndRewriteRanges() {
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - redirect: {redirectCode: 200, port: 0, derivePort: FROM_NOWHERE}
+        - directResponse: {status: 600}
+        - directResponse: {body: {bytes: "***"}}
+        - rewrite: {uriRegexRewrite: {match: "[", rewrite: x}}
+          route:
+          - destination: {host: ratings}
+        """))).containsExactly(
+            P + "http[0].redirect.port: 0 (expected: 1..65535)",
+            P + "http[0].redirect.derivePort: 'FROM_NOWHERE' (expected: one of FROM_PROTOCOL_DEFAULT, FROM_REQUEST_PORT)",
+            P + "http[0].redirect: port and derivePort given (expected: at most one)",
+            P + "http[0].redirect.redirectCode: 200 (expected: 300..399)",
+            P + "http[1].directResponse.status: 600 (expected: 200..599)",
+            P + "http[2].directResponse.status: missing (required)",
+            P + "http[2].directResponse.body.bytes: '***' (expected: base64; Illegal base64 character 2a)",
+            P + "http[3].rewrite.uriRegexRewrite.match: '[' (expected: a valid regex; Unclosed character class)");
+  }
+
+  @Test
+  void notYetAppliedHttpFieldsAreListedAndWarned() {
+    String yaml = vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews}
+          timeout: 1.5s
+          retries: {attempts: 3, perTryTimeout: 100ms, retryOn: "5xx,connect-failure", retryRemoteLocalities: true}
+          fault:
+            delay: {fixedDelay: 7s, percentage: {value: 10}}
+            abort: {httpStatus: 500, percentage: {value: 0.5}}
+          mirror: {host: shadow}
+          mirrorPercentage: {value: 50}
+          corsPolicy:
+            allowOrigins: [{exact: "https://example.com"}]
+            allowMethods: [GET]
+            maxAge: 24h
+            allowCredentials: true
+        tcp:
+        - route: [{destination: {host: db}}]
+        """);
+    VirtualService vs = only(yaml);
+    assertThat(vs.notYetApplied()).containsExactly("http[0].timeout", "http[0].retries", "http[0].fault",
+        "http[0].mirror", "http[0].mirrorPercentage", "http[0].corsPolicy", "tcp");
+    assertThat(warnings(yaml)).containsExactly(
+        P + "http[0].timeout: not yet applied by Meshlet",
+        P + "http[0].retries: not yet applied by Meshlet",
+        P + "http[0].fault: not yet applied by Meshlet",
+        P + "http[0].mirror: not yet applied by Meshlet",
+        P + "http[0].mirrorPercentage: not yet applied by Meshlet",
+        P + "http[0].corsPolicy: not yet applied by Meshlet",
+        P + "tcp: not yet applied by Meshlet");
+  }
+
+  @Test
+  void notYetAppliedFieldsAreStillValidated() {
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews}
+          timeout: 10 seconds
+          retries: {attempts: -1, retry_on: 5xx, tries: 2}
+          fault:
+            abort: {httpStatus: 99, percentage: {value: 101}}
+          mirror: {subset: v1}
+        """))).containsExactlyInAnyOrder(
+            P + "http[0].timeout: '10 seconds' (expected: a duration like 1.5s or 100ms)",
+            P + "http[0].retries.attempts: -1 (expected: 0..2147483647)",
+            P + "http[0].retries.tries: unknown field",
+            P + "http[0].fault.abort.httpStatus: 99 (expected: 200..599)",
+            P + "http[0].fault.abort.percentage.value: 101 (expected: 0..100)",
+            P + "http[0].mirror.host: missing (required)");
+  }
+
+  @Test
+  void mirrorsAndTlsAreNotYetApplied() {
+    String yaml = vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews}
+          mirrors:
+          - destination: {host: shadow, subset: v2}
+            percentage: {value: 5}
+          mirror_percent: 10
+        tls:
+        - match: [{sniHosts: [reviews]}]
+          route: [{destination: {host: reviews}}]
+        """);
+    assertThat(only(yaml).notYetApplied()).containsExactly("http[0].mirror_percent", "http[0].mirrors", "tls");
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews}
+          mirrors:
+          - percentage: {value: 5}
+        tcp: [route]
+        """))).containsExactly(
+            P + "http[0].mirrors[0].destination: missing (required)",
+            P + "tcp[0]: 'route' (expected: a mapping)");
+  }
+}

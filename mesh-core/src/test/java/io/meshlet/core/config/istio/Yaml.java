@@ -1,0 +1,56 @@
+package io.meshlet.core.config.istio;
+
+import io.meshlet.core.config.ConfigProblem;
+import java.util.List;
+
+/** Test helpers: parse a text as {@code mesh.yaml} in namespace {@code default}, and render problems. */
+final class Yaml {
+  private Yaml() {}
+
+  static IstioYaml.ParseResult parse(String yaml) {
+    return IstioYaml.parse("file", "mesh.yaml", yaml, "default");
+  }
+
+  static List<String> errors(String yaml) {
+    return parse(yaml).errors().stream().map(ConfigProblem::toString).toList();
+  }
+
+  static List<String> warnings(String yaml) {
+    return parse(yaml).warnings().stream().map(ConfigProblem::toString).toList();
+  }
+
+  /** A VirtualService named reviews with {@code http} as its (indented) http rules. */
+  static String vs(String spec) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata:
+          name: reviews
+        spec:
+        """ + indent(spec);
+  }
+
+  static String dr(String spec) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata:
+          name: reviews
+        spec:
+        """ + indent(spec);
+  }
+
+  static String se(String spec) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata:
+          name: external
+        spec:
+        """ + indent(spec);
+  }
+
+  private static String indent(String spec) {
+    return spec.stripIndent().lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
+  }
+}
