@@ -28,7 +28,7 @@ class LoadBalancersTest {
     assertThat(LoadBalancers.create(LoadBalancerSettings.DEFAULT, equal(2)).policy()).isEqualTo("LEAST_REQUEST");
     LoadBalancer ring = create(null, BY_USER, 2);
     assertThat(ring.policy()).isEqualTo("RING_HASH");
-    assertThat(((RingHashLoadBalancer) ring).ringSize()).isEqualTo(64);
+    assertThat(((RingHashLoadBalancer) ring).ringSize()).isEqualTo(2 * 64 / 4); // minimumRingSize/4 points per endpoint
     assertThat(create(Simple.ROUND_ROBIN, BY_USER, 2).policy()).isEqualTo("RING_HASH");
   }
 
