@@ -12,8 +12,9 @@ public record ResourceOrigin(String source, String location) {
     requireNonNull(location, "location");
   }
 
+  /** {@code mesh.yaml} for a file source (whose name already holds the path), {@code xds: reviews:9080} otherwise. */
   @Override
   public String toString() {
-    return source + ":" + location;
+    return source.contains(location) ? location : source + ": " + location;
   }
 }

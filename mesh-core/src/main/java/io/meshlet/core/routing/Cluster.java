@@ -108,6 +108,10 @@ public final class Cluster {
     return lb == null ? "PASSTHROUGH" : lb.policy();
   }
 
+  boolean hashes() {
+    return loadBalancer != null && settings.consistentHash() != null;
+  }
+
   String describeHashKey(RequestView req) {
     return hashPolicy.describe(req);
   }

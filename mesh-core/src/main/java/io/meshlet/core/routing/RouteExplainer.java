@@ -119,7 +119,7 @@ public final class RouteExplainer {
       return done(Outcome.NO_CLUSTER, dest.unavailableReason(req.port()) + " (NC)");
     }
     cluster = c.name();
-    lb = c.policy() + (c.isPassthrough() ? "" : ", hash key: " + c.describeHashKey(req));
+    lb = c.policy() + (c.hashes() ? ", hash key: " + c.describeHashKey(req) : "");
     for (Endpoint e : c.endpoints()) {
       endpoints.add(e.toString());
     }

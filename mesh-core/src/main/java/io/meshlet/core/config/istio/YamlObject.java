@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -18,6 +20,8 @@ final class YamlObject {
   private final String path;
   /** Canonical (camelCase) name → the field as written. */
   private final Map<String, Field> fields = new LinkedHashMap<>();
+  /** Every field name the parser looked for: what this mapping may hold, for "did you mean". */
+  private final Set<String> known = new LinkedHashSet<>();
 
   private static final class Field {
     final String written;
@@ -82,6 +86,7 @@ final class YamlObject {
 
   /** The raw value of {@code field} (null if absent or null), marking it read. */
   @Nullable JsonNode node(String field) {
+    known.add(field);
     Field f = fields.get(field);
     if (f == null) {
       return null;
@@ -271,7 +276,7 @@ final class YamlObject {
   void reportUnknownFields() {
     for (Field f : fields.values()) {
       if (!f.read) {
-        problems.error(join(path, f.written), "unknown field");
+        problems.error(join(path, f.written), "unknown field" + FieldSuggestion.hint(camelCase(f.written), known));
       }
     }
   }

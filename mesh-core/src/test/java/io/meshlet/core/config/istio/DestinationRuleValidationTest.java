@@ -170,7 +170,7 @@ class DestinationRuleValidationTest {
             P + "trafficPolicy.outlierDetection.maxEjectionPercent: 101 (expected: 0..100)",
             P + "trafficPolicy.tls.mode: 'STRICT' (expected: one of DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL)",
             P + "trafficPolicy.portLevelSettings[0].port: missing (required)",
-            P + "trafficPolicy.connectionPool.tcp.maxConnection: unknown field");
+            P + "trafficPolicy.connectionPool.tcp.maxConnection: unknown field (did you mean maxConnections?)");
   }
 
   @Test

@@ -135,9 +135,9 @@ class DocumentLevelTest {
         specs: {host: ratings}
         """)).containsExactly(
             "DestinationRule <unnamed> (mesh.yaml): metadata.name: missing (required)",
-            "DestinationRule <unnamed> (mesh.yaml): metadata.owner: unknown field",
+            "DestinationRule <unnamed> (mesh.yaml): metadata.owner: unknown field (expected one of: labels, annotations, uid, resourceVersion, generation, creationTimestamp, managedFields, ownerReferences, finalizers, selfLink, name, namespace)",
             "DestinationRule x (mesh.yaml): spec: missing (required)",
-            "DestinationRule x (mesh.yaml): specs: unknown field");
+            "DestinationRule x (mesh.yaml): specs: unknown field (did you mean spec?)");
   }
 
   @Test

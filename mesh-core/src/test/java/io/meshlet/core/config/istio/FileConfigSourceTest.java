@@ -143,7 +143,7 @@ class FileConfigSourceTest {
       source.start(sink);
       assertThat(sink.last().problems()).extracting(ConfigProblem::toString).containsExactly(
           "DestinationRule x (" + a + "): host: missing (required)",
-          "DestinationRule x (" + a + "): hots: unknown field",
+          "DestinationRule x (" + a + "): hots: unknown field (did you mean host?)",
           "Service s (" + b + "): kind Service (apiVersion v1) is not an Istio kind; ignored",
           "DestinationRule reviews (" + b + "): duplicate: DestinationRule default/reviews is also defined in " + a);
       assertThat(names(sink.last())).containsExactly("reviews");

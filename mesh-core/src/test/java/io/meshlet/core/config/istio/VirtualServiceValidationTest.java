@@ -58,9 +58,9 @@ class VirtualServiceValidationTest {
     assertThat(r.errors()).extracting(Object::toString).containsExactlyInAnyOrder(
         P + "http[0].route[0].destination.host: missing (required)",
         P + "http[0].route[0].weight: 'abc' (expected: an integer 0..100)",
-        P + "http[0].route[0].destination.hots: unknown field",
+        P + "http[0].route[0].destination.hots: unknown field (did you mean host?)",
         "VirtualService other (mesh.yaml): hosts: empty (expected: at least one host)",
-        "VirtualService other (mesh.yaml): htp: unknown field");
+        "VirtualService other (mesh.yaml): htp: unknown field (did you mean http?)");
     assertThat(r.config().virtualServices()).isEmpty();
   }
 
@@ -207,7 +207,7 @@ class VirtualServiceValidationTest {
         """))).containsExactlyInAnyOrder(
             P + "http[0].match[0].uri: exact and prefix given (expected: one of exact, prefix, regex)",
             P + "http[0].match[1].uri.regex: '(unclosed' (expected: a valid regex; Unclosed group)",
-            P + "http[0].match[2].headers.x-a.exakt: unknown field");
+            P + "http[0].match[2].headers.x-a.exakt: unknown field (did you mean exact?)");
   }
 
   @Test
@@ -227,10 +227,10 @@ class VirtualServiceValidationTest {
             request: {sett: {a: b}}
         """))).containsExactlyInAnyOrder(
             P + "http[0].route[0].destination.port.number: missing (required)",
-            P + "http[0].match[0].header: unknown field",
-            P + "http[0].route[0].destination.port.numbr: unknown field",
-            P + "http[0].route[0].wieght: unknown field",
-            P + "http[0].headers.request.sett: unknown field");
+            P + "http[0].match[0].header: unknown field (did you mean headers?)",
+            P + "http[0].route[0].destination.port.numbr: unknown field (did you mean number?)",
+            P + "http[0].route[0].wieght: unknown field (did you mean weight?)",
+            P + "http[0].headers.request.sett: unknown field (did you mean set?)");
   }
 
   @Test
@@ -343,7 +343,7 @@ class VirtualServiceValidationTest {
         """))).containsExactlyInAnyOrder(
             P + "http[0].timeout: '10 seconds' (expected: a duration like 1.5s or 100ms)",
             P + "http[0].retries.attempts: -1 (expected: 0..2147483647)",
-            P + "http[0].retries.tries: unknown field",
+            P + "http[0].retries.tries: unknown field (expected one of: attempts, perTryTimeout, retryOn, retryRemoteLocalities, backoff)",
             P + "http[0].fault.abort.httpStatus: 99 (expected: 200..599)",
             P + "http[0].fault.abort.percentage.value: 101 (expected: 0..100)",
             P + "http[0].mirror.host: missing (required)");
