@@ -2,42 +2,23 @@ package io.meshlet.core.lb;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.jspecify.annotations.Nullable;
 
-/** Weighted random: a cumulative weight table searched with one random draw per pick. */
+/** Weighted random: one draw from the cumulative weight table per pick. */
 final class RandomLoadBalancer implements LoadBalancer {
-  private final List<Endpoint> endpoints;
-  private final Endpoint[] array;
-  /** Null when all weights are equal (uniform pick). */
-  private final int @Nullable [] cumulative;
-  private final int total;
+  private final WeightedTable table;
 
   RandomLoadBalancer(List<Endpoint> endpoints) {
-    this.endpoints = List.copyOf(endpoints);
-    this.array = this.endpoints.toArray(new Endpoint[0]);
-    int[] weights = Weights.of(array);
-    if (Weights.allEqual(weights)) {
-      cumulative = null;
-      total = array.length;
-    } else {
-      weights = Weights.capSum(Weights.reduce(weights), Integer.MAX_VALUE / 2);
-      cumulative = Weights.cumulative(weights);
-      total = cumulative[cumulative.length - 1];
-    }
+    this.table = new WeightedTable(endpoints);
   }
 
   @Override
   public Endpoint pick(long hash, RandomGenerator random) {
-    int[] cumulative = this.cumulative;
-    if (cumulative == null) {
-      return array[random.nextInt(total)];
-    }
-    return array[Weights.search(cumulative, random.nextInt(total))];
+    return table.array[table.draw(random)];
   }
 
   @Override
   public List<Endpoint> endpoints() {
-    return endpoints;
+    return table.endpoints;
   }
 
   @Override
@@ -47,6 +28,6 @@ final class RandomLoadBalancer implements LoadBalancer {
 
   @Override
   public String toString() {
-    return "RANDOM(" + array.length + " endpoints" + (cumulative == null ? "" : ", weighted") + ")";
+    return table.describe(policy());
   }
 }
