@@ -12,15 +12,26 @@ public final class ServiceRoutes {
   private final String host;
   private final @Nullable VirtualService virtualService;
   private final CompiledRoute[] routes;
+  private final @Nullable UriIndex index;
 
   ServiceRoutes(String host, @Nullable VirtualService virtualService, CompiledRoute[] routes) {
     this.host = host;
     this.virtualService = virtualService;
     this.routes = routes;
+    this.index = UriIndex.build(routes);
   }
 
-  /** The first rule that accepts {@code req}, or null (Envoy's {@code NR}: no route). */
+  /**
+   * The first rule that accepts {@code req}, or null (Envoy's {@code NR}: no route). With many
+   * rules, a uri index narrows the candidates; the answer is always the first match in rule order.
+   */
   public @Nullable CompiledRoute match(RequestView req) {
+    UriIndex index = this.index;
+    return index != null ? index.match(req) : scan(req);
+  }
+
+  /** The plain first-match scan over every rule. */
+  @Nullable CompiledRoute scan(RequestView req) {
     for (CompiledRoute route : routes) {
       if (route.matches(req)) {
         return route;
@@ -36,6 +47,10 @@ public final class ServiceRoutes {
 
   public @Nullable VirtualService virtualService() {
     return virtualService;
+  }
+
+  boolean indexed() {
+    return index != null;
   }
 
   public List<CompiledRoute> routes() {
