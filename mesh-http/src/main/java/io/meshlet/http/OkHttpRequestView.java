@@ -1,6 +1,7 @@
 package io.meshlet.http;
 
 import io.meshlet.core.routing.RequestView;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import org.jspecify.annotations.Nullable;
@@ -49,14 +50,26 @@ final class OkHttpRequestView implements RequestView {
     return url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
   }
 
+  /** The first value, as the contract says (OkHttp's own {@code header()} returns the last). */
   @Override
   public @Nullable String header(String lowerCaseName) {
-    return request.header(lowerCaseName);
+    Headers headers = request.headers();
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      if (headers.name(i).equalsIgnoreCase(lowerCaseName)) {
+        return headers.value(i);
+      }
+    }
+    return null;
   }
 
+  /** The first value; {@code ""} for a parameter written without one ({@code ?debug}), which OkHttp reports as null. */
   @Override
   public @Nullable String queryParameter(String name) {
-    return url.queryParameter(name);
+    String value = url.queryParameter(name);
+    if (value == null && url.querySize() > 0 && url.queryParameterNames().contains(name)) {
+      return "";
+    }
+    return value;
   }
 
   @Override

@@ -214,6 +214,18 @@ class MeshInterceptorTest {
     assertThat(e.toString()).contains("http[0] \"jason\": skipped - header end-user: 'bob' does not match exact 'jason'");
   }
 
+  @Test
+  void theFirstValueOfARepeatedHeaderAndAValuelessQueryParameterMatchAsInExplain() throws IOException {
+    Request twice = new Request.Builder().url("http://reviews:9080/").addHeader("end-user", "jason")
+        .addHeader("end-user", "bob").build();
+    try (Response r = client.newCall(twice).execute()) {
+      assertThat(r.body().string()).isEqualTo("v2");
+    }
+    assertThat(call("http://ratings:9080/anything?canary")).isEqualTo("v1");
+    assertThat(call("http://ratings:9080/anything?debug")).isEqualTo("v3");
+    assertThat(mesh.explain("http://ratings:9080/anything?debug", Map.of()).endpoint()).isEqualTo("127.0.0.1:" + v3.port());
+  }
+
   private String call(String url, String... headers) throws IOException {
     Request.Builder b = new Request.Builder().url(url);
     for (int i = 0; i < headers.length; i += 2) {
@@ -320,7 +332,7 @@ class MeshInterceptorTest {
         spec:
           hosts: [ratings]
           http:
-          - match: [{uri: {prefix: /v3/}, ignoreUriCase: true}, {queryParams: {canary: {exact: "true"}}}]
+          - match: [{uri: {prefix: /v3/}, ignoreUriCase: true}, {queryParams: {canary: {exact: "true"}}}, {queryParams: {debug: {}}}]
             rewrite: {uri: /}
             route: [{destination: {host: ratings, subset: v3}}]
           - match: [{uri: {regex: "/ratings/[0-9]+"}}, {method: {exact: POST}}]

@@ -125,37 +125,37 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   // ---- control thread ---------------------------------------------------------------------------
 
   private void publishEmpty() {
-    publish(MeshConfig.EMPTY, List.of());
+    publish(MeshConfig.EMPTY, RouteTableCompiler.compile(version + 1, MeshConfig.EMPTY, workload, state.routes()));
   }
 
   private void apply(SourceUpdate update) {
-    try {
-      List<ConfigProblem> errors = new ArrayList<>(update.errors());
-      MeshConfig merged = null;
-      if (errors.isEmpty()) {
-        Map<String, SourceUpdate> candidate = new LinkedHashMap<>(accepted);
-        candidate.put(update.source(), update);
-        merged = merge(candidate, errors);
-      }
-      if (!errors.isEmpty()) {
-        reject(update, errors);
-        return;
-      }
-      accepted.put(update.source(), update);
-      setStatus(update.source(), SourceStatus.State.ACTIVE, update.version(), null);
-      for (ConfigProblem w : update.warnings()) {
-        log.warn("{}", w);
-      }
-      publish(merged, update.warnings());
-    } catch (RuntimeException e) {
-      log.error("applying update {} from {} failed; last good config stays in force", update.version(), update.source(), e);
-      reject(update, List.of(ConfigProblem.error(null, null, update.source(), "", "internal error: " + e)));
+    List<ConfigProblem> errors = new ArrayList<>(update.errors());
+    Map<String, SourceUpdate> candidate = new LinkedHashMap<>(accepted);
+    candidate.put(update.source(), update);
+    MeshConfig merged = errors.isEmpty() ? merge(candidate, errors) : null;
+    if (!errors.isEmpty()) {
+      reject(update, errors);
+      return;
     }
+    RouteTableCompiler.Result compiled;
+    try {
+      compiled = RouteTableCompiler.compile(version + 1, merged, workload, state.routes());
+    } catch (RuntimeException e) {
+      log.error("compiling update {} from {} failed; last good config stays in force", update.version(), update.source(), e);
+      reject(update, List.of(ConfigProblem.error(null, null, update.source(), "", "internal error: " + e)));
+      return;
+    }
+    // Only now does the update count as accepted: a failure above leaves no trace but the rejection.
+    accepted.put(update.source(), update);
+    setStatus(update.source(), SourceStatus.State.ACTIVE, update.version(), null);
+    for (ConfigProblem w : update.warnings()) {
+      log.warn("{}", w);
+    }
+    publish(merged, compiled);
   }
 
-  private void publish(MeshConfig merged, List<ConfigProblem> newWarnings) {
-    long next = version + 1;
-    RouteTableCompiler.Result compiled = RouteTableCompiler.compile(next, merged, workload, state.routes());
+  private void publish(MeshConfig merged, RouteTableCompiler.Result compiled) {
+    long next = compiled.table().version();
     List<ConfigProblem> warnings = new ArrayList<>();
     for (SourceUpdate u : accepted.values()) {
       warnings.addAll(u.warnings());

@@ -9,8 +9,9 @@ import java.util.random.RandomGenerator;
  * each endpoint then owns {@code weight × minimumRingSize / 4} points (at least one), so the ring
  * reaches {@code minimumRingSize} at four equal endpoints and grows with the cluster. Unlike Envoy's
  * ring, whose points per endpoint shrink as endpoints are added, an endpoint's points here depend
- * only on its own weight: adding an endpoint moves only the keys it takes over, and removing one
- * moves only its own keys. The ring is capped near {@link #MAX_RING} points (scaled down beyond).
+ * only on its own weight (relative to the weights' greatest common divisor): adding an endpoint
+ * moves only the keys it takes over, and removing one moves only its own keys, as long as the
+ * divisor and the cap stay the same (with Istio's default weight of 1 they always do). The ring is capped near {@link #MAX_RING} points (scaled down beyond).
  * Point {@code i} of an endpoint sits at {@link Hashing#hash64} of {@code "hostPort_i"}. A request
  * goes to the owner of the first point at or after its hash (signed order, wrapping). A request
  * without a hash goes to a random point, so it is still spread by weight.

@@ -28,9 +28,12 @@ public record ServiceEntry(
     NONE,
     /** Endpoints are IP addresses. */
     STATIC,
-    /** Endpoints (or, without endpoints, the hosts themselves) are DNS names resolved at connect time. */
+    /**
+     * Endpoints (or, without endpoints, the hosts themselves) are DNS names; the mesh balances over
+     * the names and the HTTP client resolves the chosen one when it connects.
+     */
     DNS,
-    /** Like DNS, but only the first address each name resolves to is used. */
+    /** Treated as {@link #DNS}: the client resolves each name when it connects. */
     DNS_ROUND_ROBIN
   }
 

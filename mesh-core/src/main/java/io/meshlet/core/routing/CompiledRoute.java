@@ -53,12 +53,33 @@ public final class CompiledRoute {
     HttpRewrite rw = model.rewrite();
     if (rw != null && rw.uriRegexMatch() != null && rw.uriRegexRewrite() != null) {
       this.uriRegex = Pattern.compile(rw.uriRegexMatch());
-      // Envoy (RE2) writes group references as \1; Java's replacement syntax is $1.
-      this.uriRegexReplacement = rw.uriRegexRewrite().replaceAll("\\\\(\\d)", "\\$$1");
+      this.uriRegexReplacement = javaReplacement(rw.uriRegexRewrite());
     } else {
       this.uriRegex = null;
       this.uriRegexReplacement = null;
     }
+  }
+
+  /**
+   * Envoy's (RE2's) substitution syntax in Java's: {@code \1} is group 1, {@code \\} a backslash,
+   * anything else literal ({@code $} included).
+   */
+  static String javaReplacement(String envoy) {
+    StringBuilder out = new StringBuilder(envoy.length() + 8);
+    for (int i = 0; i < envoy.length(); i++) {
+      char c = envoy.charAt(i);
+      if (c == '\\' && i + 1 < envoy.length() && Character.isDigit(envoy.charAt(i + 1))) {
+        out.append('$').append(envoy.charAt(++i));
+      } else if (c == '\\' && i + 1 < envoy.length() && envoy.charAt(i + 1) == '\\') {
+        out.append("\\\\");
+        i++;
+      } else if (c == '\\' || c == '$') {
+        out.append('\\').append(c);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** True if any match block accepts the request (a rule with no match block accepts all). */
@@ -158,8 +179,8 @@ public final class CompiledRoute {
       port = r.port();
     } else if (r.derivePort() == HttpRedirect.DerivePort.FROM_REQUEST_PORT) {
       port = req.port();
-    } else if (r.authority() != null || r.scheme() != null) {
-      port = -1;
+    } else if (r.derivePort() == HttpRedirect.DerivePort.FROM_PROTOCOL_DEFAULT || r.authority() != null || r.scheme() != null) {
+      port = -1; // the scheme's default: no port in the Location
     } else {
       port = req.port();
     }

@@ -286,11 +286,12 @@ public final class RouteTableCompiler {
     ServiceEntry se = services.get(host);
     String serviceKey = host;
     if (se == null) {
+      // The most specific wildcard ServiceEntry host that covers this one.
       for (Map.Entry<String, ServiceEntry> e : services.entrySet()) {
-        if (HostNames.isWildcard(e.getKey()) && HostNames.matches(e.getKey(), host)) {
+        if (HostNames.isWildcard(e.getKey()) && HostNames.matches(e.getKey(), host)
+            && (se == null || e.getKey().length() > serviceKey.length())) {
           se = e.getValue();
           serviceKey = e.getKey();
-          break;
         }
       }
     }

@@ -310,4 +310,62 @@ class RoutingSemanticsTest {
       assertThat(e.endpoint()).isEqualTo(first.hostPort());
     }
   }
+
+  @Test
+  void regexRewriteTakesEnvoySyntaxAndDollarIsLiteral() {
+    assertThat(CompiledRoute.javaReplacement("/v2/\\1/$x\\\\y")).isEqualTo("/v2/$1/\\$x\\\\y");
+    String yaml = SERVICE.formatted("reviews", "default") + """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews}
+        spec:
+          hosts: [reviews]
+          http:
+          - match: [{uri: {prefix: /price}}]
+            rewrite: {uriRegexRewrite: {match: "^/price/(\\\\d+)$", rewrite: "/cost/$/\\\\1"}}
+            route: [{destination: {host: reviews}}]
+          - match: [{uri: {prefix: /moved}}]
+            redirect: {uri: /here, derivePort: FROM_PROTOCOL_DEFAULT}
+        """;
+    try (Mesh mesh = mesh(yaml)) {
+      assertThat(mesh.explain(get("http://reviews:9080/price/42")).actions()).contains("rewrite path /price/42 -> /cost/$/42");
+      assertThat(mesh.explain(get("http://reviews:9080/moved")).actions()).containsExactly("redirect 301 to http://reviews/here");
+    }
+  }
+
+  @Test
+  void aDestinationUnderTwoWildcardsUsesTheMostSpecific() {
+    String yaml = """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: broad}
+        spec:
+          hosts: ["*.com"]
+          resolution: NONE
+          ports: [{number: 80, name: http, protocol: HTTP}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: narrow}
+        spec:
+          hosts: ["*.example.com"]
+          resolution: DNS
+          ports: [{number: 80, name: http, protocol: HTTP}]
+          endpoints: [{address: proxy.internal}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: api}
+        spec:
+          hosts: [api.other.org]
+          http:
+          - route: [{destination: {host: api.example.com}}]
+        """;
+    try (Mesh mesh = mesh(yaml)) {
+      Explanation e = mesh.explain(get("http://api.other.org/"));
+      assertThat(e.cluster()).isEqualTo("outbound|80||*.example.com");
+      assertThat(e.endpoint()).isEqualTo("proxy.internal:80");
+    }
+  }
 }

@@ -37,6 +37,11 @@ final class EndpointParser {
       String locality = e.string("locality");
       Long weight = e.integer("weight", 0, 0xFFFF_FFFFL);
       String serviceAccount = e.string("serviceAccount");
+      for (String unused : new String[] {"network", "locality", "serviceAccount"}) {
+        if (e.has(unused)) {
+          e.problems().notYetApplied(e.path(unused));
+        }
+      }
       int w = weight == null || weight == 0 ? 1 : (int) Math.min(weight, Integer.MAX_VALUE);
       if (address != null) {
         out.add(new WorkloadEndpoint(address, endpointPorts, labels, network, locality, w, serviceAccount));

@@ -30,7 +30,9 @@ final class HttpMatchParser {
     Map<String, String> sourceLabels = m.stringMap("sourceLabels");
     String sourceNamespace = m.string("sourceNamespace");
     List<String> gateways = m.strings("gateways");
-    m.string("statPrefix");
+    if (m.string("statPrefix") != null) {
+      m.problems().notYetApplied(m.path("statPrefix"));
+    }
     return new HttpMatch(
         name,
         uri,

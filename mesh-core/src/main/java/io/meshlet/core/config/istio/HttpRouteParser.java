@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** One {@code http[]} rule of a VirtualService: its matches, its one action, rewrite and headers. */
@@ -116,6 +118,17 @@ final class HttpRouteParser {
     if (r != null) {
       regexMatch = HttpMatchParser.regex(r, "match");
       regexRewrite = r.string("rewrite");
+      if (regexMatch != null && regexRewrite != null) {
+        int groups = Pattern.compile(regexMatch).matcher("").groupCount();
+        Matcher ref = Pattern.compile("\\\\(\\d)").matcher(regexRewrite);
+        while (ref.find()) {
+          if (Integer.parseInt(ref.group(1)) > groups) {
+            r.problems().error(r.path("rewrite"), "'" + regexRewrite + "' refers to group \\" + ref.group(1)
+                + " (expected: at most \\" + groups + ", the groups of match)");
+            break;
+          }
+        }
+      }
       if (!r.has("match")) {
         r.problems().error(r.path("match"), "missing (required)");
       }

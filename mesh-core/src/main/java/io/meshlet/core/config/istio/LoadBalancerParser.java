@@ -79,7 +79,10 @@ final class LoadBalancerParser {
       given.add("httpCookie");
       String name = cookie.requiredString("name");
       cookie.string("path");
-      cookie.duration("ttl");
+      if (cookie.duration("ttl") != null) {
+        problems.notYetApplied(cookie.path("ttl"),
+            "not yet applied by Meshlet: a missing cookie is not generated, such requests are spread at random");
+      }
       for (YamlObject attribute : cookie.objects("attributes")) {
         attribute.requiredString("name");
         attribute.string("value");
@@ -100,14 +103,15 @@ final class LoadBalancerParser {
       key = "";
     }
     long ringSize = ConsistentHash.DEFAULT_MINIMUM_RING_SIZE;
-    Long deprecatedSize = ch.integer("minimumRingSize", 1, Long.MAX_VALUE);
-    if (deprecatedSize != null) {
+    // 0 means "the default" in Istio's protobuf, as an unset field would.
+    Long deprecatedSize = ch.integer("minimumRingSize", 0, Long.MAX_VALUE);
+    if (deprecatedSize != null && deprecatedSize > 0) {
       ringSize = deprecatedSize;
     }
     YamlObject ring = ch.object("ringHash");
     if (ring != null) {
-      Long size = ring.integer("minimumRingSize", 1, Long.MAX_VALUE);
-      if (size != null) {
+      Long size = ring.integer("minimumRingSize", 0, Long.MAX_VALUE);
+      if (size != null && size > 0) {
         ringSize = size;
       }
     }

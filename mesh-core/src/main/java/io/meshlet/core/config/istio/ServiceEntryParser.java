@@ -32,12 +32,18 @@ final class ServiceEntryParser {
       problems.error(spec.path("hosts"), "empty (expected: at least one host)");
     }
     List<String> addresses = spec.strings("addresses");
+    if (!addresses.isEmpty()) {
+      problems.notYetApplied(spec.path("addresses"), "not yet applied by Meshlet: calls are routed by host name, not by virtual IP");
+    }
     List<ServicePort> ports = ports(spec);
     String location = spec.enumValue("location", LOCATIONS);
     String resolutionName = spec.enumValue("resolution", RESOLUTIONS);
     ServiceEntry.Resolution resolution =
         resolutionName == null ? ServiceEntry.Resolution.NONE : ServiceEntry.Resolution.valueOf(resolutionName);
     List<WorkloadEndpoint> endpoints = EndpointParser.parse(spec, resolution, ports);
+    if (resolution == ServiceEntry.Resolution.NONE && !endpoints.isEmpty()) {
+      problems.warning(spec.path("endpoints"), "ignored: resolution NONE sends calls to the address the caller asked for");
+    }
     if (resolution == ServiceEntry.Resolution.STATIC && !spec.has("endpoints") && !hosts.isEmpty()) {
       problems.warning(spec.path("endpoints"), "no endpoints: calls to " + hosts.get(0) + " will fail");
     }

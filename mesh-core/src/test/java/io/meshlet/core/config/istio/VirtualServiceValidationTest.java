@@ -377,4 +377,15 @@ class VirtualServiceValidationTest {
             P + "http[0].mirrors[0].destination: missing (required)",
             P + "tcp[0]: 'route' (expected: a mapping)");
   }
+
+  @Test
+  void aRegexRewriteMayOnlyReferToGroupsTheMatchHas() {
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - rewrite: {uriRegexRewrite: {match: "^/a/(.*)$", rewrite: "/b/\\\\2"}}
+          route:
+          - destination: {host: reviews}
+        """))).containsExactly(P + "http[0].rewrite.uriRegexRewrite.rewrite: '/b/\\2' refers to group \\2 (expected: at most \\1, the groups of match)");
+  }
 }
