@@ -1,0 +1,104 @@
+package io.meshlet.perf;
+
+/** Generates the Istio YAML the benchmarks run on. */
+final class MeshYaml {
+  static final int PORT = 9080;
+  static final String HEADER = "x-user";
+
+  private MeshYaml() {}
+
+  /** The short host name of service {@code h}: {@code svc-7}. */
+  static String host(int h) {
+    return "svc-" + h;
+  }
+
+  /** The uri prefix of rule {@code r}: {@code /api/v7/}. */
+  static String prefix(int r) {
+    return "/api/v" + r + "/";
+  }
+
+  /** The {@value #HEADER} value of rule {@code r}: {@code user-7}. */
+  static String user(int r) {
+    return "user-" + r;
+  }
+
+  /**
+   * {@code hosts} services, each a STATIC ServiceEntry on port {@value #PORT} with six endpoints (three
+   * labelled {@code version: v1}, three {@code v2}), a DestinationRule with subsets v1 and v2 and no
+   * load balancer setting (so Istio's default, LEAST_REQUEST), and a VirtualService with {@code rulesPerHost}
+   * rules. Rule {@code r} matches {@code uri.prefix /api/v<r>/} and header {@code x-user: exact user-<r>}
+   * and splits 80/20 over v1/v2.
+   */
+  static String routing(int hosts, int rulesPerHost) {
+    StringBuilder y = new StringBuilder(hosts * (1200 + rulesPerHost * 330));
+    for (int h = 0; h < hosts; h++) {
+      String host = host(h);
+      y.append("apiVersion: networking.istio.io/v1\n")
+          .append("kind: ServiceEntry\n")
+          .append("metadata:\n  name: ").append(host).append('\n')
+          .append("spec:\n")
+          .append("  hosts: [").append(host).append("]\n")
+          .append("  location: MESH_INTERNAL\n")
+          .append("  resolution: STATIC\n")
+          .append("  ports:\n  - number: ").append(PORT).append("\n    name: http\n    protocol: HTTP\n")
+          .append("  endpoints:\n");
+      for (int e = 1; e <= 6; e++) {
+        y.append("  - address: 10.").append(h / 250).append('.').append(h % 250).append('.').append(e).append('\n')
+            .append("    labels: {version: ").append(e <= 3 ? "v1" : "v2").append("}\n");
+      }
+      y.append("---\n")
+          .append("apiVersion: networking.istio.io/v1\n")
+          .append("kind: DestinationRule\n")
+          .append("metadata:\n  name: ").append(host).append('\n')
+          .append("spec:\n")
+          .append("  host: ").append(host).append('\n')
+          .append("  subsets:\n")
+          .append("  - name: v1\n    labels: {version: v1}\n")
+          .append("  - name: v2\n    labels: {version: v2}\n")
+          .append("---\n")
+          .append("apiVersion: networking.istio.io/v1\n")
+          .append("kind: VirtualService\n")
+          .append("metadata:\n  name: ").append(host).append('\n')
+          .append("spec:\n")
+          .append("  hosts: [").append(host).append("]\n")
+          .append("  http:\n");
+      for (int r = 0; r < rulesPerHost; r++) {
+        y.append("  - name: rule-").append(r).append('\n')
+            .append("    match:\n")
+            .append("    - uri: {prefix: ").append(prefix(r)).append("}\n")
+            .append("      headers:\n        ").append(HEADER).append(": {exact: ").append(user(r)).append("}\n")
+            .append("    route:\n")
+            .append("    - destination: {host: ").append(host).append(", subset: v1}\n      weight: 80\n")
+            .append("    - destination: {host: ").append(host).append(", subset: v2}\n      weight: 20\n");
+      }
+      y.append("---\n");
+    }
+    return y.toString();
+  }
+
+  /**
+   * {@code reviews} as a STATIC ServiceEntry on port {@value #PORT} whose one endpoint is
+   * {@code 127.0.0.1:serverPort}, and a VirtualService sending {@code /reviews} there.
+   */
+  static String loopback(int serverPort) {
+    return "apiVersion: networking.istio.io/v1\n"
+        + "kind: ServiceEntry\n"
+        + "metadata:\n  name: reviews\n"
+        + "spec:\n"
+        + "  hosts: [reviews]\n"
+        + "  location: MESH_INTERNAL\n"
+        + "  resolution: STATIC\n"
+        + "  ports:\n  - number: " + PORT + "\n    name: http\n    protocol: HTTP\n"
+        + "  endpoints:\n"
+        + "  - address: 127.0.0.1\n    ports: {http: " + serverPort + "}\n"
+        + "---\n"
+        + "apiVersion: networking.istio.io/v1\n"
+        + "kind: VirtualService\n"
+        + "metadata:\n  name: reviews\n"
+        + "spec:\n"
+        + "  hosts: [reviews]\n"
+        + "  http:\n"
+        + "  - match:\n    - uri: {prefix: /reviews}\n"
+        + "    route:\n    - destination: {host: reviews}\n";
+  }
+}
