@@ -10,10 +10,13 @@ import org.jspecify.annotations.Nullable;
 final class OkHttpRequestView implements RequestView {
   private final Request request;
   private final HttpUrl url;
+  /** OkHttp builds the encoded path anew on each call; routing asks for it once per rule tried. */
+  private final String path;
 
   OkHttpRequestView(Request request) {
     this.request = request;
     this.url = request.url();
+    this.path = url.encodedPath();
   }
 
   @Override
@@ -38,7 +41,7 @@ final class OkHttpRequestView implements RequestView {
 
   @Override
   public String path() {
-    return url.encodedPath();
+    return path;
   }
 
   @Override

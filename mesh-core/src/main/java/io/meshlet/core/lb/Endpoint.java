@@ -2,7 +2,9 @@ package io.meshlet.core.lb;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +22,8 @@ public final class Endpoint {
   private final @Nullable String locality;
   private final String hostPort;
   private final AtomicInteger activeRequests = new AtomicInteger();
+  /** Adapter data by key: key, value, key, value... Replaced whole on write; read without locks. */
+  private volatile Object[] attachments = new Object[0];
 
   public Endpoint(String address, int port, Map<String, String> labels, int weight, @Nullable String locality) {
     this.address = requireNonNull(address, "address");
@@ -71,6 +75,36 @@ public final class Endpoint {
 
   public void onRequestEnd() {
     activeRequests.decrementAndGet();
+  }
+
+  /**
+   * Data an adapter derives from this endpoint once and reuses on every request (OkHttp's parsed
+   * URL of it, for example), created by {@code factory} on first use. It lives as long as the
+   * endpoint, so it goes away when the endpoint leaves the config. {@code key} is compared by
+   * identity: use a constant of the adapter's own.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T attachment(Object key, Function<? super Endpoint, ? extends T> factory) {
+    Object[] a = attachments;
+    for (int i = 0; i < a.length; i += 2) {
+      if (a[i] == key) {
+        return (T) a[i + 1];
+      }
+    }
+    synchronized (this) {
+      a = attachments;
+      for (int i = 0; i < a.length; i += 2) {
+        if (a[i] == key) {
+          return (T) a[i + 1];
+        }
+      }
+      T value = requireNonNull(factory.apply(this), "attachment");
+      Object[] grown = Arrays.copyOf(a, a.length + 2);
+      grown[a.length] = key;
+      grown[a.length + 1] = value;
+      attachments = grown;
+      return value;
+    }
   }
 
   /** True if {@code other} describes the same endpoint (address, port, labels, weight, locality). */
