@@ -16,8 +16,10 @@ class EndpointTest {
     Endpoint e = new Endpoint("10.0.0.1", 8080, Map.of(), 1, null);
     AtomicInteger created = new AtomicInteger();
     String first = e.attachment(KEY_A, ep -> "a:" + ep.hostPort() + ":" + created.incrementAndGet());
-    assertThat(e.attachment(KEY_A, ep -> "again")).isSameAs(first).isEqualTo("a:10.0.0.1:8080:1");
-    assertThat(e.<String>attachment(KEY_B, ep -> "b")).isEqualTo("b");
+    String again = e.attachment(KEY_A, ep -> "again");
+    assertThat(again).isSameAs(first).isEqualTo("a:10.0.0.1:8080:1");
+    String b = e.attachment(KEY_B, ep -> "b");
+    assertThat(b).isEqualTo("b");
     assertThat(created).hasValue(1);
   }
 
