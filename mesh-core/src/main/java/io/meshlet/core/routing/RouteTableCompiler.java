@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +46,8 @@ public final class RouteTableCompiler {
   private final List<ConfigProblem> warnings = new ArrayList<>();
   private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+  /** host → its DestinationRule (Optional.empty() for none), so the scan runs once per host. */
+  private final Map<String, Optional<DestinationRule>> ruleByHost = new HashMap<>();
 
   private RouteTableCompiler(long version, MeshConfig config, Workload workload, RouteTable previous) {
     this.version = version;
@@ -196,6 +199,10 @@ public final class RouteTableCompiler {
 
   /** The DestinationRule for {@code host}: exact host first (this workload's namespace first), then the most specific wildcard. */
   private @Nullable DestinationRule destinationRuleFor(String host) {
+    return ruleByHost.computeIfAbsent(host, h -> Optional.ofNullable(findDestinationRule(h))).orElse(null);
+  }
+
+  private @Nullable DestinationRule findDestinationRule(String host) {
     DestinationRule best = null;
     int bestScore = -1;
     for (DestinationRule dr : config.destinationRules()) {
