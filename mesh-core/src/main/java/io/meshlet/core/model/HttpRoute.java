@@ -2,6 +2,7 @@ package io.meshlet.core.model;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -9,6 +10,10 @@ import org.jspecify.annotations.Nullable;
  * One rule of {@code VirtualService.http[]}. Exactly one of {@code destinations} (non-empty),
  * {@code redirect} or {@code directResponse} is the action. An empty {@code matches} list matches
  * every request; otherwise any one match (OR) suffices.
+ *
+ * @param timeout the whole call's timeout including retries, or null for none (Istio's default)
+ * @param retries the retry policy, or null for {@link RetryPolicy#DEFAULT}
+ * @param fault faults to inject, or null
  */
 public record HttpRoute(
     @Nullable String name,
@@ -17,11 +22,31 @@ public record HttpRoute(
     @Nullable HttpRedirect redirect,
     @Nullable DirectResponse directResponse,
     @Nullable HttpRewrite rewrite,
-    HeaderOperations headers) {
+    HeaderOperations headers,
+    @Nullable Duration timeout,
+    @Nullable RetryPolicy retries,
+    @Nullable FaultInjection fault) {
 
   public HttpRoute {
     matches = List.copyOf(matches);
     destinations = List.copyOf(destinations);
     requireNonNull(headers, "headers");
+  }
+
+  /** A rule without timeout, retry policy or fault. */
+  public HttpRoute(
+      @Nullable String name,
+      List<HttpMatch> matches,
+      List<RouteDestination> destinations,
+      @Nullable HttpRedirect redirect,
+      @Nullable DirectResponse directResponse,
+      @Nullable HttpRewrite rewrite,
+      HeaderOperations headers) {
+    this(name, matches, destinations, redirect, directResponse, rewrite, headers, null, null, null);
+  }
+
+  /** The retry policy in force: the rule's, or Istio's default. */
+  public RetryPolicy effectiveRetries() {
+    return retries != null ? retries : RetryPolicy.DEFAULT;
   }
 }
