@@ -8,6 +8,7 @@ import io.meshlet.core.explain.ExplainRequest;
 import io.meshlet.core.explain.Explanation;
 import io.meshlet.core.internal.MeshRuntime;
 import io.meshlet.core.model.Workload;
+import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.internal.MeshState;
 import io.meshlet.core.routing.RequestView;
 import io.meshlet.core.routing.RouteExplainer;
@@ -55,6 +56,7 @@ public final class Mesh implements AutoCloseable {
   private final boolean ownsControl;
   private final RandomGenerator random;
   private final OutboundTrafficPolicy outboundTrafficPolicy;
+  private final MeshTime time;
 
   private Mesh(Builder b, Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, boolean ownsControl) {
     this.workload = workload;
@@ -62,7 +64,8 @@ public final class Mesh implements AutoCloseable {
     this.ownsControl = ownsControl;
     this.random = b.random;
     this.outboundTrafficPolicy = b.outboundTrafficPolicy;
-    this.runtime = new MeshRuntime(workload, sources, control, b.clock);
+    this.time = b.time;
+    this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time);
   }
 
   public static Builder builder() {
@@ -97,6 +100,11 @@ public final class Mesh implements AutoCloseable {
   /** The random source for weighted picks and load balancing. */
   public RandomGenerator random() {
     return random;
+  }
+
+  /** The monotonic clock and sleeper of timeouts, backoff, fault delays and ejections. */
+  public MeshTime time() {
+    return time;
   }
 
   public OutboundTrafficPolicy outboundTrafficPolicy() {
@@ -153,6 +161,7 @@ public final class Mesh implements AutoCloseable {
     private final List<ConfigSource> configSources = new ArrayList<>();
     private RandomGenerator random = ThreadLocalRandomGenerator.INSTANCE;
     private Clock clock = Clock.systemUTC();
+    private MeshTime time = MeshTime.system();
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private OutboundTrafficPolicy outboundTrafficPolicy = OutboundTrafficPolicy.ALLOW_ANY;
@@ -199,6 +208,12 @@ public final class Mesh implements AutoCloseable {
 
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The monotonic clock and sleeper of the request path; a fake one makes timeouts and ejections testable without sleeping. */
+    public Builder time(MeshTime time) {
+      this.time = requireNonNull(time, "time");
       return this;
     }
 

@@ -2,7 +2,8 @@ package io.meshlet.core;
 
 /**
  * Envoy's response flags, which say why the mesh failed or changed a call. Adapters put them on
- * errors, logs and metrics ({@code response_flags} label) so existing dashboards read them.
+ * errors, on responses the mesh made or touched ({@link #HEADER}), in logs and in metrics ({@code
+ * response_flags} label) so existing dashboards read them.
  */
 public enum ResponseFlag {
   /** No route matched the request. */
@@ -11,8 +12,27 @@ public enum ResponseFlag {
   NC("no cluster"),
   /** No healthy upstream endpoint. */
   UH("no healthy upstream"),
+  /** Upstream overflow: a connection-pool limit (circuit breaking) refused the call. */
+  UO("upstream overflow"),
+  /** Upstream connection failure. */
+  UF("upstream connection failure"),
+  /** Upstream connection termination: the upstream reset or closed the connection mid-call. */
+  UC("upstream connection termination"),
+  /** Upstream request timeout: a per-try or route timeout, or the caller's deadline, expired. */
+  UT("upstream request timeout"),
+  /** Upstream retry limit exceeded: the last try failed and no retry was allowed (attempts, budget or deadline). */
+  URX("upstream retry limit exceeded"),
+  /** The request was delayed by fault injection. */
+  DI("delay injected"),
+  /** The request was aborted by fault injection. */
+  FI("fault injected"),
+  /** A local rate limit refused the call. */
+  RL("rate limited"),
   /** The host is not known to the mesh and the outbound policy is REGISTRY_ONLY. */
   BLOCKED("blocked by REGISTRY_ONLY");
+
+  /** The response header that lists the flags of a response the mesh made or touched, comma-separated. */
+  public static final String HEADER = "x-meshlet-response-flags";
 
   private final String description;
 

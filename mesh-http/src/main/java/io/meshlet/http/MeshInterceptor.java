@@ -7,12 +7,19 @@ import io.meshlet.core.OutboundTrafficPolicy;
 import io.meshlet.core.ResponseFlag;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.model.DirectResponse;
+import io.meshlet.core.model.FaultInjection;
+import io.meshlet.core.resilience.AttemptResult;
+import io.meshlet.core.resilience.Deadline;
+import io.meshlet.core.routing.ResilientCall;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.CompiledDestination;
 import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.RouteTable;
 import io.meshlet.core.routing.ServiceRoutes;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -105,24 +112,7 @@ public final class MeshInterceptor implements Interceptor {
     }
     HttpUrl url = request.url();
     String path = route.rewritePath(view);
-    Endpoint endpoint = null;
-    HttpUrl target;
-    if (cluster.isPassthrough()) {
-      target = path.equals(view.path()) ? url : url.newBuilder().encodedPath(path).build();
-    } else {
-      endpoint = cluster.pick(view, mesh.random());
-      if (endpoint == null) {
-        throw new MeshRoutingException(ResponseFlag.UH, cluster.noEndpointMessage());
-      }
-      // Start from the endpoint's own parsed URL: setting a host on a builder re-canonicalizes it
-      // (IDNA) on every call, the largest cost of a routed call before this.
-      target = endpoint.attachment(ENDPOINT_URL, MeshInterceptor::endpointUrl).newBuilder()
-          .scheme(url.scheme())
-          .encodedPath(path)
-          .encodedQuery(url.encodedQuery())
-          .build();
-    }
-    Request.Builder out = request.newBuilder().url(target);
+    Request.Builder out = request.newBuilder();
     String authority = route.rewriteAuthority();
     if (authority != null) {
       out.header("Host", authority);
@@ -132,19 +122,159 @@ public final class MeshInterceptor implements Interceptor {
     }
     HeaderEditor.apply(route.headers().request(), out);
     HeaderEditor.apply(destination.headers().request(), out);
-    Response response;
-    if (endpoint == null) {
-      response = chain.proceed(out.build());
-    } else {
-      endpoint.onRequestStart();
-      try {
-        response = chain.proceed(out.build());
-      } finally {
-        endpoint.onRequestEnd();
-      }
+
+    ResilientCall call = ResilientCall.start(route, cluster, request.method(), mesh.time(), mesh.random());
+    String flags = injectDelay(call);
+    FaultInjection.Abort abort = call.drawAbort();
+    if (abort != null) {
+      return made(request, abort.httpStatus() > 0 ? abort.httpStatus() : 503, "fault filter abort", join(flags, ResponseFlag.FI));
     }
-    response = HeaderEditor.apply(destination.headers().response(), response);
-    return HeaderEditor.apply(route.headers().response(), response);
+    if (!call.admit()) {
+      return made(request, 503, "upstream overflow: " + cluster.name() + " is at its connectionPool limit", join(flags, ResponseFlag.UO));
+    }
+    try {
+      Response response = tries(chain, out, url, path, view, call);
+      if (call.retriesExhausted()) {
+        flags = join(flags, ResponseFlag.URX);
+      }
+      if (flags != null) {
+        response = response.newBuilder().header(ResponseFlag.HEADER, flags).build();
+      }
+      response = HeaderEditor.apply(destination.headers().response(), response);
+      return HeaderEditor.apply(route.headers().response(), response);
+    } finally {
+      call.end();
+    }
+  }
+
+  /** Tries until a result is final: a response, or an exception that is not retried. */
+  private Response tries(Chain chain, Request.Builder out, HttpUrl url, String path, OkHttpRequestView view, ResilientCall call)
+      throws IOException {
+    Cluster cluster = call.cluster();
+    while (true) {
+      Duration tryTimeout = call.tryTimeout();
+      if (tryTimeout != null && (tryTimeout.isNegative() || tryTimeout.isZero())) {
+        throw new MeshRoutingException(ResponseFlag.UT, "deadline passed before try " + (call.tries() + 1)
+            + " to " + cluster.name());
+      }
+      HttpUrl target;
+      Endpoint endpoint = null;
+      if (cluster.isPassthrough()) {
+        target = path.equals(view.path()) ? url : url.newBuilder().encodedPath(path).build();
+      } else {
+        endpoint = call.nextEndpoint(view);
+        if (endpoint == null) {
+          throw new MeshRoutingException(ResponseFlag.UH, noEndpoint(cluster));
+        }
+        // Start from the endpoint's own parsed URL: setting a host on a builder re-canonicalizes it
+        // (IDNA) on every call, the largest cost of a routed call before this.
+        target = endpoint.attachment(ENDPOINT_URL, MeshInterceptor::endpointUrl).newBuilder()
+            .scheme(url.scheme())
+            .encodedPath(path)
+            .encodedQuery(url.encodedQuery())
+            .build();
+      }
+      out.url(target);
+      Chain tryChain = chain;
+      Duration connect = call.connectTimeout(tryTimeout);
+      tryChain = tryChain.withConnectTimeout((int) Math.max(1, connect.toMillis()), TimeUnit.MILLISECONDS);
+      if (tryTimeout != null) {
+        int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, tryTimeout.toMillis()));
+        tryChain = tryChain.withReadTimeout(ms, TimeUnit.MILLISECONDS).withWriteTimeout(ms, TimeUnit.MILLISECONDS);
+        out.header(Deadline.HEADER, Long.toString(tryTimeout.toMillis()));
+      }
+      Response response = null;
+      IOException failure = null;
+      AttemptResult result;
+      try {
+        response = tryChain.proceed(out.build());
+        result = AttemptResult.status(response.code());
+      } catch (IOException e) {
+        if (chain.call().isCanceled()) {
+          call.onResult(AttemptResult.failure(AttemptResult.Failure.RESET));
+          throw e;
+        }
+        failure = e;
+        result = AttemptResult.failure(Failures.classify(e));
+      }
+      long retryIn = call.onResult(result);
+      if (retryIn < 0) {
+        if (response != null) {
+          return response;
+        }
+        ResponseFlag flag = Failures.flag(result.failure());
+        MeshRoutingException e = new MeshRoutingException(flag, describe(result, call, endpoint));
+        e.initCause(failure);
+        throw e;
+      }
+      if (response != null) {
+        response.close();
+      }
+      sleep(retryIn);
+    }
+  }
+
+  private static String describe(AttemptResult result, ResilientCall call, @Nullable Endpoint endpoint) {
+    String what = result.failure() == AttemptResult.Failure.TIMEOUT ? "timed out" : result.toString();
+    String where = endpoint != null ? endpoint.hostPort() : call.cluster().host();
+    StringBuilder sb = new StringBuilder("try ").append(call.tries()).append(" to ").append(call.cluster().name())
+        .append(" (").append(where).append(") ").append(what);
+    switch (call.refusal()) {
+      case ATTEMPTS:
+        sb.append("; no retry left (").append(call.routePolicy().retries().attempts()).append(" attempts)");
+        break;
+      case NON_IDEMPOTENT:
+        sb.append("; not retried: non-idempotent request (see retries.meshlet.io/non-idempotent)");
+        break;
+      case DEADLINE:
+        sb.append("; not retried: the deadline would pass");
+        break;
+      case BUDGET:
+        sb.append("; not retried: retry budget exhausted");
+        break;
+      default:
+        break;
+    }
+    return sb.toString();
+  }
+
+  private static String noEndpoint(Cluster cluster) {
+    int ejected = cluster.ejected().size();
+    return cluster.noEndpointMessage() + (ejected > 0 ? " (" + ejected + " of " + cluster.endpoints().size() + " ejected)" : "");
+  }
+
+  private @Nullable String injectDelay(ResilientCall call) throws IOException {
+    Duration delay = call.drawDelay();
+    if (delay == null) {
+      return null;
+    }
+    sleep(delay.toNanos());
+    return ResponseFlag.DI.name();
+  }
+
+  private void sleep(long nanos) throws IOException {
+    try {
+      mesh.time().sleep(Duration.ofNanos(nanos));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to retry");
+    }
+  }
+
+  private static String join(@Nullable String flags, ResponseFlag flag) {
+    return flags == null ? flag.name() : flags + "," + flag.name();
+  }
+
+  /** A response the mesh makes itself (fault abort, overflow), with its response flags. */
+  private static Response made(Request request, int code, String body, String flags) {
+    return new Response.Builder()
+        .request(request)
+        .protocol(Protocol.HTTP_1_1)
+        .code(code)
+        .message(reason(code))
+        .header(ResponseFlag.HEADER, flags)
+        .body(ResponseBody.create(body, TEXT_PLAIN))
+        .build();
   }
 
   private static HttpUrl endpointUrl(Endpoint endpoint) {

@@ -13,6 +13,7 @@ import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.VirtualService;
 import io.meshlet.core.model.Workload;
+import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.routing.RouteTable;
 import io.meshlet.core.routing.RouteTableCompiler;
 import io.meshlet.core.snapshot.MeshSnapshot;
@@ -48,6 +49,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   private final List<ConfigSource> sources;
   private final ScheduledExecutorService control;
   private final Clock clock;
+  private final MeshTime time;
   private final List<MeshListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -60,11 +62,13 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   private volatile @Nullable Rejection lastRejection;
   private volatile List<SourceStatus> sourceStatuses = List.of();
 
-  public MeshRuntime(Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, Clock clock) {
+  public MeshRuntime(
+      Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, Clock clock, MeshTime time) {
     this.workload = workload;
     this.sources = List.copyOf(sources);
     this.control = control;
     this.clock = clock;
+    this.time = time;
     this.state = new MeshState(new MeshSnapshot(0, clock.instant(), MeshConfig.EMPTY, List.of(), List.of()), RouteTable.EMPTY);
     for (ConfigSource s : this.sources) {
       statuses.put(s.name(), new SourceStatus(s.name(), SourceStatus.State.WAITING, null, clock.instant(), null));
@@ -125,7 +129,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   // ---- control thread ---------------------------------------------------------------------------
 
   private void publishEmpty() {
-    publish(MeshConfig.EMPTY, RouteTableCompiler.compile(version + 1, MeshConfig.EMPTY, workload, state.routes()));
+    publish(MeshConfig.EMPTY, RouteTableCompiler.compile(version + 1, MeshConfig.EMPTY, workload, state.routes(), time));
   }
 
   private void apply(SourceUpdate update) {
@@ -139,7 +143,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     }
     RouteTableCompiler.Result compiled;
     try {
-      compiled = RouteTableCompiler.compile(version + 1, merged, workload, state.routes());
+      compiled = RouteTableCompiler.compile(version + 1, merged, workload, state.routes(), time);
     } catch (RuntimeException e) {
       log.error("compiling update {} from {} failed; last good config stays in force", update.version(), update.source(), e);
       reject(update, List.of(ConfigProblem.error(null, null, update.source(), "", "internal error: " + e)));

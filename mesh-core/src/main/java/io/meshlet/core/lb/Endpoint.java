@@ -22,6 +22,7 @@ public final class Endpoint {
   private final @Nullable String locality;
   private final String hostPort;
   private final AtomicInteger activeRequests = new AtomicInteger();
+  private final EndpointHealth health = new EndpointHealth();
   /** Adapter data by key: key, value, key, value... Replaced whole on write; read without locks. */
   private volatile Object[] attachments = new Object[0];
 
@@ -67,6 +68,11 @@ public final class Endpoint {
 
   public int activeRequests() {
     return activeRequests.get();
+  }
+
+  /** Outlier-detection state: consecutive failures and ejection. */
+  public EndpointHealth health() {
+    return health;
   }
 
   public void onRequestStart() {

@@ -2,7 +2,12 @@ package io.meshlet.core.routing;
 
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.lb.LoadBalancer;
+import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
+import io.meshlet.core.model.OutlierDetection;
+import io.meshlet.core.model.RetryBudget;
+import io.meshlet.core.resilience.ClusterPolicy;
+import io.meshlet.core.resilience.MeshTime;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -23,6 +28,8 @@ public final class Cluster {
   private final LoadBalancerSettings settings;
   private final @Nullable LoadBalancer loadBalancer;
   private final HashPolicy hashPolicy;
+  private final ClusterPolicy policy;
+  private final MeshTime time;
 
   Cluster(
       String host,
@@ -31,7 +38,9 @@ public final class Cluster {
       Map<String, String> subsetLabels,
       LoadBalancerSettings settings,
       @Nullable LoadBalancer loadBalancer,
-      HashPolicy hashPolicy) {
+      HashPolicy hashPolicy,
+      ClusterPolicy policy,
+      MeshTime time) {
     this.name = name(host, port, subset);
     this.host = host;
     this.port = port;
@@ -40,6 +49,8 @@ public final class Cluster {
     this.settings = settings;
     this.loadBalancer = loadBalancer;
     this.hashPolicy = hashPolicy;
+    this.policy = policy;
+    this.time = time;
   }
 
   /**
@@ -47,8 +58,11 @@ public final class Cluster {
    * the very same endpoint instances in the same order. The compiler then keeps this instance, so a
    * config push that does not touch a cluster keeps its round-robin position and counters.
    */
-  boolean unchanged(LoadBalancerSettings otherSettings, Map<String, String> otherLabels, List<Endpoint> otherEndpoints, boolean passthrough) {
-    if (!settings.equals(otherSettings) || !subsetLabels.equals(otherLabels) || isPassthrough() != passthrough) {
+  boolean unchanged(
+      LoadBalancerSettings otherSettings, Map<String, String> otherLabels, List<Endpoint> otherEndpoints, boolean passthrough,
+      @Nullable ConnectionPoolSettings pool, @Nullable OutlierDetection outlier, @Nullable RetryBudget budget) {
+    if (!settings.equals(otherSettings) || !subsetLabels.equals(otherLabels) || isPassthrough() != passthrough
+        || !policy.sameConfig(pool, outlier, budget)) {
       return false;
     }
     List<Endpoint> mine = endpoints();
@@ -69,8 +83,73 @@ public final class Cluster {
 
   /** Picks an endpoint for {@code req}; null when the cluster has none (or is a passthrough). */
   public @Nullable Endpoint pick(RequestView req, RandomGenerator random) {
+    return pick(req, random, null);
+  }
+
+  /**
+   * Picks an endpoint for {@code req} that is not ejected (unless the cluster is in panic) and, if
+   * the cluster has another, is not {@code avoid} (the endpoint a retry follows). The balancer's
+   * own pick is tried a few times; then the endpoints are scanned from a random start. Null when no
+   * endpoint qualifies.
+   */
+  public @Nullable Endpoint pick(RequestView req, RandomGenerator random, @Nullable Endpoint avoid) {
     LoadBalancer lb = loadBalancer;
-    return lb == null ? null : lb.pick(hashPolicy.hash(req), random);
+    if (lb == null) {
+      return null;
+    }
+    long hash = hashPolicy.hash(req);
+    Endpoint first = lb.pick(hash, random);
+    if (first == null) {
+      return null;
+    }
+    long now = time.nanoTime();
+    boolean checkHealth = policy.mayHaveEjections(now);
+    if (first != avoid && !(checkHealth && first.health().isEjected(now))) {
+      return first;
+    }
+    List<Endpoint> all = lb.endpoints();
+    boolean panic = checkHealth && policy.panic(now, all);
+    for (int i = 0; i < 3; i++) {
+      Endpoint e = lb.pick(hash == LoadBalancer.NO_HASH ? hash : hash + i + 1, random);
+      if (e != null && e != avoid && (panic || !checkHealth || !e.health().isEjected(now))) {
+        return e;
+      }
+    }
+    int n = all.size();
+    int start = random.nextInt(n);
+    Endpoint fallback = null;
+    for (int i = 0; i < n; i++) {
+      Endpoint e = all.get((start + i) % n);
+      if (panic || !checkHealth || !e.health().isEjected(now)) {
+        if (e != avoid) {
+          return e;
+        }
+        fallback = e;
+      }
+    }
+    return fallback;
+  }
+
+  /** The cluster's live limits: pool, retry budget, outlier detection. */
+  public ClusterPolicy clusterPolicy() {
+    return policy;
+  }
+
+  /** The endpoints ejected now. */
+  public List<Endpoint> ejected() {
+    long now = time.nanoTime();
+    List<Endpoint> out = new java.util.ArrayList<>();
+    for (Endpoint e : endpoints()) {
+      if (e.health().isEjected(now)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** True if the cluster is in panic now (too few healthy endpoints: ejections are ignored). */
+  public boolean inPanic() {
+    return policy.panic(time.nanoTime(), endpoints());
   }
 
   public boolean isPassthrough() {

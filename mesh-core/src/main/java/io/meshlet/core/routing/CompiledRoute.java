@@ -6,6 +6,7 @@ import io.meshlet.core.model.HttpRedirect;
 import io.meshlet.core.model.HttpRewrite;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.VirtualService;
+import io.meshlet.core.resilience.RoutePolicy;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,7 @@ public final class CompiledRoute {
   private final int totalWeight;
   private final @Nullable Pattern uriRegex;
   private final @Nullable String uriRegexReplacement;
+  private final RoutePolicy policy;
 
   CompiledRoute(
       @Nullable VirtualService virtualService,
@@ -43,6 +45,7 @@ public final class CompiledRoute {
     this.model = model;
     this.matches = matches;
     this.destinations = destinations;
+    this.policy = RoutePolicy.of(model);
     this.cumulativeWeights = new int[destinations.length];
     int sum = 0;
     for (int i = 0; i < destinations.length; i++) {
@@ -203,6 +206,11 @@ public final class CompiledRoute {
 
   public @Nullable DirectResponse directResponse() {
     return model.directResponse();
+  }
+
+  /** The rule's timeout, retry policy and faults. */
+  public RoutePolicy policy() {
+    return policy;
   }
 
   /** The rule's own header operations (destination operations come on top). */

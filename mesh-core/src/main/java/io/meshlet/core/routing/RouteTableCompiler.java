@@ -9,7 +9,12 @@ import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
+import io.meshlet.core.model.OutlierDetection;
+import io.meshlet.core.model.RetryBudget;
+import io.meshlet.core.resilience.ClusterPolicy;
+import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.RouteDestination;
 import io.meshlet.core.model.ServiceEntry;
@@ -41,6 +46,7 @@ public final class RouteTableCompiler {
   private final long version;
   private final MeshConfig config;
   private final Workload workload;
+  private final MeshTime time;
   private final RouteTable previous;
   private final Map<String, Endpoint> previousEndpoints = new HashMap<>();
   private final List<ConfigProblem> warnings = new ArrayList<>();
@@ -49,10 +55,11 @@ public final class RouteTableCompiler {
   /** host → its DestinationRule (Optional.empty() for none), so the scan runs once per host. */
   private final Map<String, Optional<DestinationRule>> ruleByHost = new HashMap<>();
 
-  private RouteTableCompiler(long version, MeshConfig config, Workload workload, RouteTable previous) {
+  private RouteTableCompiler(long version, MeshConfig config, Workload workload, RouteTable previous, MeshTime time) {
     this.version = version;
     this.config = config;
     this.workload = workload;
+    this.time = time;
     this.previous = previous;
     for (Cluster c : previous.clusters()) {
       for (Endpoint e : c.endpoints()) {
@@ -61,8 +68,13 @@ public final class RouteTableCompiler {
     }
   }
 
+  public static Result compile(long version, MeshConfig config, Workload workload, RouteTable previous, MeshTime time) {
+    return new RouteTableCompiler(version, config, workload, previous, time).run();
+  }
+
+  /** {@link #compile(long, MeshConfig, Workload, RouteTable, MeshTime)} on the system clock. */
   public static Result compile(long version, MeshConfig config, Workload workload, RouteTable previous) {
-    return new RouteTableCompiler(version, config, workload, previous).run();
+    return compile(version, config, workload, previous, MeshTime.system());
   }
 
   private Result run() {
@@ -130,7 +142,7 @@ public final class RouteTableCompiler {
       TrafficPolicy hostPolicy = dr == null ? TrafficPolicy.NONE : dr.trafficPolicy();
       for (ServicePort port : se.ports()) {
         List<Endpoint> endpoints = endpoints(host, se, port);
-        addCluster(host, port.number(), null, Map.of(), endpoints, hostPolicy.loadBalancerFor(port.number()), se);
+        addCluster(host, port.number(), null, Map.of(), endpoints, null, hostPolicy, se);
         if (dr == null) {
           continue;
         }
@@ -146,9 +158,7 @@ public final class RouteTableCompiler {
             warn(dr.id().kind(), dr.id().name(), dr.origin().location(), "subsets[" + s + "].labels",
                 subset.labels() + " select no endpoint of " + host + " port " + port.number());
           }
-          LoadBalancerSettings lb = subset.trafficPolicy() != null ? subset.trafficPolicy().loadBalancerFor(port.number()) : null;
-          addCluster(host, port.number(), subset.name(), subset.labels(), selected,
-              lb != null ? lb : hostPolicy.loadBalancerFor(port.number()), se);
+          addCluster(host, port.number(), subset.name(), subset.labels(), selected, subset.trafficPolicy(), hostPolicy, se);
         }
       }
     }
@@ -156,16 +166,22 @@ public final class RouteTableCompiler {
 
   private void addCluster(
       String host, int port, @Nullable String subset, Map<String, String> labels, List<Endpoint> endpoints,
-      @Nullable LoadBalancerSettings lb, ServiceEntry se) {
+      @Nullable TrafficPolicy subsetPolicy, TrafficPolicy hostPolicy, ServiceEntry se) {
+    LoadBalancerSettings lb = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::loadBalancerFor);
+    ConnectionPoolSettings pool = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::connectionPoolFor);
+    OutlierDetection outlier = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::outlierDetectionFor);
+    RetryBudget budget = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::retryBudgetFor);
     LoadBalancerSettings settings = lb != null ? lb : LoadBalancerSettings.DEFAULT;
     boolean passthrough = se.resolution() == ServiceEntry.Resolution.NONE
         || settings.simple() == LoadBalancerSettings.Simple.PASSTHROUGH;
     Cluster old = previous.cluster(Cluster.name(host, port, subset));
-    Cluster cluster = old != null && old.unchanged(settings, labels, endpoints, passthrough)
+    String name = Cluster.name(host, port, subset);
+    Cluster cluster = old != null && old.unchanged(settings, labels, endpoints, passthrough, pool, outlier, budget)
         ? old
         : new Cluster(host, port, subset, labels, settings,
             passthrough ? null : LoadBalancers.create(settings, endpoints),
-            HashPolicy.of(settings.consistentHash(), workload.address()));
+            HashPolicy.of(settings.consistentHash(), workload.address()),
+            new ClusterPolicy(name, pool, outlier, budget), time);
     clusters.put(cluster.name(), cluster);
   }
 
