@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param endpoints the cluster's endpoints
  * @param endpoint the endpoint picked
  * @param actions what the route changes or answers (rewrite, headers, redirect, direct response)
+ * @param policies the resilience in force: the rule's timeout, retries and faults, the cluster's
+ *     limits, budget and outlier detection, ejected endpoints and panic
  * @param notes warnings about the resources involved (fields not yet applied, missing subsets)
  * @param message the outcome in one sentence
  */
@@ -37,6 +39,7 @@ public record Explanation(
     List<String> endpoints,
     @Nullable String endpoint,
     List<String> actions,
+    List<String> policies,
     List<String> notes,
     String message) {
 
@@ -45,6 +48,7 @@ public record Explanation(
     destinations = List.copyOf(destinations);
     endpoints = List.copyOf(endpoints);
     actions = List.copyOf(actions);
+    policies = List.copyOf(policies);
     notes = List.copyOf(notes);
   }
 
@@ -117,6 +121,9 @@ public record Explanation(
     }
     for (String a : actions) {
       sb.append("action:    ").append(a).append('\n');
+    }
+    for (String p : policies) {
+      sb.append("policy:    ").append(p).append('\n');
     }
     for (String n : notes) {
       sb.append("note:      ").append(n).append('\n');

@@ -12,6 +12,7 @@ import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.model.Headers;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.VirtualService;
+import io.meshlet.core.resilience.ClusterPolicy;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class RouteExplainer {
   private final List<WeightedChoice> choices = new ArrayList<>();
   private final List<String> endpoints = new ArrayList<>();
   private final List<String> actions = new ArrayList<>();
+  private final List<String> policies = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private String hostResolution = "";
   private @Nullable VirtualService vs;
@@ -114,6 +116,7 @@ public final class RouteExplainer {
     }
     CompiledDestination dest = dests[bucket];
     describeRewrites(route, dest);
+    policies.add("route: " + route.policy());
     Cluster c = dest.cluster(req.port());
     if (c == null) {
       return done(Outcome.NO_CLUSTER, dest.unavailableReason(req.port()) + " (NC)");
@@ -122,6 +125,17 @@ public final class RouteExplainer {
     lb = c.policy() + (c.hashes() ? ", hash key: " + c.describeHashKey(req) : "");
     for (Endpoint e : c.endpoints()) {
       endpoints.add(e.toString());
+    }
+    ClusterPolicy limits = c.clusterPolicy();
+    policies.add("cluster: " + limits + "; now " + limits.activeRequests() + " requests and "
+        + limits.activeRetries() + " retries in flight");
+    List<Endpoint> ejected = c.ejected();
+    if (!ejected.isEmpty()) {
+      StringBuilder sb = new StringBuilder("ejected: ");
+      for (Endpoint e : ejected) {
+        sb.append(e.hostPort()).append(" (ejection ").append(e.health().ejections()).append(") ");
+      }
+      policies.add(sb.toString().trim() + (c.inPanic() ? "; cluster in PANIC: ejected endpoints take traffic" : ""));
     }
     if (c.isPassthrough()) {
       return done(Outcome.PASSTHROUGH, "sent to the address the caller asked for, " + req.host() + ":" + req.port());
@@ -227,6 +241,6 @@ public final class RouteExplainer {
   private Explanation done(Outcome outcome, String message) {
     return new Explanation(req.toString(), outcome, hostResolution, vs == null ? null : vs.id(),
         vs == null ? null : vs.origin().toString(), rules, matched, choices, cluster, lb, endpoints, endpoint, actions,
-        notes, message);
+        policies, notes, message);
   }
 }
