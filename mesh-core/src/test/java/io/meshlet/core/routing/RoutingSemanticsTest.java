@@ -242,7 +242,7 @@ class RoutingSemanticsTest {
           - match: [{headers: {x-v: {exact: ghost}}}]
             route: [{destination: {host: ghost}}]
           - match: [{uri: {prefix: /only}}]
-            retries: {attempts: 3, perTryTimeout: 2s}
+            corsPolicy: {allowMethods: [GET]}
             route: [{destination: {host: reviews, subset: v1}}]
         """;
     try (Mesh mesh = mesh(yaml)) {
@@ -258,7 +258,7 @@ class RoutingSemanticsTest {
       assertThat(v9.notes()).anySatisfy(n -> assertThat(n).contains("subset v9"));
 
       Explanation only = mesh.explain(get("http://reviews:9080/only"));
-      assertThat(only.notes()).contains("VirtualService default/reviews: http[2].retries is configured but not yet applied by Meshlet");
+      assertThat(only.notes()).contains("VirtualService default/reviews: http[2].corsPolicy is configured but not yet applied by Meshlet");
 
       Explanation none = mesh.explain(get("http://reviews:9080/other"));
       assertThat(none.outcome()).isEqualTo(Outcome.NO_ROUTE);

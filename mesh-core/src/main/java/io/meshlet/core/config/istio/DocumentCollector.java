@@ -89,11 +89,15 @@ final class DocumentCollector {
     YamlObject metadata = top.object("metadata");
     String name = null;
     String namespace = defaultNamespace;
+    String nonIdempotent = null;
     if (metadata == null) {
       if (!top.has("metadata")) {
         problems.error("metadata", "missing (required)");
       }
     } else {
+      if (kind.equals(Kinds.VIRTUAL_SERVICE)) {
+        nonIdempotent = NonIdempotentRetries.read(metadata);
+      }
       metadata.ignore(IGNORED_METADATA);
       name = metadata.requiredString("name");
       String ns = metadata.string("namespace");
@@ -112,7 +116,7 @@ final class DocumentCollector {
     MeshResource resource;
     switch (kind) {
       case Kinds.VIRTUAL_SERVICE:
-        resource = VirtualServiceParser.parse(spec, id, origin);
+        resource = VirtualServiceParser.parse(spec, id, origin, nonIdempotent);
         break;
       case Kinds.DESTINATION_RULE:
         resource = DestinationRuleParser.parse(spec, id, origin);

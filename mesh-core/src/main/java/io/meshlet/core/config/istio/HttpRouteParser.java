@@ -1,13 +1,16 @@
 package io.meshlet.core.config.istio;
 
 import io.meshlet.core.model.DirectResponse;
+import io.meshlet.core.model.FaultInjection;
 import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.HttpRedirect;
 import io.meshlet.core.model.HttpRewrite;
 import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.RetryPolicy;
 import io.meshlet.core.model.RouteDestination;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -15,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** One {@code http[]} rule of a VirtualService: its matches, its one action, rewrite and headers. */
+/** One {@code http[]} rule of a VirtualService: its matches, its one action, rewrite, headers, timeout, retries and fault. */
 final class HttpRouteParser {
   private static final List<String> DERIVE_PORT = List.of("FROM_PROTOCOL_DEFAULT", "FROM_REQUEST_PORT");
 
@@ -37,6 +40,9 @@ final class HttpRouteParser {
       rule.node("delegate");
       problems.error(rule.path("delegate"), "delegate is not supported (it applies to gateways)");
     }
+    Duration timeout = rule.duration("timeout");
+    RetryPolicy retries = RetryParser.parse(rule.object("retries"));
+    FaultInjection fault = FaultParser.parse(rule.object("fault"));
     HttpRuleExtras.parse(rule, namespace);
 
     List<String> actions = new ArrayList<>();
@@ -53,7 +59,9 @@ final class HttpRouteParser {
     if (rule.has("rewrite") && rule.has("redirect")) {
       problems.error(rule.path("rewrite"), "rewrite cannot be combined with redirect");
     }
-    return new HttpRoute(name, matches, destinations, redirect, directResponse, rewrite, headers);
+    // 0 is Istio's "no timeout", as is an absent one.
+    return new HttpRoute(name, matches, destinations, redirect, directResponse, rewrite, headers,
+        timeout == null || timeout.isZero() ? null : timeout, retries, fault);
   }
 
   private static @Nullable HttpRedirect redirect(@Nullable YamlObject o) {

@@ -4,8 +4,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code http[]} rule fields that are validated but not applied yet: timeout, retries, fault,
- * mirroring and CORS. Each one present is listed as not yet applied.
+ * The {@code http[]} rule fields that are validated but not applied yet: mirroring and CORS. Each
+ * one present is listed as not yet applied.
  */
 final class HttpRuleExtras {
   private static final List<String> UNMATCHED_PREFLIGHTS = List.of("UNSPECIFIED", "FORWARD", "IGNORE");
@@ -14,24 +14,6 @@ final class HttpRuleExtras {
 
   static void parse(YamlObject rule, String namespace) {
     Problems problems = rule.problems();
-    if (rule.has("timeout")) {
-      rule.duration("timeout");
-      problems.notYetApplied(rule.path("timeout"));
-    }
-    YamlObject retries = rule.object("retries");
-    if (retries != null) {
-      retries.integer("attempts", 0, Integer.MAX_VALUE);
-      retries.duration("perTryTimeout");
-      retries.string("retryOn");
-      retries.bool("retryRemoteLocalities");
-      retries.duration("backoff");
-      problems.notYetApplied(retries.path());
-    }
-    YamlObject fault = rule.object("fault");
-    if (fault != null) {
-      fault(fault);
-      problems.notYetApplied(fault.path());
-    }
     if (rule.has("mirror")) {
       mirror(rule.object("mirror"), namespace);
       problems.notYetApplied(rule.path("mirror"));
@@ -58,23 +40,6 @@ final class HttpRuleExtras {
     if (cors != null) {
       cors(cors);
       problems.notYetApplied(cors.path());
-    }
-  }
-
-  private static void fault(YamlObject fault) {
-    YamlObject delay = fault.object("delay");
-    if (delay != null) {
-      delay.duration("fixedDelay");
-      delay.duration("exponentialDelay");
-      percentage(delay.object("percentage"));
-      delay.integer("percent", 0, 100);
-    }
-    YamlObject abort = fault.object("abort");
-    if (abort != null) {
-      abort.integer("httpStatus", 200, 599);
-      abort.string("grpcStatus");
-      abort.string("http2Error");
-      percentage(abort.object("percentage"));
     }
   }
 

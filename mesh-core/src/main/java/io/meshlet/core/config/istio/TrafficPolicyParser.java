@@ -1,7 +1,10 @@
 package io.meshlet.core.config.istio;
 
+import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
+import io.meshlet.core.model.OutlierDetection;
 import io.meshlet.core.model.PortTrafficPolicy;
+import io.meshlet.core.model.RetryBudget;
 import io.meshlet.core.model.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,13 +13,12 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Istio's {@code TrafficPolicy}: the load balancer is applied (at host, subset and port level);
- * connection pool, outlier detection, TLS, tunnel, proxy protocol and retry budget are validated and
+ * Istio's {@code TrafficPolicy}: load balancer, connection pool, outlier detection and retry budget
+ * are applied (at host, subset and port level); TLS, tunnel and proxy protocol are validated and
  * listed as not yet applied.
  */
 final class TrafficPolicyParser {
   private static final List<String> TLS_MODES = List.of("DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL");
-  private static final List<String> H2_UPGRADE = List.of("DEFAULT", "DO_NOT_UPGRADE", "UPGRADE");
   private static final List<String> PROXY_PROTOCOL = List.of("V1", "V2");
   private static final long INT32 = Integer.MAX_VALUE;
 
@@ -27,7 +29,10 @@ final class TrafficPolicyParser {
       return TrafficPolicy.NONE;
     }
     LoadBalancerSettings lb = LoadBalancerParser.parse(tp.object("loadBalancer"));
+    ConnectionPoolSettings pool = ConnectionPoolParser.parse(tp.object("connectionPool"));
+    OutlierDetection outlier = OutlierDetectionParser.parse(tp.object("outlierDetection"));
     notYetApplied(tp);
+    RetryBudget budget = retryBudget(tp.object("retryBudget"));
     List<PortTrafficPolicy> ports = new ArrayList<>();
     Set<Integer> seen = new HashSet<>();
     for (YamlObject p : tp.objects("portLevelSettings")) {
@@ -45,35 +50,20 @@ final class TrafficPolicyParser {
         p.problems().error(p.path("port"), "port " + number + " is given more than once");
       }
       LoadBalancerSettings portLb = LoadBalancerParser.parse(p.object("loadBalancer"));
+      ConnectionPoolSettings portPool = ConnectionPoolParser.parse(p.object("connectionPool"));
+      OutlierDetection portOutlier = OutlierDetectionParser.parse(p.object("outlierDetection"));
       notYetApplied(p);
+      RetryBudget portBudget = retryBudget(p.object("retryBudget"));
       if (number != null) {
-        ports.add(new PortTrafficPolicy(number, portLb));
+        ports.add(new PortTrafficPolicy(number, portLb, portPool, portOutlier, portBudget));
       }
     }
-    return new TrafficPolicy(lb, ports);
+    return new TrafficPolicy(lb, ports, pool, outlier, budget);
   }
 
-  /** The policy parts that are validated but not applied; each present one is listed. */
+  /** The policy parts that are validated but not applied: TLS, tunnel, proxy protocol; each present one is listed. */
   private static void notYetApplied(YamlObject tp) {
     Problems problems = tp.problems();
-    YamlObject pool = tp.object("connectionPool");
-    if (pool != null) {
-      connectionPool(pool);
-      problems.notYetApplied(pool.path());
-    }
-    YamlObject outlier = tp.object("outlierDetection");
-    if (outlier != null) {
-      outlier.integer("consecutiveErrors", 0, INT32);
-      outlier.integer("consecutive5xxErrors", 0, INT32);
-      outlier.integer("consecutiveGatewayErrors", 0, INT32);
-      outlier.integer("consecutiveLocalOriginFailures", 0, INT32);
-      outlier.bool("splitExternalLocalOriginErrors");
-      outlier.duration("interval");
-      outlier.duration("baseEjectionTime");
-      outlier.integer("maxEjectionPercent", 0, 100);
-      outlier.integer("minHealthPercent", 0, 100);
-      problems.notYetApplied(outlier.path());
-    }
     YamlObject tls = tp.object("tls");
     if (tls != null) {
       tls.enumValue("mode", TLS_MODES);
@@ -99,38 +89,18 @@ final class TrafficPolicyParser {
       proxyProtocol.enumValue("version", PROXY_PROTOCOL);
       problems.notYetApplied(proxyProtocol.path());
     }
-    YamlObject budget = tp.object("retryBudget");
-    if (budget != null) {
-      HttpRuleExtras.percentage(budget.object("percent"));
-      budget.integer("minRetryConcurrency", 0, INT32);
-      problems.notYetApplied(budget.path());
-    }
   }
 
-  private static void connectionPool(YamlObject pool) {
-    YamlObject tcp = pool.object("tcp");
-    if (tcp != null) {
-      tcp.integer("maxConnections", 0, INT32);
-      tcp.duration("connectTimeout");
-      YamlObject keepalive = tcp.object("tcpKeepalive");
-      if (keepalive != null) {
-        keepalive.integer("probes", 0, 0xFFFF_FFFFL);
-        keepalive.duration("time");
-        keepalive.duration("interval");
-      }
-      tcp.duration("maxConnectionDuration");
-      tcp.duration("idleTimeout");
+  /** {@code percent.value} (default 20) and {@code minRetryConcurrency} (default 3). */
+  private static @Nullable RetryBudget retryBudget(@Nullable YamlObject budget) {
+    if (budget == null) {
+      return null;
     }
-    YamlObject http = pool.object("http");
-    if (http != null) {
-      http.integer("http1MaxPendingRequests", 0, INT32);
-      http.integer("http2MaxRequests", 0, INT32);
-      http.integer("maxRequestsPerConnection", 0, INT32);
-      http.integer("maxRetries", 0, INT32);
-      http.duration("idleTimeout");
-      http.enumValue("h2UpgradePolicy", H2_UPGRADE);
-      http.bool("useClientProtocol");
-      http.integer("maxConcurrentStreams", 0, INT32);
-    }
+    YamlObject percent = budget.object("percent");
+    Double value = percent == null ? null : percent.number("value", 0, 100);
+    Long min = budget.integer("minRetryConcurrency", 0, INT32);
+    return new RetryBudget(
+        value == null ? RetryBudget.DEFAULT.percent() : value,
+        min == null ? RetryBudget.DEFAULT.minRetryConcurrency() : min.intValue());
   }
 }

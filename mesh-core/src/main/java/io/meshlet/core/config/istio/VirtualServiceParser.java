@@ -7,13 +7,17 @@ import io.meshlet.core.model.ResourceOrigin;
 import io.meshlet.core.model.VirtualService;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** {@code VirtualService.spec}: hosts, gateways, exportTo and the HTTP rules; TCP and TLS rules are read loosely. */
 final class VirtualServiceParser {
   private VirtualServiceParser() {}
 
-  static VirtualService parse(YamlObject spec, ResourceId id, ResourceOrigin origin) {
+  /**
+   * @param nonIdempotent the value of the {@link NonIdempotentRetries#ANNOTATION} annotation, or null
+   */
+  static VirtualService parse(YamlObject spec, ResourceId id, ResourceOrigin origin, @Nullable String nonIdempotent) {
     Problems problems = spec.problems();
     List<String> hosts = qualifiedHosts(spec, "hosts", id.namespace());
     JsonNode hostsNode = spec.node("hosts");
@@ -32,6 +36,7 @@ final class VirtualServiceParser {
         http.add(route);
       }
     }
+    http = NonIdempotentRetries.apply(nonIdempotent, http, problems);
     looseRules(spec, "tcp");
     looseRules(spec, "tls");
     return new VirtualService(id, origin, hosts, gateways, http, exportTo, problems.notYetAppliedPaths());

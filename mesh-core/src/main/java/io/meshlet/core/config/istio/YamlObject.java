@@ -188,6 +188,17 @@ final class YamlObject {
     return d;
   }
 
+  /** A duration that must be {@code > 0} when given; null if absent or wrong (with an error). */
+  @Nullable Duration positiveDuration(String field) {
+    Duration d = duration(field);
+    if (d != null && (d.isZero() || d.isNegative())) {
+      JsonNode n = node(field);
+      problems.error(path(field), (n == null ? d.toString() : Values.render(n)) + " (expected: > 0)");
+      return null;
+    }
+    return d;
+  }
+
   /** One of {@code allowed}, written exactly; null if absent or wrong (with an error). */
   @Nullable String enumValue(String field, List<String> allowed) {
     String s = string(field);

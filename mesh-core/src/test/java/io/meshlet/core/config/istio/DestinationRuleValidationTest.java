@@ -138,15 +138,14 @@ class DestinationRuleValidationTest {
               http: {maxRetries: 3}
         """);
     DestinationRule dr = only(yaml);
+    // connectionPool (but for the fields listed), outlierDetection and retryBudget are applied.
     assertThat(dr.notYetApplied()).containsExactly(
         "trafficPolicy.loadBalancer.localityLbSetting",
         "trafficPolicy.loadBalancer.warmupDurationSecs",
-        "trafficPolicy.connectionPool",
-        "trafficPolicy.outlierDetection",
+        "trafficPolicy.connectionPool.tcp.tcpKeepalive",
+        "trafficPolicy.connectionPool.http.h2UpgradePolicy",
         "trafficPolicy.tls",
-        "trafficPolicy.retryBudget",
         "trafficPolicy.portLevelSettings[0].tls",
-        "subsets[1].trafficPolicy.connectionPool",
         "workloadSelector");
     assertThat(warnings(yaml)).containsExactlyElementsOf(
         dr.notYetApplied().stream().map(p -> P + p + ": not yet applied by Meshlet").toList());
@@ -192,7 +191,9 @@ class DestinationRuleValidationTest {
             load_balancer: {simple: RANDOM}
         """);
     DestinationRule dr = only(yaml);
-    assertThat(dr.notYetApplied()).containsExactly("traffic_policy.connection_pool", "traffic_policy.outlier_detection");
+    assertThat(dr.notYetApplied()).containsExactly("traffic_policy.connection_pool.http.h2_upgrade_policy");
+    assertThat(dr.trafficPolicy().connectionPool().http1MaxPendingRequests()).isEqualTo(10);
+    assertThat(dr.trafficPolicy().outlierDetection().consecutive5xxErrors()).isEqualTo(5);
     assertThat(dr.trafficPolicy().loadBalancerFor(9080)).isEqualTo(new LoadBalancerSettings(LoadBalancerSettings.Simple.RANDOM, null));
   }
 }
