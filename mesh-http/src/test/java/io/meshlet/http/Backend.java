@@ -9,12 +9,31 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import java.util.concurrent.TimeUnit;
 
 /** A real HTTP server on loopback that answers with its own name and remembers what it received. */
 final class Backend implements AutoCloseable {
   final String name;
   final MockWebServer server = new MockWebServer();
   final List<RecordedRequest> received = new CopyOnWriteArrayList<>();
+  /** What the backend does with the next requests; switch it at any time. */
+  volatile Behavior behavior = Behavior.OK;
+  volatile int status = 503;
+  volatile long delayMillis;
+
+  /** What a backend does with a request. */
+  enum Behavior {
+    OK,
+    /** Answers {@link #status} (after {@link #delayMillis}, if set). */
+    STATUS,
+    /** Accepts the request and never answers. */
+    HANG,
+    /** Closes the connection without answering. */
+    RESET,
+    /** Answers 200 after {@link #delayMillis}. */
+    SLOW
+  }
 
   Backend(String name) {
     this.name = name;
@@ -23,12 +42,24 @@ final class Backend implements AutoCloseable {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         received.add(request);
-        return new MockResponse.Builder()
+        MockResponse.Builder b = new MockResponse.Builder()
             .code(200)
             .setHeader("x-backend", name)
             .setHeader("x-upstream-only", "secret")
-            .body(name)
-            .build();
+            .body(name);
+        switch (behavior) {
+          case STATUS:
+            return (delayMillis > 0 ? b.headersDelay(delayMillis, TimeUnit.MILLISECONDS) : b).code(status).build();
+          case HANG:
+            return b.onResponseStart(SocketEffect.Stall.INSTANCE).build();
+          case RESET:
+            return b.onResponseStart(new SocketEffect.CloseSocket()).build();
+          case SLOW:
+            return b.headersDelay(delayMillis, TimeUnit.MILLISECONDS).build();
+          case OK:
+          default:
+            return b.build();
+        }
       }
     });
     try {
@@ -40,6 +71,21 @@ final class Backend implements AutoCloseable {
 
   int port() {
     return server.getPort();
+  }
+
+  Backend respond(int code) {
+    this.status = code;
+    this.behavior = Behavior.STATUS;
+    return this;
+  }
+
+  Backend behave(Behavior b) {
+    this.behavior = b;
+    return this;
+  }
+
+  int hits() {
+    return received.size();
   }
 
   RecordedRequest last() {
