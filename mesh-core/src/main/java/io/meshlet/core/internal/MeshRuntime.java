@@ -6,7 +6,9 @@ import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.ConfigSource;
 import io.meshlet.core.config.SourceUpdate;
+import io.meshlet.core.model.CircuitBreakerPolicy;
 import io.meshlet.core.model.DestinationRule;
+import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MeshResource;
 import io.meshlet.core.model.ResourceId;
@@ -226,6 +228,8 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     List<ServiceEntry> se = new ArrayList<>();
     List<VirtualService> vs = new ArrayList<>();
     List<DestinationRule> dr = new ArrayList<>();
+    List<CircuitBreakerPolicy> cb = new ArrayList<>();
+    List<RateLimitPolicy> rl = new ArrayList<>();
     Map<ResourceId, MeshResource> seen = new HashMap<>();
     for (SourceUpdate u : updates.values()) {
       for (MeshResource r : u.config().all()) {
@@ -239,8 +243,10 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
       se.addAll(u.config().serviceEntries());
       vs.addAll(u.config().virtualServices());
       dr.addAll(u.config().destinationRules());
+      cb.addAll(u.config().circuitBreakers());
+      rl.addAll(u.config().rateLimits());
     }
-    return new MeshConfig(se, vs, dr);
+    return new MeshConfig(se, vs, dr, cb, rl);
   }
 
   @Override

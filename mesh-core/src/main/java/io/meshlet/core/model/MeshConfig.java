@@ -7,7 +7,9 @@ import java.util.List;
 public record MeshConfig(
     List<ServiceEntry> serviceEntries,
     List<VirtualService> virtualServices,
-    List<DestinationRule> destinationRules) {
+    List<DestinationRule> destinationRules,
+    List<CircuitBreakerPolicy> circuitBreakers,
+    List<RateLimitPolicy> rateLimits) {
 
   public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of(), List.of());
 
@@ -15,6 +17,14 @@ public record MeshConfig(
     serviceEntries = List.copyOf(serviceEntries);
     virtualServices = List.copyOf(virtualServices);
     destinationRules = List.copyOf(destinationRules);
+    circuitBreakers = List.copyOf(circuitBreakers);
+    rateLimits = List.copyOf(rateLimits);
+  }
+
+  /** Istio's kinds only. */
+  public MeshConfig(
+      List<ServiceEntry> serviceEntries, List<VirtualService> virtualServices, List<DestinationRule> destinationRules) {
+    this(serviceEntries, virtualServices, destinationRules, List.of(), List.of());
   }
 
   public List<MeshResource> all() {
@@ -22,10 +32,13 @@ public record MeshConfig(
     all.addAll(serviceEntries);
     all.addAll(virtualServices);
     all.addAll(destinationRules);
+    all.addAll(circuitBreakers);
+    all.addAll(rateLimits);
     return all;
   }
 
   public int size() {
-    return serviceEntries.size() + virtualServices.size() + destinationRules.size();
+    return serviceEntries.size() + virtualServices.size() + destinationRules.size() + circuitBreakers.size()
+        + rateLimits.size();
   }
 }

@@ -3,7 +3,8 @@ package io.meshlet.core.model;
 import java.util.List;
 
 /** A top-level config resource, with its identity, its origin and the fields it carries that are not applied yet. */
-public sealed interface MeshResource permits ServiceEntry, VirtualService, DestinationRule {
+public sealed interface MeshResource
+    permits ServiceEntry, VirtualService, DestinationRule, CircuitBreakerPolicy, RateLimitPolicy {
   ResourceId id();
 
   ResourceOrigin origin();
