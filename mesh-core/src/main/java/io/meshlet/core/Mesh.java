@@ -8,7 +8,10 @@ import io.meshlet.core.explain.ExplainRequest;
 import io.meshlet.core.explain.Explanation;
 import io.meshlet.core.internal.MeshRuntime;
 import io.meshlet.core.model.Workload;
+import io.meshlet.core.resilience.Breaker;
+import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.resilience.MeshTime;
+import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.internal.MeshState;
 import io.meshlet.core.routing.RequestView;
 import io.meshlet.core.routing.RouteExplainer;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,6 +104,27 @@ public final class Mesh implements AutoCloseable {
   /** The random source for weighted picks and load balancing. */
   public RandomGenerator random() {
     return random;
+  }
+
+  /**
+   * The circuit breakers in force, by cluster ({@code outbound|9080|v2|reviews...}), each with its
+   * state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}) and failure rate. Live objects: read
+   * them when you need the current state.
+   */
+  public Map<String, Breaker> circuitBreakers() {
+    Map<String, Breaker> out = new LinkedHashMap<>();
+    for (Cluster c : routeTable().clusters()) {
+      Breaker b = c.clusterPolicy().breaker();
+      if (b != null) {
+        out.put(c.name(), b);
+      }
+    }
+    return out;
+  }
+
+  /** The local rate limits in force, by the resource that configured each, with the permissions left. */
+  public Map<String, LocalRateLimit> rateLimits() {
+    return routeTable().rateLimits();
   }
 
   /** The monotonic clock and sleeper of timeouts, backoff, fault delays and ejections. */

@@ -10,6 +10,7 @@ import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.FaultInjection;
 import io.meshlet.core.resilience.AttemptResult;
 import io.meshlet.core.resilience.Deadline;
+import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.routing.ResilientCall;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.CompiledDestination;
@@ -87,6 +88,11 @@ public final class MeshInterceptor implements Interceptor {
         throw new MeshRoutingException(ResponseFlag.NR, "no route for " + view + " in "
             + (service.virtualService() != null ? service.virtualService().id() : service.host()));
       }
+      LocalRateLimit limit = route.rateLimit();
+      if (limit != null && !limit.tryAcquire()) {
+        Response limited = made(request, 429, "local rate limit: " + limit.source(), ResponseFlag.RL.name());
+        return limited.newBuilder().header(LocalRateLimit.RATELIMITED_HEADER, "true").build();
+      }
       switch (route.action()) {
         case DIRECT_RESPONSE:
           return directResponse(request, route);
@@ -129,8 +135,16 @@ public final class MeshInterceptor implements Interceptor {
     if (abort != null) {
       return made(request, abort.httpStatus() > 0 ? abort.httpStatus() : 503, "fault filter abort", join(flags, ResponseFlag.FI));
     }
-    if (!call.admit()) {
-      return made(request, 503, "upstream overflow: " + cluster.name() + " is at its connectionPool limit", join(flags, ResponseFlag.UO));
+    switch (call.admit()) {
+      case POOL_FULL:
+        return made(request, 503, "upstream overflow: " + cluster.name() + " is at its connectionPool limit",
+            join(flags, ResponseFlag.UO));
+      case BREAKER_OPEN:
+        return made(request, 503, "upstream overflow: the circuit breaker of " + cluster.name() + " is "
+            + cluster.clusterPolicy().breaker().state(), join(flags, ResponseFlag.UO));
+      case ADMITTED:
+      default:
+        break;
     }
     try {
       Response response = tries(chain, out, url, path, view, call);

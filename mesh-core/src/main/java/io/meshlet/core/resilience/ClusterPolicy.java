@@ -4,6 +4,7 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.lb.EndpointHealth;
+import io.meshlet.core.model.CircuitBreakerPolicy;
 import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.OutlierDetection;
 import io.meshlet.core.model.RetryBudget;
@@ -25,6 +26,7 @@ public final class ClusterPolicy {
   private final @Nullable OutlierDetection outlier;
   private final RetryBudget budget;
   private final @Nullable Bulkhead bulkhead;
+  private final @Nullable Breaker breaker;
   private final int maxRetries;
   private final Duration connectTimeout;
   private final AtomicInteger active = new AtomicInteger();
@@ -33,7 +35,14 @@ public final class ClusterPolicy {
   private volatile long ejectionsEndNanos = Long.MIN_VALUE;
 
   public ClusterPolicy(String name, @Nullable ConnectionPoolSettings pool, @Nullable OutlierDetection outlier, @Nullable RetryBudget budget) {
+    this(name, pool, outlier, budget, null, MeshTime.system());
+  }
+
+  public ClusterPolicy(
+      String name, @Nullable ConnectionPoolSettings pool, @Nullable OutlierDetection outlier, @Nullable RetryBudget budget,
+      @Nullable CircuitBreakerPolicy breaker, MeshTime time) {
     this.name = name;
+    this.breaker = breaker == null ? null : new Breaker(name, breaker, time);
     this.pool = pool;
     this.outlier = outlier;
     this.budget = budget != null ? budget : RetryBudget.DEFAULT;
@@ -62,6 +71,30 @@ public final class ClusterPolicy {
       limit = (int) Math.min(limit, h1);
     }
     return limit == Integer.MAX_VALUE ? 0 : limit;
+  }
+
+  /** The cluster's circuit breaker, or null. */
+  public @Nullable Breaker breaker() {
+    return breaker;
+  }
+
+  /** Takes a permission of the circuit breaker; false when it is open ({@code UO}). Pair with {@link #recordCall}. */
+  public boolean tryAcquireBreaker() {
+    return breaker == null || breaker.tryAcquire();
+  }
+
+  /** Records a call that had a breaker permission: its final outcome and duration. */
+  public void recordCall(long durationNanos, boolean success) {
+    if (breaker != null) {
+      breaker.record(durationNanos, success);
+    }
+  }
+
+  /** Gives back a breaker permission of a call that never went out. */
+  public void releaseBreaker() {
+    if (breaker != null) {
+      breaker.release();
+    }
   }
 
   /** Admits a request, or refuses it when the pool is full ({@code UO}). Pair with {@link #release()}. */
@@ -197,9 +230,12 @@ public final class ClusterPolicy {
   }
 
   /** The same settings as {@code pool}, {@code outlier} and {@code budget}: this instance may be kept. */
-  public boolean sameConfig(@Nullable ConnectionPoolSettings pool, @Nullable OutlierDetection outlier, @Nullable RetryBudget budget) {
+  public boolean sameConfig(
+      @Nullable ConnectionPoolSettings pool, @Nullable OutlierDetection outlier, @Nullable RetryBudget budget,
+      @Nullable CircuitBreakerPolicy breaker) {
+    boolean sameBreaker = breaker == null ? this.breaker == null : this.breaker != null && this.breaker.sameSettings(breaker);
     return Objects.equals(this.pool, pool) && Objects.equals(this.outlier, outlier)
-        && this.budget.equals(budget != null ? budget : RetryBudget.DEFAULT);
+        && this.budget.equals(budget != null ? budget : RetryBudget.DEFAULT) && sameBreaker;
   }
 
   @Override
@@ -211,6 +247,9 @@ public final class ClusterPolicy {
     }
     if (maxRetries > 0) {
       sb.append(", at most ").append(maxRetries).append(" retries in flight");
+    }
+    if (breaker != null) {
+      sb.append(", ").append(breaker);
     }
     if (outlier != null) {
       sb.append(", outlier detection (").append(outlier.consecutive5xxErrors()).append(" consecutive 5xx, eject ")

@@ -2,6 +2,7 @@ package io.meshlet.core.routing;
 
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.lb.LoadBalancer;
+import io.meshlet.core.model.CircuitBreakerPolicy;
 import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.OutlierDetection;
@@ -60,9 +61,10 @@ public final class Cluster {
    */
   boolean unchanged(
       LoadBalancerSettings otherSettings, Map<String, String> otherLabels, List<Endpoint> otherEndpoints, boolean passthrough,
-      @Nullable ConnectionPoolSettings pool, @Nullable OutlierDetection outlier, @Nullable RetryBudget budget) {
+      @Nullable ConnectionPoolSettings pool, @Nullable OutlierDetection outlier, @Nullable RetryBudget budget,
+      @Nullable CircuitBreakerPolicy breaker) {
     if (!settings.equals(otherSettings) || !subsetLabels.equals(otherLabels) || isPassthrough() != passthrough
-        || !policy.sameConfig(pool, outlier, budget)) {
+        || !policy.sameConfig(pool, outlier, budget, breaker)) {
       return false;
     }
     List<Endpoint> mine = endpoints();

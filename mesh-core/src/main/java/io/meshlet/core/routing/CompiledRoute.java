@@ -6,6 +6,7 @@ import io.meshlet.core.model.HttpRedirect;
 import io.meshlet.core.model.HttpRewrite;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.VirtualService;
+import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.resilience.RoutePolicy;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
@@ -33,14 +34,17 @@ public final class CompiledRoute {
   private final @Nullable Pattern uriRegex;
   private final @Nullable String uriRegexReplacement;
   private final RoutePolicy policy;
+  private final @Nullable LocalRateLimit rateLimit;
 
   CompiledRoute(
       @Nullable VirtualService virtualService,
       int index,
       HttpRoute model,
       CompiledMatch[] matches,
-      CompiledDestination[] destinations) {
+      CompiledDestination[] destinations,
+      @Nullable LocalRateLimit rateLimit) {
     this.virtualService = virtualService;
+    this.rateLimit = rateLimit;
     this.index = index;
     this.model = model;
     this.matches = matches;
@@ -206,6 +210,11 @@ public final class CompiledRoute {
 
   public @Nullable DirectResponse directResponse() {
     return model.directResponse();
+  }
+
+  /** The local rate limit on calls this rule matches, or null. */
+  public @Nullable LocalRateLimit rateLimit() {
+    return rateLimit;
   }
 
   /** The rule's timeout, retry policy and faults. */

@@ -53,6 +53,8 @@ public final class ResilientCall {
   private @Nullable Endpoint current;
   private @Nullable Endpoint previous;
   private boolean admitted;
+  private boolean breakerPending;
+  private long startNanos;
   private boolean retryInFlight;
   private boolean lastRetriable;
   private Refusal refusal = Refusal.NONE;
@@ -83,10 +85,28 @@ public final class ResilientCall {
     return route.drawAbort(random);
   }
 
-  /** Takes a place in the cluster's pool; false when it is full (answer {@code UO}). */
-  public boolean admit() {
-    admitted = limits.tryAdmit();
-    return admitted;
+  /** Whether a call may go out: {@link #admit()}'s answer. */
+  public enum Admission {
+    ADMITTED,
+    /** The connection pool is full: answer 503 with {@code UO}. */
+    POOL_FULL,
+    /** The circuit breaker is open: answer 503 with {@code UO}. */
+    BREAKER_OPEN
+  }
+
+  /** Takes a place in the cluster's pool and a permission of its circuit breaker. */
+  public Admission admit() {
+    if (!limits.tryAcquireBreaker()) {
+      return Admission.BREAKER_OPEN;
+    }
+    if (!limits.tryAdmit()) {
+      limits.releaseBreaker();
+      return Admission.POOL_FULL;
+    }
+    admitted = true;
+    breakerPending = true;
+    startNanos = time.nanoTime();
+    return Admission.ADMITTED;
   }
 
   /** The endpoint for the next try (not the previous try's if there is another), or null ({@code UH}). */
@@ -139,29 +159,48 @@ public final class ResilientCall {
     lastRetriable = route.retriable(result);
     if (!lastRetriable) {
       refusal = Refusal.NONE;
+      recordBreaker(result);
       return -1;
     }
-    if (tries > route.retries().attempts()) {
-      return refuse(Refusal.ATTEMPTS);
-    }
-    if (!route.mayRetry(method)) {
-      return refuse(Refusal.NON_IDEMPOTENT);
-    }
-    long delay = route.backoff(tries).toNanos();
-    if (deadline != null && deadline.remainingNanos(time) - delay <= 0) {
-      return refuse(Refusal.DEADLINE);
-    }
-    if (!limits.tryStartRetry()) {
-      return refuse(Refusal.BUDGET);
+    Refusal why = retryRefusal(result);
+    if (why != Refusal.NONE) {
+      recordBreaker(result);
+      return refuse(why);
     }
     retryInFlight = true;
     refusal = Refusal.NONE;
-    return delay;
+    return pendingDelay;
+  }
+
+  private long pendingDelay;
+
+  private Refusal retryRefusal(AttemptResult result) {
+    if (tries > route.retries().attempts()) {
+      return Refusal.ATTEMPTS;
+    }
+    if (!route.mayRetry(method)) {
+      return Refusal.NON_IDEMPOTENT;
+    }
+    pendingDelay = route.backoff(tries).toNanos();
+    if (deadline != null && deadline.remainingNanos(time) - pendingDelay <= 0) {
+      return Refusal.DEADLINE;
+    }
+    if (!limits.tryStartRetry()) {
+      return Refusal.BUDGET;
+    }
+    return Refusal.NONE;
   }
 
   private long refuse(Refusal why) {
     refusal = why;
     return -1;
+  }
+
+  private void recordBreaker(AttemptResult result) {
+    if (breakerPending) {
+      breakerPending = false;
+      limits.recordCall(time.nanoTime() - startNanos, !(result.is5xx() || result.isFailure()));
+    }
   }
 
   /** Releases the pool place and any retry in flight. Call once, in a finally block. */
@@ -174,6 +213,11 @@ public final class ResilientCall {
     if (retryInFlight) {
       limits.endRetry();
       retryInFlight = false;
+    }
+    if (breakerPending) {
+      // The call ended without a final result (cancelled, or a failure the adapter did not report).
+      breakerPending = false;
+      limits.recordCall(time.nanoTime() - startNanos, false);
     }
     if (admitted) {
       limits.release();

@@ -117,6 +117,9 @@ public final class RouteExplainer {
     CompiledDestination dest = dests[bucket];
     describeRewrites(route, dest);
     policies.add("route: " + route.policy());
+    if (route.rateLimit() != null) {
+      policies.add(route.rateLimit().toString());
+    }
     Cluster c = dest.cluster(req.port());
     if (c == null) {
       return done(Outcome.NO_CLUSTER, dest.unavailableReason(req.port()) + " (NC)");

@@ -1,5 +1,6 @@
 package io.meshlet.core.routing;
 
+import io.meshlet.core.resilience.LocalRateLimit;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -11,25 +12,33 @@ import org.jspecify.annotations.Nullable;
  * the FQDN), then, only if that misses, a scan of the wildcard hosts, most specific first.
  */
 public final class RouteTable {
-  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of());
+  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of(), Map.of());
 
   private final long version;
   private final Map<String, ServiceRoutes> byName;
   private final String[] wildcardSuffixes;
   private final ServiceRoutes[] wildcardRoutes;
   private final Map<String, Cluster> clusters;
+  private final Map<String, LocalRateLimit> rateLimits;
 
   RouteTable(
       long version,
       Map<String, ServiceRoutes> byName,
       String[] wildcardSuffixes,
       ServiceRoutes[] wildcardRoutes,
-      Map<String, Cluster> clusters) {
+      Map<String, Cluster> clusters,
+      Map<String, LocalRateLimit> rateLimits) {
     this.version = version;
     this.byName = byName;
     this.wildcardSuffixes = wildcardSuffixes;
     this.wildcardRoutes = wildcardRoutes;
     this.clusters = clusters;
+    this.rateLimits = rateLimits;
+  }
+
+  /** The local rate limits in force, by the resource that configured each ({@code RateLimit default/reviews}). */
+  public Map<String, LocalRateLimit> rateLimits() {
+    return rateLimits;
   }
 
   /** The routes for the host a caller used, or null when the mesh does not know it. */

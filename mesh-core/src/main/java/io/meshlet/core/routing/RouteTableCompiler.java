@@ -9,7 +9,10 @@ import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.CircuitBreakerPolicy;
 import io.meshlet.core.model.ConnectionPoolSettings;
+import io.meshlet.core.model.RateLimitPolicy;
+import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.OutlierDetection;
 import io.meshlet.core.model.RetryBudget;
@@ -52,6 +55,7 @@ public final class RouteTableCompiler {
   private final List<ConfigProblem> warnings = new ArrayList<>();
   private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+  private final Map<String, LocalRateLimit> rateLimits = new LinkedHashMap<>();
   /** host → its DestinationRule (Optional.empty() for none), so the scan runs once per host. */
   private final Map<String, Optional<DestinationRule>> ruleByHost = new HashMap<>();
 
@@ -85,7 +89,7 @@ public final class RouteTableCompiler {
     Map<String, ServiceRoutes> exact = new LinkedHashMap<>();
     Map<String, ServiceRoutes> wildcard = new LinkedHashMap<>();
     for (Map.Entry<String, VirtualService> e : vsByHost.entrySet()) {
-      ServiceRoutes routes = new ServiceRoutes(e.getKey(), e.getValue(), compileRoutes(e.getValue()));
+      ServiceRoutes routes = new ServiceRoutes(e.getKey(), e.getValue(), compileRoutes(e.getValue(), e.getKey()));
       (HostNames.isWildcard(e.getKey()) ? wildcard : exact).put(e.getKey(), routes);
     }
     for (String host : services.keySet()) {
@@ -112,7 +116,8 @@ public final class RouteTableCompiler {
       wildcardRoutes[i] = wildcard.get(suffixes.get(i));
     }
     RouteTable table = new RouteTable(version, Map.copyOf(byName), wildcardSuffixes, wildcardRoutes,
-        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters)));
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters)),
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits)));
     return new Result(table, List.copyOf(warnings));
   }
 
@@ -171,17 +176,18 @@ public final class RouteTableCompiler {
     ConnectionPoolSettings pool = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::connectionPoolFor);
     OutlierDetection outlier = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::outlierDetectionFor);
     RetryBudget budget = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::retryBudgetFor);
+    CircuitBreakerPolicy breaker = circuitBreakerFor(host, subset);
     LoadBalancerSettings settings = lb != null ? lb : LoadBalancerSettings.DEFAULT;
     boolean passthrough = se.resolution() == ServiceEntry.Resolution.NONE
         || settings.simple() == LoadBalancerSettings.Simple.PASSTHROUGH;
     Cluster old = previous.cluster(Cluster.name(host, port, subset));
     String name = Cluster.name(host, port, subset);
-    Cluster cluster = old != null && old.unchanged(settings, labels, endpoints, passthrough, pool, outlier, budget)
+    Cluster cluster = old != null && old.unchanged(settings, labels, endpoints, passthrough, pool, outlier, budget, breaker)
         ? old
         : new Cluster(host, port, subset, labels, settings,
             passthrough ? null : LoadBalancers.create(settings, endpoints),
             HashPolicy.of(settings.consistentHash(), workload.address()),
-            new ClusterPolicy(name, pool, outlier, budget), time);
+            new ClusterPolicy(name, pool, outlier, budget, breaker, time), time);
     clusters.put(cluster.name(), cluster);
   }
 
@@ -211,6 +217,29 @@ public final class RouteTableCompiler {
 
   private static String endpointKey(String host, int port, Endpoint e) {
     return host + "|" + port + "|" + e.hostPort();
+  }
+
+  /** The Meshlet CircuitBreaker for the cluster of {@code host} and {@code subset}, or null. */
+  private @Nullable CircuitBreakerPolicy circuitBreakerFor(String host, @Nullable String subset) {
+    for (CircuitBreakerPolicy cb : config.circuitBreakers()) {
+      if (cb.host().equals(host) && cb.visibleTo(workload.namespace()) && cb.covers(subset)) {
+        return cb;
+      }
+    }
+    return null;
+  }
+
+  /** The rate limit of a rule named {@code routeName} for calls to {@code host}, kept from the last table if unchanged. */
+  private @Nullable LocalRateLimit rateLimitFor(String host, @Nullable String routeName) {
+    for (RateLimitPolicy rl : config.rateLimits()) {
+      if (rl.host().equals(host) && rl.visibleTo(workload.namespace()) && rl.covers(routeName)) {
+        return rateLimits.computeIfAbsent(rl.id().toString(), k -> {
+          LocalRateLimit old = previous.rateLimits().get(k);
+          return old != null && old.sameSettings(rl) ? old : new LocalRateLimit(rl);
+        });
+      }
+    }
+    return null;
   }
 
   /** The DestinationRule for {@code host}: exact host first (this workload's namespace first), then the most specific wildcard. */
@@ -260,7 +289,7 @@ public final class RouteTableCompiler {
     return byHost;
   }
 
-  private CompiledRoute[] compileRoutes(VirtualService vs) {
+  private CompiledRoute[] compileRoutes(VirtualService vs, String host) {
     CompiledRoute[] routes = new CompiledRoute[vs.http().size()];
     for (int i = 0; i < routes.length; i++) {
       HttpRoute route = vs.http().get(i);
@@ -275,7 +304,7 @@ public final class RouteTableCompiler {
         String path = "http[" + i + "].route[" + d + "].destination";
         destinations[d] = compileDestination(rd.destination(), rd.weight(), rd.headers(), vs, path);
       }
-      routes[i] = new CompiledRoute(vs, i, route, matches, destinations);
+      routes[i] = new CompiledRoute(vs, i, route, matches, destinations, rateLimitFor(host, route.name()));
     }
     return routes;
   }
@@ -300,7 +329,8 @@ public final class RouteTableCompiler {
     CompiledDestination d = compileDestination(self, 100, HeaderOperations.NONE, null, "");
     HttpRoute route = new HttpRoute(null, List.of(), List.of(new RouteDestination(self, 100, HeaderOperations.NONE)),
         null, null, null, HeaderOperations.NONE);
-    return new ServiceRoutes(host, null, new CompiledRoute[] {new CompiledRoute(null, -1, route, new CompiledMatch[0], new CompiledDestination[] {d})});
+    return new ServiceRoutes(host, null, new CompiledRoute[] {
+        new CompiledRoute(null, -1, route, new CompiledMatch[0], new CompiledDestination[] {d}, rateLimitFor(host, null))});
   }
 
   private CompiledDestination compileDestination(

@@ -102,6 +102,6 @@ class UriIndexTest {
     for (int i = 0; i < compiled.length; i++) {
       compiled[i] = new CompiledMatch(matches.get(i), null);
     }
-    return new CompiledRoute(null, index, model, compiled, new CompiledDestination[0]);
+    return new CompiledRoute(null, index, model, compiled, new CompiledDestination[0], null);
   }
 }
