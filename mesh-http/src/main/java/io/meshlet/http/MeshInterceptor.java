@@ -174,6 +174,7 @@ public final class MeshInterceptor implements Interceptor {
       HttpUrl target;
       Endpoint endpoint = null;
       if (cluster.isPassthrough()) {
+        call.startPassthroughTry();
         target = path.equals(view.path()) ? url : url.newBuilder().encodedPath(path).build();
       } else {
         endpoint = call.nextEndpoint(view);
@@ -195,7 +196,7 @@ public final class MeshInterceptor implements Interceptor {
       if (tryTimeout != null) {
         int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, tryTimeout.toMillis()));
         tryChain = tryChain.withReadTimeout(ms, TimeUnit.MILLISECONDS).withWriteTimeout(ms, TimeUnit.MILLISECONDS);
-        out.header(Deadline.HEADER, Long.toString(tryTimeout.toMillis()));
+        out.header(Deadline.HEADER, Integer.toString(ms));
       }
       Response response = null;
       IOException failure = null;

@@ -122,6 +122,83 @@ class ResilienceTest {
     }
   }
 
+  @Test
+  void aPassthroughServiceIsRetriedWithoutCrashing() throws IOException {
+    backends.forEach(b -> b.respond(503));
+    Path file = Files.createTempFile(dir, "mesh", ".yaml");
+    Files.writeString(file, """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: loopback}
+        spec:
+          hosts: [127.0.0.1]
+          resolution: NONE
+          ports: [{number: %d, name: http, protocol: HTTP}]
+        """.formatted(backends.get(0).port()));
+    Mesh mesh = Mesh.builder().workload("frontend").configFile(file).build();
+    meshes.add(mesh);
+    try (Response r = client(mesh).newCall(new Request.Builder().url("http://127.0.0.1:" + backends.get(0).port() + "/").build()).execute()) {
+      assertThat(r.code()).isEqualTo(503);
+      assertThat(r.header(ResponseFlag.HEADER)).isEqualTo("URX");
+    }
+    assertThat(backends.get(0).hits()).as("Istio's default: 2 retries of a 503").isEqualTo(3);
+  }
+
+  @Test
+  void anEjectionThroughASubsetIsHonouredByTheHostsOwnCluster() throws IOException {
+    ManualTime time = new ManualTime();
+    backends.get(0).respond(500);
+    StringBuilder eps = new StringBuilder();
+    for (Backend b : backends) {
+      eps.append("  - {address: 127.0.0.1, ports: {http: ").append(b.port()).append("}, labels: {tier: web}}\n");
+    }
+    Path file = Files.createTempFile(dir, "mesh", ".yaml");
+    Files.writeString(file, """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: catalog}
+        spec:
+          hosts: [catalog]
+          resolution: STATIC
+          ports: [{number: 8080, name: http, protocol: HTTP}]
+          endpoints:
+        %s---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: catalog}
+        spec:
+          host: catalog
+          trafficPolicy:
+            loadBalancer: {simple: ROUND_ROBIN}
+            outlierDetection: {consecutive5xxErrors: 1, maxEjectionPercent: 50}
+          subsets:
+          - {name: web, labels: {tier: web}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: catalog}
+        spec:
+          hosts: [catalog]
+          http:
+          - match: [{headers: {x-subset: {exact: web}}}]
+            retries: {attempts: 0}
+            route: [{destination: {host: catalog, subset: web}}]
+          - retries: {attempts: 0}
+            route: [{destination: {host: catalog}}]
+        """.formatted(eps));
+    Mesh mesh = Mesh.builder().workload("frontend").configFile(file).time(time).build();
+    meshes.add(mesh);
+    OkHttpClient client = client(mesh);
+    for (int i = 0; i < 3; i++) {
+      client.newCall(new Request.Builder().url("http://catalog:8080/").header("x-subset", "web").build()).execute().close();
+    }
+    assertThat(backends.get(0).hits()).as("b0 failed once, through subset web, and was ejected").isEqualTo(1);
+    for (int i = 0; i < 6; i++) {
+      call(client, "GET").close(); // through the host's own cluster
+    }
+    assertThat(backends.get(0).hits()).isEqualTo(1);
+  }
+
   // ---- timeouts and deadlines ------------------------------------------------------------------
 
   @Test

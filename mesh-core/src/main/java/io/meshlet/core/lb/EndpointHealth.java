@@ -16,6 +16,14 @@ public final class EndpointHealth {
   private volatile boolean ejected;
   private volatile int ejections;
   private volatile long lastEjectionNanos;
+  /** When the last ejection of any endpoint ends: before then, picks must look at health. */
+  private static volatile long anyEjectionEndsNanos = Long.MIN_VALUE;
+
+  /** False when no endpoint of any cluster can be ejected at {@code nowNanos}: picks may skip health checks. */
+  public static boolean anyMayBeEjected(long nowNanos) {
+    long end = anyEjectionEndsNanos;
+    return end != Long.MIN_VALUE && nowNanos - end < 0;
+  }
 
   /** True while ejected at {@code nowNanos}. */
   public boolean isEjected(long nowNanos) {
@@ -37,6 +45,13 @@ public final class EndpointHealth {
 
   public int failLocal() {
     return consecutiveLocal.incrementAndGet();
+  }
+
+  /** A 5xx that is not a gateway error ends a run of gateway errors, as in Envoy. */
+  public void endGatewayRun() {
+    if (consecutiveGateway.get() != 0) {
+      consecutiveGateway.set(0);
+    }
   }
 
   /** A success ends every run of failures. */
@@ -72,6 +87,10 @@ public final class EndpointHealth {
     lastEjectionNanos = nowNanos;
     ejectedUntilNanos = nowNanos + baseNanos * count;
     ejected = true;
+    long end = anyEjectionEndsNanos;
+    if (end == Long.MIN_VALUE || ejectedUntilNanos - end > 0) {
+      anyEjectionEndsNanos = ejectedUntilNanos;
+    }
     consecutive5xx.set(0);
     consecutiveGateway.set(0);
     consecutiveLocal.set(0);

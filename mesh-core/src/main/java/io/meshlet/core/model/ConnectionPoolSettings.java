@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * Istio's {@code ConnectionPoolSettings}, as limits on one cluster. A limit of 0 is unset
  * (unlimited, Envoy's default of 2^32-1). Overflow fails at once with {@code UO}.
  *
- * @param maxConnections {@code tcp.maxConnections}: with HTTP/1.1, the most requests in flight to one endpoint
+ * @param maxConnections {@code tcp.maxConnections}: with HTTP/1.1, the most requests in flight to the cluster (as Envoy's per-cluster threshold)
  * @param connectTimeout {@code tcp.connectTimeout}, or null for 10 s (Istio's default)
  * @param http1MaxPendingRequests most requests waiting for a connection; Meshlet does not queue, so
  *     it adds to the requests in flight a cluster admits

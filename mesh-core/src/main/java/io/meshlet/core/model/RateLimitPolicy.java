@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Meshlet's {@code RateLimit} kind ({@code resilience.meshlet.io/v1alpha1}): a local rate limit on
  * calls to {@code host}, all of them or only those matched by the listed {@code http[]} rule names
- * of the VirtualService that routes it. One bucket per resource: at most {@code limitForPeriod}
+ * of the VirtualService that routes it (client side); or, with a {@code workloadSelector}, on the
+ * calls the selected workloads receive (server side). One bucket per resource: at most {@code limitForPeriod}
  * calls start in each {@code limitRefreshPeriod} (Resilience4j's RateLimiter); a call over the
  * limit is answered 429 with response flag {@code RL}. Istio has no such kind (Envoy's
  * local_ratelimit filter comes through xDS).
@@ -21,8 +23,31 @@ public record RateLimitPolicy(
     int limitForPeriod,
     Duration limitRefreshPeriod,
     List<String> exportTo,
-    List<String> notYetApplied)
+    List<String> notYetApplied,
+    Map<String, String> workloadSelector)
     implements MeshResource {
+
+  /** A client-side limit. */
+  public RateLimitPolicy(
+      ResourceId id, ResourceOrigin origin, String host, List<String> routes, int limitForPeriod,
+      Duration limitRefreshPeriod, List<String> exportTo, List<String> notYetApplied) {
+    this(id, origin, host, routes, limitForPeriod, limitRefreshPeriod, exportTo, notYetApplied, Map.of());
+  }
+
+  /** True for a server-side limit: one with a workload selector. */
+  public boolean serverSide() {
+    return !workloadSelector.isEmpty();
+  }
+
+  /** True if this server-side limit selects a workload with {@code labels}. */
+  public boolean selects(Map<String, String> labels) {
+    for (Map.Entry<String, String> e : workloadSelector.entrySet()) {
+      if (!e.getValue().equals(labels.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return serverSide();
+  }
 
   public RateLimitPolicy {
     requireNonNull(id, "id");
@@ -32,6 +57,7 @@ public record RateLimitPolicy(
     requireNonNull(limitRefreshPeriod, "limitRefreshPeriod");
     exportTo = List.copyOf(exportTo);
     notYetApplied = List.copyOf(notYetApplied);
+    workloadSelector = Map.copyOf(workloadSelector);
   }
 
   /** True if calls matched by the rule named {@code routeName} (null: unnamed or default route) are limited. */

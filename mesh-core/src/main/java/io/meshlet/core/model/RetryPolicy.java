@@ -30,7 +30,7 @@ public record RetryPolicy(
   /** Envoy's default base backoff interval. */
   public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(25);
 
-  public static final Set<Condition> DEFAULT_RETRY_ON = Set.copyOf(EnumSet.of(
+  public static final Set<Condition> DEFAULT_RETRY_ON = java.util.Collections.unmodifiableSet(EnumSet.of(
       Condition.CONNECT_FAILURE, Condition.REFUSED_STREAM, Condition.UNAVAILABLE, Condition.CANCELLED,
       Condition.RETRIABLE_STATUS_CODES));
 
@@ -43,7 +43,7 @@ public record RetryPolicy(
     if (attempts < 0) {
       throw new IllegalArgumentException("attempts: " + attempts + " (expected: >= 0)");
     }
-    retryOn = retryOn.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(retryOn));
+    retryOn = retryOn.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(retryOn));
     retriableStatusCodes = Set.copyOf(retriableStatusCodes);
   }
 

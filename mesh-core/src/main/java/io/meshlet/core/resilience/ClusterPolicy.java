@@ -31,8 +31,6 @@ public final class ClusterPolicy {
   private final Duration connectTimeout;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger activeRetries = new AtomicInteger();
-  /** No endpoint of this cluster is ejected before this time: lets picks skip the health check. */
-  private volatile long ejectionsEndNanos = Long.MIN_VALUE;
 
   public ClusterPolicy(String name, @Nullable ConnectionPoolSettings pool, @Nullable OutlierDetection outlier, @Nullable RetryBudget budget) {
     this(name, pool, outlier, budget, null, MeshTime.system());
@@ -153,16 +151,14 @@ public final class ClusterPolicy {
       eject = reached(health.fail5xx(), od.consecutive5xxErrors());
       if (result.isGatewayError() || result.isFailure()) {
         eject |= reached(health.failGateway(), od.consecutiveGatewayErrors());
+      } else {
+        health.endGatewayRun();
       }
     } else {
       health.succeed();
     }
     if (eject && mayEject(nowNanos, endpoints, od)) {
       health.eject(nowNanos, od.baseEjectionTime().toNanos(), od.interval().toNanos());
-      long until = health.ejectedUntilNanos();
-      if (until - ejectionsEndNanos > 0 || ejectionsEndNanos == Long.MIN_VALUE) {
-        ejectionsEndNanos = until;
-      }
     }
   }
 
@@ -181,10 +177,14 @@ public final class ClusterPolicy {
     return ejected == 0 || (long) (ejected + 1) * 100 <= (long) od.maxEjectionPercent() * endpoints.size();
   }
 
-  /** True if some endpoint of this cluster may be ejected at {@code nowNanos}. */
-  public boolean mayHaveEjections(long nowNanos) {
-    long end = ejectionsEndNanos;
-    return end != Long.MIN_VALUE && nowNanos - end < 0;
+  /**
+   * True if picks for this cluster must skip ejected endpoints at {@code nowNanos}: it has outlier
+   * detection, and some endpoint may be ejected. An endpoint's health is shared by every cluster of
+   * it (the host's and its subsets'); a cluster without outlier detection ignores ejections, as an
+   * Envoy cluster without it would.
+   */
+  public boolean honoursEjections(long nowNanos) {
+    return outlier != null && EndpointHealth.anyMayBeEjected(nowNanos);
   }
 
   /**

@@ -135,7 +135,8 @@ public final class RoutePolicy {
 
   @Override
   public String toString() {
-    return "timeout " + (timeout == null ? "none" : timeout) + ", retries " + retries.attempts()
+    return "timeout " + (timeout == null ? "none" : Durations.format(timeout)) + ", retries " + retries.attempts()
+        + (retries.perTryTimeout() != null ? " (" + Durations.format(retries.perTryTimeout()) + " each)" : "")
         + (retries.attempts() > 0 ? " on " + conditions() : "") + (fault != null ? ", fault " + fault : "");
   }
 
@@ -145,7 +146,7 @@ public final class RoutePolicy {
       sb.append(sb.length() == 0 ? "" : ",").append(c.value());
     }
     if (!retries.retriableStatusCodes().isEmpty()) {
-      sb.append(' ').append(retries.retriableStatusCodes());
+      sb.append(' ').append(new java.util.TreeSet<>(retries.retriableStatusCodes()));
     }
     return sb.toString();
   }

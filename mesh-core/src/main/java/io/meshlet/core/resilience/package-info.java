@@ -1,7 +1,7 @@
 /**
  * Resilience in the request path, transport-neutral: timeouts and deadlines, retries with budgets,
  * connection-pool limits (Resilience4j bulkheads), outlier detection and fault injection. Adapters
- * drive a {@link io.meshlet.core.resilience.ResilientCall} per request; the HTTP adapter uses it now
+ * drive a {@code io.meshlet.core.routing.ResilientCall} per request; the HTTP adapter uses it now
  * and the gRPC adapter will use it unchanged.
  */
 @NullMarked

@@ -105,12 +105,15 @@ public final class Cluster {
       return null;
     }
     long now = time.nanoTime();
-    boolean checkHealth = policy.mayHaveEjections(now);
+    boolean checkHealth = policy.honoursEjections(now);
     if (first != avoid && !(checkHealth && first.health().isEjected(now))) {
       return first;
     }
     List<Endpoint> all = lb.endpoints();
     boolean panic = checkHealth && policy.panic(now, all);
+    if (panic && first != avoid) {
+      return first; // in panic every endpoint takes traffic: keep the balancer's choice (and hash stickiness)
+    }
     for (int i = 0; i < 3; i++) {
       Endpoint e = lb.pick(hash == LoadBalancer.NO_HASH ? hash : hash + i + 1, random);
       if (e != null && e != avoid && (panic || !checkHealth || !e.health().isEjected(now))) {

@@ -120,6 +120,12 @@ public final class ResilientCall {
     return e;
   }
 
+  /** Counts a try that goes to the address the caller asked for (a passthrough cluster has no endpoints to pick). */
+  public void startPassthroughTry() {
+    current = null;
+    tries++;
+  }
+
   /**
    * The time this try may take: the route's {@code perTryTimeout} and what is left of the deadline,
    * whichever is shorter; null when neither is set; zero or negative when the deadline has passed.
@@ -181,7 +187,7 @@ public final class ResilientCall {
     if (!route.mayRetry(method)) {
       return Refusal.NON_IDEMPOTENT;
     }
-    pendingDelay = route.backoff(tries).toNanos();
+    pendingDelay = route.backoff(Math.max(1, tries)).toNanos();
     if (deadline != null && deadline.remainingNanos(time) - pendingDelay <= 0) {
       return Refusal.DEADLINE;
     }
@@ -232,7 +238,7 @@ public final class ResilientCall {
 
   /** True if the last result was retriable but not retried: Envoy's {@code URX} when attempts ran out. */
   public boolean retriesExhausted() {
-    return lastRetriable && refusal != Refusal.NONE;
+    return lastRetriable && refusal != Refusal.NONE && route.retries().attempts() > 0;
   }
 
   /** Why the last retriable result was not retried. */

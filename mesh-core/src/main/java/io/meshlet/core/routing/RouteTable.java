@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * the FQDN), then, only if that misses, a scan of the wildcard hosts, most specific first.
  */
 public final class RouteTable {
-  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of(), Map.of());
+  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of(), Map.of(), List.of());
 
   private final long version;
   private final Map<String, ServiceRoutes> byName;
@@ -20,6 +20,7 @@ public final class RouteTable {
   private final ServiceRoutes[] wildcardRoutes;
   private final Map<String, Cluster> clusters;
   private final Map<String, LocalRateLimit> rateLimits;
+  private final List<LocalRateLimit> inboundRateLimits;
 
   RouteTable(
       long version,
@@ -27,13 +28,20 @@ public final class RouteTable {
       String[] wildcardSuffixes,
       ServiceRoutes[] wildcardRoutes,
       Map<String, Cluster> clusters,
-      Map<String, LocalRateLimit> rateLimits) {
+      Map<String, LocalRateLimit> rateLimits,
+      List<LocalRateLimit> inboundRateLimits) {
     this.version = version;
     this.byName = byName;
     this.wildcardSuffixes = wildcardSuffixes;
     this.wildcardRoutes = wildcardRoutes;
     this.clusters = clusters;
     this.rateLimits = rateLimits;
+    this.inboundRateLimits = inboundRateLimits;
+  }
+
+  /** The server-side rate limits that select this workload: every inbound call takes a permission of each. */
+  public List<LocalRateLimit> inboundRateLimits() {
+    return inboundRateLimits;
   }
 
   /** The local rate limits in force, by the resource that configured each ({@code RateLimit default/reviews}). */

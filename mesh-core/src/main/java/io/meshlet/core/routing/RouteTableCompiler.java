@@ -115,9 +115,18 @@ public final class RouteTableCompiler {
       wildcardSuffixes[i] = suffixes.get(i).substring(1); // "*.example.com" -> ".example.com", "*" -> ""
       wildcardRoutes[i] = wildcard.get(suffixes.get(i));
     }
+    List<LocalRateLimit> inbound = new ArrayList<>();
+    for (RateLimitPolicy rl : config.rateLimits()) {
+      if (rl.selects(workload.labels()) && rl.id().namespace().equals(workload.namespace())) {
+        inbound.add(rateLimits.computeIfAbsent(rl.id().toString(), k -> {
+          LocalRateLimit old = previous.rateLimits().get(k);
+          return old != null && old.sameSettings(rl) ? old : new LocalRateLimit(rl);
+        }));
+      }
+    }
     RouteTable table = new RouteTable(version, Map.copyOf(byName), wildcardSuffixes, wildcardRoutes,
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters)),
-        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits)));
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits)), List.copyOf(inbound));
     return new Result(table, List.copyOf(warnings));
   }
 
@@ -232,7 +241,7 @@ public final class RouteTableCompiler {
   /** The rate limit of a rule named {@code routeName} for calls to {@code host}, kept from the last table if unchanged. */
   private @Nullable LocalRateLimit rateLimitFor(String host, @Nullable String routeName) {
     for (RateLimitPolicy rl : config.rateLimits()) {
-      if (rl.host().equals(host) && rl.visibleTo(workload.namespace()) && rl.covers(routeName)) {
+      if (!rl.serverSide() && rl.host().equals(host) && rl.visibleTo(workload.namespace()) && rl.covers(routeName)) {
         return rateLimits.computeIfAbsent(rl.id().toString(), k -> {
           LocalRateLimit old = previous.rateLimits().get(k);
           return old != null && old.sameSettings(rl) ? old : new LocalRateLimit(rl);

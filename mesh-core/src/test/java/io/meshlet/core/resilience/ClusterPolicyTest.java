@@ -38,7 +38,7 @@ class ClusterPolicyTest {
     assertThat(bad.health().isEjected(time.nanoTime())).isFalse();
     p.report(bad, AttemptResult.failure(AttemptResult.Failure.CONNECT_FAILURE), time.nanoTime(), eps);
     assertThat(bad.health().isEjected(time.nanoTime())).isTrue();
-    assertThat(p.mayHaveEjections(time.nanoTime())).isTrue();
+    assertThat(p.honoursEjections(time.nanoTime())).isTrue();
 
     time.advance(Duration.ofSeconds(31));
     assertThat(bad.health().isEjected(time.nanoTime())).isFalse();
