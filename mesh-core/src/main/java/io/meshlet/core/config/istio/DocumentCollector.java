@@ -1,8 +1,10 @@
 package io.meshlet.core.config.istio;
 
+import io.meshlet.core.model.CircuitBreakerPolicy;
 import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MeshResource;
+import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
 import io.meshlet.core.model.ServiceEntry;
@@ -27,6 +29,8 @@ final class DocumentCollector {
   private final List<ServiceEntry> serviceEntries = new ArrayList<>();
   private final List<VirtualService> virtualServices = new ArrayList<>();
   private final List<DestinationRule> destinationRules = new ArrayList<>();
+  private final List<CircuitBreakerPolicy> circuitBreakers = new ArrayList<>();
+  private final List<RateLimitPolicy> rateLimits = new ArrayList<>();
   private final Set<ResourceId> seen = new HashSet<>();
 
   DocumentCollector(Problems problems, ResourceOrigin origin, String defaultNamespace) {
@@ -36,7 +40,7 @@ final class DocumentCollector {
   }
 
   MeshConfig config() {
-    return new MeshConfig(serviceEntries, virtualServices, destinationRules);
+    return new MeshConfig(serviceEntries, virtualServices, destinationRules, circuitBreakers, rateLimits);
   }
 
   void document(@Nullable JsonNode doc, int index) {
@@ -121,12 +125,26 @@ final class DocumentCollector {
       case Kinds.DESTINATION_RULE:
         resource = DestinationRuleParser.parse(spec, id, origin);
         break;
+      case Kinds.CIRCUIT_BREAKER:
+        resource = CircuitBreakerParser.parse(spec, id, origin);
+        break;
+      case Kinds.RATE_LIMIT:
+        resource = RateLimitParser.parse(spec, id, origin);
+        break;
       default:
         resource = ServiceEntryParser.parse(spec, id, origin);
         break;
     }
     if (name != null && !seen.add(id)) {
       problems.error("", "duplicate: " + id + " is defined more than once");
+    } else if (resource instanceof CircuitBreakerPolicy cb) {
+      for (CircuitBreakerPolicy earlier : circuitBreakers) {
+        String conflict = CircuitBreakerParser.conflict(cb, earlier, "");
+        if (conflict != null) {
+          problems.error(spec.path("host"), conflict);
+          break;
+        }
+      }
     }
     return resource;
   }
@@ -138,6 +156,10 @@ final class DocumentCollector {
       destinationRules.add(dr);
     } else if (resource instanceof ServiceEntry se) {
       serviceEntries.add(se);
+    } else if (resource instanceof CircuitBreakerPolicy cb) {
+      circuitBreakers.add(cb);
+    } else if (resource instanceof RateLimitPolicy rl) {
+      rateLimits.add(rl);
     }
   }
 

@@ -6,9 +6,11 @@ import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.ConfigSource;
 import io.meshlet.core.config.SourceUpdate;
+import io.meshlet.core.model.CircuitBreakerPolicy;
 import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MeshResource;
+import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.VirtualService;
@@ -144,6 +146,8 @@ public final class FileConfigSource implements ConfigSource {
     List<ServiceEntry> serviceEntries = new ArrayList<>();
     List<VirtualService> virtualServices = new ArrayList<>();
     List<DestinationRule> destinationRules = new ArrayList<>();
+    List<CircuitBreakerPolicy> circuitBreakers = new ArrayList<>();
+    List<RateLimitPolicy> rateLimits = new ArrayList<>();
     List<ConfigProblem> problems = new ArrayList<>();
     Map<ResourceId, String> seen = new HashMap<>();
     for (ConfigFiles.FileText f : files) {
@@ -161,10 +165,33 @@ public final class FileConfigSource implements ConfigSource {
           virtualServices.add(vs);
         } else if (r instanceof DestinationRule dr) {
           destinationRules.add(dr);
+        } else if (r instanceof CircuitBreakerPolicy cb) {
+          String conflict = breakerConflict(cb, circuitBreakers, seen);
+          if (conflict != null) {
+            problems.add(ConfigProblem.error(r.id().kind(), r.id().name(), location, "host", conflict));
+          } else {
+            circuitBreakers.add(cb);
+          }
+        } else if (r instanceof RateLimitPolicy rl) {
+          rateLimits.add(rl);
         }
       }
     }
-    return new SourceUpdate(name, version, new MeshConfig(serviceEntries, virtualServices, destinationRules), problems);
+    return new SourceUpdate(
+        name, version, new MeshConfig(serviceEntries, virtualServices, destinationRules, circuitBreakers, rateLimits),
+        problems);
+  }
+
+  /** A breaker of an earlier file covering a cluster {@code cb} covers too (one file's own are checked by IstioYaml). */
+  private static @Nullable String breakerConflict(
+      CircuitBreakerPolicy cb, List<CircuitBreakerPolicy> earlier, Map<ResourceId, String> locations) {
+    for (CircuitBreakerPolicy e : earlier) {
+      String conflict = CircuitBreakerParser.conflict(cb, e, " in " + locations.get(e.id()));
+      if (conflict != null) {
+        return conflict;
+      }
+    }
+    return null;
   }
 
   /** Stops polling. The scheduler itself belongs to the caller. */

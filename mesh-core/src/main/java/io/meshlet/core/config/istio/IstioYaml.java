@@ -17,7 +17,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Translates Istio-format YAML ({@code ServiceEntry}, {@code VirtualService}, {@code DestinationRule}
- * of {@code networking.istio.io/v1}, {@code v1beta1} or {@code v1alpha3}) into the mesh model.
+ * of {@code networking.istio.io/v1}, {@code v1beta1} or {@code v1alpha3}) and Meshlet's own kinds
+ * ({@code CircuitBreaker}, {@code RateLimit} of {@code resilience.meshlet.io/v1alpha1}) into the mesh model.
  *
  * <p>All problems of the whole text are collected, each with the path of its field:
  * {@code VirtualService reviews (mesh.yaml): http[1].route[0].weight: -5 (expected: 0..100)}. A

@@ -4,17 +4,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The Istio API groups, their versions and kinds, and what Meshlet does with each. */
+/**
+ * The Istio API groups and Meshlet's own ({@code *.meshlet.io}), their versions and kinds, and what
+ * Meshlet does with each.
+ */
 final class Kinds {
   static final String VIRTUAL_SERVICE = "VirtualService";
   static final String DESTINATION_RULE = "DestinationRule";
   static final String SERVICE_ENTRY = "ServiceEntry";
+  static final String CIRCUIT_BREAKER = "CircuitBreaker";
+  static final String RATE_LIMIT = "RateLimit";
+
+  private static final String RESILIENCE_GROUP = "resilience.meshlet.io";
 
   enum Handling {
     APPLIED,
     IGNORED,
     UNKNOWN_KIND,
     UNKNOWN_VERSION,
+    /** Neither an Istio group nor a Meshlet one (Kubernetes' own kinds, other operators'). */
     NOT_ISTIO
   }
 
@@ -34,7 +42,9 @@ final class Kinds {
       "telemetry.istio.io",
       new Group(List.of("v1", "v1alpha1"), Set.of(), Set.of("Telemetry")),
       "extensions.istio.io",
-      new Group(List.of("v1alpha1"), Set.of(), Set.of("WasmPlugin")));
+      new Group(List.of("v1alpha1"), Set.of(), Set.of("WasmPlugin")),
+      RESILIENCE_GROUP,
+      new Group(List.of("v1alpha1"), Set.of(CIRCUIT_BREAKER, RATE_LIMIT), Set.of()));
 
   private Kinds() {}
 
@@ -42,7 +52,7 @@ final class Kinds {
     int slash = apiVersion.indexOf('/');
     String group = slash < 0 ? "" : apiVersion.substring(0, slash);
     String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
-    if (!group.equals("istio.io") && !group.endsWith(".istio.io")) {
+    if (!isIstio(group) && !isMeshlet(group)) {
       return Handling.NOT_ISTIO;
     }
     Group g = GROUPS.get(group);
@@ -55,12 +65,23 @@ final class Kinds {
     return g.ignored().contains(kind) ? Handling.IGNORED : Handling.UNKNOWN_KIND;
   }
 
+  private static boolean isIstio(String group) {
+    return group.equals("istio.io") || group.endsWith(".istio.io");
+  }
+
+  private static boolean isMeshlet(String group) {
+    return group.equals("meshlet.io") || group.endsWith(".meshlet.io");
+  }
+
   /** {@code networking.istio.io/v1, v1beta1 or v1alpha3} style list of what a group accepts. */
   static String expectedVersions(String apiVersion) {
     int slash = apiVersion.indexOf('/');
     Group g = slash < 0 ? null : GROUPS.get(apiVersion.substring(0, slash));
     if (g == null) {
-      return "networking.istio.io/v1, security.istio.io/v1, telemetry.istio.io/v1 or extensions.istio.io/v1alpha1";
+      String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+      return isMeshlet(group)
+          ? RESILIENCE_GROUP + "/v1alpha1"
+          : "networking.istio.io/v1, security.istio.io/v1, telemetry.istio.io/v1 or extensions.istio.io/v1alpha1";
     }
     return apiVersion.substring(0, slash) + "/" + String.join(", ", g.versions());
   }

@@ -152,28 +152,38 @@ final class YamlObject {
   /** A floating point number in {@code min..max}. */
   @Nullable Double number(String field, double min, double max) {
     JsonNode n = node(field);
-    if (n == null) {
-      return null;
-    }
-    double d;
-    if (n.isNumber()) {
-      d = n.doubleValue();
-    } else if (n.isString()) {
-      try {
-        d = Double.parseDouble(n.stringValue());
-      } catch (NumberFormatException e) {
-        problems.error(path(field), Values.render(n) + " (expected: a number)");
-        return null;
-      }
-    } else {
-      problems.error(path(field), Values.render(n) + " (expected: a number)");
-      return null;
-    }
-    if (!(d >= min && d <= max)) {
+    Double d = n == null ? null : number(field, n);
+    if (d != null && !(d >= min && d <= max)) {
       problems.error(path(field), Values.render(n) + " (expected: " + Values.number(min) + ".." + Values.number(max) + ")");
       return null;
     }
     return d;
+  }
+
+  /** A floating point number {@code > 0} and {@code <= max} (a percentage that cannot be zero). */
+  @Nullable Double positiveNumber(String field, double max) {
+    JsonNode n = node(field);
+    Double d = n == null ? null : number(field, n);
+    if (d != null && !(d > 0 && d <= max)) {
+      problems.error(path(field), Values.render(n) + " (expected: > 0 and <= " + Values.number(max) + ")");
+      return null;
+    }
+    return d;
+  }
+
+  private @Nullable Double number(String field, JsonNode n) {
+    if (n.isNumber()) {
+      return n.doubleValue();
+    }
+    if (n.isString()) {
+      try {
+        return Double.parseDouble(n.stringValue());
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    problems.error(path(field), Values.render(n) + " (expected: a number)");
+    return null;
   }
 
   @Nullable Duration duration(String field) {
@@ -228,6 +238,33 @@ final class YamlObject {
         out.add(item.stringValue());
       } else {
         problems.error(path(field) + "[" + i + "]", Values.render(item) + " (expected: a string)");
+      }
+    }
+    return out;
+  }
+
+  /** A list of non-empty names, each at most once (subset names, rule names); wrong entries are reported and left out. */
+  List<String> names(String field) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      problems.error(path(field), Values.render(n) + " (expected: a list of strings)");
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      JsonNode item = n.get(i);
+      String p = path(field) + "[" + i + "]";
+      if (!item.isString()) {
+        problems.error(p, Values.render(item) + " (expected: a string)");
+      } else if (item.stringValue().isEmpty()) {
+        problems.error(p, "'' (expected: a non-empty string)");
+      } else if (out.contains(item.stringValue())) {
+        problems.error(p, "'" + item.stringValue() + "' is listed twice (expected: unique names)");
+      } else {
+        out.add(item.stringValue());
       }
     }
     return out;

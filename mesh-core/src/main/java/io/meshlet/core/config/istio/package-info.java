@@ -1,6 +1,6 @@
 /**
- * Istio-format YAML: the translator from Istio's {@code networking.istio.io} kinds into the
- * {@link io.meshlet.core.model} ({@link io.meshlet.core.config.istio.IstioYaml}) and a config source
+ * Istio-format YAML: the translator from Istio's {@code networking.istio.io} kinds (and Meshlet's
+ * own {@code resilience.meshlet.io} kinds, written the same way) into the {@link io.meshlet.core.model} ({@link io.meshlet.core.config.istio.IstioYaml}) and a config source
  * that reads such files and watches them for changes
  * ({@link io.meshlet.core.config.istio.FileConfigSource}).
  *

@@ -91,6 +91,65 @@ class DocumentLevelTest {
   }
 
   @Test
+  void unknownMeshletKindOrVersionIsAnError() {
+    assertThat(errors("""
+        apiVersion: resilience.meshlet.io/v1alpha1
+        kind: Bulkhead
+        metadata: {name: reviews}
+        ---
+        apiVersion: resilience.meshlet.io/v1
+        kind: CircuitBreaker
+        metadata: {name: reviews}
+        ---
+        apiVersion: routing.meshlet.io/v1alpha1
+        kind: Route
+        metadata: {name: r}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: CircuitBreaker
+        metadata: {name: reviews}
+        """)).containsExactly(
+            "Bulkhead reviews (mesh.yaml): kind: 'Bulkhead' (expected: one of CircuitBreaker, RateLimit)",
+            "CircuitBreaker reviews (mesh.yaml): apiVersion: 'resilience.meshlet.io/v1' (expected: "
+                + "resilience.meshlet.io/v1alpha1)",
+            "Route r (mesh.yaml): apiVersion: 'routing.meshlet.io/v1alpha1' (expected: resilience.meshlet.io/v1alpha1)",
+            "CircuitBreaker reviews (mesh.yaml): kind: 'CircuitBreaker' (expected: one of DestinationRule, EnvoyFilter, "
+                + "Gateway, ProxyConfig, ServiceEntry, Sidecar, VirtualService, WorkloadEntry, WorkloadGroup)");
+  }
+
+  @Test
+  void meshletKindsShareTheResourceFrame() {
+    IstioYaml.ParseResult r = parse("""
+        apiVersion: resilience.meshlet.io/v1alpha1
+        kind: CircuitBreaker
+        metadata:
+          name: reviews
+          namespace: prod
+          labels: {app: reviews}
+          resourceVersion: "7"
+        spec: {host: reviews}
+        status: {}
+        ---
+        apiVersion: resilience.meshlet.io/v1alpha1
+        kind: RateLimit
+        metadata: {name: reviews}
+        spec: {host: reviews, limitForPeriod: 10}
+        """);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.config().all()).extracting(d -> d.id()).containsExactly(
+        new ResourceId("CircuitBreaker", "prod", "reviews"), new ResourceId("RateLimit", "default", "reviews"));
+    assertThat(r.config().circuitBreakers().get(0).host()).isEqualTo("reviews.prod.svc.cluster.local");
+    assertThat(r.config().rateLimits().get(0).origin().location()).isEqualTo("mesh.yaml");
+    assertThat(errors("""
+        apiVersion: resilience.meshlet.io/v1alpha1
+        kind: RateLimit
+        metadata: {namespace: prod}
+        """)).containsExactly(
+            "RateLimit <unnamed> (mesh.yaml): metadata.name: missing (required)",
+            "RateLimit <unnamed> (mesh.yaml): spec: missing (required)");
+  }
+
+  @Test
   void metadata() {
     IstioYaml.ParseResult r = parse("""
         apiVersion: networking.istio.io/v1

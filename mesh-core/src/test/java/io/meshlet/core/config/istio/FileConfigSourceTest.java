@@ -150,6 +150,35 @@ class FileConfigSourceTest {
     }
   }
 
+  private static String breaker(String name, String spec) {
+    return """
+        apiVersion: resilience.meshlet.io/v1alpha1
+        kind: CircuitBreaker
+        metadata: {name: %s}
+        spec: %s
+        """.formatted(name, spec);
+  }
+
+  @Test
+  void meshletKindsAreDeliveredAndBreakersOfOneClusterConflictAcrossFiles() throws Exception {
+    Path a = Files.writeString(dir.resolve("a.yaml"), breaker("all", "{host: reviews}") + "---\n" + """
+        apiVersion: resilience.meshlet.io/v1alpha1
+        kind: RateLimit
+        metadata: {name: reviews}
+        spec: {host: reviews, limitForPeriod: 10}
+        """);
+    Path b = Files.writeString(dir.resolve("b.yaml"),
+        breaker("v1", "{host: reviews, subsets: [v1]}") + "---\n" + breaker("ratings", "{host: ratings}"));
+    try (FileConfigSource source = source(dir)) {
+      source.start(sink);
+      assertThat(sink.last().problems()).extracting(ConfigProblem::toString).containsExactly(
+          "CircuitBreaker v1 (" + b + "): host: 'reviews.default.svc.cluster.local' subset v1 is already covered by "
+              + "CircuitBreaker default/all in " + a + " (expected: one CircuitBreaker per cluster)");
+      assertThat(sink.last().config().circuitBreakers()).extracting(c -> c.id().name()).containsExactly("all", "ratings");
+      assertThat(sink.last().config().rateLimits()).extracting(c -> c.id().name()).containsExactly("reviews");
+    }
+  }
+
   @Test
   void aMissingFileFailsTheSourceUntilItAppears() throws Exception {
     Path file = dir.resolve("mesh.yaml");

@@ -50,6 +50,26 @@ final class Yaml {
         """ + indent(spec);
   }
 
+  /** A Meshlet CircuitBreaker named reviews. */
+  static String cb(String spec) {
+    return meshlet("CircuitBreaker", "reviews", spec);
+  }
+
+  /** A Meshlet RateLimit named reviews. */
+  static String rl(String spec) {
+    return meshlet("RateLimit", "reviews", spec);
+  }
+
+  static String meshlet(String kind, String name, String spec) {
+    return """
+        apiVersion: resilience.meshlet.io/v1alpha1
+        kind: %s
+        metadata:
+          name: %s
+        spec:
+        """.formatted(kind, name) + indent(spec);
+  }
+
   private static String indent(String spec) {
     return spec.stripIndent().lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
   }

@@ -1,0 +1,36 @@
+package io.meshlet.core.config.istio;
+
+import io.meshlet.core.config.HostNames;
+import io.meshlet.core.model.RateLimitPolicy;
+import io.meshlet.core.model.ResourceId;
+import io.meshlet.core.model.ResourceOrigin;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code RateLimit.spec} of {@code resilience.meshlet.io/v1alpha1}: host, routes, Resilience4j's limiter settings, exportTo. */
+final class RateLimitParser {
+  /** When none is given: one second, so that limitForPeriod reads as calls per second (Resilience4j's own default is 500ns). */
+  static final Duration DEFAULT_LIMIT_REFRESH_PERIOD = Duration.ofSeconds(1);
+
+  private RateLimitParser() {}
+
+  static RateLimitPolicy parse(YamlObject spec, ResourceId id, ResourceOrigin origin) {
+    String host = spec.requiredString("host");
+    List<String> routes = spec.names("routes");
+    Long limit = spec.integer("limitForPeriod", 1, Integer.MAX_VALUE);
+    if (!spec.has("limitForPeriod")) {
+      spec.problems().error(spec.path("limitForPeriod"), "missing (required)");
+    }
+    Duration refresh = spec.positiveDuration("limitRefreshPeriod");
+    List<String> exportTo = spec.strings("exportTo");
+    return new RateLimitPolicy(
+        id,
+        origin,
+        host == null ? "" : HostNames.qualify(host, id.namespace()),
+        routes,
+        limit == null ? 1 : limit.intValue(),
+        refresh == null ? DEFAULT_LIMIT_REFRESH_PERIOD : refresh,
+        exportTo,
+        spec.problems().notYetAppliedPaths());
+  }
+}
