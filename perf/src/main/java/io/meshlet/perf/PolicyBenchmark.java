@@ -113,7 +113,7 @@ public class PolicyBenchmark {
     }
     ResilientCall call = ResilientCall.start(route, cluster, request.method(), time, random);
     try {
-      if (call.drawDelay() != null || call.drawAbort() != null || !call.admit()) {
+      if (call.drawDelay() != null || call.drawAbort() != null || call.admit() != ResilientCall.Admission.ADMITTED) {
         throw new IllegalStateException("success path not taken: fault or overflow");
       }
       Endpoint e = call.nextEndpoint(request);
@@ -166,7 +166,7 @@ public class PolicyBenchmark {
     ResilientCall call = ResilientCall.start(r, c, request.method(), time, random);
     Duration delay = call.drawDelay();
     FaultInjection.Abort abort = call.drawAbort();
-    boolean admitted = call.admit();
+    ResilientCall.Admission admitted = call.admit();
     try {
       Endpoint e = call.nextEndpoint(request);
       Duration t = call.tryTimeout();

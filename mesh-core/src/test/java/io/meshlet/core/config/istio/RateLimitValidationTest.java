@@ -120,4 +120,32 @@ class RateLimitValidationTest {
     assertThat(r.problems()).isEmpty();
     assertThat(r.config().rateLimits()).extracting(RateLimitPolicy::limitForPeriod).containsExactly(100, 5);
   }
+
+  @Test
+  void aWorkloadSelectorMakesItServerSide() {
+    RateLimitPolicy rl = only(rl("""
+        workloadSelector: {labels: {app: reviews}}
+        limitForPeriod: 50
+        """));
+    assertThat(rl.serverSide()).isTrue();
+    assertThat(rl.workloadSelector()).containsExactly(java.util.Map.entry("app", "reviews"));
+    assertThat(rl.selects(java.util.Map.of("app", "reviews", "version", "v1"))).isTrue();
+    assertThat(rl.selects(java.util.Map.of("app", "ratings"))).isFalse();
+  }
+
+  @Test
+  void hostOrWorkloadSelectorNotBoth() {
+    assertThat(errors(rl("""
+        host: reviews
+        routes: [reads]
+        workloadSelector: {labels: {app: reviews}}
+        limitForPeriod: 5
+        """))).containsExactlyInAnyOrder(
+            P + "host: host and workloadSelector given (expected: host for a client-side limit, workloadSelector for a server-side one)",
+            P + "routes: routes and workloadSelector given (expected: routes only with host)");
+    assertThat(errors(rl("""
+        workloadSelector: {labels: {}}
+        limitForPeriod: 5
+        """))).containsExactly(P + "workloadSelector.labels: missing or empty (expected: the labels of the workloads to limit)");
+  }
 }
