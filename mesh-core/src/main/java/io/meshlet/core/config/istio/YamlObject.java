@@ -223,51 +223,45 @@ final class YamlObject {
   }
 
   List<String> strings(String field) {
-    JsonNode n = node(field);
-    if (n == null) {
-      return List.of();
-    }
-    if (!n.isArray()) {
-      problems.error(path(field), Values.render(n) + " (expected: a list of strings)");
-      return List.of();
-    }
     List<String> out = new ArrayList<>();
-    for (int i = 0; i < n.size(); i++) {
-      JsonNode item = n.get(i);
-      if (item.isString()) {
-        out.add(item.stringValue());
-      } else {
-        problems.error(path(field) + "[" + i + "]", Values.render(item) + " (expected: a string)");
-      }
-    }
+    forEachString(field, (path, value) -> out.add(value));
     return out;
   }
 
   /** A list of non-empty names, each at most once (subset names, rule names); wrong entries are reported and left out. */
   List<String> names(String field) {
+    List<String> out = new ArrayList<>();
+    forEachString(field, (path, value) -> {
+      if (value.isEmpty()) {
+        problems.error(path, "'' (expected: a non-empty string)");
+      } else if (out.contains(value)) {
+        problems.error(path, "'" + value + "' is listed twice (expected: unique names)");
+      } else {
+        out.add(value);
+      }
+    });
+    return out;
+  }
+
+  /** Calls {@code each} with the path and value of every string in the list at {@code field}, reporting the rest. */
+  private void forEachString(String field, java.util.function.BiConsumer<String, String> each) {
     JsonNode n = node(field);
     if (n == null) {
-      return List.of();
+      return;
     }
     if (!n.isArray()) {
       problems.error(path(field), Values.render(n) + " (expected: a list of strings)");
-      return List.of();
+      return;
     }
-    List<String> out = new ArrayList<>();
     for (int i = 0; i < n.size(); i++) {
       JsonNode item = n.get(i);
       String p = path(field) + "[" + i + "]";
-      if (!item.isString()) {
-        problems.error(p, Values.render(item) + " (expected: a string)");
-      } else if (item.stringValue().isEmpty()) {
-        problems.error(p, "'' (expected: a non-empty string)");
-      } else if (out.contains(item.stringValue())) {
-        problems.error(p, "'" + item.stringValue() + "' is listed twice (expected: unique names)");
+      if (item.isString()) {
+        each.accept(p, item.stringValue());
       } else {
-        out.add(item.stringValue());
+        problems.error(p, Values.render(item) + " (expected: a string)");
       }
     }
-    return out;
   }
 
   /** A map of user-chosen keys (labels, header names) to strings; keys are kept as written. */
