@@ -1,0 +1,376 @@
+package io.meshlet.xds;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Channel;
+import io.grpc.stub.StreamObserver;
+import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.xds.translate.XdsResources;
+import io.meshlet.xds.translate.XdsTranslator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ADS stream, state of the world. LDS and CDS are subscribed by wildcard, RDS and EDS by the
+ * names the accepted listeners and clusters reference. Each response is translated together with
+ * everything already accepted: if any resource of its type cannot be translated, the response is
+ * NACKed whole (every problem in {@code error_detail}) and the last accepted resources stay; else it
+ * is ACKed and, once no named resource is still awaited, the translation is handed on. The stream
+ * reconnects with exponential backoff and jitter, asking again for everything with the last
+ * accepted versions. All state lives on one serialized executor.
+ */
+final class AdsClient {
+  private static final Logger log = LoggerFactory.getLogger(AdsClient.class);
+  static final Duration DEFAULT_DOES_NOT_EXIST_TIMEOUT = Duration.ofSeconds(15);
+  private static final long INITIAL_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 30_000;
+
+  /** What the client reports. Called on the client's executor. */
+  interface Handler {
+    void onConfig(XdsTranslator.Translation translation, String version);
+
+    void onStreamError(String reason);
+  }
+
+  private final Channel channel;
+  private final Node node;
+  private final XdsModel model;
+  private final ScheduledExecutorService executor;
+  private final boolean ignoreResourceDeletion;
+  private final Duration doesNotExistTimeout;
+  private final Handler handler;
+  private final Clock clock;
+  private final Map<XdsType, TypeState> types = new EnumMap<>(XdsType.class);
+
+  private @Nullable StreamObserver<DiscoveryRequest> requests;
+  private boolean sentNode;
+  private long backoffMs = INITIAL_BACKOFF_MS;
+  private boolean closed;
+  private volatile List<XdsResourceStatus> dump = List.of();
+
+  /** Per type: what is asked for, what was last accepted, and each resource's status. */
+  private static final class TypeState {
+    final Set<String> names = new LinkedHashSet<>();
+    final Map<String, Message> accepted = new LinkedHashMap<>();
+    final Map<String, XdsResourceStatus> status = new LinkedHashMap<>();
+    String version = "";
+    String nonce = "";
+    /** A response of this type has been accepted on some stream: the type is warm. */
+    boolean received;
+  }
+
+  AdsClient(
+      Channel channel, Node node, XdsModel model, ScheduledExecutorService executor, boolean ignoreResourceDeletion,
+      Duration doesNotExistTimeout, Clock clock, Handler handler) {
+    this.channel = channel;
+    this.node = node;
+    this.model = model;
+    this.executor = executor;
+    this.ignoreResourceDeletion = ignoreResourceDeletion;
+    this.doesNotExistTimeout = doesNotExistTimeout;
+    this.clock = clock;
+    this.handler = handler;
+    for (XdsType t : XdsType.values()) {
+      types.put(t, new TypeState());
+    }
+  }
+
+  void start() {
+    executor.execute(this::openStream);
+  }
+
+  void shutdown() {
+    executor.execute(() -> {
+      closed = true;
+      StreamObserver<DiscoveryRequest> r = requests;
+      requests = null;
+      if (r != null) {
+        r.onCompleted();
+      }
+    });
+  }
+
+  List<XdsResourceStatus> configDump() {
+    return dump;
+  }
+
+  // ---- executor only ---------------------------------------------------------------------------
+
+  private void openStream() {
+    if (closed) {
+      return;
+    }
+    sentNode = false;
+    StreamObserver<DiscoveryResponse> responses = new StreamObserver<>() {
+      @Override
+      public void onNext(DiscoveryResponse response) {
+        executor.execute(() -> onResponse(this, response));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        executor.execute(() -> onStreamClosed(this, t.toString()));
+      }
+
+      @Override
+      public void onCompleted() {
+        executor.execute(() -> onStreamClosed(this, "stream closed by the server"));
+      }
+    };
+    current = responses;
+    requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(responses);
+    for (XdsType t : XdsType.values()) {
+      if (t.wildcard() || !types.get(t).names.isEmpty()) {
+        send(t, null);
+      }
+    }
+  }
+
+  /** The observer of the live stream; callbacks of an older stream are dropped. */
+  private @Nullable Object current;
+
+  private void onStreamClosed(Object stream, String reason) {
+    if (stream != current || closed) {
+      return;
+    }
+    current = null;
+    requests = null;
+    long jittered = (long) (backoffMs * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    log.warn("xDS stream failed ({}); reconnecting in {} ms, last accepted config stays in force", reason, jittered);
+    handler.onStreamError(reason);
+    executor.schedule(this::openStream, jittered, TimeUnit.MILLISECONDS);
+    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+  }
+
+  private void send(XdsType type, @Nullable Status error) {
+    StreamObserver<DiscoveryRequest> r = requests;
+    if (r == null) {
+      return;
+    }
+    TypeState st = types.get(type);
+    DiscoveryRequest.Builder b = DiscoveryRequest.newBuilder()
+        .setTypeUrl(type.typeUrl())
+        .setVersionInfo(st.version)
+        .setResponseNonce(st.nonce);
+    if (!type.wildcard()) {
+      b.addAllResourceNames(st.names);
+    }
+    if (!sentNode) {
+      b.setNode(node);
+      sentNode = true;
+    }
+    if (error != null) {
+      b.setErrorDetail(error);
+    }
+    r.onNext(b.build());
+  }
+
+  private void onResponse(Object stream, DiscoveryResponse response) {
+    if (stream != current || closed) {
+      return;
+    }
+    backoffMs = INITIAL_BACKOFF_MS;
+    XdsType type = XdsType.ofTypeUrl(response.getTypeUrl());
+    if (type == null) {
+      log.debug("ignoring xDS response of type {}", response.getTypeUrl());
+      return;
+    }
+    TypeState st = types.get(type);
+    st.nonce = response.getNonce();
+    List<String> errors = new ArrayList<>();
+    Map<String, Message> received = new LinkedHashMap<>();
+    for (int i = 0; i < response.getResourcesCount(); i++) {
+      try {
+        Message m = type.unpack(response.getResources(i));
+        received.put(XdsType.nameOf(m), m);
+      } catch (InvalidProtocolBufferException e) {
+        errors.add(type.resourceName() + " resources[" + i + "]: cannot be decoded (" + e.getMessage() + ")");
+      }
+    }
+    Map<String, Message> next = nextResources(type, st, received);
+    XdsTranslator.Translation translation = model.translate(resourcesWith(type, next));
+    Set<String> bad = new LinkedHashSet<>();
+    for (ConfigProblem p : translation.problems()) {
+      if (p.isError() && type.resourceName().equals(p.kind())) {
+        errors.add(p.toString());
+        if (p.name() != null) {
+          bad.add(p.name());
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      nack(type, st, response, received, bad, errors);
+      return;
+    }
+    st.accepted.clear();
+    st.accepted.putAll(next);
+    st.version = response.getVersionInfo();
+    st.received = true;
+    for (String name : received.keySet()) {
+      st.status.put(name, status(type, name, XdsResourceStatus.State.ACKED, st.version, null));
+    }
+    if (type.wildcard()) {
+      st.status.keySet().retainAll(st.accepted.keySet());
+    }
+    send(type, null);
+    log.info("xDS {} version {} accepted: {} resources", type, st.version, st.accepted.size());
+    if (type == XdsType.LDS) {
+      resubscribe(XdsType.RDS, model.routeNames(listeners()));
+    } else if (type == XdsType.CDS) {
+      resubscribe(XdsType.EDS, model.edsNames(clusters()));
+    }
+    deliverIfWarm();
+  }
+
+  /** The resources of {@code type} after {@code received}: all of them for wildcard types, a merge for named ones. */
+  private Map<String, Message> nextResources(XdsType type, TypeState st, Map<String, Message> received) {
+    Map<String, Message> next = new LinkedHashMap<>();
+    if (type.wildcard()) {
+      if (ignoreResourceDeletion) {
+        next.putAll(st.accepted);
+      }
+      next.putAll(received);
+    } else {
+      next.putAll(st.accepted);
+      next.putAll(received);
+      next.keySet().retainAll(st.names);
+    }
+    return next;
+  }
+
+  private void nack(XdsType type, TypeState st, DiscoveryResponse response, Map<String, Message> received, Set<String> bad,
+      List<String> errors) {
+    String detail = "rejected " + type.resourceName() + " version " + response.getVersionInfo() + ": " + String.join("; ", errors);
+    log.warn("xDS {}", detail);
+    for (String name : received.keySet()) {
+      if (bad.contains(name) || bad.isEmpty()) {
+        XdsResourceStatus old = st.status.get(name);
+        st.status.put(name, new XdsResourceStatus(type, name, XdsResourceStatus.State.NACKED,
+            old != null ? old.version() : null, clock.instant(), detail));
+      }
+    }
+    send(type, Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(detail).build());
+    publishDump();
+  }
+
+  private void resubscribe(XdsType type, Set<String> names) {
+    TypeState st = types.get(type);
+    if (st.names.equals(names)) {
+      return;
+    }
+    Set<String> added = new LinkedHashSet<>(names);
+    added.removeAll(st.names);
+    st.names.clear();
+    st.names.addAll(names);
+    st.accepted.keySet().retainAll(names);
+    st.status.keySet().retainAll(names);
+    for (String name : added) {
+      st.status.put(name, status(type, name, XdsResourceStatus.State.REQUESTED, null, null));
+      executor.schedule(() -> doesNotExistCheck(type, name), doesNotExistTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    send(type, null);
+  }
+
+  private void doesNotExistCheck(XdsType type, String name) {
+    TypeState st = types.get(type);
+    XdsResourceStatus s = st.status.get(name);
+    if (s != null && s.state() == XdsResourceStatus.State.REQUESTED) {
+      log.warn("xDS {} {} does not exist (not received within {})", type.resourceName(), name, doesNotExistTimeout);
+      st.status.put(name, status(type, name, XdsResourceStatus.State.DOES_NOT_EXIST, null, null));
+      deliverIfWarm();
+    }
+  }
+
+  /**
+   * Hands the translation on once LDS and CDS have answered and every named resource asked for has
+   * arrived or is known not to exist, so the mesh never starts on half a config.
+   */
+  private void deliverIfWarm() {
+    publishDump();
+    for (XdsType t : XdsType.values()) {
+      if (t.wildcard() && !types.get(t).received) {
+        return;
+      }
+      for (XdsResourceStatus s : types.get(t).status.values()) {
+        if (s.state() == XdsResourceStatus.State.REQUESTED) {
+          return;
+        }
+      }
+    }
+    XdsTranslator.Translation translation = model.translate(accepted());
+    handler.onConfig(translation, version());
+  }
+
+  private XdsResources accepted() {
+    return resourcesWith(null, Map.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  private XdsResources resourcesWith(@Nullable XdsType replaced, Map<String, Message> replacement) {
+    Map<XdsType, Map<String, ? extends Message>> by = new EnumMap<>(XdsType.class);
+    for (XdsType t : XdsType.values()) {
+      by.put(t, t == replaced ? replacement : types.get(t).accepted);
+    }
+    return new XdsResources(
+        (Map<String, Listener>) (Map<String, ?>) Map.copyOf(by.get(XdsType.LDS)),
+        (Map<String, RouteConfiguration>) (Map<String, ?>) Map.copyOf(by.get(XdsType.RDS)),
+        (Map<String, Cluster>) (Map<String, ?>) Map.copyOf(by.get(XdsType.CDS)),
+        (Map<String, ClusterLoadAssignment>) (Map<String, ?>) Map.copyOf(by.get(XdsType.EDS)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Listener> listeners() {
+    return new ArrayList<>((java.util.Collection<Listener>) (java.util.Collection<?>) types.get(XdsType.LDS).accepted.values());
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Cluster> clusters() {
+    return new ArrayList<>((java.util.Collection<Cluster>) (java.util.Collection<?>) types.get(XdsType.CDS).accepted.values());
+  }
+
+  /** {@code lds=v1,cds=v1,rds=v3,eds=v7}: one version string for the snapshot. */
+  private String version() {
+    StringBuilder sb = new StringBuilder();
+    for (XdsType t : XdsType.values()) {
+      sb.append(sb.length() == 0 ? "" : ",").append(t.name().toLowerCase(java.util.Locale.ROOT)).append('=')
+          .append(types.get(t).version);
+    }
+    return sb.toString();
+  }
+
+  private XdsResourceStatus status(XdsType type, String name, XdsResourceStatus.State state, @Nullable String version,
+      @Nullable String error) {
+    return new XdsResourceStatus(type, name, state, version, clock.instant(), error);
+  }
+
+  private void publishDump() {
+    List<XdsResourceStatus> all = new ArrayList<>();
+    for (XdsType t : XdsType.values()) {
+      all.addAll(types.get(t).status.values());
+    }
+    dump = List.copyOf(all);
+  }
+}

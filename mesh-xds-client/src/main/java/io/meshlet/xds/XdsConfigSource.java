@@ -1,0 +1,197 @@
+package io.meshlet.xds;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.core.config.ConfigSink;
+import io.meshlet.core.config.ConfigSource;
+import io.meshlet.core.config.SourceUpdate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Mesh config from an xDS control plane (istiod, mesh-control-plane, any ADS server): a {@link
+ * ConfigSource} whose updates are the translation of the resources the ADS stream has accepted.
+ * Rejected responses are NACKed and never reach the mesh; while the control plane is unreachable
+ * the last accepted config stays in force.
+ *
+ * <pre>{@code
+ * Mesh mesh = Mesh.builder().workload("productpage").namespace("default")
+ *     .configSource(XdsConfigSource.builder().target("istiod.istio-system.svc:15010")
+ *         .nodeId("sidecar~10.0.0.7~productpage-v1.default~default.svc.cluster.local").build())
+ *     .build();
+ * }</pre>
+ */
+public final class XdsConfigSource implements ConfigSource {
+  private final String target;
+  private final Node node;
+  private final String namespace;
+  private final boolean ignoreResourceDeletion;
+  private final Duration doesNotExistTimeout;
+  private final ScheduledExecutorService executor;
+  private final XdsModel model;
+  private @Nullable ManagedChannel channel;
+  private @Nullable AdsClient client;
+  private volatile boolean delivered;
+
+  private XdsConfigSource(Builder b) {
+    this.target = b.target;
+    this.namespace = b.namespace;
+    this.ignoreResourceDeletion = b.ignoreResourceDeletion;
+    this.doesNotExistTimeout = b.doesNotExistTimeout;
+    this.model = b.model != null ? b.model : XdsModel.of(b.namespace);
+    Struct.Builder metadata = Struct.newBuilder();
+    metadata.putFields("NAMESPACE", Value.newBuilder().setStringValue(b.namespace).build());
+    Struct.Builder labels = Struct.newBuilder();
+    b.labels.forEach((k, v) -> labels.putFields(k, Value.newBuilder().setStringValue(v).build()));
+    metadata.putFields("LABELS", Value.newBuilder().setStructValue(labels).build());
+    this.node = Node.newBuilder().setId(b.nodeId).setCluster(b.cluster).setMetadata(metadata).build();
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "meshlet-xds-" + target);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "xds:" + target;
+  }
+
+  @Override
+  public void start(ConfigSink sink) {
+    channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    client = new AdsClient(channel, node, model, executor, ignoreResourceDeletion, doesNotExistTimeout,
+        Clock.systemUTC(), new AdsClient.Handler() {
+          @Override
+          public void onConfig(io.meshlet.xds.translate.XdsTranslator.Translation translation, String version) {
+            List<ConfigProblem> warnings = translation.problems().stream().filter(p -> !p.isError()).toList();
+            sink.accept(new SourceUpdate(name(), version, translation.config(), warnings));
+            delivered = true;
+          }
+
+          @Override
+          public void onStreamError(String reason) {
+            // Before the first config, the mesh's startup timeout decides; after it, the source shows as failed
+            // (last good config in force) until the stream delivers again.
+            if (delivered) {
+              sink.sourceFailed(name(), "xDS stream to " + target + " failed: " + reason);
+            }
+          }
+        });
+    client.start();
+  }
+
+  /** Every subscribed resource with its type, version, state and error: gRPC's CSDS, for a person. */
+  public List<XdsResourceStatus> configDump() {
+    AdsClient c = client;
+    return c == null ? List.of() : c.configDump();
+  }
+
+  @Override
+  public void close() {
+    AdsClient c = client;
+    if (c != null) {
+      c.shutdown();
+    }
+    ManagedChannel ch = channel;
+    if (ch != null) {
+      ch.shutdownNow();
+      try {
+        ch.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    executor.shutdown();
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+
+  /** Options of an {@link XdsConfigSource}. */
+  public static final class Builder {
+    private String target = "";
+    private String nodeId = "";
+    private String cluster = "";
+    private String namespace = "default";
+    private Map<String, String> labels = Map.of();
+    private boolean ignoreResourceDeletion;
+    private Duration doesNotExistTimeout = AdsClient.DEFAULT_DOES_NOT_EXIST_TIMEOUT;
+    private @Nullable XdsModel model;
+
+    private Builder() {}
+
+    /** Tests of the transport replace the translation. */
+    Builder model(XdsModel model) {
+      this.model = model;
+      return this;
+    }
+
+    /** The control plane: {@code host:port}, {@code dns:///host:port} or {@code unix:///path}. */
+    public Builder target(String target) {
+      this.target = requireNonNull(target, "target");
+      return this;
+    }
+
+    public Builder nodeId(String nodeId) {
+      this.nodeId = requireNonNull(nodeId, "nodeId");
+      return this;
+    }
+
+    public Builder cluster(String cluster) {
+      this.cluster = requireNonNull(cluster, "cluster");
+      return this;
+    }
+
+    /** The workload's namespace: sent as node metadata NAMESPACE, and given to the translated resources. */
+    public Builder namespace(String namespace) {
+      this.namespace = requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    /** The workload's labels, sent as node metadata LABELS. */
+    public Builder labels(Map<String, String> labels) {
+      this.labels = Map.copyOf(labels);
+      return this;
+    }
+
+    /** gRPC's {@code ignore_resource_deletion} server feature: a listener or cluster missing from a response is kept. */
+    public Builder ignoreResourceDeletion(boolean ignore) {
+      this.ignoreResourceDeletion = ignore;
+      return this;
+    }
+
+    public Builder doesNotExistTimeout(Duration timeout) {
+      this.doesNotExistTimeout = requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    public XdsConfigSource build() {
+      if (target.isEmpty()) {
+        throw new IllegalStateException("target: not set (expected: the control plane, e.g. istiod.istio-system.svc:15010)");
+      }
+      if (nodeId.isEmpty()) {
+        throw new IllegalStateException("nodeId: not set (expected: this node's xDS id)");
+      }
+      return new XdsConfigSource(this);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.meshlet.xds;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.meshlet.xds.translate.XdsResources;
+import io.meshlet.xds.translate.XdsTranslator;
+import java.util.Collection;
+import java.util.Set;
+
+/** What the ADS client needs of the translation: the model of the resources, and the names they reference. */
+interface XdsModel {
+  XdsTranslator.Translation translate(XdsResources resources);
+
+  Set<String> routeNames(Collection<Listener> listeners);
+
+  Set<String> edsNames(Collection<Cluster> clusters);
+
+  /** The real translation, for a workload in {@code namespace}. */
+  static XdsModel of(String namespace) {
+    return new XdsModel() {
+      @Override
+      public XdsTranslator.Translation translate(XdsResources resources) {
+        return XdsTranslator.translate(resources, namespace);
+      }
+
+      @Override
+      public Set<String> routeNames(Collection<Listener> listeners) {
+        return XdsTranslator.routeNamesReferenced(listeners);
+      }
+
+      @Override
+      public Set<String> edsNames(Collection<Cluster> clusters) {
+        return XdsTranslator.edsNamesReferenced(clusters);
+      }
+    };
+  }
+}
