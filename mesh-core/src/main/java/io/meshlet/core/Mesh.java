@@ -3,6 +3,7 @@ package io.meshlet.core;
 import static java.util.Objects.requireNonNull;
 
 import io.meshlet.core.config.ConfigSource;
+import io.meshlet.core.config.ConfigSourceProvider;
 import io.meshlet.core.config.istio.FileConfigSource;
 import io.meshlet.core.explain.ExplainRequest;
 import io.meshlet.core.explain.Explanation;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -192,6 +194,8 @@ public final class Mesh implements AutoCloseable {
     private OutboundTrafficPolicy outboundTrafficPolicy = OutboundTrafficPolicy.ALLOW_ANY;
     private @Nullable String sourceAddress;
     private @Nullable ScheduledExecutorService controlExecutor;
+    private boolean xds;
+    private @Nullable Path xdsBootstrap;
 
     private Builder() {}
 
@@ -216,6 +220,27 @@ public final class Mesh implements AutoCloseable {
     /** A YAML file, or a directory of them, with Istio resources; watched for changes. May be called more than once. */
     public Builder configFile(Path path) {
       configFiles.add(requireNonNull(path, "path"));
+      return this;
+    }
+
+    /**
+     * Takes config from the xDS control plane named in gRPC's bootstrap file at {@code path} (as
+     * istio-agent writes it). Needs {@code io.meshlet:mesh-xds-client} on the classpath.
+     */
+    public Builder xdsBootstrap(Path path) {
+      this.xdsBootstrap = requireNonNull(path, "path");
+      this.xds = true;
+      return this;
+    }
+
+    /**
+     * Takes config from the xDS control plane named by gRPC's bootstrap in the environment: the file
+     * {@code GRPC_XDS_BOOTSTRAP}, or the JSON in {@code GRPC_XDS_BOOTSTRAP_CONFIG}. Needs {@code
+     * io.meshlet:mesh-xds-client} on the classpath.
+     */
+    public Builder xdsFromEnvironment() {
+      this.xdsBootstrap = null;
+      this.xds = true;
       return this;
     }
 
@@ -295,6 +320,9 @@ public final class Mesh implements AutoCloseable {
       if (!configFiles.isEmpty()) {
         sources.add(FileConfigSource.of(configFiles, namespace, control, pollInterval));
       }
+      if (xds) {
+        sources.add(provider("xds").create(xdsBootstrap, w));
+      }
       sources.addAll(configSources);
       Mesh mesh = new Mesh(this, w, sources, control, owns);
       try {
@@ -304,6 +332,16 @@ public final class Mesh implements AutoCloseable {
         throw e;
       }
       return mesh;
+    }
+
+    private static ConfigSourceProvider provider(String kind) {
+      for (ConfigSourceProvider p : ServiceLoader.load(ConfigSourceProvider.class, Mesh.class.getClassLoader())) {
+        if (p.kind().equals(kind)) {
+          return p;
+        }
+      }
+      throw new IllegalStateException(kind + ": no config source of this kind on the classpath (expected: "
+          + "io.meshlet:mesh-" + kind + "-client as a dependency)");
     }
 
     private static String localAddress() {

@@ -134,6 +134,13 @@ class MeshTest {
   }
 
   @Test
+  void xdsWithoutTheXdsModuleSaysWhichDependencyIsMissing() {
+    assertThatThrownBy(() -> Mesh.builder().workload("productpage").xdsBootstrap(dir.resolve("bootstrap.json")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("xds: no config source of this kind on the classpath (expected: io.meshlet:mesh-xds-client as a dependency)");
+  }
+
+  @Test
   void workloadIsRequired() {
     assertThatThrownBy(() -> Mesh.builder().build())
         .isInstanceOf(IllegalStateException.class)

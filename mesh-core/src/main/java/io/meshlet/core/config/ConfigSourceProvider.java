@@ -1,0 +1,21 @@
+package io.meshlet.core.config;
+
+import io.meshlet.core.model.Workload;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes config sources that live in other modules, found with {@link java.util.ServiceLoader}: the
+ * core knows no xDS, but {@code Mesh.builder().xdsBootstrap(path)} finds the provider of kind {@code
+ * xds} that mesh-xds-client registers.
+ */
+public interface ConfigSourceProvider {
+  /** The kind this provider makes: {@code xds}. */
+  String kind();
+
+  /**
+   * A source for {@code workload}, configured by the file at {@code config}, or, when it is null,
+   * by the environment (for xDS: {@code GRPC_XDS_BOOTSTRAP} or {@code GRPC_XDS_BOOTSTRAP_CONFIG}).
+   */
+  ConfigSource create(@Nullable Path config, Workload workload);
+}
