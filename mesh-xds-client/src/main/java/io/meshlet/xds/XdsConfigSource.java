@@ -11,6 +11,11 @@ import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.ConfigSource;
 import io.meshlet.core.config.SourceUpdate;
+import io.meshlet.core.model.Workload;
+import io.meshlet.xds.bootstrap.ChannelCredentials;
+import io.meshlet.xds.bootstrap.XdsBootstrap;
+import io.meshlet.xds.bootstrap.XdsServer;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class XdsConfigSource implements ConfigSource {
   private final String target;
+  private final boolean plaintext;
   private final Node node;
   private final String namespace;
   private final boolean ignoreResourceDeletion;
@@ -47,15 +53,21 @@ public final class XdsConfigSource implements ConfigSource {
 
   private XdsConfigSource(Builder b) {
     this.target = b.target;
+    this.plaintext = b.plaintext;
     this.namespace = b.namespace;
     this.ignoreResourceDeletion = b.ignoreResourceDeletion;
     this.doesNotExistTimeout = b.doesNotExistTimeout;
     this.model = b.model != null ? b.model : XdsModel.of(b.namespace);
     Struct.Builder metadata = Struct.newBuilder();
-    metadata.putFields("NAMESPACE", Value.newBuilder().setStringValue(b.namespace).build());
-    Struct.Builder labels = Struct.newBuilder();
-    b.labels.forEach((k, v) -> labels.putFields(k, Value.newBuilder().setStringValue(v).build()));
-    metadata.putFields("LABELS", Value.newBuilder().setStructValue(labels).build());
+    b.metadata.forEach((k, v) -> metadata.putFields(k, value(v)));
+    if (!metadata.containsFields("NAMESPACE")) {
+      metadata.putFields("NAMESPACE", Value.newBuilder().setStringValue(b.namespace).build());
+    }
+    if (!metadata.containsFields("LABELS")) {
+      Struct.Builder labels = Struct.newBuilder();
+      b.labels.forEach((k, v) -> labels.putFields(k, Value.newBuilder().setStringValue(v).build()));
+      metadata.putFields("LABELS", Value.newBuilder().setStructValue(labels).build());
+    }
     this.node = Node.newBuilder().setId(b.nodeId).setCluster(b.cluster).setMetadata(metadata).build();
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "meshlet-xds-" + target);
@@ -68,6 +80,57 @@ public final class XdsConfigSource implements ConfigSource {
     return new Builder();
   }
 
+  /**
+   * The source gRPC's bootstrap describes: its first server (plaintext for {@code insecure}
+   * credentials, TLS with the JVM's trust store for {@code tls}), its node (id, cluster, metadata as
+   * written), {@code ignore_resource_deletion}. The workload's namespace is used unless the node's
+   * metadata names one.
+   */
+  public static XdsConfigSource fromBootstrap(XdsBootstrap bootstrap, Workload workload) {
+    XdsServer server = bootstrap.primaryServer();
+    Path socket = server.unixSocketPath();
+    ChannelCredentials creds = server.selectedChannelCredentials();
+    io.meshlet.xds.bootstrap.Node node = bootstrap.node();
+    String namespace = node.namespace() != null ? node.namespace() : workload.namespace();
+    return builder()
+        .target(socket != null ? "unix://" + socket : server.serverUri())
+        .plaintext(creds == null || !creds.type().equals("tls"))
+        .nodeId(node.id())
+        .cluster(node.cluster())
+        .metadata(node.metadata())
+        .namespace(namespace)
+        .labels(node.labels().isEmpty() ? workload.labels() : node.labels())
+        .ignoreResourceDeletion(bootstrap.ignoreResourceDeletion())
+        .build();
+  }
+
+  private static Value value(@Nullable Object v) {
+    Value.Builder b = Value.newBuilder();
+    if (v == null) {
+      return b.setNullValue(com.google.protobuf.NullValue.NULL_VALUE).build();
+    }
+    if (v instanceof String) {
+      return b.setStringValue((String) v).build();
+    }
+    if (v instanceof Boolean) {
+      return b.setBoolValue((Boolean) v).build();
+    }
+    if (v instanceof Number) {
+      return b.setNumberValue(((Number) v).doubleValue()).build();
+    }
+    if (v instanceof Map) {
+      Struct.Builder s = Struct.newBuilder();
+      ((Map<?, ?>) v).forEach((k, x) -> s.putFields(String.valueOf(k), value(x)));
+      return b.setStructValue(s).build();
+    }
+    if (v instanceof List) {
+      com.google.protobuf.ListValue.Builder l = com.google.protobuf.ListValue.newBuilder();
+      ((List<?>) v).forEach(x -> l.addValues(value(x)));
+      return b.setListValue(l).build();
+    }
+    return b.setStringValue(String.valueOf(v)).build();
+  }
+
   @Override
   public String name() {
     return "xds:" + target;
@@ -75,7 +138,8 @@ public final class XdsConfigSource implements ConfigSource {
 
   @Override
   public void start(ConfigSink sink) {
-    channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    NettyChannelBuilder channelBuilder = NettyChannelBuilder.forTarget(target);
+    channel = (plaintext ? channelBuilder.usePlaintext() : channelBuilder.useTransportSecurity()).build();
     client = new AdsClient(channel, node, model, executor, ignoreResourceDeletion, doesNotExistTimeout,
         Clock.systemUTC(), new AdsClient.Handler() {
           @Override
@@ -133,6 +197,8 @@ public final class XdsConfigSource implements ConfigSource {
     private String cluster = "";
     private String namespace = "default";
     private Map<String, String> labels = Map.of();
+    private Map<String, Object> metadata = Map.of();
+    private boolean plaintext = true;
     private boolean ignoreResourceDeletion;
     private Duration doesNotExistTimeout = AdsClient.DEFAULT_DOES_NOT_EXIST_TIMEOUT;
     private @Nullable XdsModel model;
@@ -164,6 +230,18 @@ public final class XdsConfigSource implements ConfigSource {
     /** The workload's namespace: sent as node metadata NAMESPACE, and given to the translated resources. */
     public Builder namespace(String namespace) {
       this.namespace = requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    /** Node metadata as the bootstrap writes it (NAMESPACE, LABELS, ...); values are strings, numbers, booleans, maps or lists. */
+    public Builder metadata(Map<String, Object> metadata) {
+      this.metadata = new java.util.LinkedHashMap<>(metadata);
+      return this;
+    }
+
+    /** Plaintext (gRPC's {@code insecure}, the default) or TLS with the JVM's trust store. */
+    public Builder plaintext(boolean plaintext) {
+      this.plaintext = plaintext;
       return this;
     }
 
