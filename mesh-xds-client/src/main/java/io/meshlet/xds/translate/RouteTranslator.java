@@ -1,6 +1,5 @@
 package io.meshlet.xds.translate;
 
-import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
