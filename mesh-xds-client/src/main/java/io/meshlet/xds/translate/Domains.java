@@ -1,0 +1,74 @@
+package io.meshlet.xds.translate;
+
+import io.meshlet.core.config.HostNames;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A virtual host's {@code domains} as model hosts: lower-cased, {@code :port} dropped, short names
+ * qualified with the namespace, and the Kubernetes aliases of a qualified name in the same list
+ * ({@code reviews.default}, {@code reviews.default.svc}) dropped, since the route table derives
+ * those itself.
+ */
+final class Domains {
+  private static final String SUFFIX = "." + HostNames.CLUSTER_DOMAIN;
+
+  private Domains() {}
+
+  static List<String> hosts(List<String> domains, String namespace, String path, Problems problems) {
+    Set<String> hosts = new LinkedHashSet<>();
+    for (int i = 0; i < domains.size(); i++) {
+      String d = stripPort(domains.get(i).toLowerCase(Locale.ROOT));
+      if (d.isEmpty()) {
+        problems.ignored(path + "[" + i + "]", "'" + domains.get(i) + "' is not a host name");
+      } else if (d.endsWith("*") && !d.equals("*")) {
+        problems.ignored(path + "[" + i + "]", "'" + domains.get(i) + "': suffix wildcards are not supported (only *.domain and *)");
+      } else {
+        hosts.add(HostNames.qualify(d, namespace));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String h : hosts) {
+      if (!isAliasOfAnother(h, hosts)) {
+        out.add(h);
+      }
+    }
+    return out;
+  }
+
+  /** {@code reviews.default} and {@code reviews.default.svc} when {@code reviews.default.svc.cluster.local} is there too. */
+  private static boolean isAliasOfAnother(String host, Set<String> hosts) {
+    return !host.endsWith(SUFFIX)
+        && (hosts.contains(host + SUFFIX) || (host.endsWith(".svc") && hosts.contains(host + ".cluster.local")));
+  }
+
+  /** {@code host:port} → {@code host}; {@code [::1]:80} → {@code [::1]}; an IPv6 literal without brackets is kept. */
+  static String stripPort(String domain) {
+    int colon = domain.lastIndexOf(':');
+    if (colon < 0 || (domain.indexOf(':') != colon && !domain.startsWith("["))) {
+      return domain;
+    }
+    String port = domain.substring(colon + 1);
+    if (!port.equals("*") && (port.isEmpty() || !port.chars().allMatch(c -> c >= '0' && c <= '9'))) {
+      return domain;
+    }
+    return domain.substring(0, colon);
+  }
+
+  /** The port of a listener named {@code host:port}, or 0 (any port) when the name has none. */
+  static int listenerPort(String name) {
+    int colon = name.lastIndexOf(':');
+    if (colon < 0 || colon == name.length() - 1) {
+      return 0;
+    }
+    String port = name.substring(colon + 1);
+    if (port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return 0;
+    }
+    int p = Integer.parseInt(port);
+    return p <= 65535 ? p : 0;
+  }
+}

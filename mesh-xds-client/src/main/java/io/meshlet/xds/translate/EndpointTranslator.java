@@ -1,0 +1,102 @@
+package io.meshlet.xds.translate;
+
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A ClusterLoadAssignment's usable endpoints: priority 0, HEALTHY or UNKNOWN, with a socket address.
+ */
+final class EndpointTranslator {
+  private EndpointTranslator() {}
+
+  /** One endpoint: address, port, load-balancing weight (at least 1) and locality ({@code region/zone/subzone}). */
+  record Ep(String address, int port, int weight, @Nullable String locality) {}
+
+  /**
+   * @param path the CLA's path inside its resource ("" for an EDS resource)
+   * @return the endpoints, or null when the CLA cannot be used (errors in {@code problems})
+   */
+  static @Nullable List<Ep> translate(ClusterLoadAssignment cla, String path, Problems problems) {
+    String prefix = path.isEmpty() ? "" : path + ".";
+    int errors = problems.errorCount();
+    List<Ep> out = new ArrayList<>();
+    for (int i = 0; i < cla.getEndpointsCount(); i++) {
+      LocalityLbEndpoints group = cla.getEndpoints(i);
+      String gp = prefix + "endpoints[" + i + "]";
+      if (group.hasLedsClusterLocalityConfig()) {
+        problems.error(gp + ".leds_cluster_locality_config", "LEDS is not supported (expected: lb_endpoints)");
+        continue;
+      }
+      if (group.getPriority() > 0) {
+        problems.ignored(gp + ".priority", "priority " + group.getPriority()
+            + " endpoints are not used (Meshlet has no failover between priorities)");
+        continue;
+      }
+      String locality = locality(group.getLocality());
+      for (int j = 0; j < group.getLbEndpointsCount(); j++) {
+        Ep ep = endpoint(group.getLbEndpoints(j), gp + ".lb_endpoints[" + j + "]", locality, problems);
+        if (ep != null) {
+          out.add(ep);
+        }
+      }
+    }
+    if (cla.getPolicy().getDropOverloadsCount() > 0) {
+      problems.ignored(prefix + "policy.drop_overloads", "Meshlet does not drop requests for overload");
+    }
+    return problems.errorCount() > errors ? null : out;
+  }
+
+  private static @Nullable Ep endpoint(LbEndpoint e, String path, @Nullable String locality, Problems problems) {
+    if (!e.hasEndpoint()) {
+      problems.error(path, "no endpoint (expected: endpoint with a socket address)");
+      return null;
+    }
+    HealthStatus health = e.getHealthStatus();
+    if (health != HealthStatus.HEALTHY && health != HealthStatus.UNKNOWN) {
+      return null;
+    }
+    if (!e.getEndpoint().getAddress().hasSocketAddress()) {
+      problems.error(path + ".endpoint.address", e.getEndpoint().getAddress().getAddressCase().name().toLowerCase(java.util.Locale.ROOT)
+          + " (expected: socket_address)");
+      return null;
+    }
+    SocketAddress sa = e.getEndpoint().getAddress().getSocketAddress();
+    if (sa.hasNamedPort() || sa.getPortValue() <= 0 || sa.getPortValue() > 65535) {
+      problems.error(path + ".endpoint.address.socket_address.port_value",
+          (sa.hasNamedPort() ? "'" + sa.getNamedPort() + "'" : String.valueOf(sa.getPortValue())) + " (expected: 1..65535)");
+      return null;
+    }
+    if (sa.getAddress().isEmpty()) {
+      problems.error(path + ".endpoint.address.socket_address.address", "'' (expected: an IP address or host name)");
+      return null;
+    }
+    int weight = e.hasLoadBalancingWeight() ? Protos.uint32(e.getLoadBalancingWeight().getValue()) : 1;
+    return new Ep(sa.getAddress(), sa.getPortValue(), Math.max(1, weight), locality);
+  }
+
+  /** {@code region/zone/sub_zone} without trailing empty parts; null when all are empty. */
+  static @Nullable String locality(Locality l) {
+    String[] parts = {l.getRegion(), l.getZone(), l.getSubZone()};
+    int last = -1;
+    for (int i = 0; i < parts.length; i++) {
+      if (!parts[i].isEmpty()) {
+        last = i;
+      }
+    }
+    if (last < 0) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder(parts[0]);
+    for (int i = 1; i <= last; i++) {
+      sb.append('/').append(parts[i]);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,26 @@
+package io.meshlet.xds.translate;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.core.model.MeshConfig;
+import java.util.List;
+
+/**
+ * What {@link XdsTranslator#translate} made of the resources: the model, and a problem per field
+ * ignored (WARNING) or resource left out (ERROR).
+ */
+public record Translation(MeshConfig config, List<ConfigProblem> problems) {
+  public Translation {
+    requireNonNull(config, "config");
+    problems = List.copyOf(problems);
+  }
+
+  public List<ConfigProblem> errors() {
+    return problems.stream().filter(ConfigProblem::isError).toList();
+  }
+
+  public List<ConfigProblem> warnings() {
+    return problems.stream().filter(p -> !p.isError()).toList();
+  }
+}

@@ -1,0 +1,159 @@
+package io.meshlet.xds.translate;
+
+import static io.meshlet.xds.translate.Istiod.REVIEWS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.RedirectAction;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.extensions.filters.common.fault.v3.FaultDelay;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
+import io.meshlet.core.Mesh;
+import io.meshlet.core.explain.Explanation;
+import io.meshlet.core.model.DirectResponse;
+import io.meshlet.core.model.FaultInjection;
+import io.meshlet.core.model.HttpRedirect;
+import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.LoadBalancerSettings;
+import io.meshlet.core.model.StringMatch;
+import io.meshlet.core.model.VirtualService;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class XdsRouteFeaturesTest {
+
+  @Test
+  void faultTimeoutMatchesRedirectAndDirectResponse() {
+    HTTPFault fault = HTTPFault.newBuilder()
+        .setDelay(FaultDelay.newBuilder().setFixedDelay(Duration.newBuilder().setSeconds(7))
+            .setPercentage(FractionalPercent.newBuilder().setNumerator(50).setDenominator(FractionalPercent.DenominatorType.HUNDRED)))
+        .setAbort(FaultAbort.newBuilder().setGrpcStatus(14)
+            .setPercentage(FractionalPercent.newBuilder().setNumerator(1000).setDenominator(FractionalPercent.DenominatorType.TEN_THOUSAND)))
+        .build();
+    RouteConfiguration rc = RouteConfiguration.newBuilder().setName(Istiod.ROUTES)
+        .addVirtualHosts(Istiod.reviewsHost()
+            .addRoutes(Route.newBuilder()
+                .setMatch(RouteMatch.newBuilder().setPrefix("/slow")
+                    .addHeaders(HeaderMatcher.newBuilder().setName("x-canary").setPresentMatch(true).setInvertMatch(true))
+                    .addHeaders(HeaderMatcher.newBuilder().setName(":method").setExactMatch("GET")))
+                .setRoute(Istiod.action().setCluster(Istiod.V1).setTimeout(Duration.newBuilder().setSeconds(3)))
+                .putTypedPerFilterConfig("envoy.filters.http.fault", Any.pack(fault)))
+            .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPath("/old"))
+                .setRedirect(RedirectAction.newBuilder().setPathRedirect("/new").setResponseCode(RedirectAction.RedirectResponseCode.FOUND)))
+            .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                .setDirectResponse(DirectResponseAction.newBuilder().setStatus(418)
+                    .setBody(DataSource.newBuilder().setInlineString("teapot")))))
+        .build();
+    Translation t = XdsTranslator.translate(Istiod.with(Istiod.reviews(), Map.of(), Map.of(Istiod.ROUTES, rc)), "default");
+    assertThat(t.problems()).isEmpty();
+    VirtualService vs = t.config().virtualServices().get(0);
+
+    HttpRoute slow = vs.http().get(0);
+    assertThat(slow.timeout()).hasSeconds(3);
+    assertThat(slow.matches().get(0).uri()).isEqualTo(StringMatch.prefix("/slow"));
+    assertThat(slow.matches().get(0).method()).isEqualTo(StringMatch.exact("GET"));
+    assertThat(slow.matches().get(0).withoutHeaders()).isEqualTo(Map.of("x-canary", StringMatch.present()));
+    assertThat(slow.fault()).isEqualTo(new FaultInjection(
+        new FaultInjection.Delay(java.time.Duration.ofSeconds(7), 50.0),
+        new FaultInjection.Abort(503, "UNAVAILABLE", 10.0)));
+    assertThat(vs.http().get(1).redirect()).isEqualTo(new HttpRedirect("/new", null, 0, null, null, 302));
+    assertThat(vs.http().get(2).directResponse()).isEqualTo(DirectResponse.of(418, "teapot"));
+
+    try (Mesh mesh = XdsTranslatorTest.mesh(t)) {
+      assertThat(mesh.explain("http://reviews:9080/slow", Map.of("x-canary", "1")).matchedRule()).isEqualTo(2);
+      assertThat(mesh.explain("http://reviews:9080/slow", Map.of()).cluster()).isEqualTo(Istiod.V1);
+      assertThat(mesh.explain("http://reviews:9080/old", Map.of()).outcome()).isEqualTo(Explanation.Outcome.REDIRECT);
+      assertThat(mesh.explain("http://reviews:9080/x", Map.of()).outcome()).isEqualTo(Explanation.Outcome.DIRECT_RESPONSE);
+    }
+  }
+
+  @Test
+  void twoPortsMakeOneVirtualServiceWithPortRestrictedRules() {
+    String admin = "outbound|9090||" + REVIEWS;
+    RouteConfiguration rc9090 = RouteConfiguration.newBuilder().setName(REVIEWS + ":9090")
+        .addVirtualHosts(VirtualHost.newBuilder().addDomains(REVIEWS).addDomains("reviews:9090")
+            .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                .setRoute(Istiod.action().setCluster(admin))))
+        .build();
+    XdsResources base = Istiod.with(Istiod.reviews(),
+        Map.of(REVIEWS + ":9090", Istiod.listener(REVIEWS + ":9090", Istiod.hcm(REVIEWS + ":9090"))),
+        Map.of(REVIEWS + ":9090", rc9090));
+    java.util.Map<String, Cluster> clusters = new java.util.LinkedHashMap<>(base.clusters());
+    clusters.put(admin, Istiod.edsCluster(admin).toBuilder().setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).build());
+    java.util.Map<String, io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment> eps = new java.util.LinkedHashMap<>(base.endpoints());
+    eps.put(admin, Istiod.cla(admin, Istiod.endpoint("10.0.0.1", 19090, HealthStatus.HEALTHY)));
+    Translation t = XdsTranslator.translate(new XdsResources(base.listeners(), base.routes(), clusters, eps), "default");
+
+    assertThat(t.problems()).isEmpty();
+    assertThat(t.config().virtualServices()).hasSize(1);
+    VirtualService vs = t.config().virtualServices().get(0);
+    assertThat(vs.http()).extracting(r -> r.matches().get(0).port()).containsExactly(9080, 9080, 9090);
+    assertThat(t.config().serviceEntries().get(0).endpoints().get(0).ports()).isEqualTo(Map.of("xds-9080", 9080, "xds-9090", 19090));
+    assertThat(t.config().destinationRules().get(0).trafficPolicy().loadBalancerFor(9090).simple())
+        .isEqualTo(LoadBalancerSettings.Simple.ROUND_ROBIN);
+
+    try (Mesh mesh = XdsTranslatorTest.mesh(t)) {
+      Explanation e = mesh.explain("http://reviews:9090/admin", Map.of("end-user", "jason"));
+      assertThat(e.cluster()).isEqualTo(admin);
+      assertThat(e.endpoint()).isEqualTo("10.0.0.1:19090");
+    }
+  }
+
+  @Test
+  void ringHashTakesTheRoutesHeaderKeyAndPlainClusterNamesWorkOnAnyPort() {
+    RouteConfiguration rc = RouteConfiguration.newBuilder().setName("r")
+        .addVirtualHosts(VirtualHost.newBuilder().addDomains("*")
+            .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                .setRoute(RouteAction.newBuilder().setCluster("backend")
+                    .addHashPolicy(RouteAction.HashPolicy.newBuilder()
+                        .setHeader(RouteAction.HashPolicy.Header.newBuilder().setHeaderName("X-User"))))))
+        .build();
+    Cluster backend = Cluster.newBuilder().setName("backend").setType(Cluster.DiscoveryType.STATIC)
+        .setLbPolicy(Cluster.LbPolicy.RING_HASH)
+        .setLoadAssignment(Istiod.cla("backend", Istiod.endpoint("10.9.0.1", 8080, HealthStatus.HEALTHY),
+            Istiod.endpoint("10.9.0.2", 8080, HealthStatus.HEALTHY)))
+        .build();
+    Translation t = XdsTranslator.translate(new XdsResources(
+        Map.of("backend", Istiod.listener("backend", Istiod.hcm("r"))), Map.of("r", rc),
+        Map.of("backend", backend), Map.of()), "default");
+
+    assertThat(t.problems()).isEmpty();
+    assertThat(t.config().destinationRules().get(0).trafficPolicy().loadBalancerFor(0)).isEqualTo(new LoadBalancerSettings(null,
+        new LoadBalancerSettings.ConsistentHash(LoadBalancerSettings.ConsistentHash.HashOn.HTTP_HEADER_NAME, "x-user", 1024)));
+    try (Mesh mesh = XdsTranslatorTest.mesh(t)) {
+      Explanation e = mesh.explain("http://backend:8080/", Map.of("x-user", "u1"));
+      assertThat(e.cluster()).isEqualTo("outbound|0||backend");
+      assertThat(e.endpoint()).isIn("10.9.0.1:8080", "10.9.0.2:8080");
+      for (int i = 0; i < 20; i++) {
+        assertThat(mesh.explain("http://backend:8080/", Map.of("x-user", "u1")).endpoint()).isEqualTo(e.endpoint());
+      }
+    }
+  }
+
+  @Test
+  void clusterNames() {
+    assertThat(ClusterNames.parse("outbound|9080|v1|Reviews.default.svc.cluster.local"))
+        .isEqualTo(new ClusterNames.Parsed(REVIEWS, 9080, "v1", true));
+    assertThat(ClusterNames.parse("outbound|9080||x")).isEqualTo(new ClusterNames.Parsed("x", 9080, null, true));
+    assertThat(ClusterNames.parse("backend")).isEqualTo(new ClusterNames.Parsed("backend", 0, null, false));
+    assertThat(ClusterNames.parse("outbound|0||x")).isNull();
+    assertThat(ClusterNames.parse("outbound|9080|x")).isNull();
+    assertThat(ClusterNames.parse("outbound|9080|v1|")).isNull();
+    assertThat(ClusterNames.parse("inbound|9080||x")).isNull();
+    assertThat(Domains.listenerPort("reviews.default.svc.cluster.local:9080")).isEqualTo(9080);
+    assertThat(Domains.listenerPort("backend")).isZero();
+    assertThat(Domains.stripPort("[::1]:80")).isEqualTo("[::1]");
+  }
+}
