@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.xds.translate.Translation;
 import io.meshlet.xds.translate.XdsResources;
 import io.meshlet.xds.translate.XdsTranslator;
 import java.time.Clock;
@@ -50,7 +51,7 @@ final class AdsClient {
 
   /** What the client reports. Called on the client's executor. */
   interface Handler {
-    void onConfig(XdsTranslator.Translation translation, String version);
+    void onConfig(Translation translation, String version);
 
     void onStreamError(String reason);
   }
@@ -211,7 +212,7 @@ final class AdsClient {
       }
     }
     Map<String, Message> next = nextResources(type, st, received);
-    XdsTranslator.Translation translation = model.translate(resourcesWith(type, next));
+    Translation translation = model.translate(resourcesWith(type, next));
     Set<String> bad = new LinkedHashSet<>();
     for (ConfigProblem p : translation.problems()) {
       if (p.isError() && type.resourceName().equals(p.kind())) {
@@ -320,7 +321,7 @@ final class AdsClient {
         }
       }
     }
-    XdsTranslator.Translation translation = model.translate(accepted());
+    Translation translation = model.translate(accepted());
     handler.onConfig(translation, version());
   }
 

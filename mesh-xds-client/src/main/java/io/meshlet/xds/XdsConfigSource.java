@@ -143,7 +143,7 @@ public final class XdsConfigSource implements ConfigSource {
     client = new AdsClient(channel, node, model, executor, ignoreResourceDeletion, doesNotExistTimeout,
         Clock.systemUTC(), new AdsClient.Handler() {
           @Override
-          public void onConfig(io.meshlet.xds.translate.XdsTranslator.Translation translation, String version) {
+          public void onConfig(io.meshlet.xds.translate.Translation translation, String version) {
             List<ConfigProblem> warnings = translation.problems().stream().filter(p -> !p.isError()).toList();
             sink.accept(new SourceUpdate(name(), version, translation.config(), warnings));
             delivered = true;

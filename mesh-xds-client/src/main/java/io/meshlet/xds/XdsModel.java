@@ -2,6 +2,7 @@ package io.meshlet.xds;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.meshlet.xds.translate.Translation;
 import io.meshlet.xds.translate.XdsResources;
 import io.meshlet.xds.translate.XdsTranslator;
 import java.util.Collection;
@@ -9,7 +10,7 @@ import java.util.Set;
 
 /** What the ADS client needs of the translation: the model of the resources, and the names they reference. */
 interface XdsModel {
-  XdsTranslator.Translation translate(XdsResources resources);
+  Translation translate(XdsResources resources);
 
   Set<String> routeNames(Collection<Listener> listeners);
 
@@ -19,7 +20,7 @@ interface XdsModel {
   static XdsModel of(String namespace) {
     return new XdsModel() {
       @Override
-      public XdsTranslator.Translation translate(XdsResources resources) {
+      public Translation translate(XdsResources resources) {
         return XdsTranslator.translate(resources, namespace);
       }
 

@@ -16,6 +16,7 @@ import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.ServicePort;
+import io.meshlet.xds.translate.Translation;
 import io.meshlet.xds.translate.XdsResources;
 import io.meshlet.xds.translate.XdsTranslator;
 import java.time.Duration;
@@ -169,7 +170,7 @@ class AdsProtocolTest {
   /** One ServiceEntry per cluster; "bad-..." clusters cannot be translated; listener L wants route "route-L". */
   static final class FakeModel implements XdsModel {
     @Override
-    public XdsTranslator.Translation translate(XdsResources r) {
+    public Translation translate(XdsResources r) {
       List<ServiceEntry> ses = new ArrayList<>();
       List<ConfigProblem> problems = new ArrayList<>();
       for (String name : r.clusters().keySet()) {
@@ -182,7 +183,7 @@ class AdsProtocolTest {
             ServiceEntry.Resolution.STATIC, List.of(), List.of(), List.of()));
       }
       ses.sort(java.util.Comparator.comparing(se -> se.id().name()));
-      return new XdsTranslator.Translation(new MeshConfig(ses, List.of(), List.of()), problems);
+      return new Translation(new MeshConfig(ses, List.of(), List.of()), problems);
     }
 
     @Override
