@@ -10,8 +10,11 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import io.meshlet.core.config.ConfigProblem;
@@ -35,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ADS stream, state of the world. LDS and CDS are subscribed by wildcard, RDS and EDS by the
+ * One ADS stream, state of the world or delta (incremental). LDS and CDS are subscribed by wildcard, RDS and EDS by the
  * names the accepted listeners and clusters reference. Each response is translated together with
  * everything already accepted: if any resource of its type cannot be translated, the response is
  * NACKed whole (every problem in {@code error_detail}) and the last accepted resources stay; else it
@@ -66,7 +69,9 @@ final class AdsClient {
   private final Clock clock;
   private final Map<XdsType, TypeState> types = new EnumMap<>(XdsType.class);
 
+  private final boolean delta;
   private @Nullable StreamObserver<DiscoveryRequest> requests;
+  private @Nullable StreamObserver<DeltaDiscoveryRequest> deltaRequests;
   private boolean sentNode;
   private long backoffMs = INITIAL_BACKOFF_MS;
   private boolean closed;
@@ -77,6 +82,10 @@ final class AdsClient {
     final Set<String> names = new LinkedHashSet<>();
     final Map<String, Message> accepted = new LinkedHashMap<>();
     final Map<String, XdsResourceStatus> status = new LinkedHashMap<>();
+    /** Delta: each accepted resource's own version, sent back as initial_resource_versions on reconnect. */
+    final Map<String, String> versions = new LinkedHashMap<>();
+    /** Delta: the names subscribed on the live stream, to send only differences. */
+    final Set<String> subscribedOnStream = new LinkedHashSet<>();
     String version = "";
     String nonce = "";
     /** A response of this type has been accepted on some stream: the type is warm. */
@@ -85,7 +94,8 @@ final class AdsClient {
 
   AdsClient(
       Channel channel, Node node, XdsModel model, ScheduledExecutorService executor, boolean ignoreResourceDeletion,
-      Duration doesNotExistTimeout, Clock clock, Handler handler) {
+      Duration doesNotExistTimeout, Clock clock, boolean delta, Handler handler) {
+    this.delta = delta;
     this.channel = channel;
     this.node = node;
     this.model = model;
@@ -101,6 +111,24 @@ final class AdsClient {
 
   void start() {
     executor.execute(this::openStream);
+    for (XdsType t : XdsType.values()) {
+      if (t.wildcard()) {
+        executor.schedule(() -> initialFetchTimeout(t), doesNotExistTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /**
+   * A wildcard type that has not answered at all within the timeout counts as warm and empty, as
+   * Envoy's initial fetch timeout does: a delta server may send nothing when it has nothing.
+   */
+  private void initialFetchTimeout(XdsType type) {
+    TypeState st = types.get(type);
+    if (!st.received && !closed) {
+      log.warn("xDS {}: no response within {}; going on without any", type.resourceName(), doesNotExistTimeout);
+      st.received = true;
+      deliverIfWarm();
+    }
   }
 
   void shutdown() {
@@ -110,6 +138,11 @@ final class AdsClient {
       requests = null;
       if (r != null) {
         r.onCompleted();
+      }
+      StreamObserver<DeltaDiscoveryRequest> d = deltaRequests;
+      deltaRequests = null;
+      if (d != null) {
+        d.onCompleted();
       }
     });
   }
@@ -125,6 +158,13 @@ final class AdsClient {
       return;
     }
     sentNode = false;
+    for (TypeState st : types.values()) {
+      st.nonce = ""; // nonces belong to the stream that issued them
+    }
+    if (delta) {
+      openDeltaStream();
+      return;
+    }
     StreamObserver<DiscoveryResponse> responses = new StreamObserver<>() {
       @Override
       public void onNext(DiscoveryResponse response) {
@@ -150,6 +190,34 @@ final class AdsClient {
     }
   }
 
+  private void openDeltaStream() {
+    StreamObserver<DeltaDiscoveryResponse> responses = new StreamObserver<>() {
+      @Override
+      public void onNext(DeltaDiscoveryResponse response) {
+        executor.execute(() -> onDeltaResponse(this, response));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        executor.execute(() -> onStreamClosed(this, t.toString()));
+      }
+
+      @Override
+      public void onCompleted() {
+        executor.execute(() -> onStreamClosed(this, "stream closed by the server"));
+      }
+    };
+    current = responses;
+    deltaRequests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(responses);
+    for (XdsType t : XdsType.values()) {
+      TypeState st = types.get(t);
+      st.subscribedOnStream.clear();
+      if (t.wildcard() || !st.names.isEmpty()) {
+        send(t, null);
+      }
+    }
+  }
+
   /** The observer of the live stream; callbacks of an older stream are dropped. */
   private @Nullable Object current;
 
@@ -159,6 +227,7 @@ final class AdsClient {
     }
     current = null;
     requests = null;
+    deltaRequests = null;
     long jittered = (long) (backoffMs * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
     log.warn("xDS stream failed ({}); reconnecting in {} ms, last accepted config stays in force", reason, jittered);
     handler.onStreamError(reason);
@@ -167,6 +236,10 @@ final class AdsClient {
   }
 
   private void send(XdsType type, @Nullable Status error) {
+    if (delta) {
+      sendDelta(type, error);
+      return;
+    }
     StreamObserver<DiscoveryRequest> r = requests;
     if (r == null) {
       return;
@@ -189,18 +262,54 @@ final class AdsClient {
     r.onNext(b.build());
   }
 
+  /**
+   * Delta: the first request of a type on a stream subscribes to everything wanted (a wildcard
+   * type to {@code *}) with the versions already held; later ones carry only subscription changes,
+   * and ACK or NACK the last response by its nonce.
+   */
+  private void sendDelta(XdsType type, @Nullable Status error) {
+    StreamObserver<DeltaDiscoveryRequest> r = deltaRequests;
+    if (r == null) {
+      return;
+    }
+    TypeState st = types.get(type);
+    DeltaDiscoveryRequest.Builder b = DeltaDiscoveryRequest.newBuilder().setTypeUrl(type.typeUrl()).setResponseNonce(st.nonce);
+    Set<String> wanted = type.wildcard() ? Set.of("*") : st.names;
+    boolean first = st.subscribedOnStream.isEmpty();
+    for (String name : wanted) {
+      if (st.subscribedOnStream.add(name)) {
+        b.addResourceNamesSubscribe(name);
+      }
+    }
+    for (String name : new ArrayList<>(st.subscribedOnStream)) {
+      if (!wanted.contains(name)) {
+        st.subscribedOnStream.remove(name);
+        b.addResourceNamesUnsubscribe(name);
+      }
+    }
+    if (first) {
+      b.setResponseNonce("");
+      b.putAllInitialResourceVersions(st.versions);
+    }
+    if (!sentNode) {
+      b.setNode(node);
+      sentNode = true;
+    }
+    if (error != null) {
+      b.setErrorDetail(error);
+    }
+    r.onNext(b.build());
+  }
+
   private void onResponse(Object stream, DiscoveryResponse response) {
     if (stream != current || closed) {
       return;
     }
-    backoffMs = INITIAL_BACKOFF_MS;
     XdsType type = XdsType.ofTypeUrl(response.getTypeUrl());
     if (type == null) {
       log.debug("ignoring xDS response of type {}", response.getTypeUrl());
       return;
     }
-    TypeState st = types.get(type);
-    st.nonce = response.getNonce();
     List<String> errors = new ArrayList<>();
     Map<String, Message> received = new LinkedHashMap<>();
     for (int i = 0; i < response.getResourcesCount(); i++) {
@@ -211,7 +320,50 @@ final class AdsClient {
         errors.add(type.resourceName() + " resources[" + i + "]: cannot be decoded (" + e.getMessage() + ")");
       }
     }
-    Map<String, Message> next = nextResources(type, st, received);
+    Map<String, String> versions = new LinkedHashMap<>();
+    received.keySet().forEach(n -> versions.put(n, response.getVersionInfo()));
+    onResources(type, response.getNonce(), response.getVersionInfo(), received, versions, Set.of(), type.wildcard(), errors);
+  }
+
+  private void onDeltaResponse(Object stream, DeltaDiscoveryResponse response) {
+    if (stream != current || closed) {
+      return;
+    }
+    XdsType type = XdsType.ofTypeUrl(response.getTypeUrl());
+    if (type == null) {
+      log.debug("ignoring xDS delta response of type {}", response.getTypeUrl());
+      return;
+    }
+    List<String> errors = new ArrayList<>();
+    Map<String, Message> received = new LinkedHashMap<>();
+    Map<String, String> versions = new LinkedHashMap<>();
+    for (int i = 0; i < response.getResourcesCount(); i++) {
+      Resource res = response.getResources(i);
+      try {
+        Message m = type.unpack(res.getResource());
+        String name = res.getName().isEmpty() ? XdsType.nameOf(m) : res.getName();
+        received.put(name, m);
+        versions.put(name, res.getVersion());
+      } catch (InvalidProtocolBufferException e) {
+        errors.add(type.resourceName() + " " + res.getName() + ": cannot be decoded (" + e.getMessage() + ")");
+      }
+    }
+    String version = response.getSystemVersionInfo().isEmpty() ? response.getNonce() : response.getSystemVersionInfo();
+    onResources(type, response.getNonce(), version, received, versions,
+        new LinkedHashSet<>(response.getRemovedResourcesList()), false, errors);
+  }
+
+  /**
+   * One response, whichever the protocol: {@code fullState} when it holds every resource of its
+   * type (a state-of-the-world wildcard response), else it adds, replaces and {@code removed}.
+   */
+  private void onResources(
+      XdsType type, String nonce, String version, Map<String, Message> received, Map<String, String> versions,
+      Set<String> removed, boolean fullState, List<String> errors) {
+    backoffMs = INITIAL_BACKOFF_MS;
+    TypeState st = types.get(type);
+    st.nonce = nonce;
+    Map<String, Message> next = nextResources(type, st, received, removed, fullState);
     Translation translation = model.translate(resourcesWith(type, next));
     Set<String> bad = new LinkedHashSet<>();
     for (ConfigProblem p : translation.problems()) {
@@ -223,15 +375,22 @@ final class AdsClient {
       }
     }
     if (!errors.isEmpty()) {
-      nack(type, st, response, received, bad, errors);
+      nack(type, st, version, received, bad, errors);
       return;
     }
     st.accepted.clear();
     st.accepted.putAll(next);
-    st.version = response.getVersionInfo();
+    st.versions.putAll(versions);
+    st.versions.keySet().retainAll(next.keySet());
+    st.version = version;
     st.received = true;
     for (String name : received.keySet()) {
       st.status.put(name, status(type, name, XdsResourceStatus.State.ACKED, st.version, null));
+    }
+    for (String name : removed) {
+      if (!st.accepted.containsKey(name) && st.status.containsKey(name)) {
+        st.status.put(name, status(type, name, XdsResourceStatus.State.DOES_NOT_EXIST, null, "removed by the server"));
+      }
     }
     if (type.wildcard()) {
       st.status.keySet().retainAll(st.accepted.keySet());
@@ -247,24 +406,25 @@ final class AdsClient {
   }
 
   /** The resources of {@code type} after {@code received}: all of them for wildcard types, a merge for named ones. */
-  private Map<String, Message> nextResources(XdsType type, TypeState st, Map<String, Message> received) {
+  private Map<String, Message> nextResources(
+      XdsType type, TypeState st, Map<String, Message> received, Set<String> removed, boolean fullState) {
     Map<String, Message> next = new LinkedHashMap<>();
-    if (type.wildcard()) {
-      if (ignoreResourceDeletion) {
-        next.putAll(st.accepted);
-      }
-      next.putAll(received);
-    } else {
+    if (!fullState || ignoreResourceDeletion) {
       next.putAll(st.accepted);
-      next.putAll(received);
+    }
+    next.putAll(received);
+    if (!(type.wildcard() && ignoreResourceDeletion)) {
+      next.keySet().removeAll(removed);
+    }
+    if (!type.wildcard()) {
       next.keySet().retainAll(st.names);
     }
     return next;
   }
 
-  private void nack(XdsType type, TypeState st, DiscoveryResponse response, Map<String, Message> received, Set<String> bad,
+  private void nack(XdsType type, TypeState st, String version, Map<String, Message> received, Set<String> bad,
       List<String> errors) {
-    String detail = "rejected " + type.resourceName() + " version " + response.getVersionInfo() + ": " + String.join("; ", errors);
+    String detail = "rejected " + type.resourceName() + " version " + version + ": " + String.join("; ", errors);
     log.warn("xDS {}", detail);
     for (String name : received.keySet()) {
       if (bad.contains(name) || bad.isEmpty()) {
@@ -287,6 +447,7 @@ final class AdsClient {
     st.names.clear();
     st.names.addAll(names);
     st.accepted.keySet().retainAll(names);
+    st.versions.keySet().retainAll(names);
     st.status.keySet().retainAll(names);
     for (String name : added) {
       st.status.put(name, status(type, name, XdsResourceStatus.State.REQUESTED, null, null));

@@ -44,6 +44,7 @@ public final class XdsConfigSource implements ConfigSource {
   private final Node node;
   private final String namespace;
   private final boolean ignoreResourceDeletion;
+  private final boolean delta;
   private final Duration doesNotExistTimeout;
   private final ScheduledExecutorService executor;
   private final XdsModel model;
@@ -56,6 +57,7 @@ public final class XdsConfigSource implements ConfigSource {
     this.plaintext = b.plaintext;
     this.namespace = b.namespace;
     this.ignoreResourceDeletion = b.ignoreResourceDeletion;
+    this.delta = b.delta;
     this.doesNotExistTimeout = b.doesNotExistTimeout;
     this.model = b.model != null ? b.model : XdsModel.of(b.namespace);
     Struct.Builder metadata = Struct.newBuilder();
@@ -141,7 +143,7 @@ public final class XdsConfigSource implements ConfigSource {
     NettyChannelBuilder channelBuilder = NettyChannelBuilder.forTarget(target);
     channel = (plaintext ? channelBuilder.usePlaintext() : channelBuilder.useTransportSecurity()).build();
     client = new AdsClient(channel, node, model, executor, ignoreResourceDeletion, doesNotExistTimeout,
-        Clock.systemUTC(), new AdsClient.Handler() {
+        Clock.systemUTC(), delta, new AdsClient.Handler() {
           @Override
           public void onConfig(io.meshlet.xds.translate.Translation translation, String version) {
             List<ConfigProblem> warnings = translation.problems().stream().filter(p -> !p.isError()).toList();
@@ -200,6 +202,7 @@ public final class XdsConfigSource implements ConfigSource {
     private Map<String, Object> metadata = Map.of();
     private boolean plaintext = true;
     private boolean ignoreResourceDeletion;
+    private boolean delta;
     private Duration doesNotExistTimeout = AdsClient.DEFAULT_DOES_NOT_EXIST_TIMEOUT;
     private @Nullable XdsModel model;
 
@@ -254,6 +257,12 @@ public final class XdsConfigSource implements ConfigSource {
     /** gRPC's {@code ignore_resource_deletion} server feature: a listener or cluster missing from a response is kept. */
     public Builder ignoreResourceDeletion(boolean ignore) {
       this.ignoreResourceDeletion = ignore;
+      return this;
+    }
+
+    /** Use the delta (incremental) protocol instead of state of the world. */
+    public Builder delta(boolean delta) {
+      this.delta = delta;
       return this;
     }
 

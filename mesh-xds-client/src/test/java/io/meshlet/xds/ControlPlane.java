@@ -23,6 +23,7 @@ final class ControlPlane implements AutoCloseable {
   static final String GROUP = "test";
   final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
   final List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
+  final List<DeltaDiscoveryRequest> deltaRequests = new CopyOnWriteArrayList<>();
   private Server server;
   private int port;
 
@@ -34,7 +35,9 @@ final class ControlPlane implements AutoCloseable {
       }
 
       @Override
-      public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {}
+      public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+        deltaRequests.add(request);
+      }
     }, cache);
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
@@ -60,6 +63,10 @@ final class ControlPlane implements AutoCloseable {
   /** The requests of one type, in order. */
   List<DiscoveryRequest> requests(XdsType type) {
     return requests.stream().filter(r -> r.getTypeUrl().equals(type.typeUrl())).toList();
+  }
+
+  List<DeltaDiscoveryRequest> deltaRequests(XdsType type) {
+    return deltaRequests.stream().filter(r -> r.getTypeUrl().equals(type.typeUrl())).toList();
   }
 
   void stop() throws InterruptedException {
