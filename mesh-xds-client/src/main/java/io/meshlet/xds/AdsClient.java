@@ -90,6 +90,9 @@ final class AdsClient {
     String nonce = "";
     /** A response of this type has been accepted on some stream: the type is warm. */
     boolean received;
+    /** The version last NACKed, and how long the NACK of a repeat of it is held back. */
+    String nackedVersion = "";
+    long nackDelayMs;
   }
 
   AdsClient(
@@ -378,6 +381,7 @@ final class AdsClient {
       nack(type, st, version, received, bad, errors);
       return;
     }
+    st.nackedVersion = "";
     st.accepted.clear();
     st.accepted.putAll(next);
     st.versions.putAll(versions);
@@ -433,8 +437,23 @@ final class AdsClient {
             old != null ? old.version() : null, clock.instant(), detail));
       }
     }
-    send(type, Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(detail).build());
+    Status status = Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(detail).build();
     publishDump();
+    if (!version.equals(st.nackedVersion)) {
+      st.nackedVersion = version;
+      st.nackDelayMs = 0;
+      send(type, status);
+      return;
+    }
+    // The server sent the version we rejected again (java-control-plane answers a NACK with the same
+    // snapshot): hold the NACK back, doubling, so the two do not spin.
+    st.nackDelayMs = Math.min(MAX_BACKOFF_MS, Math.max(500, st.nackDelayMs * 2));
+    Object stream = current;
+    executor.schedule(() -> {
+      if (stream == current && !closed) {
+        send(type, status);
+      }
+    }, st.nackDelayMs, TimeUnit.MILLISECONDS);
   }
 
   private void resubscribe(XdsType type, Set<String> names) {

@@ -95,4 +95,46 @@ class XdsMeshTest {
     assertThat(mesh.explain("http://reviews:9080/", Map.of("end-user", "jason")).endpoint())
         .as("the last accepted routes stay").isEqualTo("10.0.0.3:9080");
   }
+
+  @Test
+  void xdsAndLocalFilesCombineAndTheSnapshotSaysWhereEachResourceCameFrom() throws Exception {
+    Path local = dir.resolve("local.yaml");
+    Files.writeString(local, """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: ratings}
+        spec:
+          hosts: [ratings]
+          resolution: STATIC
+          ports: [{number: 9080, name: http, protocol: HTTP}]
+          endpoints: [{address: 10.0.1.1}]
+        """);
+    Path bootstrap = dir.resolve("grpc-bootstrap.json");
+    try (Mesh both = Mesh.builder().workload("productpage").xdsBootstrap(bootstrap).configFile(local).build()) {
+      assertThat(both.explain("http://reviews:9080/", Map.of("end-user", "jason")).endpoint()).isEqualTo("10.0.0.2:9080");
+      assertThat(both.explain("http://ratings:9080/", Map.of()).endpoint()).isEqualTo("10.0.1.1:9080");
+      assertThat(both.snapshot().origin(new io.meshlet.core.model.ResourceId("ServiceEntry", "default", "ratings")))
+          .hasValueSatisfying(o -> assertThat(o.source()).startsWith("file:"));
+      assertThat(both.snapshot().origin(new io.meshlet.core.model.ResourceId("VirtualService", "default", IstiodShapes.HOST)))
+          .hasValueSatisfying(o -> assertThat(o.source()).isEqualTo("xds"));
+    }
+  }
+
+  @Test
+  void theControlPlaneStopsAndRestartsAndRoutingNeverStops() throws Exception {
+    int port = cp.port();
+    cp.stop();
+    for (int i = 0; i < 20; i++) {
+      assertThat(mesh.explain("http://reviews:9080/", Map.of("end-user", "jason")).endpoint()).isEqualTo("10.0.0.2:9080");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> mesh.sources().get(0).state() == SourceStatus.State.FAILED);
+    assertThat(mesh.explain("http://reviews:9080/", Map.of("end-user", "jason")).endpoint()).isEqualTo("10.0.0.2:9080");
+
+    cp = new ControlPlane().start(port);
+    cp.serve("5", List.of(IstiodShapes.listener()), List.of(IstiodShapes.routes("v3")), IstiodShapes.clusters(),
+        IstiodShapes.endpoints());
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        "10.0.0.3:9080".equals(mesh.explain("http://reviews:9080/", Map.of("end-user", "jason")).endpoint()));
+    assertThat(mesh.sources().get(0).state()).isEqualTo(SourceStatus.State.ACTIVE);
+  }
 }
