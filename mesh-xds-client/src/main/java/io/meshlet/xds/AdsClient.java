@@ -150,6 +150,15 @@ final class AdsClient {
     });
   }
 
+  /** Runs {@code task} on the client's executor; after shutdown, gRPC's late callbacks are dropped. */
+  private void post(Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("xDS client closed; dropping a late stream callback");
+    }
+  }
+
   List<XdsResourceStatus> configDump() {
     return dump;
   }
@@ -171,17 +180,17 @@ final class AdsClient {
     StreamObserver<DiscoveryResponse> responses = new StreamObserver<>() {
       @Override
       public void onNext(DiscoveryResponse response) {
-        executor.execute(() -> onResponse(this, response));
+        post(() -> onResponse(this, response));
       }
 
       @Override
       public void onError(Throwable t) {
-        executor.execute(() -> onStreamClosed(this, t.toString()));
+        post(() -> onStreamClosed(this, t.toString()));
       }
 
       @Override
       public void onCompleted() {
-        executor.execute(() -> onStreamClosed(this, "stream closed by the server"));
+        post(() -> onStreamClosed(this, "stream closed by the server"));
       }
     };
     current = responses;
@@ -197,17 +206,17 @@ final class AdsClient {
     StreamObserver<DeltaDiscoveryResponse> responses = new StreamObserver<>() {
       @Override
       public void onNext(DeltaDiscoveryResponse response) {
-        executor.execute(() -> onDeltaResponse(this, response));
+        post(() -> onDeltaResponse(this, response));
       }
 
       @Override
       public void onError(Throwable t) {
-        executor.execute(() -> onStreamClosed(this, t.toString()));
+        post(() -> onStreamClosed(this, t.toString()));
       }
 
       @Override
       public void onCompleted() {
-        executor.execute(() -> onStreamClosed(this, "stream closed by the server"));
+        post(() -> onStreamClosed(this, "stream closed by the server"));
       }
     };
     current = responses;
