@@ -1,0 +1,69 @@
+package io.meshlet.controlplane;
+
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.meshlet.core.model.ServiceEntry;
+import io.meshlet.core.model.ServicePort;
+import io.meshlet.core.model.Subset;
+import io.meshlet.core.model.WorkloadEndpoint;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A cluster's ClusterLoadAssignment: the ServiceEntry's endpoints (a subset's filtered by its
+ * labels), each on the port the compiler would use (the endpoint's port of that name, else the
+ * ServicePort's targetPort, else its number), with weight and locality. A DNS ServiceEntry without
+ * endpoints resolves its host itself.
+ */
+final class EndpointBuilder {
+  private EndpointBuilder() {}
+
+  static ClusterLoadAssignment build(String clusterName, String host, ServiceEntry se, ServicePort port, @Nullable Subset subset) {
+    int defaultTarget = port.targetPort() > 0 ? port.targetPort() : port.number();
+    Map<String, LocalityLbEndpoints.Builder> byLocality = new LinkedHashMap<>();
+    List<WorkloadEndpoint> endpoints = se.endpoints();
+    if (endpoints.isEmpty() && se.resolution() != ServiceEntry.Resolution.STATIC) {
+      endpoints = List.of(new WorkloadEndpoint(host, Map.of(), Map.of(), null, null, 1, null));
+    }
+    for (WorkloadEndpoint we : endpoints) {
+      if (subset != null && !subset.selects(we.labels())) {
+        continue;
+      }
+      Integer named = port.name() == null ? null : we.ports().get(port.name());
+      int target = named != null ? named : defaultTarget;
+      String locality = we.locality() == null ? "" : we.locality();
+      byLocality.computeIfAbsent(locality, EndpointBuilder::group).addLbEndpoints(LbEndpoint.newBuilder()
+          .setHealthStatus(HealthStatus.HEALTHY)
+          .setLoadBalancingWeight(Protos.uint32(Math.max(1, we.weight())))
+          .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
+              .setSocketAddress(SocketAddress.newBuilder().setAddress(we.address()).setPortValue(target)))));
+    }
+    ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
+    byLocality.values().forEach(cla::addEndpoints);
+    return cla.build();
+  }
+
+  private static LocalityLbEndpoints.Builder group(String locality) {
+    LocalityLbEndpoints.Builder b = LocalityLbEndpoints.newBuilder();
+    if (!locality.isEmpty()) {
+      String[] parts = locality.split("/", 3);
+      Locality.Builder l = Locality.newBuilder().setRegion(parts[0]);
+      if (parts.length > 1) {
+        l.setZone(parts[1]);
+      }
+      if (parts.length > 2) {
+        l.setSubZone(parts[2]);
+      }
+      b.setLocality(l);
+    }
+    return b;
+  }
+}

@@ -1,0 +1,306 @@
+package io.meshlet.controlplane;
+
+import static java.util.Objects.requireNonNull;
+
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.core.config.ConfigSink;
+import io.meshlet.core.config.SourceUpdate;
+import io.meshlet.core.config.istio.FileConfigSource;
+import io.meshlet.core.model.MeshConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An xDS server (ADS, state of the world) that serves Istio YAML files as istiod's proxyless
+ * generator would: the files are watched with mesh-core's {@link FileConfigSource}; on every valid
+ * change each connected node group (nodes with the same namespace and labels) gets a new snapshot
+ * with the next version. An update with an error is rejected whole, with the path to each bad
+ * field in the log, and the served snapshots stay as they were.
+ *
+ * <pre>{@code
+ * try (MeshControlPlane cp = MeshControlPlane.builder().configDir(Path.of("/etc/mesh")).port(15010).build()) {
+ *   cp.start();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>All state changes run on one control thread; the gRPC threads only read and enqueue.
+ */
+public final class MeshControlPlane implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(MeshControlPlane.class);
+
+  /**
+   * The node of the stream whose request the gRPC thread is handling. java-control-plane hashes the
+   * node of every request, but clients send the node only on a stream's first request; the
+   * request callback runs just before the cache hashes, on the same thread, and sets this.
+   */
+  private static final ThreadLocal<@Nullable NodeKey> CURRENT = new ThreadLocal<>();
+
+  private final List<Path> paths;
+  private final int requestedPort;
+  private final String defaultNamespace;
+  private final Duration pollInterval;
+  private final ScheduledExecutorService control;
+  private final SimpleCache<NodeKey> cache;
+  private final Map<Long, NodeKey> streams = new ConcurrentHashMap<>();
+  /** Node groups seen, in the order they connected; touched on the control thread only. */
+  private final Set<NodeKey> groups = new LinkedHashSet<>();
+  private @Nullable MeshConfig config;
+  private long version;
+  private volatile @Nullable String lastRejection;
+  private volatile long servedVersion;
+  private @Nullable FileConfigSource source;
+  private @Nullable Server server;
+
+  private MeshControlPlane(Builder b) {
+    this.paths = List.copyOf(b.paths);
+    this.requestedPort = b.port;
+    this.defaultNamespace = b.namespace;
+    this.pollInterval = b.pollInterval;
+    this.control = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "mesh-control-plane");
+      t.setDaemon(true);
+      return t;
+    });
+    this.cache = new SimpleCache<>(this::group);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Reads the files, then serves ADS on the port. A first read with errors serves nothing until the files are fixed. */
+  public MeshControlPlane start() throws IOException {
+    FileConfigSource files = FileConfigSource.of(paths, defaultNamespace, control, pollInterval);
+    source = files;
+    try {
+      control.submit(() -> files.start(new Sink())).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading " + paths, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("cannot read " + paths + ": " + e.getCause().getMessage(), e.getCause());
+    }
+    V3DiscoveryServer discovery = new V3DiscoveryServer(new Callbacks(), cache);
+    server = NettyServerBuilder.forAddress(new InetSocketAddress(requestedPort))
+        .addService(discovery.getAggregatedDiscoveryServiceImpl())
+        .build()
+        .start();
+    logger.info("serving ADS on port {} for {}", server.getPort(), paths);
+    return this;
+  }
+
+  /** The port ADS is served on (the ephemeral one chosen when built with port 0). */
+  public int port() {
+    Server s = server;
+    if (s == null) {
+      throw new IllegalStateException("not started");
+    }
+    return s.getPort();
+  }
+
+  /** The version of the snapshots served now; 0 before the first valid config. */
+  public long version() {
+    return servedVersion;
+  }
+
+  /** Why the last update was rejected (every error with its field path), if one was. */
+  public Optional<String> lastRejection() {
+    return Optional.ofNullable(lastRejection);
+  }
+
+  /** Blocks until the server stops. */
+  public void awaitTermination() throws InterruptedException {
+    Server s = server;
+    if (s != null) {
+      s.awaitTermination();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (source != null) {
+      source.close();
+    }
+    Server s = server;
+    if (s != null) {
+      s.shutdownNow();
+      try {
+        s.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    control.shutdownNow();
+  }
+
+  // ---- node groups ---------------------------------------------------------------------------
+
+  private NodeKey group(Node node) {
+    if (node.hasMetadata() || !node.getId().isEmpty()) {
+      return NodeKey.of(node, defaultNamespace);
+    }
+    NodeKey current = CURRENT.get();
+    return current != null ? current : new NodeKey(defaultNamespace, Map.of());
+  }
+
+  private final class Callbacks implements DiscoveryServerCallbacks {
+    @Override
+    public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+      NodeKey key;
+      if (request.hasNode()) {
+        key = NodeKey.of(request.getNode(), defaultNamespace);
+        if (streams.put(streamId, key) == null) {
+          control.execute(() -> register(key));
+        }
+      } else {
+        key = streams.getOrDefault(streamId, new NodeKey(defaultNamespace, Map.of()));
+      }
+      CURRENT.set(key);
+    }
+
+    @Override
+    public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+      // Delta xDS is not served.
+    }
+
+    @Override
+    public void onStreamClose(long streamId, String typeUrl) {
+      streams.remove(streamId);
+    }
+
+    @Override
+    public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
+      streams.remove(streamId);
+    }
+  }
+
+  /** Control thread: a new group gets the current config at the current version. */
+  private void register(NodeKey key) {
+    if (groups.add(key)) {
+      logger.info("node group {} connected", key);
+      if (config != null) {
+        serve(key, config, version);
+      }
+    }
+  }
+
+  // ---- updates ------------------------------------------------------------------------------
+
+  private final class Sink implements ConfigSink {
+    @Override
+    public void accept(SourceUpdate update) {
+      List<ConfigProblem> errors = update.errors();
+      for (ConfigProblem w : update.warnings()) {
+        logger.warn("{}", w);
+      }
+      if (!errors.isEmpty()) {
+        List<String> lines = new ArrayList<>();
+        errors.forEach(e -> lines.add(e.toString()));
+        lastRejection = String.join("\n", lines);
+        logger.error("rejected {} (version {} stays served):\n  {}", update.source(), version, String.join("\n  ", lines));
+        return;
+      }
+      config = update.config();
+      version++;
+      for (NodeKey key : groups) {
+        serve(key, update.config(), version);
+      }
+      servedVersion = version;
+      logger.info("serving version {} ({} resources) to {} node groups", version, update.config().size(), groups.size());
+    }
+
+    @Override
+    public void sourceFailed(String source, String reason) {
+      lastRejection = reason;
+      logger.error("{} cannot be read (the served snapshots stay): {}", source, reason);
+    }
+  }
+
+  private void serve(NodeKey key, MeshConfig config, long version) {
+    SnapshotBuilder.Resources r = SnapshotBuilder.build(config, key);
+    cache.setSnapshot(key, Snapshot.create(r.clusters(), r.endpoints(), r.listeners(), r.routes(), List.of(),
+        Long.toString(version)));
+  }
+
+  /** Builds a {@link MeshControlPlane}; {@link MeshControlPlane#start()} starts it. */
+  public static final class Builder {
+    public static final int DEFAULT_PORT = 15010;
+    public static final String DEFAULT_NAMESPACE = "default";
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
+
+    private final List<Path> paths = new ArrayList<>();
+    private int port = DEFAULT_PORT;
+    private String namespace = DEFAULT_NAMESPACE;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+
+    private Builder() {}
+
+    /** A directory of Istio YAML files (read recursively as mesh-core's file source does). */
+    public Builder configDir(Path dir) {
+      paths.add(requireNonNull(dir, "dir"));
+      return this;
+    }
+
+    /** Files or directories. */
+    public Builder paths(List<Path> paths) {
+      requireNonNull(paths, "paths").forEach(p -> this.paths.add(requireNonNull(p, "paths[]")));
+      return this;
+    }
+
+    /** The port to serve on; 0 picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The namespace of resources that name none, and of nodes that do not say theirs. */
+    public Builder namespace(String namespace) {
+      this.namespace = requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    public Builder pollInterval(Duration interval) {
+      requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("pollInterval: " + interval + " (expected: > 0)");
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    public MeshControlPlane build() {
+      if (paths.isEmpty()) {
+        throw new IllegalStateException("configDir: not set (expected: a directory or file of Istio YAML)");
+      }
+      return new MeshControlPlane(this);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.meshlet.controlplane;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What decides a node's config: its namespace ({@code exportTo}, short names, {@code
+ * sourceNamespace}) and its labels ({@code sourceLabels}), read from the node metadata istio-agent
+ * writes ({@code NAMESPACE}, {@code LABELS}). Nodes with the same key share one snapshot.
+ */
+record NodeKey(String namespace, Map<String, String> labels) {
+  NodeKey {
+    requireNonNull(namespace, "namespace");
+    labels = Map.copyOf(labels);
+  }
+
+  /** The key of {@code node}; a node that names no namespace is in {@code defaultNamespace}. */
+  static NodeKey of(Node node, String defaultNamespace) {
+    Struct metadata = node.getMetadata();
+    Value ns = metadata.getFieldsOrDefault("NAMESPACE", Value.getDefaultInstance());
+    String namespace = ns.hasStringValue() && !ns.getStringValue().isEmpty() ? ns.getStringValue() : defaultNamespace;
+    Map<String, String> labels = new TreeMap<>();
+    Value l = metadata.getFieldsOrDefault("LABELS", Value.getDefaultInstance());
+    if (l.hasStructValue()) {
+      l.getStructValue().getFieldsMap().forEach((k, v) -> {
+        if (v.hasStringValue()) {
+          labels.put(k, v.getStringValue());
+        }
+      });
+    }
+    return new NodeKey(namespace, labels);
+  }
+
+  @Override
+  public String toString() {
+    return namespace + (labels.isEmpty() ? "" : " " + new TreeMap<>(labels));
+  }
+}

@@ -1,0 +1,222 @@
+package io.meshlet.controlplane;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.ApiListener;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.meshlet.core.config.HostNames;
+import io.meshlet.core.model.Destination;
+import io.meshlet.core.model.DestinationRule;
+import io.meshlet.core.model.LoadBalancerSettings;
+import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
+import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.model.ServiceEntry;
+import io.meshlet.core.model.ServicePort;
+import io.meshlet.core.model.Subset;
+import io.meshlet.core.model.TrafficPolicy;
+import io.meshlet.core.model.VirtualService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Envoy resources one node group gets for a {@link MeshConfig}, shaped as istiod's proxyless
+ * generator shapes them: per ServiceEntry host and port a Listener and a RouteConfiguration named
+ * {@code host:port}, per host, port and DestinationRule subset a Cluster {@code
+ * outbound|port|subset|host}, and a ClusterLoadAssignment per EDS cluster. Pure: the same config and
+ * node give the same resources.
+ *
+ * <p>What applies to the node is decided as Meshlet's route table compiler decides it: {@code
+ * exportTo} against the node's namespace, VirtualServices for gateways only left out, match blocks
+ * whose {@code sourceLabels}/{@code sourceNamespace}/{@code gateways} cannot select the node dropped,
+ * the first ServiceEntry and VirtualService of a host winning, the DestinationRule chosen exact
+ * host first (the node's namespace first), then the most specific wildcard.
+ */
+final class SnapshotBuilder {
+  /** One node group's resources. */
+  record Resources(List<Listener> listeners, List<RouteConfiguration> routes, List<Cluster> clusters,
+      List<ClusterLoadAssignment> endpoints) {
+    Resources {
+      listeners = List.copyOf(listeners);
+      routes = List.copyOf(routes);
+      clusters = List.copyOf(clusters);
+      endpoints = List.copyOf(endpoints);
+    }
+  }
+
+  static final String ROUTER_FILTER = "envoy.filters.http.router";
+
+  private final MeshConfig config;
+  private final NodeKey node;
+  private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
+  private final Map<String, ConsistentHash> hashes = new HashMap<>();
+
+  private SnapshotBuilder(MeshConfig config, NodeKey node) {
+    this.config = config;
+    this.node = node;
+  }
+
+  static Resources build(MeshConfig config, NodeKey node) {
+    requireNonNull(config, "config");
+    requireNonNull(node, "node");
+    return new SnapshotBuilder(config, node).run();
+  }
+
+  private Resources run() {
+    for (ServiceEntry se : config.serviceEntries()) {
+      if (se.visibleTo(node.namespace())) {
+        for (String host : se.hosts()) {
+          if (!HostNames.isWildcard(host)) {
+            services.putIfAbsent(host, se);
+          }
+        }
+      }
+    }
+    List<Cluster> clusters = new ArrayList<>();
+    List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+    for (Map.Entry<String, ServiceEntry> e : services.entrySet()) {
+      clusters(e.getKey(), e.getValue(), clusters, endpoints);
+    }
+    Map<String, VirtualService> vsByHost = virtualServicesByHost();
+    RouteBuilder routeBuilder = new RouteBuilder(node, new RouteBuilder.Targets() {
+      @Override
+      public String cluster(Destination d, int listenerPort) {
+        return Names.cluster(d.host(), port(d, listenerPort), d.subset());
+      }
+
+      @Override
+      public @Nullable ConsistentHash hash(String cluster) {
+        return hashes.get(cluster);
+      }
+    });
+    List<Listener> listeners = new ArrayList<>();
+    List<RouteConfiguration> routes = new ArrayList<>();
+    for (Map.Entry<String, ServiceEntry> e : services.entrySet()) {
+      String host = e.getKey();
+      VirtualService vs = vsByHost.get(host);
+      if (vs == null) {
+        vs = mostSpecificWildcard(vsByHost, host);
+      }
+      for (ServicePort p : e.getValue().ports()) {
+        RouteBuilder.Built built = routeBuilder.build(host, p.number(), vs);
+        routes.add(built.routes());
+        listeners.add(listener(Names.listener(host, p.number()), built.fault()));
+      }
+    }
+    return new Resources(listeners, routes, clusters, endpoints);
+  }
+
+  /** The port of {@code d}: its own, else the listener's if the service has it, else the service's only port. */
+  private int port(Destination d, int listenerPort) {
+    if (d.port() > 0) {
+      return d.port();
+    }
+    ServiceEntry se = services.get(d.host());
+    if (se == null) {
+      return listenerPort;
+    }
+    for (ServicePort p : se.ports()) {
+      if (p.number() == listenerPort) {
+        return listenerPort;
+      }
+    }
+    return se.ports().size() == 1 ? se.ports().get(0).number() : listenerPort;
+  }
+
+  private void clusters(String host, ServiceEntry se, List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {
+    DestinationRule dr = destinationRuleFor(host);
+    TrafficPolicy hostPolicy = dr == null ? TrafficPolicy.NONE : dr.trafficPolicy();
+    List<Subset> subsets = dr == null ? List.of() : dr.subsets();
+    for (ServicePort port : se.ports()) {
+      cluster(host, se, port, null, hostPolicy, clusters, endpoints);
+      for (Subset s : subsets) {
+        cluster(host, se, port, s, hostPolicy, clusters, endpoints);
+      }
+    }
+  }
+
+  private void cluster(String host, ServiceEntry se, ServicePort port, @Nullable Subset subset, TrafficPolicy hostPolicy,
+      List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {
+    String name = Names.cluster(host, port.number(), subset == null ? null : subset.name());
+    TrafficPolicy subsetPolicy = subset == null ? null : subset.trafficPolicy();
+    LoadBalancerSettings lb = ClusterBuilder.loadBalancer(subsetPolicy, hostPolicy, port.number());
+    if (lb.consistentHash() != null) {
+      hashes.put(name, lb.consistentHash());
+    }
+    ClusterLoadAssignment cla = EndpointBuilder.build(name, host, se, port, subset);
+    Cluster cluster = ClusterBuilder.build(name, se.resolution(), subsetPolicy, hostPolicy, port.number(), cla);
+    clusters.add(cluster);
+    if (cluster.getType() == Cluster.DiscoveryType.EDS) {
+      endpoints.add(cla);
+    }
+  }
+
+  private @Nullable DestinationRule destinationRuleFor(String host) {
+    DestinationRule best = null;
+    int bestScore = -1;
+    for (DestinationRule dr : config.destinationRules()) {
+      if (!dr.visibleTo(node.namespace()) || !HostNames.matches(dr.host(), host)) {
+        continue;
+      }
+      int score = (dr.host().equals(host) ? 1_000_000 : dr.host().length() * 2)
+          + (dr.id().namespace().equals(node.namespace()) ? 1 : 0);
+      if (score > bestScore) {
+        best = dr;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private Map<String, VirtualService> virtualServicesByHost() {
+    Map<String, VirtualService> byHost = new LinkedHashMap<>();
+    for (VirtualService vs : config.virtualServices()) {
+      if (vs.visibleTo(node.namespace()) && vs.appliesToMesh()) {
+        for (String host : vs.hosts()) {
+          byHost.putIfAbsent(host, vs);
+        }
+      }
+    }
+    return byHost;
+  }
+
+  private static @Nullable VirtualService mostSpecificWildcard(Map<String, VirtualService> byHost, String host) {
+    VirtualService best = null;
+    int bestLength = -1;
+    for (Map.Entry<String, VirtualService> e : byHost.entrySet()) {
+      if (HostNames.isWildcard(e.getKey()) && HostNames.matches(e.getKey(), host) && e.getKey().length() > bestLength) {
+        best = e.getValue();
+        bestLength = e.getKey().length();
+      }
+    }
+    return best;
+  }
+
+  /** An API listener whose HttpConnectionManager reads its routes over ADS; the fault filter before the router when a route injects faults. */
+  static Listener listener(String name, boolean fault) {
+    HttpConnectionManager.Builder hcm = HttpConnectionManager.newBuilder()
+        .setRds(Rds.newBuilder().setRouteConfigName(name)
+            .setConfigSource(ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())));
+    if (fault) {
+      hcm.addHttpFilters(HttpFilter.newBuilder().setName(ActionBuilder.FAULT_FILTER)
+          .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())));
+    }
+    hcm.addHttpFilters(HttpFilter.newBuilder().setName(ROUTER_FILTER).setTypedConfig(Any.pack(Router.getDefaultInstance())));
+    return Listener.newBuilder().setName(name)
+        .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(hcm.build()))).build();
+  }
+}

@@ -1,0 +1,27 @@
+package io.meshlet.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  @TempDir Path dir;
+
+  @Test
+  void argumentsAreCheckedWithTheOptionInTheMessage() {
+    assertThatCode(() -> Main.parse(new String[] {"--config-dir", dir.toString(), "--port", "0"}).build())
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> Main.parse(new String[] {"--port", "15010"}))
+        .hasMessage("--config-dir: missing (expected: a directory of Istio YAML files)");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--config-dir", dir.toString(), "--port", "x"}))
+        .hasMessage("--port: 'x' (expected: a number)");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--config-dir", dir.toString(), "--port", "70000"}))
+        .hasMessage("port: 70000 (expected: 0..65535)");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--config-dir", dir.resolve("none").toString()}))
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--bogus", "1"})).hasMessage("--bogus: unknown option");
+  }
+}

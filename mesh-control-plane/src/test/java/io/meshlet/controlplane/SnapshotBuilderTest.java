@@ -1,0 +1,148 @@
+package io.meshlet.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.meshlet.core.config.istio.IstioYaml;
+import io.meshlet.core.model.MeshConfig;
+import io.meshlet.xds.translate.Translation;
+import io.meshlet.xds.translate.XdsResources;
+import io.meshlet.xds.translate.XdsTranslator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The resources' shapes (istiod's proxyless output) and node selection, without a server. */
+class SnapshotBuilderTest {
+  static final String REVIEWS = "reviews.default.svc.cluster.local";
+
+  static MeshConfig parse(String yaml) {
+    IstioYaml.ParseResult r = IstioYaml.parse("test", "test.yaml", yaml, "default");
+    assertThat(r.errors()).isEmpty();
+    return r.config();
+  }
+
+  static SnapshotBuilder.Resources build(String yaml, String namespace, Map<String, String> labels) {
+    return SnapshotBuilder.build(parse(yaml), new NodeKey(namespace, labels));
+  }
+
+  @Test
+  void namesAndShapesAreIstiods() throws Exception {
+    SnapshotBuilder.Resources r = build(Bookinfo.yaml("v2"), "default", Map.of());
+    assertThat(r.listeners()).extracting(Listener::getName)
+        .containsExactly(REVIEWS + ":9080", "ratings.default.svc.cluster.local:9080", "details.default.svc.cluster.local:9080");
+    assertThat(r.clusters()).extracting(Cluster::getName).contains(
+        "outbound|9080||" + REVIEWS, "outbound|9080|v1|" + REVIEWS, "outbound|9080|v2|" + REVIEWS, "outbound|9080|v3|" + REVIEWS,
+        "outbound|9080||details.default.svc.cluster.local");
+    assertThat(r.endpoints()).hasSameSizeAs(r.clusters());
+
+    RouteConfiguration reviews = r.routes().get(0);
+    assertThat(reviews.getName()).isEqualTo(REVIEWS + ":9080");
+    assertThat(reviews.getVirtualHosts(0).getDomainsList()).containsExactly(REVIEWS, REVIEWS + ":9080", "reviews", "reviews:9080",
+        "reviews.default", "reviews.default:9080", "reviews.default.svc", "reviews.default.svc:9080");
+    assertThat(reviews.getVirtualHosts(0).getRoutesList()).extracting(Route::getName).containsExactly("jason", "mobile", "split");
+    Route jason = reviews.getVirtualHosts(0).getRoutes(0);
+    assertThat(jason.getRoute().getCluster()).isEqualTo("outbound|9080|v2|" + REVIEWS);
+    assertThat(jason.getRoute().getRetryPolicy().getNumRetries().getValue()).isEqualTo(2); // Istio's default, written out
+
+    Cluster base = r.clusters().get(0);
+    assertThat(base.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
+    assertThat(base.getLbPolicy()).isEqualTo(Cluster.LbPolicy.ROUND_ROBIN);
+    assertThat(base.getOutlierDetection().getConsecutive5Xx().getValue()).isEqualTo(3);
+
+    // ratings: the port by name, else targetPort; weight and locality; a v2-only subset assignment.
+    Map<String, ClusterLoadAssignment> cla = r.endpoints().stream()
+        .collect(Collectors.toMap(ClusterLoadAssignment::getClusterName, Function.identity()));
+    ClusterLoadAssignment ratingsV2 = cla.get("outbound|9080|v2|ratings.default.svc.cluster.local");
+    assertThat(ratingsV2.getEndpointsList()).singleElement().satisfies(g -> {
+      assertThat(g.getLocality().getRegion()).isEqualTo("us-east");
+      assertThat(g.getLocality().getZone()).isEqualTo("a");
+      assertThat(g.getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue()).isEqualTo(9999);
+      assertThat(g.getLbEndpoints(0).getLoadBalancingWeight().getValue()).isEqualTo(3);
+    });
+    assertThat(cla.get("outbound|9080|v1|ratings.default.svc.cluster.local").getEndpoints(0).getLbEndpoints(0)
+        .getEndpoint().getAddress().getSocketAddress().getPortValue()).isEqualTo(8080);
+
+    // The fault filter runs where a route injects a fault, before the router.
+    assertThat(filters(r.listeners().get(1))).containsExactly(ActionBuilder.FAULT_FILTER, SnapshotBuilder.ROUTER_FILTER);
+    assertThat(filters(r.listeners().get(0))).containsExactly(SnapshotBuilder.ROUTER_FILTER);
+  }
+
+  @Test
+  void whatIsServedTranslatesBackWithoutProblems() {
+    SnapshotBuilder.Resources r = build(Bookinfo.yaml("v2"), "default", Map.of());
+    Translation t = XdsTranslator.translate(resources(r), "default");
+    assertThat(t.problems()).isEmpty();
+  }
+
+  @Test
+  void shortNamesAreOnlyDomainsInTheSameNamespace() {
+    SnapshotBuilder.Resources r = build(Bookinfo.yaml("v2"), "other", Map.of());
+    assertThat(r.routes().get(0).getVirtualHosts(0).getDomainsList()).doesNotContain("reviews", "reviews:9080")
+        .contains("reviews.default", REVIEWS);
+  }
+
+  @Test
+  void sourceLabelsSourceNamespaceAndGatewaysSelectTheNode() {
+    String yaml = Bookinfo.yaml("v2").replace("""
+          - name: jason
+            match:
+            - headers:
+                end-user: {exact: jason}
+        """, """
+          - name: jason
+            match:
+            - headers:
+                end-user: {exact: jason}
+              sourceLabels: {app: productpage}
+            - headers:
+                end-user: {exact: jason}
+              sourceNamespace: test
+            - headers:
+                end-user: {exact: jason}
+              gateways: [istio-system/ingress]
+        """);
+    assertThat(routeNames(build(yaml, "default", Map.of("app", "productpage")))).containsExactly("jason", "mobile", "split");
+    assertThat(jasonRoutes(build(yaml, "default", Map.of("app", "productpage")))).isEqualTo(1);
+    assertThat(jasonRoutes(build(yaml, "test", Map.of("app", "productpage")))).isEqualTo(2);
+    assertThat(routeNames(build(yaml, "default", Map.of("app", "other")))).containsExactly("mobile", "split");
+  }
+
+  @Test
+  void aVirtualServiceForGatewaysOnlyOrNotExportedIsNotServed() {
+    String gatewaysOnly = Bookinfo.yaml("v2").replace("  hosts: [reviews]\n  http:", "  hosts: [reviews]\n  gateways: [bookinfo-gateway]\n  http:");
+    assertThat(routeNames(build(gatewaysOnly, "default", Map.of()))).containsExactly("default");
+    String hidden = Bookinfo.yaml("v2").replace("  hosts: [reviews]\n  http:", "  hosts: [reviews]\n  exportTo: [\".\"]\n  http:");
+    assertThat(routeNames(build(hidden, "other", Map.of()))).containsExactly("default");
+    assertThat(routeNames(build(hidden, "default", Map.of()))).containsExactly("jason", "mobile", "split");
+  }
+
+  private static List<String> routeNames(SnapshotBuilder.Resources r) {
+    return r.routes().get(0).getVirtualHosts(0).getRoutesList().stream().map(Route::getName).distinct().toList();
+  }
+
+  private static long jasonRoutes(SnapshotBuilder.Resources r) {
+    return r.routes().get(0).getVirtualHosts(0).getRoutesList().stream().filter(x -> x.getName().equals("jason")).count();
+  }
+
+  private static List<String> filters(Listener l) throws Exception {
+    return l.getApiListener().getApiListener().unpack(HttpConnectionManager.class).getHttpFiltersList().stream()
+        .map(HttpFilter::getName).toList();
+  }
+
+  private static XdsResources resources(SnapshotBuilder.Resources r) {
+    return new XdsResources(
+        r.listeners().stream().collect(Collectors.toMap(Listener::getName, Function.identity())),
+        r.routes().stream().collect(Collectors.toMap(RouteConfiguration::getName, Function.identity())),
+        r.clusters().stream().collect(Collectors.toMap(Cluster::getName, Function.identity())),
+        r.endpoints().stream().collect(Collectors.toMap(ClusterLoadAssignment::getClusterName, Function.identity())));
+  }
+}
