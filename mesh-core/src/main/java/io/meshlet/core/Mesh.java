@@ -63,6 +63,7 @@ public final class Mesh implements AutoCloseable {
   private final RandomGenerator random;
   private final OutboundTrafficPolicy outboundTrafficPolicy;
   private final MeshTime time;
+  private final List<ConfigSource> sources;
 
   private Mesh(Builder b, Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, boolean ownsControl) {
     this.workload = workload;
@@ -71,6 +72,7 @@ public final class Mesh implements AutoCloseable {
     this.random = b.random;
     this.outboundTrafficPolicy = b.outboundTrafficPolicy;
     this.time = b.time;
+    this.sources = List.copyOf(sources);
     this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time);
   }
 
@@ -101,6 +103,15 @@ public final class Mesh implements AutoCloseable {
   /** Each config source and its state. */
   public List<SourceStatus> sources() {
     return runtime.sourceStatuses();
+  }
+
+  /** Each source's own account of what it holds ({@link ConfigSource#configDump()}), by source name. */
+  public Map<String, List<String>> configDump() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (ConfigSource s : sources) {
+      out.put(s.name(), s.configDump());
+    }
+    return out;
   }
 
   /** The random source for weighted picks and load balancing. */

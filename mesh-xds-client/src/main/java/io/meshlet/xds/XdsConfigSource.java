@@ -164,9 +164,15 @@ public final class XdsConfigSource implements ConfigSource {
   }
 
   /** Every subscribed resource with its type, version, state and error: gRPC's CSDS, for a person. */
-  public List<XdsResourceStatus> configDump() {
+  public List<XdsResourceStatus> resourceStatuses() {
     AdsClient c = client;
     return c == null ? List.of() : c.configDump();
+  }
+
+  /** {@link #resourceStatuses()}, one line each; also what {@code Mesh.configDump()} shows for this source. */
+  @Override
+  public List<String> configDump() {
+    return resourceStatuses().stream().map(XdsResourceStatus::toString).toList();
   }
 
   @Override

@@ -72,7 +72,7 @@ class AdsProtocolTest {
     assertThat(cp.requests(XdsType.RDS).get(0).getResourceNamesList()).containsExactly("route-reviews:9080");
     assertThat(cp.requests(XdsType.EDS).get(0).getResourceNamesList()).containsExactly("c1");
     assertThat(cp.requests.get(0).hasNode()).as("the node goes on the first request").isTrue();
-    assertThat(source.configDump()).extracting(XdsResourceStatus::state).containsOnly(XdsResourceStatus.State.ACKED);
+    assertThat(source.resourceStatuses()).extracting(XdsResourceStatus::state).containsOnly(XdsResourceStatus.State.ACKED);
 
     cp.serve("2", List.of(listener("reviews:9080")), List.of(route("route-reviews:9080")),
         List.of(cluster("c1"), cluster("c2")), List.of(endpoints("c1"), endpoints("c2")));
@@ -92,7 +92,7 @@ class AdsProtocolTest {
     assertThat(nack.getVersionInfo()).as("a NACK carries the last accepted version").isEqualTo("1");
     assertThat(nack.getErrorDetail().getMessage()).contains("bad-one").contains("cannot be translated");
     assertThat(clusters(last())).containsExactly("c1");
-    assertThat(source.configDump()).anySatisfy(s -> {
+    assertThat(source.resourceStatuses()).anySatisfy(s -> {
       assertThat(s.name()).isEqualTo("bad-one");
       assertThat(s.state()).isEqualTo(XdsResourceStatus.State.NACKED);
     });
@@ -103,7 +103,7 @@ class AdsProtocolTest {
     cp.serve("1", List.of(listener("ratings:9080")), List.of(), List.of(cluster("c1")), List.of(endpoints("c1")));
     connect(Duration.ofMillis(300));
     await().atMost(Duration.ofSeconds(10)).until(() -> !updates.isEmpty());
-    assertThat(source.configDump()).anySatisfy(s -> {
+    assertThat(source.resourceStatuses()).anySatisfy(s -> {
       assertThat(s.name()).isEqualTo("route-ratings:9080");
       assertThat(s.state()).isEqualTo(XdsResourceStatus.State.DOES_NOT_EXIST);
     });

@@ -59,6 +59,9 @@ class XdsMeshTest {
     assertThat(jason.outcome()).isEqualTo(Explanation.Outcome.FORWARD);
     assertThat(jason.endpoint()).isEqualTo("10.0.0.2:9080");
     assertThat(jason.virtualServiceOrigin()).contains("RouteConfiguration " + IstiodShapes.NAME);
+    assertThat(mesh.configDump().get("xds:" + cp.target()))
+        .contains("Cluster " + IstiodShapes.cluster("v2") + ": ACKED (version 1)")
+        .contains("RouteConfiguration " + IstiodShapes.NAME + ": ACKED (version 1)");
 
     int v1 = 0;
     for (int i = 0; i < 400; i++) {

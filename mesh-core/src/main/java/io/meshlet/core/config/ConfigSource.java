@@ -11,6 +11,14 @@ public interface ConfigSource extends AutoCloseable {
   /** Starts delivering updates. The first update should come as soon as the source has read its config. */
   void start(ConfigSink sink);
 
+  /**
+   * What the source holds, one line per item, for a person: an xDS source lists every subscribed
+   * resource with its version and state (gRPC's CSDS). Empty by default.
+   */
+  default java.util.List<String> configDump() {
+    return java.util.List.of();
+  }
+
   @Override
   void close();
 }
