@@ -76,6 +76,8 @@ final class AdsClient {
   private long backoffMs = INITIAL_BACKOFF_MS;
   private boolean closed;
   private volatile List<XdsResourceStatus> dump = List.of();
+  /** The translation of exactly the accepted resources, made when they were validated; null once they change otherwise. */
+  private @Nullable Translation acceptedTranslation;
 
   /** Per type: what is asked for, what was last accepted, and each resource's status. */
   private static final class TypeState {
@@ -391,6 +393,7 @@ final class AdsClient {
       return;
     }
     st.nackedVersion = "";
+    acceptedTranslation = translation; // validated against exactly what is now accepted
     st.accepted.clear();
     st.accepted.putAll(next);
     st.versions.putAll(versions);
@@ -474,7 +477,9 @@ final class AdsClient {
     added.removeAll(st.names);
     st.names.clear();
     st.names.addAll(names);
-    st.accepted.keySet().retainAll(names);
+    if (st.accepted.keySet().retainAll(names)) {
+      acceptedTranslation = null;
+    }
     st.versions.keySet().retainAll(names);
     st.status.keySet().retainAll(names);
     for (String name : added) {
@@ -510,7 +515,11 @@ final class AdsClient {
         }
       }
     }
-    Translation translation = model.translate(accepted());
+    Translation translation = acceptedTranslation;
+    if (translation == null) {
+      translation = model.translate(accepted());
+      acceptedTranslation = translation;
+    }
     handler.onConfig(translation, version());
   }
 
