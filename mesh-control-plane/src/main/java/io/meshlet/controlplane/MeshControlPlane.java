@@ -71,6 +71,7 @@ public final class MeshControlPlane implements AutoCloseable {
   private final Set<NodeKey> groups = new LinkedHashSet<>();
   private @Nullable MeshConfig config;
   private long version;
+  private final String processPrefix = Long.toString(System.currentTimeMillis(), 36);
   private volatile @Nullable String lastRejection;
   private volatile long servedVersion;
   private @Nullable FileConfigSource source;
@@ -171,9 +172,24 @@ public final class MeshControlPlane implements AutoCloseable {
   private final class Callbacks implements DiscoveryServerCallbacks {
     @Override
     public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+      keyStream(streamId, request.hasNode() ? request.getNode() : null);
+    }
+
+    @Override
+    public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+      // Delta requests after the first carry no node either: key them by their stream the same way.
+      keyStream(streamId, request.hasNode() ? request.getNode() : null);
+    }
+
+    /**
+     * Remembers a stream's node group from its first request and hands it to the cache's group
+     * lookup, which runs next on this thread: java-control-plane hashes every request, but a client
+     * sends its node only on the first one of a stream.
+     */
+    private void keyStream(long streamId, @Nullable Node node) {
       NodeKey key;
-      if (request.hasNode()) {
-        key = NodeKey.of(request.getNode(), defaultNamespace);
+      if (node != null) {
+        key = NodeKey.of(node, defaultNamespace);
         if (streams.put(streamId, key) == null) {
           control.execute(() -> register(key));
         }
@@ -181,11 +197,6 @@ public final class MeshControlPlane implements AutoCloseable {
         key = streams.getOrDefault(streamId, new NodeKey(defaultNamespace, Map.of()));
       }
       CURRENT.set(key);
-    }
-
-    @Override
-    public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
-      // Delta xDS is not served.
     }
 
     @Override
@@ -244,7 +255,15 @@ public final class MeshControlPlane implements AutoCloseable {
   private void serve(NodeKey key, MeshConfig config, long version) {
     SnapshotBuilder.Resources r = SnapshotBuilder.build(config, key);
     cache.setSnapshot(key, Snapshot.create(r.clusters(), r.endpoints(), r.listeners(), r.routes(), List.of(),
-        Long.toString(version)));
+        versionLabel(version)));
+  }
+
+  /**
+   * {@code <process>-<n>}: unique per process, so that a client still holding version "1" from before
+   * a restart does not take a different config served as "1" for one it already has.
+   */
+  private String versionLabel(long version) {
+    return processPrefix + "-" + version;
   }
 
   /** Builds a {@link MeshControlPlane}; {@link MeshControlPlane#start()} starts it. */

@@ -78,6 +78,15 @@ class RoundTripTest {
   }
 
   @Test
+  void aDeltaClientRoutesAsTheYamlDoes() throws Exception {
+    Mesh fromYaml = yamlMesh("default");
+    Mesh fromDelta = xdsMesh("default", Map.of("app", "productpage"), true);
+    for (Req r : REQUESTS) {
+      assertThat(outcomes(fromDelta, r)).as("%s %s", r.url(), r.headers()).isEqualTo(outcomes(fromYaml, r));
+    }
+  }
+
+  @Test
   void aBadEditIsRejectedAndTheOldRoutingStaysWhileAGoodEditArrivesWithinASecond() throws Exception {
     Mesh fromXds = xdsMesh("default", Map.of());
     Req jason = REQUESTS.get(0);
@@ -137,9 +146,13 @@ class RoundTripTest {
   }
 
   private Mesh xdsMesh(String namespace, Map<String, String> labels) {
+    return xdsMesh(namespace, labels, false);
+  }
+
+  private Mesh xdsMesh(String namespace, Map<String, String> labels, boolean delta) {
     XdsConfigSource source = XdsConfigSource.builder().target("127.0.0.1:" + cp.port())
         .nodeId("sidecar~10.0.0.9~productpage-v1." + namespace + "~" + namespace + ".svc.cluster.local")
-        .namespace(namespace).labels(labels).build();
+        .namespace(namespace).labels(labels).delta(delta).build();
     Mesh m = Mesh.builder().workload("productpage").namespace(namespace).labels(labels).configSource(source)
         .random(new Random(7)).startupTimeout(Duration.ofSeconds(20)).build();
     meshes.add(m);

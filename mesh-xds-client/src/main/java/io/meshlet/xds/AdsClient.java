@@ -75,6 +75,8 @@ final class AdsClient {
   private boolean sentNode;
   private long backoffMs = INITIAL_BACKOFF_MS;
   private boolean closed;
+  /** The stream failed since the config was last handed on. */
+  private boolean streamFailed;
   private volatile List<XdsResourceStatus> dump = List.of();
   /** The translation of exactly the accepted resources, made when they were validated; null once they change otherwise. */
   private @Nullable Translation acceptedTranslation;
@@ -88,6 +90,8 @@ final class AdsClient {
     final Map<String, String> versions = new LinkedHashMap<>();
     /** Delta: the names subscribed on the live stream, to send only differences. */
     final Set<String> subscribedOnStream = new LinkedHashSet<>();
+    /** Delta: a request of this type went out on the live stream. */
+    boolean sentOnStream;
     String version = "";
     String nonce = "";
     /** A response of this type has been accepted on some stream: the type is warm. */
@@ -116,20 +120,16 @@ final class AdsClient {
 
   void start() {
     executor.execute(this::openStream);
-    for (XdsType t : XdsType.values()) {
-      if (t.wildcard()) {
-        executor.schedule(() -> initialFetchTimeout(t), doesNotExistTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    }
   }
 
   /**
    * A wildcard type that has not answered at all within the timeout counts as warm and empty, as
    * Envoy's initial fetch timeout does: a delta server may send nothing when it has nothing.
    */
-  private void initialFetchTimeout(XdsType type) {
+  private void initialFetchTimeout(XdsType type, Object stream) {
     TypeState st = types.get(type);
-    if (!st.received && !closed) {
+    // Only while the stream that asked is alive: an unreachable control plane is not "nothing to send".
+    if (!st.received && !closed && stream == current) {
       log.warn("xDS {}: no response within {}; going on without any", type.resourceName(), doesNotExistTimeout);
       st.received = true;
       deliverIfWarm();
@@ -137,7 +137,7 @@ final class AdsClient {
   }
 
   void shutdown() {
-    executor.execute(() -> {
+    post(() -> {
       closed = true;
       StreamObserver<DiscoveryRequest> r = requests;
       requests = null;
@@ -202,6 +202,7 @@ final class AdsClient {
         send(t, null);
       }
     }
+    armTimers(responses);
   }
 
   private void openDeltaStream() {
@@ -223,12 +224,42 @@ final class AdsClient {
     };
     current = responses;
     deltaRequests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(responses);
+    armTimers(responses);
     for (XdsType t : XdsType.values()) {
       TypeState st = types.get(t);
       st.subscribedOnStream.clear();
+      st.sentOnStream = false;
       if (t.wildcard() || !st.names.isEmpty()) {
         send(t, null);
       }
+    }
+  }
+
+  /** Arms this stream's timers: initial fetch for wildcard types, does-not-exist for named resources still awaited. */
+  private void armTimers(Object stream) {
+    for (XdsType t : XdsType.values()) {
+      TypeState st = types.get(t);
+      if (t.wildcard()) {
+        if (!st.received) {
+          executor.schedule(() -> initialFetchTimeout(t, stream), doesNotExistTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      } else {
+        for (XdsResourceStatus rs : st.status.values()) {
+          if (rs.state() == XdsResourceStatus.State.REQUESTED) {
+            String name = rs.name();
+            executor.schedule(() -> doesNotExistCheck(t, name, stream), doesNotExistTimeout.toMillis(), TimeUnit.MILLISECONDS);
+          }
+        }
+      }
+    }
+    // A stream that stays up a second after a failure has recovered: hand the config in force on
+    // again, so the source stops showing as failed even if the server has nothing new to send.
+    if (streamFailed) {
+      executor.schedule(() -> {
+        if (stream == current && !closed && streamFailed) {
+          deliverIfWarm();
+        }
+      }, 1, TimeUnit.SECONDS);
     }
   }
 
@@ -242,6 +273,7 @@ final class AdsClient {
     current = null;
     requests = null;
     deltaRequests = null;
+    streamFailed = true;
     long jittered = (long) (backoffMs * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
     log.warn("xDS stream failed ({}); reconnecting in {} ms, last accepted config stays in force", reason, jittered);
     handler.onStreamError(reason);
@@ -289,7 +321,8 @@ final class AdsClient {
     TypeState st = types.get(type);
     DeltaDiscoveryRequest.Builder b = DeltaDiscoveryRequest.newBuilder().setTypeUrl(type.typeUrl()).setResponseNonce(st.nonce);
     Set<String> wanted = type.wildcard() ? Set.of("*") : st.names;
-    boolean first = st.subscribedOnStream.isEmpty();
+    boolean first = !st.sentOnStream;
+    st.sentOnStream = true;
     for (String name : wanted) {
       if (st.subscribedOnStream.add(name)) {
         b.addResourceNamesSubscribe(name);
@@ -362,7 +395,9 @@ final class AdsClient {
         errors.add(type.resourceName() + " " + res.getName() + ": cannot be decoded (" + e.getMessage() + ")");
       }
     }
-    String version = response.getSystemVersionInfo().isEmpty() ? response.getNonce() : response.getSystemVersionInfo();
+    String version = response.getSystemVersionInfo().isEmpty()
+        ? "resources:" + new java.util.TreeMap<>(versions) + " removed:" + new java.util.TreeSet<>(response.getRemovedResourcesList())
+        : response.getSystemVersionInfo();
     onResources(type, response.getNonce(), version, received, versions,
         new LinkedHashSet<>(response.getRemovedResourcesList()), false, errors);
   }
@@ -401,7 +436,9 @@ final class AdsClient {
     st.version = version;
     st.received = true;
     for (String name : received.keySet()) {
-      st.status.put(name, status(type, name, XdsResourceStatus.State.ACKED, st.version, null));
+      if (st.accepted.containsKey(name)) {
+        st.status.put(name, status(type, name, XdsResourceStatus.State.ACKED, st.version, null));
+      }
     }
     for (String name : removed) {
       if (!st.accepted.containsKey(name) && st.status.containsKey(name)) {
@@ -461,8 +498,10 @@ final class AdsClient {
     // snapshot): hold the NACK back, doubling, so the two do not spin.
     st.nackDelayMs = Math.min(MAX_BACKOFF_MS, Math.max(500, st.nackDelayMs * 2));
     Object stream = current;
+    String nonce = st.nonce;
     executor.schedule(() -> {
-      if (stream == current && !closed) {
+      // Still about that response: nothing newer was accepted or received meanwhile.
+      if (stream == current && !closed && nonce.equals(st.nonce) && version.equals(st.nackedVersion)) {
         send(type, status);
       }
     }, st.nackDelayMs, TimeUnit.MILLISECONDS);
@@ -482,14 +521,18 @@ final class AdsClient {
     }
     st.versions.keySet().retainAll(names);
     st.status.keySet().retainAll(names);
+    Object stream = current;
     for (String name : added) {
       st.status.put(name, status(type, name, XdsResourceStatus.State.REQUESTED, null, null));
-      executor.schedule(() -> doesNotExistCheck(type, name), doesNotExistTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      executor.schedule(() -> doesNotExistCheck(type, name, stream), doesNotExistTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
     send(type, null);
   }
 
-  private void doesNotExistCheck(XdsType type, String name) {
+  private void doesNotExistCheck(XdsType type, String name, @Nullable Object stream) {
+    if (closed || stream == null || stream != current) {
+      return; // the stream that asked is gone; the next one re-arms the timer (gRFC A27)
+    }
     TypeState st = types.get(type);
     XdsResourceStatus s = st.status.get(name);
     if (s != null && s.state() == XdsResourceStatus.State.REQUESTED) {
@@ -505,6 +548,9 @@ final class AdsClient {
    */
   private void deliverIfWarm() {
     publishDump();
+    if (closed) {
+      return;
+    }
     for (XdsType t : XdsType.values()) {
       if (t.wildcard() && !types.get(t).received) {
         return;
@@ -520,6 +566,7 @@ final class AdsClient {
       translation = model.translate(accepted());
       acceptedTranslation = translation;
     }
+    streamFailed = false;
     handler.onConfig(translation, version());
   }
 

@@ -20,7 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -48,8 +48,8 @@ public final class XdsConfigSource implements ConfigSource {
   private final Duration doesNotExistTimeout;
   private final ScheduledExecutorService executor;
   private final XdsModel model;
-  private @Nullable ManagedChannel channel;
-  private @Nullable AdsClient client;
+  private volatile @Nullable ManagedChannel channel;
+  private volatile @Nullable AdsClient client;
   private volatile boolean delivered;
 
   private XdsConfigSource(Builder b) {
@@ -71,11 +71,15 @@ public final class XdsConfigSource implements ConfigSource {
       metadata.putFields("LABELS", Value.newBuilder().setStructValue(labels).build());
     }
     this.node = Node.newBuilder().setId(b.nodeId).setCluster(b.cluster).setMetadata(metadata).build();
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "meshlet-xds-" + target);
       t.setDaemon(true);
       return t;
     });
+    // After close, pending timers (reconnect, does-not-exist) must not run.
+    ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    ex.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+    this.executor = ex;
   }
 
   public static Builder builder() {
@@ -84,7 +88,8 @@ public final class XdsConfigSource implements ConfigSource {
 
   /**
    * The source gRPC's bootstrap describes: its first server (plaintext for {@code insecure}
-   * credentials, TLS with the JVM's trust store for {@code tls}), its node (id, cluster, metadata as
+   * credentials, TLS with the JVM's trust store for any other: the certificate files of {@code tls}
+   * are not read yet), its node (id, cluster, metadata as
    * written), {@code ignore_resource_deletion}. The workload's namespace is used unless the node's
    * metadata names one.
    */
@@ -96,7 +101,7 @@ public final class XdsConfigSource implements ConfigSource {
     String namespace = node.namespace() != null ? node.namespace() : workload.namespace();
     return builder()
         .target(socket != null ? "unix://" + socket : server.serverUri())
-        .plaintext(creds == null || !creds.type().equals("tls"))
+        .plaintext(creds == null || creds.type().equals("insecure"))
         .nodeId(node.id())
         .cluster(node.cluster())
         .metadata(node.metadata())
