@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.meshlet.core.config.HostNames;
 import io.meshlet.core.model.Destination;
 import io.meshlet.core.model.DestinationRule;
+import io.meshlet.core.routing.DestinationRules;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.MeshConfig;
@@ -166,20 +167,7 @@ final class SnapshotBuilder {
   }
 
   private @Nullable DestinationRule destinationRuleFor(String host) {
-    DestinationRule best = null;
-    int bestScore = -1;
-    for (DestinationRule dr : config.destinationRules()) {
-      if (!dr.visibleTo(node.namespace()) || !HostNames.matches(dr.host(), host)) {
-        continue;
-      }
-      int score = (dr.host().equals(host) ? 1_000_000 : dr.host().length() * 2)
-          + (dr.id().namespace().equals(node.namespace()) ? 1 : 0);
-      if (score > bestScore) {
-        best = dr;
-        bestScore = score;
-      }
-    }
-    return best;
+    return DestinationRules.forHost(config, host, node.namespace());
   }
 
   private Map<String, VirtualService> virtualServicesByHost() {

@@ -179,22 +179,7 @@ final class AdsClient {
       openDeltaStream();
       return;
     }
-    StreamObserver<DiscoveryResponse> responses = new StreamObserver<>() {
-      @Override
-      public void onNext(DiscoveryResponse response) {
-        post(() -> onResponse(this, response));
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        post(() -> onStreamClosed(this, t.toString()));
-      }
-
-      @Override
-      public void onCompleted() {
-        post(() -> onStreamClosed(this, "stream closed by the server"));
-      }
-    };
+    StreamObserver<DiscoveryResponse> responses = observer(this::onResponse);
     current = responses;
     requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(responses);
     for (XdsType t : XdsType.values()) {
@@ -206,10 +191,26 @@ final class AdsClient {
   }
 
   private void openDeltaStream() {
-    StreamObserver<DeltaDiscoveryResponse> responses = new StreamObserver<>() {
+    StreamObserver<DeltaDiscoveryResponse> responses = observer(this::onDeltaResponse);
+    current = responses;
+    deltaRequests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(responses);
+    armTimers(responses);
+    for (XdsType t : XdsType.values()) {
+      TypeState st = types.get(t);
+      st.subscribedOnStream.clear();
+      st.sentOnStream = false;
+      if (t.wildcard() || !st.names.isEmpty()) {
+        send(t, null);
+      }
+    }
+  }
+
+  /** A stream's response observer: every callback goes to the executor, tagged with the stream it came from. */
+  private <T> StreamObserver<T> observer(java.util.function.BiConsumer<Object, T> onNext) {
+    return new StreamObserver<T>() {
       @Override
-      public void onNext(DeltaDiscoveryResponse response) {
-        post(() -> onDeltaResponse(this, response));
+      public void onNext(T response) {
+        post(() -> onNext.accept(this, response));
       }
 
       @Override
@@ -222,17 +223,6 @@ final class AdsClient {
         post(() -> onStreamClosed(this, "stream closed by the server"));
       }
     };
-    current = responses;
-    deltaRequests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(responses);
-    armTimers(responses);
-    for (XdsType t : XdsType.values()) {
-      TypeState st = types.get(t);
-      st.subscribedOnStream.clear();
-      st.sentOnStream = false;
-      if (t.wildcard() || !st.names.isEmpty()) {
-        send(t, null);
-      }
-    }
   }
 
   /** Arms this stream's timers: initial fetch for wildcard types, does-not-exist for named resources still awaited. */

@@ -257,20 +257,7 @@ public final class RouteTableCompiler {
   }
 
   private @Nullable DestinationRule findDestinationRule(String host) {
-    DestinationRule best = null;
-    int bestScore = -1;
-    for (DestinationRule dr : config.destinationRules()) {
-      if (!dr.visibleTo(workload.namespace()) || !HostNames.matches(dr.host(), host)) {
-        continue;
-      }
-      int score = (dr.host().equals(host) ? 1_000_000 : dr.host().length() * 2)
-          + (dr.id().namespace().equals(workload.namespace()) ? 1 : 0);
-      if (score > bestScore) {
-        best = dr;
-        bestScore = score;
-      }
-    }
-    return best;
+    return DestinationRules.forHost(config, host, workload.namespace());
   }
 
   // ---- virtual services ------------------------------------------------------------------------
