@@ -2,6 +2,7 @@ package io.meshlet.core.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +39,16 @@ public record ConfigProblem(
 
   public boolean isError() {
     return severity == Severity.ERROR;
+  }
+
+  /** The errors among {@code problems}. */
+  public static List<ConfigProblem> errors(List<ConfigProblem> problems) {
+    return problems.stream().filter(ConfigProblem::isError).toList();
+  }
+
+  /** The warnings among {@code problems}. */
+  public static List<ConfigProblem> warnings(List<ConfigProblem> problems) {
+    return problems.stream().filter(p -> !p.isError()).toList();
   }
 
   @Override

@@ -21,10 +21,10 @@ public record SourceUpdate(String source, String version, MeshConfig config, Lis
   }
 
   public List<ConfigProblem> errors() {
-    return problems.stream().filter(ConfigProblem::isError).toList();
+    return ConfigProblem.errors(problems);
   }
 
   public List<ConfigProblem> warnings() {
-    return problems.stream().filter(p -> !p.isError()).toList();
+    return ConfigProblem.warnings(problems);
   }
 }

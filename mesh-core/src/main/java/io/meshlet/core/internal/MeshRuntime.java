@@ -6,14 +6,9 @@ import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.ConfigSource;
 import io.meshlet.core.config.SourceUpdate;
-import io.meshlet.core.model.CircuitBreakerPolicy;
-import io.meshlet.core.model.DestinationRule;
-import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MeshResource;
 import io.meshlet.core.model.ResourceId;
-import io.meshlet.core.model.ServiceEntry;
-import io.meshlet.core.model.VirtualService;
 import io.meshlet.core.model.Workload;
 import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.routing.RouteTable;
@@ -225,11 +220,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
 
   /** Merges every source's resources; the same resource from two sources is an error of the update. */
   private static MeshConfig merge(Map<String, SourceUpdate> updates, List<ConfigProblem> errors) {
-    List<ServiceEntry> se = new ArrayList<>();
-    List<VirtualService> vs = new ArrayList<>();
-    List<DestinationRule> dr = new ArrayList<>();
-    List<CircuitBreakerPolicy> cb = new ArrayList<>();
-    List<RateLimitPolicy> rl = new ArrayList<>();
+    List<MeshResource> all = new ArrayList<>();
     Map<ResourceId, MeshResource> seen = new HashMap<>();
     for (SourceUpdate u : updates.values()) {
       for (MeshResource r : u.config().all()) {
@@ -239,14 +230,10 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
               "also defined in " + first.origin().location() + " by source " + first.origin().source()
                   + " (a resource may come from one source only)"));
         }
+        all.add(r);
       }
-      se.addAll(u.config().serviceEntries());
-      vs.addAll(u.config().virtualServices());
-      dr.addAll(u.config().destinationRules());
-      cb.addAll(u.config().circuitBreakers());
-      rl.addAll(u.config().rateLimits());
     }
-    return new MeshConfig(se, vs, dr, cb, rl);
+    return MeshConfig.of(all);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.meshlet.core.model;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /** A set of resources, as one source delivers it or as the merge of every source. Immutable. */
@@ -25,6 +26,29 @@ public record MeshConfig(
   public MeshConfig(
       List<ServiceEntry> serviceEntries, List<VirtualService> virtualServices, List<DestinationRule> destinationRules) {
     this(serviceEntries, virtualServices, destinationRules, List.of(), List.of());
+  }
+
+  /** The resources sorted by kind, each kind in the order given. */
+  public static MeshConfig of(Collection<? extends MeshResource> resources) {
+    List<ServiceEntry> se = new ArrayList<>();
+    List<VirtualService> vs = new ArrayList<>();
+    List<DestinationRule> dr = new ArrayList<>();
+    List<CircuitBreakerPolicy> cb = new ArrayList<>();
+    List<RateLimitPolicy> rl = new ArrayList<>();
+    for (MeshResource r : resources) {
+      if (r instanceof ServiceEntry) {
+        se.add((ServiceEntry) r);
+      } else if (r instanceof VirtualService) {
+        vs.add((VirtualService) r);
+      } else if (r instanceof DestinationRule) {
+        dr.add((DestinationRule) r);
+      } else if (r instanceof CircuitBreakerPolicy) {
+        cb.add((CircuitBreakerPolicy) r);
+      } else {
+        rl.add((RateLimitPolicy) r);
+      }
+    }
+    return new MeshConfig(se, vs, dr, cb, rl);
   }
 
   public List<MeshResource> all() {

@@ -17,10 +17,10 @@ public record Translation(MeshConfig config, List<ConfigProblem> problems) {
   }
 
   public List<ConfigProblem> errors() {
-    return problems.stream().filter(ConfigProblem::isError).toList();
+    return ConfigProblem.errors(problems);
   }
 
   public List<ConfigProblem> warnings() {
-    return problems.stream().filter(p -> !p.isError()).toList();
+    return ConfigProblem.warnings(problems);
   }
 }

@@ -1,14 +1,10 @@
 package io.meshlet.core.config.istio;
 
 import io.meshlet.core.model.CircuitBreakerPolicy;
-import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MeshResource;
-import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
-import io.meshlet.core.model.ServiceEntry;
-import io.meshlet.core.model.VirtualService;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,11 +22,9 @@ final class DocumentCollector {
   private final Problems problems;
   private final ResourceOrigin origin;
   private final String defaultNamespace;
-  private final List<ServiceEntry> serviceEntries = new ArrayList<>();
-  private final List<VirtualService> virtualServices = new ArrayList<>();
-  private final List<DestinationRule> destinationRules = new ArrayList<>();
+  private final List<MeshResource> resources = new ArrayList<>();
+  /** The breakers kept so far, which a later one must not overlap. */
   private final List<CircuitBreakerPolicy> circuitBreakers = new ArrayList<>();
-  private final List<RateLimitPolicy> rateLimits = new ArrayList<>();
   private final Set<ResourceId> seen = new HashSet<>();
 
   DocumentCollector(Problems problems, ResourceOrigin origin, String defaultNamespace) {
@@ -40,7 +34,7 @@ final class DocumentCollector {
   }
 
   MeshConfig config() {
-    return new MeshConfig(serviceEntries, virtualServices, destinationRules, circuitBreakers, rateLimits);
+    return MeshConfig.of(resources);
   }
 
   void document(@Nullable JsonNode doc, int index) {
@@ -150,16 +144,9 @@ final class DocumentCollector {
   }
 
   private void add(MeshResource resource) {
-    if (resource instanceof VirtualService vs) {
-      virtualServices.add(vs);
-    } else if (resource instanceof DestinationRule dr) {
-      destinationRules.add(dr);
-    } else if (resource instanceof ServiceEntry se) {
-      serviceEntries.add(se);
-    } else if (resource instanceof CircuitBreakerPolicy cb) {
+    resources.add(resource);
+    if (resource instanceof CircuitBreakerPolicy cb) {
       circuitBreakers.add(cb);
-    } else if (resource instanceof RateLimitPolicy rl) {
-      rateLimits.add(rl);
     }
   }
 

@@ -7,13 +7,9 @@ import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.ConfigSource;
 import io.meshlet.core.config.SourceUpdate;
 import io.meshlet.core.model.CircuitBreakerPolicy;
-import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MeshResource;
-import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.model.ResourceId;
-import io.meshlet.core.model.ServiceEntry;
-import io.meshlet.core.model.VirtualService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,11 +139,8 @@ public final class FileConfigSource implements ConfigSource {
   }
 
   private SourceUpdate translate(List<ConfigFiles.FileText> files, String version) {
-    List<ServiceEntry> serviceEntries = new ArrayList<>();
-    List<VirtualService> virtualServices = new ArrayList<>();
-    List<DestinationRule> destinationRules = new ArrayList<>();
+    List<MeshResource> resources = new ArrayList<>();
     List<CircuitBreakerPolicy> circuitBreakers = new ArrayList<>();
-    List<RateLimitPolicy> rateLimits = new ArrayList<>();
     List<ConfigProblem> problems = new ArrayList<>();
     Map<ResourceId, String> seen = new HashMap<>();
     for (ConfigFiles.FileText f : files) {
@@ -159,27 +152,20 @@ public final class FileConfigSource implements ConfigSource {
         if (other != null) {
           problems.add(ConfigProblem.error(
               r.id().kind(), r.id().name(), location, "", "duplicate: " + r.id() + " is also defined in " + other));
-        } else if (r instanceof ServiceEntry se) {
-          serviceEntries.add(se);
-        } else if (r instanceof VirtualService vs) {
-          virtualServices.add(vs);
-        } else if (r instanceof DestinationRule dr) {
-          destinationRules.add(dr);
-        } else if (r instanceof CircuitBreakerPolicy cb) {
+          continue;
+        }
+        if (r instanceof CircuitBreakerPolicy cb) {
           String conflict = breakerConflict(cb, circuitBreakers, seen);
           if (conflict != null) {
             problems.add(ConfigProblem.error(r.id().kind(), r.id().name(), location, "host", conflict));
-          } else {
-            circuitBreakers.add(cb);
+            continue;
           }
-        } else if (r instanceof RateLimitPolicy rl) {
-          rateLimits.add(rl);
+          circuitBreakers.add(cb);
         }
+        resources.add(r);
       }
     }
-    return new SourceUpdate(
-        name, version, new MeshConfig(serviceEntries, virtualServices, destinationRules, circuitBreakers, rateLimits),
-        problems);
+    return new SourceUpdate(name, version, MeshConfig.of(resources), problems);
   }
 
   /** A breaker of an earlier file covering a cluster {@code cb} covers too (one file's own are checked by IstioYaml). */

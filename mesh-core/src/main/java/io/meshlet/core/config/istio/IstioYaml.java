@@ -50,11 +50,11 @@ public final class IstioYaml {
     }
 
     public List<ConfigProblem> errors() {
-      return problems.stream().filter(ConfigProblem::isError).toList();
+      return ConfigProblem.errors(problems);
     }
 
     public List<ConfigProblem> warnings() {
-      return problems.stream().filter(p -> !p.isError()).toList();
+      return ConfigProblem.warnings(problems);
     }
   }
 
