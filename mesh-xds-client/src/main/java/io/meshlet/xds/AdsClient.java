@@ -338,13 +338,21 @@ final class AdsClient {
     r.onNext(b.build());
   }
 
-  private void onResponse(Object stream, DiscoveryResponse response) {
+  /** The type of a response on the live stream, or null for a stale stream, a closed client or an unknown type. */
+  private @Nullable XdsType liveType(Object stream, String typeUrl) {
     if (stream != current || closed) {
-      return;
+      return null;
     }
-    XdsType type = XdsType.ofTypeUrl(response.getTypeUrl());
+    XdsType type = XdsType.ofTypeUrl(typeUrl);
     if (type == null) {
-      log.debug("ignoring xDS response of type {}", response.getTypeUrl());
+      log.debug("ignoring xDS response of type {}", typeUrl);
+    }
+    return type;
+  }
+
+  private void onResponse(Object stream, DiscoveryResponse response) {
+    XdsType type = liveType(stream, response.getTypeUrl());
+    if (type == null) {
       return;
     }
     List<String> errors = new ArrayList<>();
@@ -363,12 +371,8 @@ final class AdsClient {
   }
 
   private void onDeltaResponse(Object stream, DeltaDiscoveryResponse response) {
-    if (stream != current || closed) {
-      return;
-    }
-    XdsType type = XdsType.ofTypeUrl(response.getTypeUrl());
+    XdsType type = liveType(stream, response.getTypeUrl());
     if (type == null) {
-      log.debug("ignoring xDS delta response of type {}", response.getTypeUrl());
       return;
     }
     List<String> errors = new ArrayList<>();
