@@ -17,6 +17,7 @@ import io.meshlet.core.internal.MeshState;
 import io.meshlet.core.routing.RequestView;
 import io.meshlet.core.routing.RouteExplainer;
 import io.meshlet.core.routing.RouteTable;
+import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import io.meshlet.core.snapshot.Rejection;
 import io.meshlet.core.snapshot.SourceStatus;
@@ -96,6 +97,11 @@ public final class Mesh implements AutoCloseable {
   }
 
   /** The last update the mesh refused, if any. */
+  /** The server-side policies (PeerAuthentication, AuthorizationPolicy) for this workload, as of now. */
+  public InboundPolicies inbound() {
+    return runtime.state().inbound();
+  }
+
   public Optional<Rejection> lastRejection() {
     return Optional.ofNullable(runtime.lastRejection());
   }

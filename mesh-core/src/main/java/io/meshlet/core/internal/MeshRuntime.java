@@ -13,6 +13,7 @@ import io.meshlet.core.model.Workload;
 import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.routing.RouteTable;
 import io.meshlet.core.routing.RouteTableCompiler;
+import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import io.meshlet.core.snapshot.Rejection;
 import io.meshlet.core.snapshot.SourceStatus;
@@ -47,6 +48,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   private final ScheduledExecutorService control;
   private final Clock clock;
   private final MeshTime time;
+  private final String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
   private final List<MeshListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -66,7 +68,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     this.control = control;
     this.clock = clock;
     this.time = time;
-    this.state = new MeshState(new MeshSnapshot(0, clock.instant(), MeshConfig.EMPTY, List.of(), List.of()), RouteTable.EMPTY);
+    this.state = new MeshState(new MeshSnapshot(0, clock.instant(), MeshConfig.EMPTY, List.of(), List.of()), RouteTable.EMPTY, InboundPolicies.NONE);
     for (ConfigSource s : this.sources) {
       statuses.put(s.name(), new SourceStatus(s.name(), SourceStatus.State.WAITING, null, clock.instant(), null));
     }
@@ -169,7 +171,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     }
     version = next;
     MeshSnapshot snapshot = new MeshSnapshot(next, clock.instant(), merged, List.copyOf(statuses.values()), warnings);
-    state = new MeshState(snapshot, compiled.table());
+    state = new MeshState(snapshot, compiled.table(), InboundPolicies.compile(merged, workload, rootNamespace));
     log.info("mesh config version {} in force: {} resources from {}", next, merged.size(), accepted.keySet());
     for (MeshListener l : listeners) {
       try {

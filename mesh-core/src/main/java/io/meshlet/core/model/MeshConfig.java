@@ -10,7 +10,9 @@ public record MeshConfig(
     List<VirtualService> virtualServices,
     List<DestinationRule> destinationRules,
     List<CircuitBreakerPolicy> circuitBreakers,
-    List<RateLimitPolicy> rateLimits) {
+    List<RateLimitPolicy> rateLimits,
+    List<PeerAuthentication> peerAuthentications,
+    List<AuthorizationPolicy> authorizationPolicies) {
 
   public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of(), List.of());
 
@@ -20,6 +22,18 @@ public record MeshConfig(
     destinationRules = List.copyOf(destinationRules);
     circuitBreakers = List.copyOf(circuitBreakers);
     rateLimits = List.copyOf(rateLimits);
+    peerAuthentications = List.copyOf(peerAuthentications);
+    authorizationPolicies = List.copyOf(authorizationPolicies);
+  }
+
+  /** Traffic kinds only, no security policies. */
+  public MeshConfig(
+      List<ServiceEntry> serviceEntries,
+      List<VirtualService> virtualServices,
+      List<DestinationRule> destinationRules,
+      List<CircuitBreakerPolicy> circuitBreakers,
+      List<RateLimitPolicy> rateLimits) {
+    this(serviceEntries, virtualServices, destinationRules, circuitBreakers, rateLimits, List.of(), List.of());
   }
 
   /** Istio's kinds only. */
@@ -35,6 +49,8 @@ public record MeshConfig(
     List<DestinationRule> dr = new ArrayList<>();
     List<CircuitBreakerPolicy> cb = new ArrayList<>();
     List<RateLimitPolicy> rl = new ArrayList<>();
+    List<PeerAuthentication> pa = new ArrayList<>();
+    List<AuthorizationPolicy> ap = new ArrayList<>();
     for (MeshResource r : resources) {
       if (r instanceof ServiceEntry) {
         se.add((ServiceEntry) r);
@@ -44,11 +60,15 @@ public record MeshConfig(
         dr.add((DestinationRule) r);
       } else if (r instanceof CircuitBreakerPolicy) {
         cb.add((CircuitBreakerPolicy) r);
-      } else {
+      } else if (r instanceof RateLimitPolicy) {
         rl.add((RateLimitPolicy) r);
+      } else if (r instanceof PeerAuthentication) {
+        pa.add((PeerAuthentication) r);
+      } else {
+        ap.add((AuthorizationPolicy) r);
       }
     }
-    return new MeshConfig(se, vs, dr, cb, rl);
+    return new MeshConfig(se, vs, dr, cb, rl, pa, ap);
   }
 
   public List<MeshResource> all() {
@@ -58,11 +78,13 @@ public record MeshConfig(
     all.addAll(destinationRules);
     all.addAll(circuitBreakers);
     all.addAll(rateLimits);
+    all.addAll(peerAuthentications);
+    all.addAll(authorizationPolicies);
     return all;
   }
 
   public int size() {
     return serviceEntries.size() + virtualServices.size() + destinationRules.size() + circuitBreakers.size()
-        + rateLimits.size();
+        + rateLimits.size() + peerAuthentications.size() + authorizationPolicies.size();
   }
 }

@@ -4,7 +4,13 @@ import java.util.List;
 
 /** A top-level config resource, with its identity, its origin and the fields it carries that are not applied yet. */
 public sealed interface MeshResource
-    permits ServiceEntry, VirtualService, DestinationRule, CircuitBreakerPolicy, RateLimitPolicy {
+    permits ServiceEntry,
+        VirtualService,
+        DestinationRule,
+        CircuitBreakerPolicy,
+        RateLimitPolicy,
+        PeerAuthentication,
+        AuthorizationPolicy {
   ResourceId id();
 
   ResourceOrigin origin();

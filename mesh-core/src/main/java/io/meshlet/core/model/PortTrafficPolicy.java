@@ -8,9 +8,19 @@ public record PortTrafficPolicy(
     @Nullable LoadBalancerSettings loadBalancer,
     @Nullable ConnectionPoolSettings connectionPool,
     @Nullable OutlierDetection outlierDetection,
-    @Nullable RetryBudget retryBudget) {
+    @Nullable RetryBudget retryBudget,
+    @Nullable ClientTlsSettings tls) {
 
   public PortTrafficPolicy(int port, @Nullable LoadBalancerSettings loadBalancer) {
-    this(port, loadBalancer, null, null, null);
+    this(port, loadBalancer, null, null, null, null);
+  }
+
+  public PortTrafficPolicy(
+      int port,
+      @Nullable LoadBalancerSettings loadBalancer,
+      @Nullable ConnectionPoolSettings connectionPool,
+      @Nullable OutlierDetection outlierDetection,
+      @Nullable RetryBudget retryBudget) {
+    this(port, loadBalancer, connectionPool, outlierDetection, retryBudget, null);
   }
 }

@@ -41,12 +41,7 @@ public record RateLimitPolicy(
 
   /** True if this server-side limit selects a workload with {@code labels}. */
   public boolean selects(Map<String, String> labels) {
-    for (Map.Entry<String, String> e : workloadSelector.entrySet()) {
-      if (!e.getValue().equals(labels.get(e.getKey()))) {
-        return false;
-      }
-    }
-    return serverSide();
+    return serverSide() && Labels.matches(workloadSelector, labels);
   }
 
   public RateLimitPolicy {

@@ -14,7 +14,8 @@ public record TrafficPolicy(
     List<PortTrafficPolicy> portLevelSettings,
     @Nullable ConnectionPoolSettings connectionPool,
     @Nullable OutlierDetection outlierDetection,
-    @Nullable RetryBudget retryBudget) {
+    @Nullable RetryBudget retryBudget,
+    @Nullable ClientTlsSettings tls) {
 
   public static final TrafficPolicy NONE = new TrafficPolicy(null, List.of());
 
@@ -23,7 +24,16 @@ public record TrafficPolicy(
   }
 
   public TrafficPolicy(@Nullable LoadBalancerSettings loadBalancer, List<PortTrafficPolicy> portLevelSettings) {
-    this(loadBalancer, portLevelSettings, null, null, null);
+    this(loadBalancer, portLevelSettings, null, null, null, null);
+  }
+
+  public TrafficPolicy(
+      @Nullable LoadBalancerSettings loadBalancer,
+      List<PortTrafficPolicy> portLevelSettings,
+      @Nullable ConnectionPoolSettings connectionPool,
+      @Nullable OutlierDetection outlierDetection,
+      @Nullable RetryBudget retryBudget) {
+    this(loadBalancer, portLevelSettings, connectionPool, outlierDetection, retryBudget, null);
   }
 
   /** The load balancer for {@code port}: the port-level one if set, else this policy's, else null. */
@@ -41,6 +51,10 @@ public record TrafficPolicy(
 
   public @Nullable RetryBudget retryBudgetFor(int port) {
     return forPort(port, PortTrafficPolicy::retryBudget, retryBudget);
+  }
+
+  public @Nullable ClientTlsSettings tlsFor(int port) {
+    return forPort(port, PortTrafficPolicy::tls, tls);
   }
 
   private <T> @Nullable T forPort(int port, Function<PortTrafficPolicy, @Nullable T> field, @Nullable T fallback) {

@@ -1,0 +1,140 @@
+package io.meshlet.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Istio's {@code AuthorizationPolicy} ({@code security.istio.io}): which calls a workload accepts.
+ * Scope as for {@link PeerAuthentication}: a selector picks workloads in the policy's namespace;
+ * without one it covers its namespace, or the mesh from the root namespace. Evaluation follows
+ * Istio: any matching {@code DENY} rejects; then if any {@code ALLOW} policy applies, a call must
+ * match one of its rules; {@code AUDIT} never changes the outcome. Server side only.
+ *
+ * <p>A policy with no rules: {@code ALLOW} matches nothing (so denies all), {@code DENY} matches
+ * nothing. A rule with no fields matches everything. Strings in principals, namespaces, hosts and
+ * paths are Istio's match strings: exact, {@code prefix*}, {@code *suffix} or {@code *}.
+ *
+ * @param selector {@code selector.matchLabels}; empty for a namespace or mesh-wide policy
+ */
+public record AuthorizationPolicy(
+    ResourceId id,
+    ResourceOrigin origin,
+    Map<String, String> selector,
+    Action action,
+    List<Rule> rules,
+    List<String> notYetApplied)
+    implements MeshResource {
+
+  /** {@code action}; {@code CUSTOM} (external authorization) is read but not applied. */
+  public enum Action {
+    ALLOW,
+    DENY,
+    AUDIT,
+    CUSTOM
+  }
+
+  public AuthorizationPolicy {
+    requireNonNull(id, "id");
+    requireNonNull(origin, "origin");
+    selector = Map.copyOf(selector);
+    requireNonNull(action, "action");
+    rules = List.copyOf(rules);
+    notYetApplied = List.copyOf(notYetApplied);
+  }
+
+  @Override
+  public List<String> exportTo() {
+    return List.of();
+  }
+
+  /** True if this policy has a selector and every selector label is on {@code labels}. */
+  public boolean selects(Map<String, String> labels) {
+    return !selector.isEmpty() && Labels.matches(selector, labels);
+  }
+
+  /**
+   * One {@code rules[]} entry: it matches when some {@code from} matches (or there is none), some
+   * {@code to} matches (or there is none) and every {@code when} holds.
+   */
+  public record Rule(List<Source> from, List<Operation> to, List<Condition> when) {
+    public static final Rule ANY = new Rule(List.of(), List.of(), List.of());
+
+    public Rule {
+      from = List.copyOf(from);
+      to = List.copyOf(to);
+      when = List.copyOf(when);
+    }
+  }
+
+  /**
+   * {@code from[].source}: every non-empty field must match, a field matches when any value does,
+   * and a {@code not} field when none does.
+   *
+   * @param principals peer identities from mutual TLS, {@code cluster.local/ns/foo/sa/bar}
+   * @param ipBlocks source address of the connection ({@code 10.0.0.1} or CIDR)
+   * @param remoteIpBlocks original client address (X-Forwarded-For when trusted)
+   * @param requestPrincipals JWT {@code iss/sub}; read, not applied (RequestAuthentication is not supported)
+   */
+  public record Source(
+      List<String> principals,
+      List<String> notPrincipals,
+      List<String> namespaces,
+      List<String> notNamespaces,
+      List<String> ipBlocks,
+      List<String> notIpBlocks,
+      List<String> remoteIpBlocks,
+      List<String> notRemoteIpBlocks,
+      List<String> requestPrincipals,
+      List<String> notRequestPrincipals) {
+    public Source {
+      principals = List.copyOf(principals);
+      notPrincipals = List.copyOf(notPrincipals);
+      namespaces = List.copyOf(namespaces);
+      notNamespaces = List.copyOf(notNamespaces);
+      ipBlocks = List.copyOf(ipBlocks);
+      notIpBlocks = List.copyOf(notIpBlocks);
+      remoteIpBlocks = List.copyOf(remoteIpBlocks);
+      notRemoteIpBlocks = List.copyOf(notRemoteIpBlocks);
+      requestPrincipals = List.copyOf(requestPrincipals);
+      notRequestPrincipals = List.copyOf(notRequestPrincipals);
+    }
+  }
+
+  /** {@code to[].operation}: same matching as {@link Source}. Ports are the workload's own port. */
+  public record Operation(
+      List<String> hosts,
+      List<String> notHosts,
+      List<Integer> ports,
+      List<Integer> notPorts,
+      List<String> methods,
+      List<String> notMethods,
+      List<String> paths,
+      List<String> notPaths) {
+    public Operation {
+      hosts = List.copyOf(hosts);
+      notHosts = List.copyOf(notHosts);
+      ports = List.copyOf(ports);
+      notPorts = List.copyOf(notPorts);
+      methods = List.copyOf(methods);
+      notMethods = List.copyOf(notMethods);
+      paths = List.copyOf(paths);
+      notPaths = List.copyOf(notPaths);
+    }
+  }
+
+  /**
+   * {@code when[]}: {@code key} is one of Istio's attributes ({@code request.headers[name]},
+   * {@code source.ip}, {@code remote.ip}, {@code source.namespace}, {@code source.principal},
+   * {@code destination.port}, {@code connection.sni}, ...). It holds when the attribute matches
+   * some value (or {@code values} is empty) and matches no {@code notValues}.
+   */
+  public record Condition(String key, List<String> values, List<String> notValues) {
+    public Condition {
+      requireNonNull(key, "key");
+      values = List.copyOf(values);
+      notValues = List.copyOf(notValues);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.meshlet.core.security;
+
+import io.meshlet.core.identity.SpiffeId;
+import org.jspecify.annotations.Nullable;
+
+/** What the server side knows of one incoming call, as an adapter (servlet filter, gRPC interceptor) sees it. */
+public interface InboundRequest {
+  /** The peer's mesh identity from its verified client certificate; null without mutual TLS. */
+  @Nullable SpiffeId peer();
+
+  /** True when the call arrived over TLS (with or without a client certificate). */
+  boolean secure();
+
+  /** Address of the connection's peer ({@code source.ip}). */
+  String sourceAddress();
+
+  /** The local port the call arrived on ({@code destination.port}). */
+  int destinationPort();
+
+  /** The {@code Host} or {@code :authority}, without port. */
+  String host();
+
+  String method();
+
+  /** The request path, without the query. */
+  String path();
+
+  /** The first value of a request header (case-insensitive name), or null. */
+  @Nullable String header(String name);
+}
