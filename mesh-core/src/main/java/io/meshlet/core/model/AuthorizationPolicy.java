@@ -17,6 +17,8 @@ import java.util.Map;
  * paths are Istio's match strings: exact, {@code prefix*}, {@code *suffix} or {@code *}.
  *
  * @param selector {@code selector.matchLabels}; empty for a namespace or mesh-wide policy
+ * @param targetRefs {@code targetRef}/{@code targetRefs} as {@code Kind namespace/name}; a policy
+ *     that names targets (a Gateway, a Service) applies to no workload here (not yet applied)
  */
 public record AuthorizationPolicy(
     ResourceId id,
@@ -24,7 +26,8 @@ public record AuthorizationPolicy(
     Map<String, String> selector,
     Action action,
     List<Rule> rules,
-    List<String> notYetApplied)
+    List<String> notYetApplied,
+    List<String> targetRefs)
     implements MeshResource {
 
   /** {@code action}; {@code CUSTOM} (external authorization) is read but not applied. */
@@ -42,6 +45,18 @@ public record AuthorizationPolicy(
     requireNonNull(action, "action");
     rules = List.copyOf(rules);
     notYetApplied = List.copyOf(notYetApplied);
+    targetRefs = List.copyOf(targetRefs);
+  }
+
+  /** A policy without targets (as every translator but the YAML one produces). */
+  public AuthorizationPolicy(
+      ResourceId id,
+      ResourceOrigin origin,
+      Map<String, String> selector,
+      Action action,
+      List<Rule> rules,
+      List<String> notYetApplied) {
+    this(id, origin, selector, action, rules, notYetApplied, List.of());
   }
 
   @Override

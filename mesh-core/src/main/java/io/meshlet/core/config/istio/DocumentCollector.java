@@ -103,7 +103,12 @@ final class DocumentCollector {
         namespace = ns;
       }
     }
-    YamlObject spec = YamlObject.of(problems, "", top.node("spec"));
+    JsonNode specNode = top.node("spec");
+    if (specNode == null && isSecurity(kind)) {
+      // Kubernetes allows a security policy without spec: an AuthorizationPolicy then allows nothing.
+      specNode = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    }
+    YamlObject spec = YamlObject.of(problems, "", specNode);
     if (spec == null) {
       if (!top.has("spec")) {
         problems.error("spec", "missing (required)");
@@ -125,6 +130,12 @@ final class DocumentCollector {
       case Kinds.RATE_LIMIT:
         resource = RateLimitParser.parse(spec, id, origin);
         break;
+      case Kinds.PEER_AUTHENTICATION:
+        resource = PeerAuthenticationParser.parse(spec, id, origin);
+        break;
+      case Kinds.AUTHORIZATION_POLICY:
+        resource = AuthorizationPolicyParser.parse(spec, id, origin);
+        break;
       default:
         resource = ServiceEntryParser.parse(spec, id, origin);
         break;
@@ -141,6 +152,10 @@ final class DocumentCollector {
       }
     }
     return resource;
+  }
+
+  private static boolean isSecurity(String kind) {
+    return kind.equals(Kinds.PEER_AUTHENTICATION) || kind.equals(Kinds.AUTHORIZATION_POLICY);
   }
 
   private void add(MeshResource resource) {

@@ -14,6 +14,8 @@ final class Kinds {
   static final String SERVICE_ENTRY = "ServiceEntry";
   static final String CIRCUIT_BREAKER = "CircuitBreaker";
   static final String RATE_LIMIT = "RateLimit";
+  static final String PEER_AUTHENTICATION = "PeerAuthentication";
+  static final String AUTHORIZATION_POLICY = "AuthorizationPolicy";
 
   private static final String RESILIENCE_GROUP = "resilience.meshlet.io";
 
@@ -37,8 +39,8 @@ final class Kinds {
       "security.istio.io",
       new Group(
           List.of("v1", "v1beta1"),
-          Set.of(),
-          Set.of("PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication")),
+          Set.of(PEER_AUTHENTICATION, AUTHORIZATION_POLICY),
+          Set.of("RequestAuthentication")),
       "telemetry.istio.io",
       new Group(List.of("v1", "v1alpha1"), Set.of(), Set.of("Telemetry")),
       "extensions.istio.io",

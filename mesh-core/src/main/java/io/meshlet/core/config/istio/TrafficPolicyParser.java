@@ -1,5 +1,6 @@
 package io.meshlet.core.config.istio;
 
+import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.OutlierDetection;
@@ -14,11 +15,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Istio's {@code TrafficPolicy}: load balancer, connection pool, outlier detection and retry budget
- * are applied (at host, subset and port level); TLS, tunnel and proxy protocol are validated and
- * listed as not yet applied.
+ * are applied (at host, subset and port level); TLS is read into the model ({@link ClientTlsParser});
+ * tunnel and proxy protocol are validated and listed as not yet applied.
  */
 final class TrafficPolicyParser {
-  private static final List<String> TLS_MODES = List.of("DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL");
   private static final List<String> PROXY_PROTOCOL = List.of("V1", "V2");
   private static final long INT32 = Integer.MAX_VALUE;
 
@@ -31,6 +31,7 @@ final class TrafficPolicyParser {
     LoadBalancerSettings lb = LoadBalancerParser.parse(tp.object("loadBalancer"));
     ConnectionPoolSettings pool = ConnectionPoolParser.parse(tp.object("connectionPool"));
     OutlierDetection outlier = OutlierDetectionParser.parse(tp.object("outlierDetection"));
+    ClientTlsSettings tls = ClientTlsParser.parse(tp.object("tls"));
     notYetApplied(tp);
     RetryBudget budget = retryBudget(tp.object("retryBudget"));
     List<PortTrafficPolicy> ports = new ArrayList<>();
@@ -52,31 +53,19 @@ final class TrafficPolicyParser {
       LoadBalancerSettings portLb = LoadBalancerParser.parse(p.object("loadBalancer"));
       ConnectionPoolSettings portPool = ConnectionPoolParser.parse(p.object("connectionPool"));
       OutlierDetection portOutlier = OutlierDetectionParser.parse(p.object("outlierDetection"));
+      ClientTlsSettings portTls = ClientTlsParser.parse(p.object("tls"));
       notYetApplied(p);
       RetryBudget portBudget = retryBudget(p.object("retryBudget"));
       if (number != null) {
-        ports.add(new PortTrafficPolicy(number, portLb, portPool, portOutlier, portBudget));
+        ports.add(new PortTrafficPolicy(number, portLb, portPool, portOutlier, portBudget, portTls));
       }
     }
-    return new TrafficPolicy(lb, ports, pool, outlier, budget);
+    return new TrafficPolicy(lb, ports, pool, outlier, budget, tls);
   }
 
-  /** The policy parts that are validated but not applied: TLS, tunnel, proxy protocol; each present one is listed. */
+  /** The policy parts that are validated but not applied: tunnel, proxy protocol; each present one is listed. */
   private static void notYetApplied(YamlObject tp) {
     Problems problems = tp.problems();
-    YamlObject tls = tp.object("tls");
-    if (tls != null) {
-      tls.enumValue("mode", TLS_MODES);
-      tls.string("clientCertificate");
-      tls.string("privateKey");
-      tls.string("caCertificates");
-      tls.string("credentialName");
-      tls.strings("subjectAltNames");
-      tls.string("sni");
-      tls.bool("insecureSkipVerify");
-      tls.string("caCrl");
-      problems.notYetApplied(tls.path());
-    }
     YamlObject tunnel = tp.object("tunnel");
     if (tunnel != null) {
       tunnel.string("protocol");

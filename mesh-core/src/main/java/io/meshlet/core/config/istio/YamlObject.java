@@ -243,6 +243,23 @@ final class YamlObject {
     return out;
   }
 
+  /**
+   * A list of strings, each checked by {@code check} (which returns why a value is wrong, or null);
+   * wrong entries are reported at their own path and left out.
+   */
+  List<String> strings(String field, java.util.function.Function<String, @Nullable String> check) {
+    List<String> out = new ArrayList<>();
+    forEachString(field, (path, value) -> {
+      String problem = check.apply(value);
+      if (problem == null) {
+        out.add(value);
+      } else {
+        problems.error(path, problem);
+      }
+    });
+    return out;
+  }
+
   /** Calls {@code each} with the path and value of every string in the list at {@code field}, reporting the rest. */
   private void forEachString(String field, java.util.function.BiConsumer<String, String> each) {
     JsonNode n = node(field);

@@ -1,0 +1,263 @@
+package io.meshlet.core.config.istio;
+
+import io.meshlet.core.model.AuthorizationPolicy;
+import io.meshlet.core.model.AuthorizationPolicy.Action;
+import io.meshlet.core.model.AuthorizationPolicy.Condition;
+import io.meshlet.core.model.AuthorizationPolicy.Operation;
+import io.meshlet.core.model.AuthorizationPolicy.Rule;
+import io.meshlet.core.model.AuthorizationPolicy.Source;
+import io.meshlet.core.model.ResourceId;
+import io.meshlet.core.model.ResourceOrigin;
+import io.meshlet.core.security.IpBlock;
+import io.meshlet.core.security.PolicyValues;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code AuthorizationPolicy.spec} of {@code security.istio.io/v1} (or {@code v1beta1}), checked as
+ * Istio checks it. Read but not applied, each with a warning: {@code CUSTOM} (the policy is
+ * ignored), {@code targetRef}/{@code targetRefs} (the policy applies to no workload),
+ * {@code requestPrincipals} and {@code request.auth.*} keys (no JWT: the attribute is absent).
+ */
+final class AuthorizationPolicyParser {
+  private static final List<String> ACTIONS = List.of("ALLOW", "DENY", "AUDIT", "CUSTOM");
+  private static final String NO_JWT = "needs a validated JWT (RequestAuthentication), which Meshlet does not "
+      + "support: the request principal is absent, so values never match and not-values always hold";
+
+  private static final List<String> SOURCE_FIELDS = List.of("principals", "notPrincipals", "namespaces",
+      "notNamespaces", "ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks", "requestPrincipals",
+      "notRequestPrincipals");
+  private static final List<String> OPERATION_FIELDS = List.of("hosts", "notHosts", "ports", "notPorts", "methods",
+      "notMethods", "paths", "notPaths");
+
+  private AuthorizationPolicyParser() {}
+
+  static AuthorizationPolicy parse(YamlObject spec, ResourceId id, ResourceOrigin origin) {
+    Problems problems = spec.problems();
+    Map<String, String> selector = PeerAuthenticationParser.selector(spec);
+    List<String> targets = targets(spec, id);
+    if (!targets.isEmpty() && spec.has("selector")) {
+      problems.error(spec.path("selector"), "given with " + (spec.has("targetRef") ? "targetRef" : "targetRefs")
+          + " (expected: one of selector, targetRef or targetRefs)");
+    }
+    String actionName = spec.enumValue("action", ACTIONS);
+    Action action = actionName == null ? Action.ALLOW : Action.valueOf(actionName);
+    YamlObject provider = spec.object("provider");
+    if (provider != null) {
+      provider.requiredString("name");
+    }
+    if (action == Action.CUSTOM) {
+      if (!spec.has("provider")) {
+        problems.error(spec.path("provider"), "missing (required with action CUSTOM)");
+      }
+      problems.notYetApplied(spec.path("action"),
+          "CUSTOM (external authorization) is not applied by Meshlet; this policy is ignored");
+    } else if (spec.has("provider")) {
+      problems.error(spec.path("provider"), "given with action " + action + " (expected: only with action CUSTOM)");
+    }
+    List<Rule> rules = new ArrayList<>();
+    for (YamlObject r : spec.objects("rules")) {
+      rules.add(rule(r));
+    }
+    return new AuthorizationPolicy(id, origin, selector, action, rules, problems.notYetAppliedPaths(), targets);
+  }
+
+  /** {@code targetRef} and {@code targetRefs} as {@code Kind namespace/name}, reported as not applied. */
+  private static List<String> targets(YamlObject spec, ResourceId id) {
+    List<YamlObject> refs = new ArrayList<>();
+    YamlObject single = spec.object("targetRef");
+    if (single != null) {
+      refs.add(single);
+    }
+    refs.addAll(spec.objects("targetRefs"));
+    if (single != null && spec.has("targetRefs")) {
+      spec.problems().error(spec.path("targetRefs"), "given with targetRef (expected: one of them)");
+    }
+    List<String> out = new ArrayList<>();
+    for (YamlObject ref : refs) {
+      ref.string("group");
+      String kind = ref.requiredString("kind");
+      String name = ref.requiredString("name");
+      String ns = ref.string("namespace");
+      out.add(kind + " " + (ns == null || ns.isEmpty() ? id.namespace() : ns) + "/" + name);
+    }
+    if (spec.has("targetRef") || spec.has("targetRefs")) {
+      String field = single != null ? "targetRef" : "targetRefs";
+      spec.problems().notYetApplied(spec.path(field),
+          "not applied by Meshlet (it targets a Gateway or Service, not this workload); this policy applies to no workload");
+    }
+    return out;
+  }
+
+  private static Rule rule(YamlObject r) {
+    Problems problems = r.problems();
+    List<Source> from = new ArrayList<>();
+    for (YamlObject f : r.objects("from")) {
+      YamlObject s = f.object("source");
+      if (s == null) {
+        if (!f.has("source")) {
+          problems.error(f.path("source"), "missing (required)");
+        }
+        continue;
+      }
+      from.add(source(s));
+    }
+    List<Operation> to = new ArrayList<>();
+    for (YamlObject t : r.objects("to")) {
+      YamlObject o = t.object("operation");
+      if (o == null) {
+        if (!t.has("operation")) {
+          problems.error(t.path("operation"), "missing (required)");
+        }
+        continue;
+      }
+      to.add(operation(o));
+    }
+    List<Condition> when = new ArrayList<>();
+    for (YamlObject w : r.objects("when")) {
+      Condition c = condition(w);
+      if (c != null) {
+        when.add(c);
+      }
+    }
+    return new Rule(from, to, when);
+  }
+
+  private static Source source(YamlObject s) {
+    Function<String, @Nullable String> match = PolicyValues::matchStringProblem;
+    Function<String, @Nullable String> ip = AuthorizationPolicyParser::ipProblem;
+    Source source = new Source(
+        s.strings("principals", match),
+        s.strings("notPrincipals", match),
+        s.strings("namespaces", match),
+        s.strings("notNamespaces", match),
+        s.strings("ipBlocks", ip),
+        s.strings("notIpBlocks", ip),
+        s.strings("remoteIpBlocks", ip),
+        s.strings("notRemoteIpBlocks", ip),
+        s.strings("requestPrincipals", match),
+        s.strings("notRequestPrincipals", match));
+    for (String f : List.of("requestPrincipals", "notRequestPrincipals")) {
+      if (s.has(f)) {
+        s.problems().notYetApplied(s.path(f), NO_JWT);
+      }
+    }
+    if (empty(source.principals(), source.notPrincipals(), source.namespaces(), source.notNamespaces(),
+        source.ipBlocks(), source.notIpBlocks(), source.remoteIpBlocks(), source.notRemoteIpBlocks(),
+        source.requestPrincipals(), source.notRequestPrincipals()) && !anyGiven(s, SOURCE_FIELDS)) {
+      s.problems().error(s.path(), "empty (expected: at least one field; leave out from to match any source)");
+    }
+    return source;
+  }
+
+  private static Operation operation(YamlObject o) {
+    Function<String, @Nullable String> match = PolicyValues::matchStringProblem;
+    Function<String, @Nullable String> method = v -> v.isEmpty() ? "'' (expected: a non-empty value)" : null;
+    Operation op = new Operation(
+        o.strings("hosts", match),
+        o.strings("notHosts", match),
+        ports(o, "ports"),
+        ports(o, "notPorts"),
+        o.strings("methods", method),
+        o.strings("notMethods", method),
+        o.strings("paths", match),
+        o.strings("notPaths", match));
+    if (empty(op.hosts(), op.notHosts(), op.ports(), op.notPorts(), op.methods(), op.notMethods(), op.paths(),
+        op.notPaths()) && !anyGiven(o, OPERATION_FIELDS)) {
+      o.problems().error(o.path(), "empty (expected: at least one field; leave out to to match any operation)");
+    }
+    return op;
+  }
+
+  /** Istio writes ports as strings ({@code ["8080"]}); numbers are accepted too. */
+  private static List<Integer> ports(YamlObject o, String field) {
+    JsonNode n = o.node(field);
+    if (n == null) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      o.problems().error(o.path(field), Values.render(n) + " (expected: a list of ports)");
+      return List.of();
+    }
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      Long v = Values.integer(o.problems(), o.path(field) + "[" + i + "]", n.get(i), 1, 65535);
+      if (v != null) {
+        out.add(v.intValue());
+      }
+    }
+    return out;
+  }
+
+  private static @Nullable Condition condition(YamlObject w) {
+    Problems problems = w.problems();
+    String key = w.requiredString("key");
+    Function<String, @Nullable String> check = valueCheck(key);
+    List<String> values = w.strings("values", check);
+    List<String> notValues = w.strings("notValues", check);
+    if (key == null) {
+      return null;
+    }
+    if (!PolicyValues.isWhenKey(key)) {
+      problems.error(w.path("key"), "'" + key + "' (expected: one of " + String.join(", ", PolicyValues.WHEN_KEYS) + ")");
+      return null;
+    }
+    if (emptyLists(w)) {
+      problems.error(w.path(), "values and notValues both empty for key " + key + " (expected: at least one value)");
+    }
+    if (PolicyValues.needsJwt(key)) {
+      problems.notYetApplied(w.path("key"), "'" + key + "' " + NO_JWT);
+    } else if (PolicyValues.unknownHere(key)) {
+      problems.notYetApplied(w.path("key"), "'" + key + "' is not known to Meshlet: the attribute is absent, "
+          + "so values never match and notValues always hold");
+    }
+    return new Condition(key, values, notValues);
+  }
+
+  /** True if each of values and notValues is absent or an empty list. */
+  private static boolean emptyLists(YamlObject w) {
+    JsonNode values = w.node("values");
+    JsonNode notValues = w.node("notValues");
+    return (values == null || values.isArray() && values.isEmpty())
+        && (notValues == null || notValues.isArray() && notValues.isEmpty());
+  }
+
+  private static Function<String, @Nullable String> valueCheck(@Nullable String key) {
+    if ("source.ip".equals(key) || "remote.ip".equals(key) || "destination.ip".equals(key)) {
+      return AuthorizationPolicyParser::ipProblem;
+    }
+    if ("destination.port".equals(key)) {
+      return v -> PolicyValues.port(v) < 0 ? "'" + v + "' (expected: a port 1..65535)" : null;
+    }
+    return PolicyValues::matchStringProblem;
+  }
+
+  private static @Nullable String ipProblem(String value) {
+    return IpBlock.parse(value) == null ? "'" + value + "' (expected: an IP address or CIDR)" : null;
+  }
+
+  @SafeVarargs
+  private static boolean empty(List<?>... lists) {
+    for (List<?> l : lists) {
+      if (!l.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True if some field was written (its entries may all have been wrong, which is reported already). */
+  private static boolean anyGiven(YamlObject o, List<String> fields) {
+    for (String f : fields) {
+      JsonNode n = o.has(f) ? o.node(f) : null;
+      if (n != null && !(n.isArray() && n.isEmpty())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
