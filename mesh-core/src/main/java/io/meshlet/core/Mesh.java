@@ -17,7 +17,9 @@ import io.meshlet.core.internal.MeshState;
 import io.meshlet.core.routing.RequestView;
 import io.meshlet.core.routing.RouteExplainer;
 import io.meshlet.core.routing.RouteTable;
+import io.meshlet.core.security.InboundExplanation;
 import io.meshlet.core.security.InboundPolicies;
+import io.meshlet.core.security.InboundRequest;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import io.meshlet.core.snapshot.Rejection;
 import io.meshlet.core.snapshot.SourceStatus;
@@ -74,7 +76,7 @@ public final class Mesh implements AutoCloseable {
     this.outboundTrafficPolicy = b.outboundTrafficPolicy;
     this.time = b.time;
     this.sources = List.copyOf(sources);
-    this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time);
+    this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time, b.rootNamespace);
   }
 
   public static Builder builder() {
@@ -96,12 +98,20 @@ public final class Mesh implements AutoCloseable {
     return runtime.state().routes();
   }
 
-  /** The last update the mesh refused, if any. */
   /** The server-side policies (PeerAuthentication, AuthorizationPolicy) for this workload, as of now. */
   public InboundPolicies inbound() {
     return runtime.state().inbound();
   }
 
+  /**
+   * Why an incoming call would be allowed or denied: the mutual TLS mode and the PeerAuthentication
+   * it comes from, each applicable AuthorizationPolicy and, per rule, whether it matched and why not.
+   */
+  public InboundExplanation explainInbound(InboundRequest request) {
+    return inbound().explain(requireNonNull(request, "request"));
+  }
+
+  /** The last update the mesh refused, if any. */
   public Optional<Rejection> lastRejection() {
     return Optional.ofNullable(runtime.lastRejection());
   }
@@ -213,6 +223,7 @@ public final class Mesh implements AutoCloseable {
     private @Nullable ScheduledExecutorService controlExecutor;
     private boolean xds;
     private @Nullable Path xdsBootstrap;
+    private String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
 
     private Builder() {}
 
@@ -231,6 +242,20 @@ public final class Mesh implements AutoCloseable {
     /** This workload's labels, matched by {@code sourceLabels}. */
     public Builder labels(Map<String, String> labels) {
       this.labels = Map.copyOf(requireNonNull(labels, "labels"));
+      return this;
+    }
+
+    /**
+     * Istio's root namespace ({@code meshConfig.rootNamespace}): PeerAuthentication and
+     * AuthorizationPolicy there without a selector cover the whole mesh; {@value
+     * InboundPolicies#DEFAULT_ROOT_NAMESPACE} by default.
+     */
+    public Builder rootNamespace(String rootNamespace) {
+      requireNonNull(rootNamespace, "rootNamespace");
+      if (rootNamespace.isEmpty()) {
+        throw new IllegalArgumentException("rootNamespace: '' (expected: a namespace, e.g. istio-system)");
+      }
+      this.rootNamespace = rootNamespace;
       return this;
     }
 

@@ -48,7 +48,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   private final ScheduledExecutorService control;
   private final Clock clock;
   private final MeshTime time;
-  private final String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
+  private final String rootNamespace;
   private final List<MeshListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -63,6 +63,16 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
 
   public MeshRuntime(
       Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, Clock clock, MeshTime time) {
+    this(workload, sources, control, clock, time, InboundPolicies.DEFAULT_ROOT_NAMESPACE);
+  }
+
+  /**
+   * @param rootNamespace where security policies without a selector cover the whole mesh (Istio's
+   *     {@code meshConfig.rootNamespace})
+   */
+  public MeshRuntime(Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, Clock clock,
+      MeshTime time, String rootNamespace) {
+    this.rootNamespace = rootNamespace;
     this.workload = workload;
     this.sources = List.copyOf(sources);
     this.control = control;
@@ -128,7 +138,8 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   // ---- control thread ---------------------------------------------------------------------------
 
   private void publishEmpty() {
-    publish(MeshConfig.EMPTY, RouteTableCompiler.compile(version + 1, MeshConfig.EMPTY, workload, state.routes(), time));
+    publish(MeshConfig.EMPTY, RouteTableCompiler.compile(version + 1, MeshConfig.EMPTY, workload, state.routes(), time),
+        InboundPolicies.NONE);
   }
 
   private void apply(SourceUpdate update) {
@@ -141,8 +152,10 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
       return;
     }
     RouteTableCompiler.Result compiled;
+    InboundPolicies inbound;
     try {
       compiled = RouteTableCompiler.compile(version + 1, merged, workload, state.routes(), time);
+      inbound = InboundPolicies.compile(merged, workload, rootNamespace);
     } catch (RuntimeException e) {
       log.error("compiling update {} from {} failed; last good config stays in force", update.version(), update.source(), e);
       reject(update, List.of(ConfigProblem.error(null, null, update.source(), "", "internal error: " + e)));
@@ -154,10 +167,10 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     for (ConfigProblem w : update.warnings()) {
       log.warn("{}", w);
     }
-    publish(merged, compiled);
+    publish(merged, compiled, inbound);
   }
 
-  private void publish(MeshConfig merged, RouteTableCompiler.Result compiled) {
+  private void publish(MeshConfig merged, RouteTableCompiler.Result compiled, InboundPolicies inbound) {
     long next = compiled.table().version();
     List<ConfigProblem> warnings = new ArrayList<>();
     for (SourceUpdate u : accepted.values()) {
@@ -171,7 +184,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     }
     version = next;
     MeshSnapshot snapshot = new MeshSnapshot(next, clock.instant(), merged, List.copyOf(statuses.values()), warnings);
-    state = new MeshState(snapshot, compiled.table(), InboundPolicies.compile(merged, workload, rootNamespace));
+    state = new MeshState(snapshot, compiled.table(), inbound);
     log.info("mesh config version {} in force: {} resources from {}", next, merged.size(), accepted.keySet());
     for (MeshListener l : listeners) {
       try {

@@ -1,34 +1,227 @@
 package io.meshlet.core.security;
 
+import static java.util.Objects.requireNonNull;
+
+import io.meshlet.core.model.AuthorizationPolicy;
+import io.meshlet.core.model.AuthorizationPolicy.Action;
+import io.meshlet.core.model.Labels;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MtlsMode;
+import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.Workload;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The PeerAuthentication and AuthorizationPolicy resources that apply to this workload, compiled
- * once per snapshot. Immutable; the request path only reads it.
+ * once per snapshot. Immutable; the request path only reads it, and {@link #check} allocates
+ * nothing (its decisions are built here).
+ *
+ * <p>Evaluation follows Istio: mutual TLS first ({@code STRICT} refuses a call without a client
+ * certificate); then any matching {@code DENY} rule denies; then, if some {@code ALLOW} policy
+ * applies, a call must match one of their rules; otherwise it is allowed. {@code AUDIT} never
+ * changes the outcome and {@code CUSTOM} is not applied. An AuthorizationPolicy applies when it sits
+ * in the workload's namespace or in the root namespace and its selector (if any) matches the
+ * workload's labels; one with {@code targetRefs} applies to no workload here.
  */
 public final class InboundPolicies {
   /** Istio's default root namespace: policies there without a selector cover the whole mesh. */
   public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
 
-  public static final InboundPolicies NONE = new InboundPolicies();
+  private static final MtlsMode[] MODES = MtlsMode.values();
 
-  private InboundPolicies() {}
+  public static final InboundPolicies NONE = new InboundPolicies(
+      new PeerAuthenticationResolver.Resolution(MtlsMode.PERMISSIVE, null, new int[0], new MtlsMode[0], null),
+      List.of(), List.of(), List.of(), List.of());
+
+  private final MtlsMode mode;
+  private final @Nullable ResourceId modeSource;
+  private final int[] ports;
+  private final MtlsMode[] portModes;
+  private final @Nullable ResourceId portSource;
+  /** Per port (and last: the workload's mode), the decision for a call without a client certificate under STRICT. */
+  private final InboundDecision[] strictPlaintext;
+  private final InboundDecision[] strictNoCertificate;
+
+  private final CompiledPolicy[] deny;
+  private final CompiledPolicy[] allow;
+  private final CompiledPolicy[] audit;
+  private final List<AuthorizationPolicy> notApplied;
+  private final InboundDecision[] noAllowMatched;
+  private final InboundDecision[] allowedNoAllowPolicy;
+
+  private InboundPolicies(PeerAuthenticationResolver.Resolution mtls, List<CompiledPolicy> deny,
+      List<CompiledPolicy> allow, List<CompiledPolicy> audit, List<AuthorizationPolicy> notApplied) {
+    this.mode = mtls.mode();
+    this.modeSource = mtls.source();
+    this.ports = mtls.ports();
+    this.portModes = mtls.portModes();
+    this.portSource = mtls.portSource();
+    this.strictPlaintext = new InboundDecision[ports.length + 1];
+    this.strictNoCertificate = new InboundDecision[ports.length + 1];
+    for (int i = 0; i <= ports.length; i++) {
+      ResourceId source = i < ports.length ? portSource : modeSource;
+      String head = "denied: mTLS STRICT" + (source == null ? "" : " (" + source + ")")
+          + (i < ports.length ? " on port " + ports[i] : "");
+      strictPlaintext[i] = new InboundDecision(false, MtlsMode.STRICT, source, head + " and the call is plaintext");
+      strictNoCertificate[i] = new InboundDecision(false, MtlsMode.STRICT, source,
+          head + " and the call has no client certificate");
+    }
+    this.deny = deny.toArray(CompiledPolicy[]::new);
+    this.allow = allow.toArray(CompiledPolicy[]::new);
+    this.audit = audit.toArray(CompiledPolicy[]::new);
+    this.notApplied = List.copyOf(notApplied);
+    this.noAllowMatched = perMode(false, null, "denied: no ALLOW policy matched (" + allow.size() + " apply: "
+        + allow.stream().map(CompiledPolicy::shortName).collect(Collectors.joining(", ")) + ")");
+    this.allowedNoAllowPolicy = perMode(true, null, deny.isEmpty()
+        ? "allowed: no AuthorizationPolicy applies"
+        : "allowed: no DENY rule matched and no ALLOW policy applies");
+  }
 
   /** The policies of {@code config} that apply to {@code workload}. */
   public static InboundPolicies compile(MeshConfig config, Workload workload, String rootNamespace) {
-    // TODO(issue 4 security): PeerAuthentication and AuthorizationPolicy resolution.
-    return NONE;
+    requireNonNull(config, "config");
+    requireNonNull(workload, "workload");
+    requireNonNull(rootNamespace, "rootNamespace");
+    PeerAuthenticationResolver.Resolution mtls =
+        PeerAuthenticationResolver.resolve(config.peerAuthentications(), workload, rootNamespace);
+    List<CompiledPolicy> deny = new ArrayList<>();
+    List<CompiledPolicy> allow = new ArrayList<>();
+    List<CompiledPolicy> audit = new ArrayList<>();
+    List<AuthorizationPolicy> notApplied = new ArrayList<>();
+    List<AuthorizationPolicy> sorted = config.authorizationPolicies().stream()
+        .sorted(Comparator.comparing((AuthorizationPolicy p) -> p.id().namespace()).thenComparing(p -> p.id().name()))
+        .toList();
+    for (AuthorizationPolicy p : sorted) {
+      if (!applies(p, workload, rootNamespace)) {
+        continue;
+      }
+      if (p.action() == Action.CUSTOM || !p.targetRefs().isEmpty()) {
+        notApplied.add(p);
+        continue;
+      }
+      CompiledPolicy compiled = new CompiledPolicy(p);
+      switch (p.action()) {
+        case DENY -> deny.add(compiled);
+        case AUDIT -> audit.add(compiled);
+        default -> allow.add(compiled);
+      }
+    }
+    return new InboundPolicies(mtls, deny, allow, audit, notApplied);
+  }
+
+  /** In the workload's namespace or the root namespace, and the selector (if any) matches. */
+  static boolean applies(AuthorizationPolicy p, Workload workload, String rootNamespace) {
+    String ns = p.id().namespace();
+    return (ns.equals(workload.namespace()) || ns.equals(rootNamespace))
+        && Labels.matches(p.selector(), workload.labels());
   }
 
   /** The mutual TLS mode for calls arriving on {@code port}; {@code PERMISSIVE} when no policy says. */
   public MtlsMode mtlsMode(int port) {
-    return MtlsMode.PERMISSIVE;
+    int i = portIndex(port);
+    return i < ports.length ? portModes[i] : mode;
+  }
+
+  /** The PeerAuthentication that decided {@link #mtlsMode(int)} for {@code port}; null for the default. */
+  public @Nullable ResourceId mtlsSource(int port) {
+    return portIndex(port) < ports.length ? portSource : modeSource;
   }
 
   /** Checks a call: mutual TLS mode first, then authorization. */
   public InboundDecision check(InboundRequest request) {
-    return new InboundDecision(true, mtlsMode(request.destinationPort()), null, "no policy applies");
+    int portIndex = portIndex(request.destinationPort());
+    MtlsMode m = portIndex < ports.length ? portModes[portIndex] : mode;
+    if (m == MtlsMode.STRICT && request.peer() == null) {
+      return request.secure() ? strictNoCertificate[portIndex] : strictPlaintext[portIndex];
+    }
+    for (CompiledPolicy p : deny) {
+      int rule = p.firstMatch(request);
+      if (rule >= 0) {
+        return p.decision(rule, m);
+      }
+    }
+    if (allow.length == 0) {
+      return allowedNoAllowPolicy[m.ordinal()];
+    }
+    for (CompiledPolicy p : allow) {
+      int rule = p.firstMatch(request);
+      if (rule >= 0) {
+        return p.decision(rule, m);
+      }
+    }
+    return noAllowMatched[m.ordinal()];
+  }
+
+  /** {@link #check} with its reasons: each applicable policy and, per rule, whether it matched and why not. */
+  public InboundExplanation explain(InboundRequest request) {
+    List<String> steps = new ArrayList<>();
+    int port = request.destinationPort();
+    ResourceId source = mtlsSource(port);
+    steps.add("mTLS " + mtlsMode(port) + " on port " + port + " ("
+        + (source == null ? "default: no PeerAuthentication applies" : source) + "); "
+        + (request.peer() != null ? "peer " + request.peer().principal()
+            : request.secure() ? "TLS without a client certificate" : "plaintext"));
+    for (AuthorizationPolicy p : notApplied) {
+      steps.add(p.action() + " " + p.id() + ": not applied ("
+          + (p.targetRefs().isEmpty() ? "CUSTOM is not supported" : "it names targetRefs " + p.targetRefs()) + ")");
+    }
+    for (CompiledPolicy[] group : new CompiledPolicy[][] {deny, allow, audit}) {
+      for (CompiledPolicy p : group) {
+        describe(p, request, steps);
+      }
+    }
+    if (deny.length + allow.length + audit.length == 0) {
+      steps.add("no AuthorizationPolicy applies");
+    }
+    return new InboundExplanation(check(request), steps);
+  }
+
+  private static void describe(CompiledPolicy p, InboundRequest request, List<String> steps) {
+    String head = p.policy.action() + " " + p.id();
+    if (p.rules.length == 0) {
+      steps.add(head + ": no rules, matches nothing");
+      return;
+    }
+    for (int i = 0; i < p.rules.length; i++) {
+      String why = p.rules[i].mismatch(request);
+      steps.add(head + " rules[" + i + "]: " + (why == null ? "matches" : "no match: " + why));
+    }
+  }
+
+  /** The policies in force, for operators: {@code DENY AuthorizationPolicy default/x}, in evaluation order. */
+  public List<String> describe() {
+    List<String> out = new ArrayList<>();
+    out.add("mTLS " + mode + (modeSource == null ? " (default)" : " (" + modeSource + ")"));
+    for (int i = 0; i < ports.length; i++) {
+      out.add("mTLS " + portModes[i] + " on port " + ports[i] + " (" + portSource + ")");
+    }
+    for (CompiledPolicy[] group : new CompiledPolicy[][] {deny, allow, audit}) {
+      for (CompiledPolicy p : group) {
+        out.add(p.policy.action() + " " + p.id());
+      }
+    }
+    return out;
+  }
+
+  private int portIndex(int port) {
+    for (int i = 0; i < ports.length; i++) {
+      if (ports[i] == port) {
+        return i;
+      }
+    }
+    return ports.length;
+  }
+
+  /** One decision per mutual TLS mode, indexed by ordinal. */
+  static InboundDecision[] perMode(boolean allowed, @Nullable ResourceId policy, String reason) {
+    InboundDecision[] out = new InboundDecision[MODES.length];
+    for (MtlsMode m : MODES) {
+      out[m.ordinal()] = new InboundDecision(allowed, m, policy, reason);
+    }
+    return out;
   }
 }

@@ -1,0 +1,311 @@
+package io.meshlet.core.security;
+
+import io.meshlet.core.identity.SpiffeId;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One compiled field of a rule ({@code from[0].source.principals}, {@code when[1]} values or
+ * notValues): it holds when some value matches the request's attribute, or, for a {@code not}
+ * field, when none does. An absent attribute (no peer, no header, no JWT) matches no value, so a
+ * {@code not} field holds for it. Testing allocates nothing; {@link #actual} is for explain only.
+ */
+abstract class Check {
+  private final String path;
+  private final boolean not;
+  private final String values;
+
+  Check(String path, boolean not, List<?> values) {
+    this.path = path;
+    this.not = not;
+    this.values = values.toString();
+  }
+
+  final boolean test(InboundRequest r) {
+    return anyMatches(r) != not;
+  }
+
+  /** True if some value matches the request's attribute; false when the attribute is absent. */
+  abstract boolean anyMatches(InboundRequest r);
+
+  /** The request's attribute, as explain shows it. */
+  abstract String actual(InboundRequest r);
+
+  /** Why this check failed for {@code r}: {@code to[0].operation.methods ['GET'] do not match 'POST'}. */
+  final String failure(InboundRequest r) {
+    return path + " " + values + (not ? " match " : " do not match ") + actual(r);
+  }
+
+  private static String quote(@Nullable String s) {
+    return s == null ? "absent" : "'" + s + "'";
+  }
+
+  /** {@code principals}, {@code source.principal}: the peer's identity, absent without mutual TLS. */
+  static final class Principal extends Check {
+    private final MatchString[] matchers;
+
+    Principal(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.matchers = compile(values, false);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      SpiffeId peer = r.peer();
+      for (MatchString m : matchers) {
+        if (m.matchesPrincipal(peer)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      SpiffeId peer = r.peer();
+      return peer == null ? "peer absent (no mutual TLS)" : "peer '" + peer.principal() + "'";
+    }
+  }
+
+  /** {@code namespaces}, {@code source.namespace}: the peer's namespace. */
+  static final class PeerNamespace extends Check {
+    private final MatchString[] matchers;
+
+    PeerNamespace(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.matchers = compile(values, false);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      SpiffeId peer = r.peer();
+      return peer != null && any(matchers, peer.namespace());
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      SpiffeId peer = r.peer();
+      return peer == null ? "peer namespace absent (no mutual TLS)" : "peer namespace '" + peer.namespace() + "'";
+    }
+  }
+
+  /** {@code ipBlocks} (connection source) or {@code remoteIpBlocks} (first X-Forwarded-For entry, else the source). */
+  static final class Ip extends Check {
+    private final IpBlock[] blocks;
+    private final boolean remote;
+
+    Ip(String path, boolean not, List<String> values, boolean remote) {
+      super(path, not, values);
+      this.blocks = values.stream().map(IpBlock::parse).toArray(IpBlock[]::new);
+      this.remote = remote;
+      for (int i = 0; i < blocks.length; i++) {
+        if (blocks[i] == null) {
+          throw new IllegalArgumentException(path + ": '" + values.get(i) + "' (expected: an IP address or CIDR)");
+        }
+      }
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      String forwarded = remote ? r.header("x-forwarded-for") : null;
+      if (forwarded != null && !forwarded.isBlank()) {
+        int comma = forwarded.indexOf(',');
+        int end = comma < 0 ? forwarded.length() : comma;
+        for (IpBlock b : blocks) {
+          if (b.contains(forwarded, 0, end)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      String address = r.sourceAddress();
+      for (IpBlock b : blocks) {
+        if (b.contains(address)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      String forwarded = remote ? r.header("x-forwarded-for") : null;
+      if (forwarded != null && !forwarded.isBlank()) {
+        int comma = forwarded.indexOf(',');
+        return "remote address '" + (comma < 0 ? forwarded : forwarded.substring(0, comma)).strip()
+            + "' (X-Forwarded-For)";
+      }
+      return "source address '" + r.sourceAddress() + "'";
+    }
+  }
+
+  /** {@code hosts}: the Host, ignoring case; a value with {@code :port} also needs that destination port. */
+  static final class Host extends Check {
+    private final MatchString[] matchers;
+    private final int[] ports;
+
+    Host(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.matchers = new MatchString[values.size()];
+      this.ports = new int[values.size()];
+      for (int i = 0; i < values.size(); i++) {
+        String v = values.get(i);
+        int colon = v.lastIndexOf(':');
+        int port = colon < 0 || v.endsWith("*") ? -1 : PolicyValues.port(v.substring(colon + 1));
+        matchers[i] = MatchString.of(port < 0 ? v : v.substring(0, colon), true);
+        ports[i] = port;
+      }
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      for (int i = 0; i < matchers.length; i++) {
+        if (matchers[i].matches(r.host()) && (ports[i] < 0 || ports[i] == r.destinationPort())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      return "host '" + r.host() + "' on port " + r.destinationPort();
+    }
+  }
+
+  /** {@code ports}, {@code destination.port}: the local port the call arrived on. */
+  static final class Port extends Check {
+    private final int[] ports;
+
+    Port(String path, boolean not, List<Integer> values) {
+      super(path, not, values);
+      this.ports = values.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      int port = r.destinationPort();
+      for (int p : ports) {
+        if (p == port) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      return "port " + r.destinationPort();
+    }
+  }
+
+  /** {@code methods}: exact, case-sensitive. */
+  static final class Method extends Check {
+    private final String[] methods;
+
+    Method(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.methods = values.toArray(String[]::new);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      String method = r.method();
+      for (String m : methods) {
+        if (m.equals(method)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      return "method " + quote(r.method());
+    }
+  }
+
+  /** {@code paths}: match strings against the path without its query. */
+  static final class Path extends Check {
+    private final MatchString[] matchers;
+
+    Path(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.matchers = compile(values, false);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      return any(matchers, r.path());
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      return "path " + quote(r.path());
+    }
+  }
+
+  /** {@code request.headers[name]}: match strings against the header's first value. */
+  static final class Header extends Check {
+    private final String name;
+    private final MatchString[] matchers;
+
+    Header(String path, boolean not, String name, List<String> values) {
+      super(path, not, quoted(values));
+      this.name = name;
+      this.matchers = compile(values, false);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      return any(matchers, r.header(name));
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      return "header " + name + " " + quote(r.header(name));
+    }
+  }
+
+  /** An attribute Meshlet does not know (JWT claims, SNI, destination IP): always absent. */
+  static final class Absent extends Check {
+    private final String attribute;
+
+    Absent(String path, boolean not, String attribute, List<String> values) {
+      super(path, not, quoted(values));
+      this.attribute = attribute;
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      return attribute + " absent (not known to Meshlet)";
+    }
+  }
+
+  private static MatchString[] compile(List<String> values, boolean ignoreCase) {
+    return values.stream().map(v -> MatchString.of(v, ignoreCase)).toArray(MatchString[]::new);
+  }
+
+  private static boolean any(MatchString[] matchers, @Nullable String value) {
+    for (MatchString m : matchers) {
+      if (m.matches(value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> quoted(List<String> values) {
+    return values.stream().map(v -> "'" + v + "'").toList();
+  }
+
+  @Override
+  public String toString() {
+    return path + (not ? " (not) " : " ") + values;
+  }
+}
