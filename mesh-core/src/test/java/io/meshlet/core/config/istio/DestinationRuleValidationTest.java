@@ -7,10 +7,12 @@ import static io.meshlet.core.config.istio.Yaml.warnings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshlet.core.model.DestinationRule;
+import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash.HashOn;
 import io.meshlet.core.model.PortTrafficPolicy;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DestinationRuleValidationTest {
@@ -144,13 +146,13 @@ class DestinationRuleValidationTest {
         "trafficPolicy.loadBalancer.warmupDurationSecs",
         "trafficPolicy.connectionPool.tcp.tcpKeepalive",
         "trafficPolicy.connectionPool.http.h2UpgradePolicy",
-        "trafficPolicy.tls",
-        "trafficPolicy.portLevelSettings[0].tls",
         "workloadSelector");
     assertThat(warnings(yaml)).containsExactlyElementsOf(
         dr.notYetApplied().stream().map(p -> P + p + ": not yet applied by Meshlet").toList());
     assertThat(dr.trafficPolicy().loadBalancer().simple()).isEqualTo(LoadBalancerSettings.Simple.ROUND_ROBIN);
-    assertThat(dr.trafficPolicy().portLevelSettings()).containsExactly(new PortTrafficPolicy(80, null));
+    assertThat(dr.trafficPolicy().portLevelSettings()).containsExactly(new PortTrafficPolicy(80, null, null, null, null,
+        new ClientTlsSettings(ClientTlsSettings.Mode.SIMPLE, null, null, null, null, List.of(), null, false)));
+    assertThat(dr.trafficPolicy().tls()).isEqualTo(ClientTlsSettings.istioMutual(List.of(), "reviews.default"));
   }
 
   @Test
@@ -195,5 +197,52 @@ class DestinationRuleValidationTest {
     assertThat(dr.trafficPolicy().connectionPool().http1MaxPendingRequests()).isEqualTo(10);
     assertThat(dr.trafficPolicy().outlierDetection().consecutive5xxErrors()).isEqualTo(5);
     assertThat(dr.trafficPolicy().loadBalancerFor(9080)).isEqualTo(new LoadBalancerSettings(LoadBalancerSettings.Simple.RANDOM, null));
+  }
+
+  @Test
+  void tlsIsParsedAndCheckedAsIstioChecksIt() {
+    DestinationRule dr = only(dr("""
+        host: reviews
+        trafficPolicy:
+          tls:
+            mode: MUTUAL
+            clientCertificate: /etc/certs/cert.pem
+            privateKey: /etc/certs/key.pem
+            caCertificates: /etc/certs/ca.pem
+            subjectAltNames: [spiffe://cluster.local/ns/default/sa/reviews]
+            sni: reviews.example.com
+            insecureSkipVerify: false
+        """));
+    assertThat(dr.trafficPolicy().tlsFor(9080)).isEqualTo(new ClientTlsSettings(ClientTlsSettings.Mode.MUTUAL,
+        "/etc/certs/cert.pem", "/etc/certs/key.pem", "/etc/certs/ca.pem", null,
+        List.of("spiffe://cluster.local/ns/default/sa/reviews"), "reviews.example.com", false));
+    assertThat(only(dr("{host: reviews, trafficPolicy: {tls: {}}}")).trafficPolicy().tls())
+        .isEqualTo(ClientTlsSettings.DISABLED);
+
+    String credential = dr("""
+        host: reviews
+        trafficPolicy:
+          tls: {mode: SIMPLE, credentialName: reviews-secret, caCrl: /etc/crl.pem}
+        """);
+    assertThat(errors(credential)).isEmpty();
+    assertThat(parse(credential).config().destinationRules().get(0).notYetApplied())
+        .containsExactly("trafficPolicy.tls.credentialName", "trafficPolicy.tls.caCrl");
+    assertThat(warnings(credential)).containsExactly(
+        P + "trafficPolicy.tls.credentialName: not applied by Meshlet (no Kubernetes secrets); use clientCertificate, "
+            + "privateKey and caCertificates",
+        P + "trafficPolicy.tls.caCrl: not yet applied by Meshlet");
+
+    assertThat(errors(dr("""
+        host: reviews
+        trafficPolicy:
+          tls: {mode: ISTIO_MUTUAL, caCertificates: /ca.pem}
+          portLevelSettings:
+          - port: {number: 9443}
+            tls: {mode: MUTUAL, caCertificates: /ca.pem}
+        """))).containsExactly(
+            P + "trafficPolicy.tls.caCertificates: given with mode ISTIO_MUTUAL (expected: no certificate files; "
+                + "the mesh's own certificate is used)",
+            P + "trafficPolicy.portLevelSettings[0].tls.clientCertificate: missing (required with mode MUTUAL)",
+            P + "trafficPolicy.portLevelSettings[0].tls.privateKey: missing (required with mode MUTUAL)");
   }
 }

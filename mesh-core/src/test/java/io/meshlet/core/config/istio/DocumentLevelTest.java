@@ -28,9 +28,9 @@ class DocumentLevelTest {
         spec: {selector: {istio: ingressgateway}}
         ---
         apiVersion: security.istio.io/v1
-        kind: PeerAuthentication
+        kind: RequestAuthentication
         metadata: {name: default}
-        spec: {mtls: {mode: STRICT}}
+        spec: {jwtRules: [{issuer: "https://example.com"}]}
         ---
         apiVersion: telemetry.istio.io/v1
         kind: Telemetry
@@ -43,7 +43,7 @@ class DocumentLevelTest {
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactly(
         "Gateway bookinfo-gateway (mesh.yaml): kind Gateway is not yet applied by Meshlet; ignored",
-        "PeerAuthentication default (mesh.yaml): kind PeerAuthentication is not yet applied by Meshlet; ignored",
+        "RequestAuthentication default (mesh.yaml): kind RequestAuthentication is not yet applied by Meshlet; ignored",
         "Telemetry mesh-default (mesh.yaml): kind Telemetry is not yet applied by Meshlet; ignored",
         "WasmPlugin wasm (mesh.yaml): kind WasmPlugin is not yet applied by Meshlet; ignored");
     assertThat(parse(yaml).config().size()).isZero();

@@ -50,6 +50,26 @@ final class Yaml {
         """ + indent(spec);
   }
 
+  /** A PeerAuthentication named {@code pa} in namespace default. */
+  static String pa(String spec) {
+    return security("PeerAuthentication", "pa", spec);
+  }
+
+  /** An AuthorizationPolicy named {@code policy} in namespace default. */
+  static String ap(String spec) {
+    return security("AuthorizationPolicy", "policy", spec);
+  }
+
+  static String security(String kind, String name, String spec) {
+    return """
+        apiVersion: security.istio.io/v1
+        kind: %s
+        metadata:
+          name: %s
+        spec:
+        """.formatted(kind, name) + indent(spec);
+  }
+
   /** A Meshlet CircuitBreaker named reviews. */
   static String cb(String spec) {
     return meshlet("CircuitBreaker", "reviews", spec);
