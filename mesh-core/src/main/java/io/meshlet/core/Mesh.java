@@ -7,6 +7,8 @@ import io.meshlet.core.config.ConfigSourceProvider;
 import io.meshlet.core.config.istio.FileConfigSource;
 import io.meshlet.core.explain.ExplainRequest;
 import io.meshlet.core.explain.Explanation;
+import io.meshlet.core.identity.CertificateProvider;
+import io.meshlet.core.identity.FileWatcherCertificateProvider;
 import io.meshlet.core.internal.MeshRuntime;
 import io.meshlet.core.model.Workload;
 import io.meshlet.core.resilience.Breaker;
@@ -65,8 +67,11 @@ public final class Mesh implements AutoCloseable {
   private final OutboundTrafficPolicy outboundTrafficPolicy;
   private final MeshTime time;
   private final List<ConfigSource> sources;
+  private final @Nullable CertificateProvider certificates;
+  private final boolean ownsCertificates;
 
-  private Mesh(Builder b, Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, boolean ownsControl) {
+  private Mesh(Builder b, Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, boolean ownsControl,
+      @Nullable CertificateProvider certificates, boolean ownsCertificates) {
     this.workload = workload;
     this.control = control;
     this.ownsControl = ownsControl;
@@ -74,6 +79,8 @@ public final class Mesh implements AutoCloseable {
     this.outboundTrafficPolicy = b.outboundTrafficPolicy;
     this.time = b.time;
     this.sources = List.copyOf(sources);
+    this.certificates = certificates;
+    this.ownsCertificates = ownsCertificates;
     this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time);
   }
 
@@ -96,12 +103,20 @@ public final class Mesh implements AutoCloseable {
     return runtime.state().routes();
   }
 
-  /** The last update the mesh refused, if any. */
+  /**
+   * The workload's certificates for mutual TLS (DestinationRule {@code ISTIO_MUTUAL} on the client
+   * side, {@code MeshTls.serverContext} on the server side); empty when none were configured.
+   */
+  public Optional<CertificateProvider> certificates() {
+    return Optional.ofNullable(certificates);
+  }
+
   /** The server-side policies (PeerAuthentication, AuthorizationPolicy) for this workload, as of now. */
   public InboundPolicies inbound() {
     return runtime.state().inbound();
   }
 
+  /** The last update the mesh refused, if any. */
   public Optional<Rejection> lastRejection() {
     return Optional.ofNullable(runtime.lastRejection());
   }
@@ -182,6 +197,9 @@ public final class Mesh implements AutoCloseable {
   @Override
   public void close() {
     runtime.close();
+    if (certificates != null && ownsCertificates) {
+      certificates.close();
+    }
     if (ownsControl) {
       control.shutdownNow();
     }
@@ -213,6 +231,8 @@ public final class Mesh implements AutoCloseable {
     private @Nullable ScheduledExecutorService controlExecutor;
     private boolean xds;
     private @Nullable Path xdsBootstrap;
+    private @Nullable CertificateProvider certificates;
+    private Path @Nullable [] certificateFiles;
 
     private Builder() {}
 
@@ -258,6 +278,29 @@ public final class Mesh implements AutoCloseable {
     public Builder xdsFromEnvironment() {
       this.xdsBootstrap = null;
       this.xds = true;
+      return this;
+    }
+
+    /**
+     * The workload's certificates for mutual TLS. The caller keeps ownership (the mesh does not
+     * close it). Without this or {@link #certificateFiles}, an xDS bootstrap's {@code default}
+     * {@code file_watcher} certificate provider is used if there is one.
+     */
+    public Builder certificates(CertificateProvider provider) {
+      this.certificates = requireNonNull(provider, "provider");
+      this.certificateFiles = null;
+      return this;
+    }
+
+    /**
+     * Certificates from PEM files, re-read every {@link FileWatcherCertificateProvider#DEFAULT_REFRESH_INTERVAL}
+     * on the control thread as gRPC's {@code file_watcher} does (istio-agent writes {@code
+     * cert-chain.pem}, {@code key.pem} and {@code root-cert.pem}). The mesh owns the watcher.
+     */
+    public Builder certificateFiles(Path certificateChain, Path privateKey, Path caCertificates) {
+      this.certificateFiles = new Path[] {requireNonNull(certificateChain, "certificateChain"),
+          requireNonNull(privateKey, "privateKey"), requireNonNull(caCertificates, "caCertificates")};
+      this.certificates = null;
       return this;
     }
 
@@ -337,11 +380,33 @@ public final class Mesh implements AutoCloseable {
       if (!configFiles.isEmpty()) {
         sources.add(FileConfigSource.of(configFiles, namespace, control, pollInterval));
       }
-      if (xds) {
-        sources.add(provider("xds").create(xdsBootstrap, w));
+      CertificateProvider certs = certificates;
+      boolean ownsCerts = false;
+      try {
+        if (certificateFiles != null) {
+          certs = FileWatcherCertificateProvider.builder(certificateFiles[0], certificateFiles[1], certificateFiles[2])
+              .executor(control).build();
+          ownsCerts = true;
+        }
+        if (xds) {
+          ConfigSourceProvider xdsProvider = provider("xds");
+          sources.add(xdsProvider.create(xdsBootstrap, w));
+          if (certs == null) {
+            certs = xdsProvider.certificates(xdsBootstrap, control).orElse(null);
+            ownsCerts = certs != null;
+          }
+        }
+      } catch (RuntimeException e) {
+        if (ownsCerts && certs != null) {
+          certs.close();
+        }
+        if (owns) {
+          control.shutdownNow();
+        }
+        throw e;
       }
       sources.addAll(configSources);
-      Mesh mesh = new Mesh(this, w, sources, control, owns);
+      Mesh mesh = new Mesh(this, w, sources, control, owns, certs, ownsCerts);
       try {
         mesh.runtime.start(startupTimeout);
       } catch (RuntimeException e) {
