@@ -7,6 +7,8 @@ import io.meshlet.core.config.ConfigSourceProvider;
 import io.meshlet.core.config.istio.FileConfigSource;
 import io.meshlet.core.explain.ExplainRequest;
 import io.meshlet.core.explain.Explanation;
+import io.meshlet.core.identity.CertificateProvider;
+import io.meshlet.core.identity.FileWatcherCertificateProvider;
 import io.meshlet.core.internal.MeshRuntime;
 import io.meshlet.core.model.Workload;
 import io.meshlet.core.resilience.Breaker;
@@ -67,8 +69,11 @@ public final class Mesh implements AutoCloseable {
   private final OutboundTrafficPolicy outboundTrafficPolicy;
   private final MeshTime time;
   private final List<ConfigSource> sources;
+  private final @Nullable CertificateProvider certificates;
+  private final boolean ownsCertificates;
 
-  private Mesh(Builder b, Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, boolean ownsControl) {
+  private Mesh(Builder b, Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, boolean ownsControl,
+      @Nullable CertificateProvider certificates, boolean ownsCertificates) {
     this.workload = workload;
     this.control = control;
     this.ownsControl = ownsControl;
@@ -77,6 +82,8 @@ public final class Mesh implements AutoCloseable {
     this.time = b.time;
     this.sources = List.copyOf(sources);
     this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time, b.rootNamespace);
+    this.certificates = certificates;
+    this.ownsCertificates = ownsCertificates;
   }
 
   public static Builder builder() {
@@ -96,6 +103,14 @@ public final class Mesh implements AutoCloseable {
   /** The compiled routes in force now; adapters read this once per request. */
   public RouteTable routeTable() {
     return runtime.state().routes();
+  }
+
+  /**
+   * The workload's certificates for mutual TLS (DestinationRule {@code ISTIO_MUTUAL} on the client
+   * side, {@code MeshTls.serverContext} on the server side); empty when none were configured.
+   */
+  public Optional<CertificateProvider> certificates() {
+    return Optional.ofNullable(certificates);
   }
 
   /** The server-side policies (PeerAuthentication, AuthorizationPolicy) for this workload, as of now. */
@@ -192,6 +207,9 @@ public final class Mesh implements AutoCloseable {
   @Override
   public void close() {
     runtime.close();
+    if (certificates != null && ownsCertificates) {
+      certificates.close();
+    }
     if (ownsControl) {
       control.shutdownNow();
     }
@@ -224,6 +242,8 @@ public final class Mesh implements AutoCloseable {
     private boolean xds;
     private @Nullable Path xdsBootstrap;
     private String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
+    private @Nullable CertificateProvider certificates;
+    private Path @Nullable [] certificateFiles;
 
     private Builder() {}
 
@@ -283,6 +303,29 @@ public final class Mesh implements AutoCloseable {
     public Builder xdsFromEnvironment() {
       this.xdsBootstrap = null;
       this.xds = true;
+      return this;
+    }
+
+    /**
+     * The workload's certificates for mutual TLS. The caller keeps ownership (the mesh does not
+     * close it). Without this or {@link #certificateFiles}, an xDS bootstrap's {@code default}
+     * {@code file_watcher} certificate provider is used if there is one.
+     */
+    public Builder certificates(CertificateProvider provider) {
+      this.certificates = requireNonNull(provider, "provider");
+      this.certificateFiles = null;
+      return this;
+    }
+
+    /**
+     * Certificates from PEM files, re-read every {@link FileWatcherCertificateProvider#DEFAULT_REFRESH_INTERVAL}
+     * on the control thread as gRPC's {@code file_watcher} does (istio-agent writes {@code
+     * cert-chain.pem}, {@code key.pem} and {@code root-cert.pem}). The mesh owns the watcher.
+     */
+    public Builder certificateFiles(Path certificateChain, Path privateKey, Path caCertificates) {
+      this.certificateFiles = new Path[] {requireNonNull(certificateChain, "certificateChain"),
+          requireNonNull(privateKey, "privateKey"), requireNonNull(caCertificates, "caCertificates")};
+      this.certificates = null;
       return this;
     }
 
@@ -362,11 +405,33 @@ public final class Mesh implements AutoCloseable {
       if (!configFiles.isEmpty()) {
         sources.add(FileConfigSource.of(configFiles, namespace, control, pollInterval));
       }
-      if (xds) {
-        sources.add(provider("xds").create(xdsBootstrap, w));
+      CertificateProvider certs = certificates;
+      boolean ownsCerts = false;
+      try {
+        if (certificateFiles != null) {
+          certs = FileWatcherCertificateProvider.builder(certificateFiles[0], certificateFiles[1], certificateFiles[2])
+              .executor(control).build();
+          ownsCerts = true;
+        }
+        if (xds) {
+          ConfigSourceProvider xdsProvider = provider("xds");
+          sources.add(xdsProvider.create(xdsBootstrap, w));
+          if (certs == null) {
+            certs = xdsProvider.certificates(xdsBootstrap, control).orElse(null);
+            ownsCerts = certs != null;
+          }
+        }
+      } catch (RuntimeException e) {
+        if (ownsCerts && certs != null) {
+          certs.close();
+        }
+        if (owns) {
+          control.shutdownNow();
+        }
+        throw e;
       }
       sources.addAll(configSources);
-      Mesh mesh = new Mesh(this, w, sources, control, owns);
+      Mesh mesh = new Mesh(this, w, sources, control, owns, certs, ownsCerts);
       try {
         mesh.runtime.start(startupTimeout);
       } catch (RuntimeException e) {

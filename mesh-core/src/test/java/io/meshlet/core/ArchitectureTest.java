@@ -33,4 +33,9 @@ class ArchitectureTest {
   static final ArchRule jacksonStaysInTheYamlTranslator = noClasses().that().resideOutsideOfPackage("io.meshlet.core.config.istio..")
       .should().dependOnClassesThat().resideInAPackage("tools.jackson..")
       .because("Istio YAML is translated at its boundary; no Jackson type travels further");
+
+  @ArchTest
+  static final ArchRule bouncyCastleStaysInIdentity = noClasses().that().resideOutsideOfPackage("io.meshlet.core.identity..")
+      .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..")
+      .because("certificates are read and issued in one place; the rest of the mesh sees JDK types");
 }

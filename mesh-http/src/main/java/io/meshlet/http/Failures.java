@@ -10,6 +10,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.internal.http2.ErrorCode;
 import okhttp3.internal.http2.StreamResetException;
 
@@ -20,6 +22,9 @@ final class Failures {
   static AttemptResult.Failure classify(IOException e) {
     if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException) {
       return AttemptResult.Failure.CONNECT_FAILURE;
+    }
+    if (e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException) {
+      return AttemptResult.Failure.CONNECT_FAILURE; // no connection to this endpoint: a TLS or identity failure
     }
     if (e instanceof SocketTimeoutException) {
       String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);

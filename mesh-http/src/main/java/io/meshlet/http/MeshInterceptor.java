@@ -6,6 +6,7 @@ import io.meshlet.core.Mesh;
 import io.meshlet.core.OutboundTrafficPolicy;
 import io.meshlet.core.ResponseFlag;
 import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.FaultInjection;
 import io.meshlet.core.resilience.AttemptResult;
@@ -20,7 +21,10 @@ import io.meshlet.core.routing.ServiceRoutes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -40,6 +44,13 @@ import org.jspecify.annotations.Nullable;
  * OkHttpClient client = new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(mesh)).build();
  * }</pre>
  *
+ * <p>When the destination's DestinationRule sets {@code tls} ({@code ISTIO_MUTUAL}, {@code MUTUAL},
+ * {@code SIMPLE}), the call goes over TLS to the endpoint: the interceptor switches the scheme to
+ * {@code https} and gives OkHttp, for this call only, a socket factory that presents the mesh
+ * certificate and checks the server's identity. The client needs no other setting. A server that
+ * fails the check fails the call with response flag {@code UF} and a message naming the expected
+ * and the presented identity.
+ *
  * <p>A host the mesh does not know passes through unchanged (ALLOW_ANY) or fails (REGISTRY_ONLY).
  * Routing failures are {@link MeshRoutingException}s. Redirects a route answers with are followed
  * here, as OkHttp would follow them from a sidecar, unless {@link Builder#followRedirects(boolean)}
@@ -54,6 +65,8 @@ public final class MeshInterceptor implements Interceptor {
   private final Mesh mesh;
   private final boolean followRedirects;
   private final int maxRedirects;
+  /** One TLS setup per DestinationRule tls setting, built on first use. */
+  private final Map<ClientTlsSettings, OutboundTls> tls = new ConcurrentHashMap<>();
 
   private MeshInterceptor(Builder b) {
     this.mesh = b.mesh;
@@ -129,6 +142,7 @@ public final class MeshInterceptor implements Interceptor {
     HeaderEditor.apply(route.headers().request(), out);
     HeaderEditor.apply(destination.headers().request(), out);
 
+    OutboundTls secure = tls(cluster);
     ResilientCall call = ResilientCall.start(route, cluster, request.method(), mesh.time(), mesh.random());
     String flags = injectDelay(call);
     FaultInjection.Abort abort = call.drawAbort();
@@ -147,7 +161,7 @@ public final class MeshInterceptor implements Interceptor {
         break;
     }
     try {
-      Response response = tries(chain, out, url, path, view, call);
+      Response response = tries(chain, out, url, path, view, call, secure);
       if (call.retriesExhausted()) {
         flags = join(flags, ResponseFlag.URX);
       }
@@ -162,8 +176,8 @@ public final class MeshInterceptor implements Interceptor {
   }
 
   /** Tries until a result is final: a response, or an exception that is not retried. */
-  private Response tries(Chain chain, Request.Builder out, HttpUrl url, String path, OkHttpRequestView view, ResilientCall call)
-      throws IOException {
+  private Response tries(Chain chain, Request.Builder out, HttpUrl url, String path, OkHttpRequestView view, ResilientCall call,
+      @Nullable OutboundTls secure) throws IOException {
     Cluster cluster = call.cluster();
     while (true) {
       Duration tryTimeout = call.tryTimeout();
@@ -175,7 +189,8 @@ public final class MeshInterceptor implements Interceptor {
       Endpoint endpoint = null;
       if (cluster.isPassthrough()) {
         call.startPassthroughTry();
-        target = path.equals(view.path()) ? url : url.newBuilder().encodedPath(path).build();
+        target = path.equals(view.path()) && (secure == null || url.isHttps()) ? url
+            : url.newBuilder().scheme(secure != null ? "https" : url.scheme()).port(url.port()).encodedPath(path).build();
       } else {
         endpoint = call.nextEndpoint(view);
         if (endpoint == null) {
@@ -184,7 +199,8 @@ public final class MeshInterceptor implements Interceptor {
         // Start from the endpoint's own parsed URL: setting a host on a builder re-canonicalizes it
         // (IDNA) on every call, the largest cost of a routed call before this.
         target = endpoint.attachment(ENDPOINT_URL, MeshInterceptor::endpointUrl).newBuilder()
-            .scheme(url.scheme())
+            .scheme(secure != null ? "https" : url.scheme())
+            .port(endpoint.port())
             .encodedPath(path)
             .encodedQuery(url.encodedQuery())
             .build();
@@ -193,6 +209,10 @@ public final class MeshInterceptor implements Interceptor {
       Chain tryChain = chain;
       Duration connect = call.connectTimeout(tryTimeout);
       tryChain = tryChain.withConnectTimeout((int) Math.max(1, connect.toMillis()), TimeUnit.MILLISECONDS);
+      if (secure != null) {
+        tryChain = tryChain.withSslSocketFactory(secure.socketFactory, secure.trustManager)
+            .withHostnameVerifier(secure.verifier(cluster));
+      }
       if (tryTimeout != null) {
         int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, tryTimeout.toMillis()));
         tryChain = tryChain.withReadTimeout(ms, TimeUnit.MILLISECONDS).withWriteTimeout(ms, TimeUnit.MILLISECONDS);
@@ -218,7 +238,7 @@ public final class MeshInterceptor implements Interceptor {
           return response;
         }
         ResponseFlag flag = Failures.flag(result.failure());
-        MeshRoutingException e = new MeshRoutingException(flag, describe(result, call, endpoint));
+        MeshRoutingException e = new MeshRoutingException(flag, describe(result, call, endpoint, failure));
         e.initCause(failure);
         throw e;
       }
@@ -229,8 +249,12 @@ public final class MeshInterceptor implements Interceptor {
     }
   }
 
-  private static String describe(AttemptResult result, ResilientCall call, @Nullable Endpoint endpoint) {
+  private static String describe(AttemptResult result, ResilientCall call, @Nullable Endpoint endpoint,
+      @Nullable IOException failure) {
     String what = result.failure() == AttemptResult.Failure.TIMEOUT ? "timed out" : result.toString();
+    if (failure instanceof SSLException) {
+      what += " (TLS: " + failure.getMessage() + ")";
+    }
     String where = endpoint != null ? endpoint.hostPort() : call.cluster().host();
     StringBuilder sb = new StringBuilder("try ").append(call.tries()).append(" to ").append(call.cluster().name())
         .append(" (").append(where).append(") ").append(what);
@@ -251,6 +275,21 @@ public final class MeshInterceptor implements Interceptor {
         break;
     }
     return sb.toString();
+  }
+
+  /** The TLS of calls to {@code cluster}, or null for plaintext. */
+  private @Nullable OutboundTls tls(Cluster cluster) throws MeshRoutingException {
+    ClientTlsSettings settings = cluster.tls();
+    if (settings == null || !settings.enabled()) {
+      return null;
+    }
+    OutboundTls secure = tls.get(settings);
+    if (secure == null) {
+      secure = OutboundTls.create(settings, mesh.certificates().orElse(null), cluster);
+      OutboundTls raced = tls.putIfAbsent(settings, secure);
+      secure = raced != null ? raced : secure;
+    }
+    return secure;
   }
 
   private static String noEndpoint(Cluster cluster) {

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.meshlet.core.Mesh;
 import io.meshlet.core.ResponseFlag;
+import io.meshlet.core.identity.SpiffeId;
 import io.meshlet.core.resilience.Deadline;
 import io.meshlet.core.resilience.LocalRateLimit;
+import io.meshlet.core.security.InboundDecision;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -15,11 +17,20 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mesh on the server side of a Jakarta Servlet application. For each inbound request it:
  *
  * <ul>
+ *   <li>reads the caller's mesh identity from the client certificate the container verified and
+ *       exposes it to the application as the request attribute {@value #PEER_ATTRIBUTE} (a {@link
+ *       SpiffeId}; absent without a client certificate);
+ *   <li>checks the call against the workload's PeerAuthentication and AuthorizationPolicy ({@link
+ *       Mesh#inbound()}): a denied call is answered 403 with Envoy's body {@code RBAC: access denied}
+ *       and never reaches the application; the decision, with its reason, is the request attribute
+ *       {@value #DECISION_ATTRIBUTE} (an {@link InboundDecision}) and is logged at DEBUG;
  *   <li>applies the server-side rate limits (Meshlet {@code RateLimit} resources whose {@code
  *       workloadSelector} selects this workload): over the limit, the request is answered 429 with
  *       response flag {@code RL} and {@code x-envoy-ratelimited}, and never reaches the application;
@@ -28,10 +39,23 @@ import java.nio.charset.StandardCharsets;
  *       serving it, and all their retries, finish within the time the caller has left.
  * </ul>
  *
+ * <p>Servlet containers own their TLS: configure the connector with {@code
+ * MeshTls.serverContext(mesh.certificates().orElseThrow())} and ask for client certificates
+ * ({@code wantClientAuth}, not {@code needClientAuth}: PeerAuthentication decides whether a client
+ * certificate is required, and this filter enforces it). See {@code docs/mtls.md}.
+ *
  * <p>The deadline is attached to the thread that runs the filter chain: work the application hands
  * to other threads (async servlets, executors) must carry it itself ({@link Deadline#current()}).
  */
 public final class MeshServletFilter implements Filter {
+  private static final Logger log = LoggerFactory.getLogger(MeshServletFilter.class);
+  /** Request attribute: the caller's {@link SpiffeId}, from its verified client certificate. */
+  public static final String PEER_ATTRIBUTE = "io.meshlet.peer";
+  /** Request attribute: the {@link InboundDecision} for the call (mTLS mode, policy, reason). */
+  public static final String DECISION_ATTRIBUTE = "io.meshlet.inbound";
+  /** The body Envoy answers a denied call with. */
+  public static final String DENIED_BODY = "RBAC: access denied";
+
   private final Mesh mesh;
 
   private MeshServletFilter(Mesh mesh) {
@@ -51,6 +75,19 @@ public final class MeshServletFilter implements Filter {
     }
     HttpServletRequest in = (HttpServletRequest) request;
     HttpServletResponse out = (HttpServletResponse) response;
+    ServletInboundRequest inbound = new ServletInboundRequest(in);
+    if (inbound.peer() != null) {
+      in.setAttribute(PEER_ATTRIBUTE, inbound.peer());
+    }
+    InboundDecision decision = mesh.inbound().check(inbound);
+    in.setAttribute(DECISION_ATTRIBUTE, decision);
+    if (!decision.allowed()) {
+      if (log.isDebugEnabled()) {
+        log.debug("denied {}: {} (policy {}, mTLS {})", inbound, decision.reason(), decision.policy(), decision.mtls());
+      }
+      denied(out);
+      return;
+    }
     for (LocalRateLimit limit : mesh.routeTable().inboundRateLimits()) {
       if (!limit.tryAcquire()) {
         rateLimited(out, limit);
@@ -65,6 +102,14 @@ public final class MeshServletFilter implements Filter {
     try (Deadline.Scope scope = deadline.attach()) {
       chain.doFilter(request, response);
     }
+  }
+
+  private static void denied(HttpServletResponse out) throws IOException {
+    byte[] body = DENIED_BODY.getBytes(StandardCharsets.UTF_8);
+    out.setStatus(403);
+    out.setContentType("text/plain");
+    out.setContentLength(body.length);
+    out.getOutputStream().write(body);
   }
 
   private static void rateLimited(HttpServletResponse out, LocalRateLimit limit) throws IOException {

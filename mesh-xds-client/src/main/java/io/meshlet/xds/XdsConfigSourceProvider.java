@@ -2,9 +2,14 @@ package io.meshlet.xds;
 
 import io.meshlet.core.config.ConfigSource;
 import io.meshlet.core.config.ConfigSourceProvider;
+import io.meshlet.core.identity.CertificateProvider;
+import io.meshlet.core.identity.FileWatcherCertificateProvider;
 import io.meshlet.core.model.Workload;
+import io.meshlet.xds.bootstrap.CertificateFiles;
 import io.meshlet.xds.bootstrap.XdsBootstrap;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,5 +27,36 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
   public ConfigSource create(@Nullable Path config, Workload workload) {
     XdsBootstrap bootstrap = config == null ? XdsBootstrap.fromEnvironment() : XdsBootstrap.fromPath(config);
     return XdsConfigSource.fromBootstrap(bootstrap, workload);
+  }
+
+  /** The instance Istio's grpc-agent bootstrap names, and the one the mesh's own mTLS uses. */
+  public static final String DEFAULT_CERTIFICATE_PROVIDER = "default";
+
+  /**
+   * The bootstrap's {@code certificate_providers.default} when it is a {@code file_watcher} with a
+   * certificate and key: the workload's certificates, re-read every {@code refresh_interval}.
+   */
+  @Override
+  public Optional<CertificateProvider> certificates(@Nullable Path config, ScheduledExecutorService executor) {
+    XdsBootstrap bootstrap = config == null ? XdsBootstrap.fromEnvironment() : XdsBootstrap.fromPath(config);
+    return certificates(bootstrap, executor);
+  }
+
+  static Optional<CertificateProvider> certificates(XdsBootstrap bootstrap, ScheduledExecutorService executor) {
+    io.meshlet.xds.bootstrap.CertificateProvider provider = bootstrap.certificateProviders().get(DEFAULT_CERTIFICATE_PROVIDER);
+    CertificateFiles files = provider == null ? null : provider.fileWatcher();
+    if (files == null || !files.hasIdentity() || files.caCertificateFile() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(FileWatcherCertificateProvider.builder(
+              Path.of(files.certificateFile()), Path.of(files.privateKeyFile()), Path.of(files.caCertificateFile()))
+          .refreshInterval(files.refreshInterval())
+          .executor(executor)
+          .build());
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(bootstrap.source() + ": certificate_providers." + DEFAULT_CERTIFICATE_PROVIDER
+          + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -1,7 +1,10 @@
 package io.meshlet.core.config;
 
+import io.meshlet.core.identity.CertificateProvider;
 import io.meshlet.core.model.Workload;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,4 +21,16 @@ public interface ConfigSourceProvider {
    * by the environment (for xDS: {@code GRPC_XDS_BOOTSTRAP} or {@code GRPC_XDS_BOOTSTRAP_CONFIG}).
    */
   ConfigSource create(@Nullable Path config, Workload workload);
+
+  /**
+   * The workload certificates the same config names, if any: for xDS, the bootstrap's {@code
+   * certificate_providers} instance {@code default} when it is a {@code file_watcher} (as Istio's
+   * grpc-agent writes it). The mesh uses it when no certificates were given explicitly, and closes
+   * it with itself.
+   *
+   * @param executor where a watching provider re-reads its files
+   */
+  default Optional<CertificateProvider> certificates(@Nullable Path config, ScheduledExecutorService executor) {
+    return Optional.empty();
+  }
 }

@@ -3,6 +3,7 @@ package io.meshlet.core.routing;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.lb.LoadBalancer;
 import io.meshlet.core.model.CircuitBreakerPolicy;
+import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.OutlierDetection;
@@ -11,6 +12,7 @@ import io.meshlet.core.resilience.ClusterPolicy;
 import io.meshlet.core.resilience.MeshTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +32,7 @@ public final class Cluster {
   private final @Nullable LoadBalancer loadBalancer;
   private final HashPolicy hashPolicy;
   private final ClusterPolicy policy;
+  private final @Nullable ClientTlsSettings tls;
   private final MeshTime time;
 
   Cluster(
@@ -41,6 +44,7 @@ public final class Cluster {
       @Nullable LoadBalancer loadBalancer,
       HashPolicy hashPolicy,
       ClusterPolicy policy,
+      @Nullable ClientTlsSettings tls,
       MeshTime time) {
     this.name = name(host, port, subset);
     this.host = host;
@@ -51,6 +55,7 @@ public final class Cluster {
     this.loadBalancer = loadBalancer;
     this.hashPolicy = hashPolicy;
     this.policy = policy;
+    this.tls = tls;
     this.time = time;
   }
 
@@ -62,8 +67,8 @@ public final class Cluster {
   boolean unchanged(
       LoadBalancerSettings otherSettings, Map<String, String> otherLabels, List<Endpoint> otherEndpoints, boolean passthrough,
       @Nullable ConnectionPoolSettings pool, @Nullable OutlierDetection outlier, @Nullable RetryBudget budget,
-      @Nullable CircuitBreakerPolicy breaker) {
-    if (!settings.equals(otherSettings) || !subsetLabels.equals(otherLabels) || isPassthrough() != passthrough
+      @Nullable CircuitBreakerPolicy breaker, @Nullable ClientTlsSettings otherTls) {
+    if (!settings.equals(otherSettings) || !Objects.equals(tls, otherTls) || !subsetLabels.equals(otherLabels) || isPassthrough() != passthrough
         || !policy.sameConfig(pool, outlier, budget, breaker)) {
       return false;
     }
@@ -133,6 +138,14 @@ public final class Cluster {
       }
     }
     return fallback;
+  }
+
+  /**
+   * How calls to this cluster are secured ({@code DestinationRule trafficPolicy.tls}, resolved for
+   * this port and subset as the other per-port settings are); null or {@code DISABLE}: plaintext.
+   */
+  public @Nullable ClientTlsSettings tls() {
+    return tls;
   }
 
   /** The cluster's live limits: pool, retry budget, outlier detection. */

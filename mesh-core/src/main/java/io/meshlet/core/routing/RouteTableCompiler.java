@@ -10,6 +10,7 @@ import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.CircuitBreakerPolicy;
+import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.resilience.LocalRateLimit;
@@ -185,18 +186,19 @@ public final class RouteTableCompiler {
     ConnectionPoolSettings pool = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::connectionPoolFor);
     OutlierDetection outlier = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::outlierDetectionFor);
     RetryBudget budget = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::retryBudgetFor);
+    ClientTlsSettings tls = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::tlsFor);
     CircuitBreakerPolicy breaker = circuitBreakerFor(host, subset);
     LoadBalancerSettings settings = lb != null ? lb : LoadBalancerSettings.DEFAULT;
     boolean passthrough = se.resolution() == ServiceEntry.Resolution.NONE
         || settings.simple() == LoadBalancerSettings.Simple.PASSTHROUGH;
     Cluster old = previous.cluster(Cluster.name(host, port, subset));
     String name = Cluster.name(host, port, subset);
-    Cluster cluster = old != null && old.unchanged(settings, labels, endpoints, passthrough, pool, outlier, budget, breaker)
+    Cluster cluster = old != null && old.unchanged(settings, labels, endpoints, passthrough, pool, outlier, budget, breaker, tls)
         ? old
         : new Cluster(host, port, subset, labels, settings,
             passthrough ? null : LoadBalancers.create(settings, endpoints),
             HashPolicy.of(settings.consistentHash(), workload.address()),
-            new ClusterPolicy(name, pool, outlier, budget, breaker, time), time);
+            new ClusterPolicy(name, pool, outlier, budget, breaker, time), tls, time);
     clusters.put(cluster.name(), cluster);
   }
 

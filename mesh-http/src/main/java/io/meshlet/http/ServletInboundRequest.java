@@ -1,0 +1,73 @@
+package io.meshlet.http;
+
+import io.meshlet.core.identity.MeshTls;
+import io.meshlet.core.identity.SpiffeId;
+import io.meshlet.core.security.InboundRequest;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.cert.X509Certificate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An inbound call as the servlet container saw it. The peer identity comes from the client
+ * certificate chain the container verified ({@code jakarta.servlet.request.X509Certificate}); with
+ * {@code MeshTls.serverContext} that means verified against the mesh roots.
+ */
+final class ServletInboundRequest implements InboundRequest {
+  /** The attribute servlet containers put the verified client certificate chain in. */
+  static final String CERTIFICATES_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
+
+  private final HttpServletRequest request;
+  private final @Nullable SpiffeId peer;
+
+  ServletInboundRequest(HttpServletRequest request) {
+    this.request = request;
+    Object chain = request.getAttribute(CERTIFICATES_ATTRIBUTE);
+    this.peer = chain instanceof X509Certificate[] ? MeshTls.peerIdentity((X509Certificate[]) chain) : null;
+  }
+
+  @Override
+  public @Nullable SpiffeId peer() {
+    return peer;
+  }
+
+  @Override
+  public boolean secure() {
+    return request.isSecure();
+  }
+
+  @Override
+  public String sourceAddress() {
+    return request.getRemoteAddr();
+  }
+
+  @Override
+  public int destinationPort() {
+    return request.getLocalPort();
+  }
+
+  @Override
+  public String host() {
+    return request.getServerName();
+  }
+
+  @Override
+  public String method() {
+    return request.getMethod();
+  }
+
+  @Override
+  public String path() {
+    return request.getRequestURI();
+  }
+
+  @Override
+  public @Nullable String header(String name) {
+    return request.getHeader(name);
+  }
+
+  @Override
+  public String toString() {
+    return method() + " " + host() + path() + " from " + (peer != null ? peer : sourceAddress())
+        + (secure() ? " (TLS)" : " (plaintext)");
+  }
+}
