@@ -213,6 +213,7 @@ public final class Mesh implements AutoCloseable {
     private @Nullable ScheduledExecutorService controlExecutor;
     private boolean xds;
     private @Nullable Path xdsBootstrap;
+    private final List<Integer> serverPorts = new ArrayList<>();
 
     private Builder() {}
 
@@ -247,6 +248,21 @@ public final class Mesh implements AutoCloseable {
     public Builder xdsBootstrap(Path path) {
       this.xdsBootstrap = requireNonNull(path, "path");
       this.xds = true;
+      return this;
+    }
+
+    /**
+     * A port this workload's own server listens on. With xDS, the mesh subscribes to the inbound
+     * listener of each such port (gRPC's {@code server_listener_resource_name_template}), which carries
+     * the workload's mTLS mode, authorization policies and local rate limit. May be called more than once.
+     */
+    public Builder serverPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("serverPort: " + port + " (expected: 1..65535)");
+      }
+      if (!serverPorts.contains(port)) {
+        serverPorts.add(port);
+      }
       return this;
     }
 
@@ -338,7 +354,7 @@ public final class Mesh implements AutoCloseable {
         sources.add(FileConfigSource.of(configFiles, namespace, control, pollInterval));
       }
       if (xds) {
-        sources.add(provider("xds").create(xdsBootstrap, w));
+        sources.add(provider("xds").create(xdsBootstrap, w, List.copyOf(serverPorts)));
       }
       sources.addAll(configSources);
       Mesh mesh = new Mesh(this, w, sources, control, owns);

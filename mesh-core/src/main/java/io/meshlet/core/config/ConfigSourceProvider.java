@@ -2,6 +2,7 @@ package io.meshlet.core.config;
 
 import io.meshlet.core.model.Workload;
 import java.nio.file.Path;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,4 +19,12 @@ public interface ConfigSourceProvider {
    * by the environment (for xDS: {@code GRPC_XDS_BOOTSTRAP} or {@code GRPC_XDS_BOOTSTRAP_CONFIG}).
    */
   ConfigSource create(@Nullable Path config, Workload workload);
+
+  /**
+   * As {@link #create(Path, Workload)}, for a workload that also serves on {@code serverPorts} (for
+   * xDS: the inbound listeners to subscribe to). By default the ports are not used.
+   */
+  default ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts) {
+    return create(config, workload);
+  }
 }

@@ -19,6 +19,7 @@ import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.VirtualService;
 import io.meshlet.xds.translate.ClusterTranslator.ClusterInfo;
 import io.meshlet.xds.translate.EndpointTranslator.Ep;
+import io.meshlet.xds.translate.InboundTranslator.Inbound;
 import io.meshlet.xds.translate.ListenerTranslator.ListenerRoutes;
 import io.meshlet.xds.translate.RouteTranslator.Routes;
 import io.meshlet.xds.translate.RouteTranslator.VirtualHostRules;
@@ -39,7 +40,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Envoy's xDS resources into the mesh model, as {@code mesh-xds-client/DEVELOPER.md} ("The mapping")
  * fixes it: routes into one VirtualService per host, clusters into a ServiceEntry and a
- * DestinationRule per host, ClusterLoadAssignments into the ServiceEntry's endpoints. Pure: the same
+ * DestinationRule per host, ClusterLoadAssignments into the ServiceEntry's endpoints, this workload's
+ * inbound listeners into its PeerAuthentication, AuthorizationPolicies and server-side rate limit. Pure: the same
  * resources always give the same model and problems.
  *
  * <p>Each resource is translated on its own. One that cannot be used is left out with an ERROR
@@ -63,8 +65,17 @@ public final class XdsTranslator {
     List<ListenerRoutes> listeners = new ArrayList<>();
     Map<String, Routes> routesByListener = new HashMap<>();
     Map<String, Optional<Routes>> rds = new TreeMap<>();
+    List<Inbound> inbound = new ArrayList<>();
     for (Listener l : new TreeMap<>(resources.listeners()).values()) {
       Problems p = new Problems("Listener", l.getName());
+      if (InboundTranslator.isInbound(l)) {
+        Inbound in = InboundTranslator.translate(l, namespace, p);
+        if (in != null) {
+          inbound.add(in);
+        }
+        problems.addAll(p.all());
+        continue;
+      }
       ListenerRoutes lr = ListenerTranslator.translate(l, p);
       Routes routes = null;
       if (lr != null && lr.inlineRoutes() != null) {
@@ -110,7 +121,9 @@ public final class XdsTranslator {
       serviceEntries.add(s.serviceEntry());
       destinationRules.add(s.destinationRule());
     }
-    return new Translation(new MeshConfig(serviceEntries, virtualServices, destinationRules), problems);
+    InboundAssembler.Security security = InboundAssembler.assemble(inbound, namespace);
+    return new Translation(new MeshConfig(serviceEntries, virtualServices, destinationRules, List.of(),
+        security.rateLimits(), security.peerAuthentications(), security.authorizationPolicies()), problems);
   }
 
   /** The RouteConfiguration names the listeners' HttpConnectionManagers reference ({@code rds.route_config_name}). */
