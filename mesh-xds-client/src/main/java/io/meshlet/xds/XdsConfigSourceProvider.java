@@ -5,6 +5,7 @@ import io.meshlet.core.config.ConfigSourceProvider;
 import io.meshlet.core.model.Workload;
 import io.meshlet.xds.bootstrap.XdsBootstrap;
 import java.nio.file.Path;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +21,12 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
 
   @Override
   public ConfigSource create(@Nullable Path config, Workload workload) {
+    return create(config, workload, List.of());
+  }
+
+  @Override
+  public ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts) {
     XdsBootstrap bootstrap = config == null ? XdsBootstrap.fromEnvironment() : XdsBootstrap.fromPath(config);
-    return XdsConfigSource.fromBootstrap(bootstrap, workload);
+    return XdsConfigSource.fromBootstrap(bootstrap, workload, serverPorts);
   }
 }
