@@ -125,7 +125,7 @@ final class AdsClient {
    * name an LDS response does not carry does not exist. Call before {@link #start()}.
    */
   void serverListeners(Set<String> names) {
-    this.serverListeners = Set.copyOf(names);
+    this.serverListeners = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(names));
     TypeState st = types.get(XdsType.LDS);
     for (String name : serverListeners) {
       st.status.put(name, status(XdsType.LDS, name, XdsResourceStatus.State.REQUESTED, null, null));

@@ -77,7 +77,7 @@ public final class XdsConfigSource implements ConfigSource {
     for (int port : b.serverPorts) {
       names.add(b.serverListenerTemplate.replace("%s", SERVER_LISTENER_HOST + ":" + port));
     }
-    this.serverListeners = Set.copyOf(names);
+    this.serverListeners = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(names));
     Struct.Builder metadata = Struct.newBuilder();
     b.metadata.forEach((k, v) -> metadata.putFields(k, value(v)));
     if (!metadata.containsFields("NAMESPACE")) {
