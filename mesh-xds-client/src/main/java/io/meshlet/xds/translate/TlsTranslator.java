@@ -126,10 +126,7 @@ final class TlsTranslator {
         problems.error(path + ".combined_validation_context", "missing (expected: the mesh roots from a certificate provider instance)");
         break;
     }
-    if (c.getAlpnProtocolsCount() > 0 && client) {
-      // istiod writes h2; HTTP/1.1 or h2 is the HTTP client's choice.
-      problems.warning(path + ".alpn_protocols", "ignored: the protocol is negotiated by the HTTP client");
-    }
+    // alpn_protocols (istiod writes h2) is left to the HTTP client's own negotiation.
     return problems.errorCount() > before ? null : sans;
   }
 
