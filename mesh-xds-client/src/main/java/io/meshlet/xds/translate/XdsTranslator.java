@@ -13,6 +13,7 @@ import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
 import io.meshlet.core.model.ServiceEntry;
@@ -66,6 +67,7 @@ public final class XdsTranslator {
     Map<String, Routes> routesByListener = new HashMap<>();
     Map<String, Optional<Routes>> rds = new TreeMap<>();
     List<Inbound> inbound = new ArrayList<>();
+    List<RateLimitPolicy> rateLimits = new ArrayList<>();
     for (Listener l : new TreeMap<>(resources.listeners()).values()) {
       Problems p = new Problems("Listener", l.getName());
       if (InboundTranslator.isInbound(l)) {
@@ -83,6 +85,9 @@ public final class XdsTranslator {
       } else if (lr != null && lr.rdsName() != null) {
         routes = rds.computeIfAbsent(lr.rdsName(), name -> rds(resources.routes().get(name), name, namespace, problems))
             .orElse(null);
+      }
+      if (lr != null && routes != null && lr.rateLimit() != null) {
+        clientRateLimits(lr, routes, namespace, p, rateLimits);
       }
       problems.addAll(p.all());
       if (lr != null && routes != null) {
@@ -122,8 +127,29 @@ public final class XdsTranslator {
       destinationRules.add(s.destinationRule());
     }
     InboundAssembler.Security security = InboundAssembler.assemble(inbound, namespace);
+    rateLimits.addAll(security.rateLimits());
     return new Translation(new MeshConfig(serviceEntries, virtualServices, destinationRules, List.of(),
-        security.rateLimits(), security.peerAuthentications(), security.authorizationPolicies()), problems);
+        rateLimits, security.peerAuthentications(), security.authorizationPolicies()), problems);
+  }
+
+  /**
+   * An API listener's local rate limit: a client-side RateLimit {@code xds-<listener>} per host of
+   * its routes. The model's limit covers every call to the host, not one port.
+   */
+  private static void clientRateLimits(ListenerRoutes lr, Routes routes, String namespace, Problems p,
+      List<RateLimitPolicy> out) {
+    ResourceOrigin origin = new ResourceOrigin("xds", "Listener " + lr.name());
+    RateLimitPolicy limit = LocalRateLimitTranslator.translate(lr.rateLimit().config(), lr.name(), namespace, "", origin,
+        lr.rateLimit().path(), p);
+    if (limit == null) {
+      return;
+    }
+    for (VirtualHostRules vh : routes.virtualHosts()) {
+      for (String host : vh.hosts()) {
+        out.add(new RateLimitPolicy(new ResourceId("RateLimit", namespace, "xds-" + host + "-" + lr.port()), origin, host,
+            List.of(), limit.limitForPeriod(), limit.limitRefreshPeriod(), List.of(), List.of()));
+      }
+    }
   }
 
   /** The RouteConfiguration names the listeners' HttpConnectionManagers reference ({@code rds.route_config_name}). */

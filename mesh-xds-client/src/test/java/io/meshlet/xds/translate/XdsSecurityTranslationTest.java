@@ -162,6 +162,19 @@ class XdsSecurityTranslationTest {
   }
 
   @Test
+  void localRateLimitOnAnOutboundListenerLimitsCallsToItsHosts() {
+    Listener l = Istiod.listener(Istiod.LISTENER, Istiod.hcm(Istiod.ROUTES).toBuilder()
+        .addHttpFilters(0, IstiodSecurity.localRateLimit(10, 2)).build());
+    Translation t = XdsTranslator.translate(Istiod.with(Istiod.reviews(), Map.of(Istiod.LISTENER, l), Map.of()), "default");
+
+    assertThat(t.problems()).isEmpty();
+    assertThat(t.config().rateLimits()).containsExactly(new RateLimitPolicy(
+        new ResourceId("RateLimit", "default", "xds-" + Istiod.REVIEWS + "-9080"), new ResourceOrigin("xds", "Listener " + Istiod.LISTENER),
+        Istiod.REVIEWS, List.of(), 10, Duration.ofSeconds(2), List.of(), List.of()));
+    assertThat(t.config().rateLimits().get(0).serverSide()).isFalse();
+  }
+
+  @Test
   void upstreamTlsContextIsIstioMutualWithSans() {
     String san = "spiffe://cluster.local/ns/default/sa/bookinfo-reviews";
     Map<String, Cluster> clusters = new LinkedHashMap<>(Istiod.reviews().clusters());
