@@ -126,6 +126,28 @@ class XdsSecurityTest {
   }
 
   @Test
+  void aMeshWithAServerPortSubscribesThroughTheBootstrapTemplate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    serve("1", strict(IstiodSecurity.allowProductpage()));
+    java.nio.file.Path bootstrap = dir.resolve("grpc-bootstrap.json");
+    java.nio.file.Files.writeString(bootstrap, """
+        {
+          "xds_servers": [{"server_uri": "%s", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
+          "node": {"id": "sidecar~10.0.0.2~reviews-v1-abc.default~default.svc.cluster.local",
+                   "metadata": {"NAMESPACE": "default", "LABELS": {"app": "reviews", "version": "v1"}}},
+          "server_listener_resource_name_template": "xds.istio.io/grpc/lds/inbound/%%s"
+        }
+        """.formatted(cp.target()));
+    try (io.meshlet.core.Mesh mesh = io.meshlet.core.Mesh.builder().workload("reviews").namespace("default")
+        .xdsBootstrap(bootstrap).serverPort(9080).startupTimeout(Duration.ofSeconds(20)).build()) {
+      assertThat(mesh.configDump().get("xds:" + cp.target())).contains("Listener " + IstiodSecurity.INBOUND + ": ACKED (version 1)");
+      assertThat(mesh.snapshot().config().peerAuthentications()).singleElement()
+          .satisfies(pa -> assertThat(pa.portLevelMtls()).isEqualTo(Map.of(9080, MtlsMode.STRICT)));
+      assertThat(mesh.snapshot().config().authorizationPolicies()).hasSize(2);
+    }
+  }
+
+  @Test
   void deltaSubscribesToTheInboundNamesBesideTheWildcardAndAMissingOneDoesNotExist() {
     Policy allowAll = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true))
         .addPrincipals(Principal.newBuilder().setAny(true)).build();
