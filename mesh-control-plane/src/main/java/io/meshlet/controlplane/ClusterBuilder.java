@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * One cluster {@code outbound|port|subset|host} with the DestinationRule's settings resolved for it
  * the way {@link TrafficPolicy#resolve} does (subset port-level, subset, host port-level, host):
  * load balancer (Istio's default LEAST_REQUEST when none), ring hash, outlier detection, circuit
- * breaker thresholds, retry budget and connect timeout.
+ * breaker thresholds, retry budget, connect timeout, and {@code ISTIO_MUTUAL} TLS as an
+ * UpstreamTlsContext.
  */
 final class ClusterBuilder {
   private ClusterBuilder() {}
@@ -69,6 +70,11 @@ final class ClusterBuilder {
     }
     if (pool != null && pool.maxRequestsPerConnection() > 0) {
       c.setMaxRequestsPerConnection(Protos.uint32(pool.maxRequestsPerConnection()));
+    }
+    io.envoyproxy.envoy.config.core.v3.TransportSocket tls =
+        TlsBuilder.upstream(TrafficPolicy.resolve(subset, host, port, TrafficPolicy::tlsFor));
+    if (tls != null) {
+      c.setTransportSocket(tls);
     }
     return c.build();
   }

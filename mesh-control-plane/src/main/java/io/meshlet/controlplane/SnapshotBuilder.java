@@ -38,8 +38,9 @@ import org.jspecify.annotations.Nullable;
  * The Envoy resources one node group gets for a {@link MeshConfig}, shaped as istiod's proxyless
  * generator shapes them: per ServiceEntry host and port a Listener and a RouteConfiguration named
  * {@code host:port}, per host, port and DestinationRule subset a Cluster {@code
- * outbound|port|subset|host}, and a ClusterLoadAssignment per EDS cluster. Pure: the same config and
- * node give the same resources.
+ * outbound|port|subset|host}, a ClusterLoadAssignment per EDS cluster, and the inbound listener of
+ * each server listener the node names ({@link InboundBuilder}). Pure: the same config and node give
+ * the same resources.
  *
  * <p>What applies to the node is decided as Meshlet's route table compiler decides it: {@code
  * exportTo} against the node's namespace, VirtualServices for gateways only left out, match blocks
@@ -116,6 +117,12 @@ final class SnapshotBuilder {
         RouteBuilder.Built built = routeBuilder.build(host, p.number(), vs);
         routes.add(built.routes());
         listeners.add(listener(Names.listener(host, p.number()), built.fault()));
+      }
+    }
+    for (String name : node.serverListeners()) {
+      Listener inbound = InboundBuilder.build(name, config, node);
+      if (inbound != null) {
+        listeners.add(inbound);
       }
     }
     return new Resources(listeners, routes, clusters, endpoints);

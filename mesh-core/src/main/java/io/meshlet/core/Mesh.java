@@ -244,6 +244,7 @@ public final class Mesh implements AutoCloseable {
     private String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
     private @Nullable CertificateProvider certificates;
     private Path @Nullable [] certificateFiles;
+    private final List<Integer> serverPorts = new ArrayList<>();
 
     private Builder() {}
 
@@ -292,6 +293,21 @@ public final class Mesh implements AutoCloseable {
     public Builder xdsBootstrap(Path path) {
       this.xdsBootstrap = requireNonNull(path, "path");
       this.xds = true;
+      return this;
+    }
+
+    /**
+     * A port this workload's own server listens on. With xDS, the mesh subscribes to the inbound
+     * listener of each such port (gRPC's {@code server_listener_resource_name_template}), which carries
+     * the workload's mTLS mode, authorization policies and local rate limit. May be called more than once.
+     */
+    public Builder serverPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("serverPort: " + port + " (expected: 1..65535)");
+      }
+      if (!serverPorts.contains(port)) {
+        serverPorts.add(port);
+      }
       return this;
     }
 
@@ -415,7 +431,7 @@ public final class Mesh implements AutoCloseable {
         }
         if (xds) {
           ConfigSourceProvider xdsProvider = provider("xds");
-          sources.add(xdsProvider.create(xdsBootstrap, w));
+          sources.add(xdsProvider.create(xdsBootstrap, w, List.copyOf(serverPorts)));
           if (certs == null) {
             certs = xdsProvider.certificates(xdsBootstrap, control).orElse(null);
             ownsCerts = certs != null;

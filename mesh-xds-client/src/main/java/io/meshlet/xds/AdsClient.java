@@ -68,6 +68,7 @@ final class AdsClient {
   private final Handler handler;
   private final Clock clock;
   private final Map<XdsType, TypeState> types = new EnumMap<>(XdsType.class);
+  private Set<String> serverListeners = Set.of();
 
   private final boolean delta;
   private @Nullable StreamObserver<DiscoveryRequest> requests;
@@ -118,8 +119,33 @@ final class AdsClient {
     }
   }
 
+  /**
+   * The inbound listeners of this workload's servers (gRPC's {@code server_listener_resource_name_template}
+   * filled in). LDS stays a wildcard subscription; delta also subscribes to these names explicitly. A
+   * name an LDS response does not carry does not exist. Call before {@link #start()}.
+   */
+  void serverListeners(Set<String> names) {
+    this.serverListeners = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(names));
+    TypeState st = types.get(XdsType.LDS);
+    for (String name : serverListeners) {
+      st.status.put(name, status(XdsType.LDS, name, XdsResourceStatus.State.REQUESTED, null, null));
+    }
+  }
+
   void start() {
     executor.execute(this::openStream);
+  }
+
+  /** After an LDS response (or none in time): each server listener it lacks does not exist. */
+  private void markMissingServerListeners(TypeState st) {
+    for (String name : serverListeners) {
+      if (!st.accepted.containsKey(name)) {
+        XdsResourceStatus old = st.status.get(name);
+        if (old == null || old.state() != XdsResourceStatus.State.DOES_NOT_EXIST) {
+          st.status.put(name, status(XdsType.LDS, name, XdsResourceStatus.State.DOES_NOT_EXIST, null, null));
+        }
+      }
+    }
   }
 
   /**
@@ -132,6 +158,9 @@ final class AdsClient {
     if (!st.received && !closed && stream == current) {
       log.warn("xDS {}: no response within {}; going on without any", type.resourceName(), doesNotExistTimeout);
       st.received = true;
+      if (type == XdsType.LDS) {
+        markMissingServerListeners(st);
+      }
       deliverIfWarm();
     }
   }
@@ -311,6 +340,10 @@ final class AdsClient {
     TypeState st = types.get(type);
     DeltaDiscoveryRequest.Builder b = DeltaDiscoveryRequest.newBuilder().setTypeUrl(type.typeUrl()).setResponseNonce(st.nonce);
     Set<String> wanted = type.wildcard() ? Set.of("*") : st.names;
+    if (type == XdsType.LDS && !serverListeners.isEmpty()) {
+      wanted = new LinkedHashSet<>(List.of("*"));
+      wanted.addAll(serverListeners);
+    }
     boolean first = !st.sentOnStream;
     st.sentOnStream = true;
     for (String name : wanted) {
@@ -441,6 +474,9 @@ final class AdsClient {
     }
     if (type.wildcard()) {
       st.status.keySet().retainAll(st.accepted.keySet());
+    }
+    if (type == XdsType.LDS) {
+      markMissingServerListeners(st);
     }
     send(type, null);
     log.info("xDS {} version {} accepted: {} resources", type, st.version, st.accepted.size());

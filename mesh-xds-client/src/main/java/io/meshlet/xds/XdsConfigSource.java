@@ -18,8 +18,10 @@ import io.meshlet.xds.bootstrap.XdsServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,16 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class XdsConfigSource implements ConfigSource {
+  /** istio-agent's {@code server_listener_resource_name_template}, used when none is given. */
+  public static final String DEFAULT_SERVER_LISTENER_TEMPLATE = "xds.istio.io/grpc/lds/inbound/%s";
+  /**
+   * Node metadata listing the inbound listener names this node subscribes to, for control planes
+   * (mesh-control-plane) that serve LDS by wildcard and cannot see the names in the request.
+   */
+  public static final String SERVER_LISTENERS_METADATA = "MESHLET_SERVER_LISTENERS";
+  /** The host part of an inbound listener name: the wildcard address gRPC's xDS server listens on (gRFC A36). */
+  static final String SERVER_LISTENER_HOST = "0.0.0.0";
+
   private final String target;
   private final boolean plaintext;
   private final Node node;
@@ -48,6 +60,7 @@ public final class XdsConfigSource implements ConfigSource {
   private final Duration doesNotExistTimeout;
   private final ScheduledExecutorService executor;
   private final XdsModel model;
+  private final Set<String> serverListeners;
   private volatile @Nullable ManagedChannel channel;
   private volatile @Nullable AdsClient client;
   private volatile boolean delivered;
@@ -60,6 +73,11 @@ public final class XdsConfigSource implements ConfigSource {
     this.delta = b.delta;
     this.doesNotExistTimeout = b.doesNotExistTimeout;
     this.model = b.model != null ? b.model : XdsModel.of(b.namespace);
+    Set<String> names = new LinkedHashSet<>();
+    for (int port : b.serverPorts) {
+      names.add(b.serverListenerTemplate.replace("%s", SERVER_LISTENER_HOST + ":" + port));
+    }
+    this.serverListeners = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(names));
     Struct.Builder metadata = Struct.newBuilder();
     b.metadata.forEach((k, v) -> metadata.putFields(k, value(v)));
     if (!metadata.containsFields("NAMESPACE")) {
@@ -69,6 +87,11 @@ public final class XdsConfigSource implements ConfigSource {
       Struct.Builder labels = Struct.newBuilder();
       b.labels.forEach((k, v) -> labels.putFields(k, Value.newBuilder().setStringValue(v).build()));
       metadata.putFields("LABELS", Value.newBuilder().setStructValue(labels).build());
+    }
+    if (!names.isEmpty() && !metadata.containsFields(SERVER_LISTENERS_METADATA)) {
+      com.google.protobuf.ListValue.Builder list = com.google.protobuf.ListValue.newBuilder();
+      names.forEach(n -> list.addValues(Value.newBuilder().setStringValue(n)));
+      metadata.putFields(SERVER_LISTENERS_METADATA, Value.newBuilder().setListValue(list).build());
     }
     this.node = Node.newBuilder().setId(b.nodeId).setCluster(b.cluster).setMetadata(metadata).build();
     ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
@@ -94,12 +117,27 @@ public final class XdsConfigSource implements ConfigSource {
    * metadata names one.
    */
   public static XdsConfigSource fromBootstrap(XdsBootstrap bootstrap, Workload workload) {
+    return fromBootstrap(bootstrap, workload, List.of());
+  }
+
+  /**
+   * As {@link #fromBootstrap(XdsBootstrap, Workload)}, also subscribing to the inbound listener of
+   * each of {@code serverPorts}, named by the bootstrap's {@code server_listener_resource_name_template}
+   * (istio-agent's when it has none).
+   */
+  public static XdsConfigSource fromBootstrap(XdsBootstrap bootstrap, Workload workload, List<Integer> serverPorts) {
     XdsServer server = bootstrap.primaryServer();
     Path socket = server.unixSocketPath();
     ChannelCredentials creds = server.selectedChannelCredentials();
     io.meshlet.xds.bootstrap.Node node = bootstrap.node();
     String namespace = node.namespace() != null ? node.namespace() : workload.namespace();
-    return builder()
+    Builder b = builder();
+    serverPorts.forEach(b::serverPort);
+    String template = bootstrap.serverListenerResourceNameTemplate();
+    if (template != null) {
+      b.serverListenerTemplate(template);
+    }
+    return b
         .target(socket != null ? "unix://" + socket : server.serverUri())
         .plaintext(creds == null || creds.type().equals("insecure"))
         .nodeId(node.id())
@@ -165,6 +203,7 @@ public final class XdsConfigSource implements ConfigSource {
             }
           }
         });
+    client.serverListeners(serverListeners);
     client.start();
   }
 
@@ -216,8 +255,29 @@ public final class XdsConfigSource implements ConfigSource {
     private boolean delta;
     private Duration doesNotExistTimeout = AdsClient.DEFAULT_DOES_NOT_EXIST_TIMEOUT;
     private @Nullable XdsModel model;
+    private final Set<Integer> serverPorts = new LinkedHashSet<>();
+    private String serverListenerTemplate = DEFAULT_SERVER_LISTENER_TEMPLATE;
 
     private Builder() {}
+
+    /**
+     * A port this workload's server listens on: its inbound listener ({@link #serverListenerTemplate}
+     * with {@code %s} = {@code 0.0.0.0:port}) is subscribed to and gives the workload's mTLS mode,
+     * AuthorizationPolicies and server-side rate limit. May be called more than once.
+     */
+    public Builder serverPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("serverPort: " + port + " (expected: 1..65535)");
+      }
+      serverPorts.add(port);
+      return this;
+    }
+
+    /** gRPC's {@code server_listener_resource_name_template}; default {@value #DEFAULT_SERVER_LISTENER_TEMPLATE}. */
+    public Builder serverListenerTemplate(String template) {
+      this.serverListenerTemplate = requireNonNull(template, "template");
+      return this;
+    }
 
     /** Tests of the transport replace the translation. */
     Builder model(XdsModel model) {

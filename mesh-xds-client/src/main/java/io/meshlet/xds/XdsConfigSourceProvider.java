@@ -8,6 +8,7 @@ import io.meshlet.core.model.Workload;
 import io.meshlet.xds.bootstrap.CertificateFiles;
 import io.meshlet.xds.bootstrap.XdsBootstrap;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +26,13 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
 
   @Override
   public ConfigSource create(@Nullable Path config, Workload workload) {
+    return create(config, workload, List.of());
+  }
+
+  @Override
+  public ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts) {
     XdsBootstrap bootstrap = config == null ? XdsBootstrap.fromEnvironment() : XdsBootstrap.fromPath(config);
-    return XdsConfigSource.fromBootstrap(bootstrap, workload);
+    return XdsConfigSource.fromBootstrap(bootstrap, workload, serverPorts);
   }
 
   /** The instance Istio's grpc-agent bootstrap names, and the one the mesh's own mTLS uses. */

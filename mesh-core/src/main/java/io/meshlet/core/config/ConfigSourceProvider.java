@@ -5,6 +5,7 @@ import io.meshlet.core.model.Workload;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,5 +33,13 @@ public interface ConfigSourceProvider {
    */
   default Optional<CertificateProvider> certificates(@Nullable Path config, ScheduledExecutorService executor) {
     return Optional.empty();
+  }
+
+  /**
+   * As {@link #create(Path, Workload)}, for a workload that also serves on {@code serverPorts} (for
+   * xDS: the inbound listeners to subscribe to). By default the ports are not used.
+   */
+  default ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts) {
+    return create(config, workload);
   }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
  * Meshlet's {@code RateLimit} kind ({@code resilience.meshlet.io/v1alpha1}): a local rate limit on
  * calls to {@code host}, all of them or only those matched by the listed {@code http[]} rule names
  * of the VirtualService that routes it (client side); or, with a {@code workloadSelector}, on the
- * calls the selected workloads receive (server side). One bucket per resource: at most {@code limitForPeriod}
+ * calls the selected workloads receive (server side). A limit without a host is server side too and
+ * covers every workload of its namespace that holds it (xDS: the local_ratelimit filter of this
+ * workload's own inbound listener). One bucket per resource: at most {@code limitForPeriod}
  * calls start in each {@code limitRefreshPeriod} (Resilience4j's RateLimiter); a call over the
  * limit is answered 429 with response flag {@code RL}. Istio has no such kind (Envoy's
  * local_ratelimit filter comes through xDS).
@@ -34,12 +36,12 @@ public record RateLimitPolicy(
     this(id, origin, host, routes, limitForPeriod, limitRefreshPeriod, exportTo, notYetApplied, Map.of());
   }
 
-  /** True for a server-side limit: one with a workload selector. */
+  /** True for a server-side limit: one with a workload selector, or without a host. */
   public boolean serverSide() {
-    return !workloadSelector.isEmpty();
+    return !workloadSelector.isEmpty() || host.isEmpty();
   }
 
-  /** True if this server-side limit selects a workload with {@code labels}. */
+  /** True if this server-side limit selects a workload with {@code labels} (an empty selector selects every one). */
   public boolean selects(Map<String, String> labels) {
     return serverSide() && Labels.matches(workloadSelector, labels);
   }

@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
@@ -83,8 +84,15 @@ final class ClusterTranslator {
     io.meshlet.core.model.OutlierDetection outlier = c.hasOutlierDetection() ? outlier(c, problems) : null;
     ConnectionPoolSettings pool = connectionPool(c, problems);
     RetryBudget budget = retryBudget(c);
+    ClientTlsSettings tls = null;
     if (c.hasTransportSocket()) {
-      problems.ignored("transport_socket", "TLS to upstreams is not applied by Meshlet; calls are sent in plaintext");
+      tls = TlsTranslator.upstream(c.getTransportSocket(), "transport_socket", problems);
+      if (tls == null) {
+        return null;
+      }
+    }
+    if (c.getTransportSocketMatchesCount() > 0) {
+      problems.ignored("transport_socket_matches", "Meshlet reads transport_socket");
     }
     if (c.getHealthChecksCount() > 0) {
       problems.ignored("health_checks", "active health checks are not applied by Meshlet");
@@ -93,7 +101,7 @@ final class ClusterTranslator {
       problems.ignored("lb_subset_config", "Meshlet selects subsets through Istio's subset clusters");
     }
     return new ClusterInfo(c.getName(), target, resolution,
-        new PortTrafficPolicy(target.port(), lb, pool, outlier, budget), eds, inline);
+        new PortTrafficPolicy(target.port(), lb, pool, outlier, budget, tls), eds, inline);
   }
 
   /** The ClusterLoadAssignment name of an EDS cluster: {@code eds_cluster_config.service_name}, else the cluster name. */

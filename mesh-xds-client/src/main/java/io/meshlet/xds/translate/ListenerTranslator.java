@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An API listener (gRPC's proxyless client listener): its port (from the name {@code host:port}),
- * where its routes are (RDS name or inline) and whether the fault filter runs.
+ * where its routes are (RDS name or inline), whether the fault filter runs, and its local rate limit.
  */
 final class ListenerTranslator {
   static final String HCM_TYPE_URL = "type.googleapis.com/" + HttpConnectionManager.getDescriptor().getFullName();
@@ -25,9 +26,13 @@ final class ListenerTranslator {
    * @param port the listener's port, 0 for any
    * @param inlineRoutes the inline route_config, or null when {@code rdsName} is set
    * @param faultFilter whether the fault filter is among the HTTP filters
+   * @param rateLimit the local rate limit filter's config with its path, or null
    */
   record ListenerRoutes(String name, int port, @Nullable String rdsName, @Nullable RouteConfiguration inlineRoutes,
-      boolean faultFilter) {}
+      boolean faultFilter, @Nullable RateLimitFilter rateLimit) {}
+
+  /** A local_ratelimit HTTP filter of an API listener: a client-side limit on calls to the listener's hosts. */
+  record RateLimitFilter(LocalRateLimit config, String path) {}
 
   /** The listener's routes, or null when it has none Meshlet uses (a warning) or cannot be used (an error). */
   static @Nullable ListenerRoutes translate(Listener l, Problems problems) {
@@ -60,10 +65,23 @@ final class ListenerTranslator {
         break;
     }
     boolean fault = false;
+    RateLimitFilter rateLimit = null;
     for (int i = 0; i < hcm.getHttpFiltersCount(); i++) {
-      fault |= filter(hcm.getHttpFilters(i), hp + ".http_filters[" + i + "]", problems);
+      HttpFilter f = hcm.getHttpFilters(i);
+      String fp = hp + ".http_filters[" + i + "]";
+      if (f.hasTypedConfig() && f.getTypedConfig().getTypeUrl().equals(LocalRateLimitTranslator.TYPE_URL)) {
+        try {
+          rateLimit = new RateLimitFilter(f.getTypedConfig().unpack(LocalRateLimit.class), fp + ".typed_config");
+        } catch (InvalidProtocolBufferException e) {
+          problems.error(fp + ".typed_config", "cannot be decoded (expected: " + LocalRateLimitTranslator.TYPE_URL + "; "
+              + e.getMessage() + ")");
+        }
+        continue;
+      }
+      fault |= filter(f, fp, problems);
     }
-    return problems.hasErrors() ? null : new ListenerRoutes(l.getName(), Domains.listenerPort(l.getName()), rds, inline, fault);
+    return problems.hasErrors() ? null
+        : new ListenerRoutes(l.getName(), Domains.listenerPort(l.getName()), rds, inline, fault, rateLimit);
   }
 
   static @Nullable HttpConnectionManager hcm(Any any, Problems problems) {

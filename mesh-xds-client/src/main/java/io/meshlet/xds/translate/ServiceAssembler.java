@@ -98,7 +98,8 @@ final class ServiceAssembler {
   }
 
   private static void addIfSet(List<PortTrafficPolicy> policies, PortTrafficPolicy p) {
-    if (p.loadBalancer() != null || p.connectionPool() != null || p.outlierDetection() != null || p.retryBudget() != null) {
+    if (p.loadBalancer() != null || p.connectionPool() != null || p.outlierDetection() != null || p.retryBudget() != null
+        || p.tls() != null) {
       policies.add(p);
     }
   }

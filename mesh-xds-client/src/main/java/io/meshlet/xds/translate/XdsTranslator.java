@@ -13,12 +13,14 @@ import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.VirtualService;
 import io.meshlet.xds.translate.ClusterTranslator.ClusterInfo;
 import io.meshlet.xds.translate.EndpointTranslator.Ep;
+import io.meshlet.xds.translate.InboundTranslator.Inbound;
 import io.meshlet.xds.translate.ListenerTranslator.ListenerRoutes;
 import io.meshlet.xds.translate.RouteTranslator.Routes;
 import io.meshlet.xds.translate.RouteTranslator.VirtualHostRules;
@@ -39,7 +41,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Envoy's xDS resources into the mesh model, as {@code mesh-xds-client/DEVELOPER.md} ("The mapping")
  * fixes it: routes into one VirtualService per host, clusters into a ServiceEntry and a
- * DestinationRule per host, ClusterLoadAssignments into the ServiceEntry's endpoints. Pure: the same
+ * DestinationRule per host, ClusterLoadAssignments into the ServiceEntry's endpoints, this workload's
+ * inbound listeners into its PeerAuthentication, AuthorizationPolicies and server-side rate limit. Pure: the same
  * resources always give the same model and problems.
  *
  * <p>Each resource is translated on its own. One that cannot be used is left out with an ERROR
@@ -63,8 +66,18 @@ public final class XdsTranslator {
     List<ListenerRoutes> listeners = new ArrayList<>();
     Map<String, Routes> routesByListener = new HashMap<>();
     Map<String, Optional<Routes>> rds = new TreeMap<>();
+    List<Inbound> inbound = new ArrayList<>();
+    List<RateLimitPolicy> rateLimits = new ArrayList<>();
     for (Listener l : new TreeMap<>(resources.listeners()).values()) {
       Problems p = new Problems("Listener", l.getName());
+      if (InboundTranslator.isInbound(l)) {
+        Inbound in = InboundTranslator.translate(l, namespace, p);
+        if (in != null) {
+          inbound.add(in);
+        }
+        problems.addAll(p.all());
+        continue;
+      }
       ListenerRoutes lr = ListenerTranslator.translate(l, p);
       Routes routes = null;
       if (lr != null && lr.inlineRoutes() != null) {
@@ -72,6 +85,9 @@ public final class XdsTranslator {
       } else if (lr != null && lr.rdsName() != null) {
         routes = rds.computeIfAbsent(lr.rdsName(), name -> rds(resources.routes().get(name), name, namespace, problems))
             .orElse(null);
+      }
+      if (lr != null && routes != null && lr.rateLimit() != null) {
+        clientRateLimits(lr, routes, namespace, p, rateLimits);
       }
       problems.addAll(p.all());
       if (lr != null && routes != null) {
@@ -110,7 +126,30 @@ public final class XdsTranslator {
       serviceEntries.add(s.serviceEntry());
       destinationRules.add(s.destinationRule());
     }
-    return new Translation(new MeshConfig(serviceEntries, virtualServices, destinationRules), problems);
+    InboundAssembler.Security security = InboundAssembler.assemble(inbound, namespace);
+    rateLimits.addAll(security.rateLimits());
+    return new Translation(new MeshConfig(serviceEntries, virtualServices, destinationRules, List.of(),
+        rateLimits, security.peerAuthentications(), security.authorizationPolicies()), problems);
+  }
+
+  /**
+   * An API listener's local rate limit: a client-side RateLimit {@code xds-<listener>} per host of
+   * its routes. The model's limit covers every call to the host, not one port.
+   */
+  private static void clientRateLimits(ListenerRoutes lr, Routes routes, String namespace, Problems p,
+      List<RateLimitPolicy> out) {
+    ResourceOrigin origin = new ResourceOrigin("xds", "Listener " + lr.name());
+    RateLimitPolicy limit = LocalRateLimitTranslator.translate(lr.rateLimit().config(), lr.name(), namespace, "", origin,
+        lr.rateLimit().path(), p);
+    if (limit == null) {
+      return;
+    }
+    for (VirtualHostRules vh : routes.virtualHosts()) {
+      for (String host : vh.hosts()) {
+        out.add(new RateLimitPolicy(new ResourceId("RateLimit", namespace, "xds-" + host + "-" + lr.port()), origin, host,
+            List.of(), limit.limitForPeriod(), limit.limitRefreshPeriod(), List.of(), List.of()));
+      }
+    }
   }
 
   /** The RouteConfiguration names the listeners' HttpConnectionManagers reference ({@code rds.route_config_name}). */

@@ -1,0 +1,202 @@
+package io.meshlet.controlplane;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.rbac.v3.Policy;
+import io.envoyproxy.envoy.config.rbac.v3.RBAC;
+import io.envoyproxy.envoy.config.route.v3.NonForwardingAction;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
+import io.envoyproxy.envoy.type.v3.TokenBucket;
+import io.meshlet.core.model.AuthorizationPolicy;
+import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.model.MtlsMode;
+import io.meshlet.core.model.PeerAuthentication;
+import io.meshlet.core.model.RateLimitPolicy;
+import io.meshlet.core.security.InboundPolicies;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's inbound listener (named from its {@code server_listener_resource_name_template}, {@code
+ * host:port} at the end) as istiod's {@code grpcgen/lds.go} writes it: per mTLS mode of the port a
+ * filter chain with a DownstreamTlsContext (STRICT), a plaintext one (DISABLE) or both (PERMISSIVE,
+ * which istiod itself serves as plaintext; written here as both so that the client reads PERMISSIVE
+ * back), each with an HttpConnectionManager whose filters are the RBAC DENY filter, the RBAC ALLOW
+ * filter, a local rate limit for a server-side RateLimit, and the router.
+ *
+ * <p>Policies apply as Istio selects them: from the node's namespace (no selector, or one matching
+ * its labels) and from the root namespace {@value InboundPolicies#DEFAULT_ROOT_NAMESPACE}
+ * (mesh-wide); the narrowest PeerAuthentication that sets a mode for the port wins (workload,
+ * namespace, mesh; PERMISSIVE when none does). Unlike istiod, an ALLOW policy without rules is kept:
+ * it allows nothing.
+ */
+final class InboundBuilder {
+  private static final Logger logger = LoggerFactory.getLogger(InboundBuilder.class);
+  static final String RBAC_ALLOW = "envoy.filters.http.rbac";
+  static final String RBAC_DENY = "envoy.filters.http.rbac.DENY";
+  static final String LOCAL_RATE_LIMIT = "envoy.filters.http.local_ratelimit";
+  static final String ROOT = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
+
+  private InboundBuilder() {}
+
+  /** The listener {@code name} for {@code node}, or null when the name ends in no port. */
+  static @Nullable Listener build(String name, MeshConfig config, NodeKey node) {
+    int colon = name.lastIndexOf(':');
+    int port;
+    try {
+      port = colon < 0 ? -1 : Integer.parseInt(name.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 1 || port > 65535) {
+      logger.warn("inbound listener {} of node group {}: no port at the end of the name; not served", name, node);
+      return null;
+    }
+    String host = name.substring(name.lastIndexOf('/', colon) + 1, colon);
+    List<HttpFilter> filters = filters(config, node);
+    Listener.Builder l = Listener.newBuilder().setName(name)
+        .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
+            .setAddress(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host)
+            .setPortValue(port)));
+    MtlsMode mode = mode(config, node, port);
+    if (mode == MtlsMode.STRICT || mode == MtlsMode.PERMISSIVE) {
+      l.addFilterChains(chain("mtls", true, mode == MtlsMode.PERMISSIVE ? "tls" : null, filters));
+    }
+    if (mode == MtlsMode.DISABLE || mode == MtlsMode.PERMISSIVE) {
+      l.addFilterChains(chain("plaintext", false, mode == MtlsMode.PERMISSIVE ? "raw_buffer" : null, filters));
+    }
+    return l.build();
+  }
+
+  /** The mode for {@code port}: the narrowest policy's port-level mode, else its own; UNSET goes on to the broader one. */
+  static MtlsMode mode(MeshConfig config, NodeKey node, int port) {
+    PeerAuthentication workload = null;
+    PeerAuthentication namespace = null;
+    PeerAuthentication mesh = null;
+    for (PeerAuthentication pa : config.peerAuthentications()) {
+      String ns = pa.id().namespace();
+      if (ns.equals(node.namespace()) && pa.selects(node.labels()) && workload == null) {
+        workload = pa;
+      } else if (ns.equals(node.namespace()) && pa.selector().isEmpty() && namespace == null) {
+        namespace = pa;
+      } else if (ns.equals(ROOT) && pa.selector().isEmpty() && mesh == null) {
+        mesh = pa;
+      }
+    }
+    for (PeerAuthentication pa : new PeerAuthentication[] {workload, namespace, mesh}) {
+      if (pa == null) {
+        continue;
+      }
+      MtlsMode m = pa.portLevelMtls().getOrDefault(port, MtlsMode.UNSET);
+      if (m == MtlsMode.UNSET) {
+        m = pa.mode();
+      }
+      if (m != MtlsMode.UNSET) {
+        return m;
+      }
+    }
+    return MtlsMode.PERMISSIVE;
+  }
+
+  /** True if {@code p} applies to the node: its namespace (no selector or a matching one), or mesh-wide from the root namespace. */
+  static boolean applies(AuthorizationPolicy p, NodeKey node) {
+    String ns = p.id().namespace();
+    boolean selected = p.selector().isEmpty() || p.selects(node.labels());
+    return selected && (ns.equals(node.namespace()) || ns.equals(ROOT));
+  }
+
+  private static List<HttpFilter> filters(MeshConfig config, NodeKey node) {
+    Map<String, Policy> deny = new LinkedHashMap<>();
+    Map<String, Policy> allow = new LinkedHashMap<>();
+    boolean anyAllow = false;
+    for (AuthorizationPolicy p : config.authorizationPolicies()) {
+      if (!applies(p, node)) {
+        continue;
+      }
+      if (p.action() != AuthorizationPolicy.Action.ALLOW && p.action() != AuthorizationPolicy.Action.DENY) {
+        logger.warn("{}: action {} is not served to proxyless clients (expected: ALLOW or DENY)", p.id(), p.action());
+        continue;
+      }
+      anyAllow |= p.action() == AuthorizationPolicy.Action.ALLOW;
+      for (int i = 0; i < p.rules().size(); i++) {
+        Policy rbac = RbacBuilder.policy(p.rules().get(i));
+        String name = p.id().namespace() + "-" + p.id().name() + "-" + i;
+        if (rbac == null) {
+          logger.warn("{} rules[{}]: a condition the xDS client cannot read back (JWT principals, or a when key other than "
+              + "source.*, remote.ip, destination.port, request.headers[...]); the rule is not served", p.id(), i);
+          continue;
+        }
+        (p.action() == AuthorizationPolicy.Action.DENY ? deny : allow).put(name, rbac);
+      }
+    }
+    List<HttpFilter> filters = new ArrayList<>();
+    if (!deny.isEmpty()) {
+      filters.add(rbac(RBAC_DENY, RBAC.Action.DENY, deny));
+    }
+    if (anyAllow) {
+      filters.add(rbac(RBAC_ALLOW, RBAC.Action.ALLOW, allow));
+    }
+    for (RateLimitPolicy rl : config.rateLimits()) {
+      if (rl.serverSide() && rl.selects(node.labels()) && rl.id().namespace().equals(node.namespace())) {
+        filters.add(localRateLimit(rl));
+        break; // the client reads one limit per listener
+      }
+    }
+    return filters;
+  }
+
+  private static HttpFilter rbac(String name, RBAC.Action action, Map<String, Policy> policies) {
+    return HttpFilter.newBuilder().setName(name).setTypedConfig(Any.pack(
+        io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder()
+            .setRules(RBAC.newBuilder().setAction(action).putAllPolicies(policies)).build())).build();
+  }
+
+  private static HttpFilter localRateLimit(RateLimitPolicy rl) {
+    RuntimeFractionalPercent all = RuntimeFractionalPercent.newBuilder().setRuntimeKey("local_rate_limit_enabled")
+        .setDefaultValue(FractionalPercent.newBuilder().setNumerator(100).setDenominator(FractionalPercent.DenominatorType.HUNDRED))
+        .build();
+    LocalRateLimit l = LocalRateLimit.newBuilder().setStatPrefix("http_local_rate_limiter")
+        .setTokenBucket(TokenBucket.newBuilder().setMaxTokens(rl.limitForPeriod())
+            .setTokensPerFill(UInt32Value.of(rl.limitForPeriod())).setFillInterval(Protos.duration(rl.limitRefreshPeriod())))
+        .setFilterEnabled(all).setFilterEnforced(all).build();
+    return HttpFilter.newBuilder().setName(LOCAL_RATE_LIMIT).setTypedConfig(Any.pack(l)).build();
+  }
+
+  private static FilterChain chain(String suffix, boolean mtls, @Nullable String transportProtocol, List<HttpFilter> filters) {
+    HttpConnectionManager.Builder hcm = HttpConnectionManager.newBuilder()
+        .setRouteConfig(RouteConfiguration.newBuilder().setName("inbound").addVirtualHosts(VirtualHost.newBuilder()
+            .setName("inbound").addDomains("*").addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                .setNonForwardingAction(NonForwardingAction.getDefaultInstance()))))
+        .addAllHttpFilters(filters)
+        .addHttpFilters(HttpFilter.newBuilder().setName(SnapshotBuilder.ROUTER_FILTER).setTypedConfig(Any.pack(Router.getDefaultInstance())));
+    FilterChain.Builder c = FilterChain.newBuilder().setName("inbound-" + suffix)
+        .addFilters(Filter.newBuilder().setName("inbound-hcm" + suffix).setTypedConfig(Any.pack(hcm.build())));
+    if (transportProtocol != null) {
+      c.setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol(transportProtocol));
+    }
+    if (mtls) {
+      c.setTransportSocket(TlsBuilder.downstream());
+    }
+    return c.build();
+  }
+}

@@ -1,0 +1,202 @@
+package io.meshlet.controlplane;
+
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.core.v3.CidrRange;
+import io.envoyproxy.envoy.config.rbac.v3.Permission;
+import io.envoyproxy.envoy.config.rbac.v3.Policy;
+import io.envoyproxy.envoy.config.rbac.v3.Principal;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.PathMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.meshlet.core.model.AuthorizationPolicy;
+import io.meshlet.core.model.AuthorizationPolicy.Condition;
+import io.meshlet.core.model.AuthorizationPolicy.Operation;
+import io.meshlet.core.model.AuthorizationPolicy.Rule;
+import io.meshlet.core.model.AuthorizationPolicy.Source;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An AuthorizationPolicy rule as the RBAC policy Istio's authorization builder generates for
+ * proxyless gRPC ({@code pilot/pkg/security/authz/model}, {@code Generate(forTCP=false,
+ * useAuthenticated=true)}): permissions one {@code and_rules} per {@code to} (an {@code or_rules}
+ * per field, {@code not_rule} for the {@code not} values, {@code any} when empty), principals one
+ * {@code and_ids} per {@code from}, and the {@code when} conditions added to every permission
+ * ({@code destination.port}) or principal (source, remote, request headers).
+ */
+final class RbacBuilder {
+  private static final String SPIFFE = "spiffe://";
+  private static final String HEADER = "request.headers[";
+
+  private RbacBuilder() {}
+
+  /** The rule as an RBAC policy, or null when a condition is not one Meshlet's client reads back (the rule is then not served). */
+  static @Nullable Policy policy(Rule rule) {
+    List<Permission> base = new ArrayList<>();
+    List<Principal> basePrincipals = new ArrayList<>();
+    for (Condition c : rule.when()) {
+      String key = c.key();
+      if (key.equals("destination.port")) {
+        add(base, c.values(), c.notValues(), v -> Permission.newBuilder().setDestinationPort(Integer.parseInt(v)).build(),
+            RbacBuilder::or, RbacBuilder::not);
+      } else {
+        Function<String, Principal> leaf = principalLeaf(key);
+        if (leaf == null) {
+          return null;
+        }
+        add(basePrincipals, c.values(), c.notValues(), leaf, RbacBuilder::orIds, RbacBuilder::notId);
+      }
+    }
+    Policy.Builder p = Policy.newBuilder();
+    List<Operation> to = rule.to().isEmpty() ? List.of(EMPTY_OPERATION) : rule.to();
+    for (Operation o : to) {
+      List<Permission> and = new ArrayList<>(base);
+      add(and, o.hosts(), o.notHosts(), v -> header(":authority", hostMatcher(v)), RbacBuilder::or, RbacBuilder::not);
+      add(and, o.ports().stream().map(String::valueOf).toList(), o.notPorts().stream().map(String::valueOf).toList(),
+          v -> Permission.newBuilder().setDestinationPort(Integer.parseInt(v)).build(), RbacBuilder::or, RbacBuilder::not);
+      add(and, o.methods(), o.notMethods(), v -> header(":method", string(v, "")), RbacBuilder::or, RbacBuilder::not);
+      add(and, o.paths(), o.notPaths(), v -> Permission.newBuilder().setUrlPath(PathMatcher.newBuilder().setPath(string(v, ""))).build(),
+          RbacBuilder::or, RbacBuilder::not);
+      if (and.isEmpty()) {
+        and.add(Permission.newBuilder().setAny(true).build());
+      }
+      p.addPermissions(Permission.newBuilder().setAndRules(Permission.Set.newBuilder().addAllRules(and)));
+    }
+    List<Source> from = rule.from().isEmpty() ? List.of(EMPTY_SOURCE) : rule.from();
+    for (Source s : from) {
+      if (!s.requestPrincipals().isEmpty() || !s.notRequestPrincipals().isEmpty()) {
+        return null; // JWT principals: RequestAuthentication is not supported
+      }
+      List<Principal> and = new ArrayList<>();
+      add(and, s.principals(), s.notPrincipals(), RbacBuilder::principal, RbacBuilder::orIds, RbacBuilder::notId);
+      add(and, s.namespaces(), s.notNamespaces(), RbacBuilder::namespace, RbacBuilder::orIds, RbacBuilder::notId);
+      add(and, s.ipBlocks(), s.notIpBlocks(), v -> Principal.newBuilder().setDirectRemoteIp(cidr(v)).build(),
+          RbacBuilder::orIds, RbacBuilder::notId);
+      add(and, s.remoteIpBlocks(), s.notRemoteIpBlocks(), v -> Principal.newBuilder().setRemoteIp(cidr(v)).build(),
+          RbacBuilder::orIds, RbacBuilder::notId);
+      and.addAll(basePrincipals);
+      if (and.isEmpty()) {
+        and.add(Principal.newBuilder().setAny(true).build());
+      }
+      p.addPrincipals(Principal.newBuilder().setAndIds(Principal.Set.newBuilder().addAllIds(and)));
+    }
+    return p.build();
+  }
+
+  private static final Operation EMPTY_OPERATION =
+      new Operation(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+  private static final Source EMPTY_SOURCE =
+      new Source(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+
+  private static @Nullable Function<String, Principal> principalLeaf(String key) {
+    switch (key) {
+      case "source.ip":
+        return v -> Principal.newBuilder().setDirectRemoteIp(cidr(v)).build();
+      case "remote.ip":
+        return v -> Principal.newBuilder().setRemoteIp(cidr(v)).build();
+      case "source.namespace":
+        return RbacBuilder::namespace;
+      case "source.principal":
+        return RbacBuilder::principal;
+      default:
+        if (key.startsWith(HEADER) && key.endsWith("]") && key.length() > HEADER.length() + 1) {
+          String name = key.substring(HEADER.length(), key.length() - 1).toLowerCase(Locale.ROOT);
+          return v -> Principal.newBuilder().setHeader(headerMatcher(name, string(v, ""))).build();
+        }
+        return null;
+    }
+  }
+
+  private static <T> void add(List<T> and, List<String> values, List<String> notValues, Function<String, T> leaf,
+      Function<List<T>, T> or, Function<T, T> not) {
+    if (!values.isEmpty()) {
+      and.add(or.apply(values.stream().map(leaf).toList()));
+    }
+    if (!notValues.isEmpty()) {
+      and.add(not.apply(or.apply(notValues.stream().map(leaf).toList())));
+    }
+  }
+
+  private static Permission or(List<Permission> rules) {
+    return Permission.newBuilder().setOrRules(Permission.Set.newBuilder().addAllRules(rules)).build();
+  }
+
+  private static Permission not(Permission p) {
+    return Permission.newBuilder().setNotRule(p).build();
+  }
+
+  private static Principal orIds(List<Principal> ids) {
+    return Principal.newBuilder().setOrIds(Principal.Set.newBuilder().addAllIds(ids)).build();
+  }
+
+  private static Principal notId(Principal p) {
+    return Principal.newBuilder().setNotId(p).build();
+  }
+
+  private static Permission header(String name, StringMatcher m) {
+    return Permission.newBuilder().setHeader(headerMatcher(name, m)).build();
+  }
+
+  private static HeaderMatcher headerMatcher(String name, StringMatcher m) {
+    HeaderMatcher.Builder h = HeaderMatcher.newBuilder().setName(name);
+    return (m.hasSafeRegex() && m.getSafeRegex().getRegex().equals(".+") ? h.setPresentMatch(true) : h.setStringMatch(m)).build();
+  }
+
+  private static StringMatcher hostMatcher(String v) {
+    return string(v, "").toBuilder().setIgnoreCase(true).build();
+  }
+
+  /** Istio's {@code StringMatcherWithPrefix}: {@code *} as {@code .+}, {@code *x} as suffix (or a regex after a prefix), {@code x*} as prefix. */
+  private static StringMatcher string(String v, String prefix) {
+    StringMatcher.Builder m = StringMatcher.newBuilder();
+    if (v.equals("*")) {
+      return m.setSafeRegex(RegexMatcher.newBuilder().setRegex(".+")).build();
+    }
+    if (v.startsWith("*")) {
+      return prefix.isEmpty() ? m.setSuffix(v.substring(1)).build()
+          : m.setSafeRegex(RegexMatcher.newBuilder().setRegex(prefix + ".*" + quoteMeta(v.substring(1)))).build();
+    }
+    if (v.endsWith("*")) {
+      return m.setPrefix(prefix + v.substring(0, v.length() - 1)).build();
+    }
+    return m.setExact(prefix + v).build();
+  }
+
+  private static Principal principal(String v) {
+    return authenticated(string(v, SPIFFE));
+  }
+
+  /** Istio's namespace matcher: {@code .*\/ns/<ns>/.*}, a {@code *} in the name as {@code .*}. */
+  private static Principal namespace(String v) {
+    return authenticated(StringMatcher.newBuilder()
+        .setSafeRegex(RegexMatcher.newBuilder().setRegex(".*/ns/" + v.replace("*", ".*") + "/.*")).build());
+  }
+
+  private static Principal authenticated(StringMatcher m) {
+    return Principal.newBuilder().setAuthenticated(Principal.Authenticated.newBuilder().setPrincipalName(m)).build();
+  }
+
+  private static CidrRange cidr(String v) {
+    int slash = v.indexOf('/');
+    String address = slash < 0 ? v : v.substring(0, slash);
+    int len = slash < 0 ? (address.contains(":") ? 128 : 32) : Integer.parseInt(v.substring(slash + 1));
+    return CidrRange.newBuilder().setAddressPrefix(address).setPrefixLen(UInt32Value.of(len)).build();
+  }
+
+  /** Go's {@code regexp.QuoteMeta}, which Istio uses. */
+  private static String quoteMeta(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
+}

@@ -1,0 +1,67 @@
+package io.meshlet.controlplane;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.meshlet.core.model.ClientTlsSettings;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * TLS transport sockets as istiod's proxyless generator writes them: the mesh certificate and roots
+ * from istio-agent's certificate provider instance {@code default} (certificates {@code default} and
+ * {@code ROOTCA}, gRFC A29), ALPN {@code h2}.
+ */
+final class TlsBuilder {
+  static final String TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
+  static final String PROVIDER = "default";
+  static final String CERTIFICATE = "default";
+  static final String ROOTS = "ROOTCA";
+
+  private TlsBuilder() {}
+
+  /**
+   * A cluster's UpstreamTlsContext for {@code ISTIO_MUTUAL}; null for any other mode (DISABLE, and
+   * SIMPLE/MUTUAL with files, which name files on the control plane's host, not the client's).
+   */
+  static @Nullable TransportSocket upstream(@Nullable ClientTlsSettings tls) {
+    if (tls == null || tls.mode() != ClientTlsSettings.Mode.ISTIO_MUTUAL) {
+      return null;
+    }
+    UpstreamTlsContext.Builder u = UpstreamTlsContext.newBuilder().setCommonTlsContext(common(tls.subjectAltNames()));
+    if (tls.sni() != null) {
+      u.setSni(tls.sni());
+    }
+    return TransportSocket.newBuilder().setName(TRANSPORT_SOCKET).setTypedConfig(Any.pack(u.build())).build();
+  }
+
+  /** An inbound filter chain's DownstreamTlsContext: mutual TLS, client certificates required. */
+  static TransportSocket downstream() {
+    DownstreamTlsContext d = DownstreamTlsContext.newBuilder().setCommonTlsContext(common(List.of()))
+        .setRequireClientCertificate(BoolValue.of(true)).build();
+    return TransportSocket.newBuilder().setName(TRANSPORT_SOCKET).setTypedConfig(Any.pack(d)).build();
+  }
+
+  private static CommonTlsContext common(List<String> sans) {
+    CertificateValidationContext.Builder v = CertificateValidationContext.newBuilder();
+    for (String san : sans) {
+      v.addMatchSubjectAltNames(san.endsWith("*")
+          ? StringMatcher.newBuilder().setPrefix(san.substring(0, san.length() - 1))
+          : StringMatcher.newBuilder().setExact(san));
+    }
+    return CommonTlsContext.newBuilder()
+        .setTlsCertificateCertificateProviderInstance(CommonTlsContext.CertificateProviderInstance.newBuilder()
+            .setInstanceName(PROVIDER).setCertificateName(CERTIFICATE))
+        .setCombinedValidationContext(CommonTlsContext.CombinedCertificateValidationContext.newBuilder()
+            .setDefaultValidationContext(v)
+            .setValidationContextCertificateProviderInstance(CommonTlsContext.CertificateProviderInstance.newBuilder()
+                .setInstanceName(PROVIDER).setCertificateName(ROOTS)))
+        .addAlpnProtocols("h2")
+        .build();
+  }
+}

@@ -1,0 +1,236 @@
+package io.meshlet.xds.translate;
+
+import io.envoyproxy.envoy.config.core.v3.CidrRange;
+import io.envoyproxy.envoy.config.rbac.v3.Permission;
+import io.envoyproxy.envoy.config.rbac.v3.Principal;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.meshlet.xds.translate.RbacTree.Leaf;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Single RBAC matchers into Istio's match strings ({@code exact}, {@code prefix*}, {@code *suffix},
+ * {@code *}), reversing Istio's generators: {@code :method}, {@code :authority}/{@code host} and
+ * {@code url_path} (or {@code :path}) headers, {@code destination_port}; authenticated principal
+ * names ({@code spiffe://...}, and the namespace regex {@code .*\/ns/<ns>/.*}), source and remote
+ * IPs, request headers.
+ */
+final class RbacLeaves {
+  static final String METHODS = "methods";
+  static final String HOSTS = "hosts";
+  static final String PATHS = "paths";
+  static final String PORTS = "ports";
+  static final String PRINCIPALS = "principals";
+  static final String NAMESPACES = "namespaces";
+  static final String IP_BLOCKS = "ipBlocks";
+  static final String REMOTE_IP_BLOCKS = "remoteIpBlocks";
+  static final String HEADER_PREFIX = "request.headers[";
+
+  private static final String SPIFFE = "spiffe://";
+  private static final String NS_START = ".*/ns/";
+  private static final String NS_END = "/.*";
+  private static final String META = "\\.+*?()|[]{}^$";
+
+  private RbacLeaves() {}
+
+  static @Nullable Leaf permission(Permission p, String path, Problems problems) {
+    switch (p.getRuleCase()) {
+      case HEADER: {
+        String name = p.getHeader().getName().toLowerCase(Locale.ROOT);
+        String field = name.equals(":method") ? METHODS
+            : name.equals(":authority") || name.equals("host") ? HOSTS
+            : name.equals(":path") ? PATHS : null;
+        if (field == null) {
+          problems.error(path + ".header.name", "'" + name + "' (expected: :method, :authority, host or :path; request headers are "
+              + "conditions on principals)");
+          return null;
+        }
+        String v = header(p.getHeader(), path + ".header", field.equals(HOSTS), problems);
+        return v == null ? null : new Leaf(field, v);
+      }
+      case URL_PATH: {
+        String p2 = path + ".url_path";
+        if (!p.getUrlPath().hasPath()) {
+          problems.error(p2, "no path matcher (expected: url_path.path)");
+          return null;
+        }
+        String v = string(p.getUrlPath().getPath(), "", p2 + ".path", false, problems);
+        return v == null ? null : new Leaf(PATHS, v);
+      }
+      case DESTINATION_PORT:
+        return new Leaf(PORTS, Integer.toString(p.getDestinationPort()));
+      default:
+        problems.error(path + "." + p.getRuleCase().name().toLowerCase(Locale.ROOT), "not supported (expected: header "
+            + ":method/:authority/:path, url_path, destination_port, and_rules, or_rules, not_rule or any)");
+        return null;
+    }
+  }
+
+  static @Nullable Leaf principal(Principal p, String path, Problems problems) {
+    switch (p.getIdentifierCase()) {
+      case AUTHENTICATED: {
+        String p2 = path + ".authenticated.principal_name";
+        if (!p.getAuthenticated().hasPrincipalName()) {
+          return new Leaf(PRINCIPALS, "*"); // any authenticated peer
+        }
+        return authenticated(p.getAuthenticated().getPrincipalName(), p2, problems);
+      }
+      case DIRECT_REMOTE_IP:
+        return cidr(p.getDirectRemoteIp(), IP_BLOCKS, path + ".direct_remote_ip", problems);
+      case SOURCE_IP:
+        return cidr(p.getSourceIp(), IP_BLOCKS, path + ".source_ip", problems);
+      case REMOTE_IP:
+        return cidr(p.getRemoteIp(), REMOTE_IP_BLOCKS, path + ".remote_ip", problems);
+      case HEADER: {
+        String name = p.getHeader().getName().toLowerCase(Locale.ROOT);
+        String v = header(p.getHeader(), path + ".header", false, problems);
+        return v == null ? null : new Leaf(HEADER_PREFIX + name + "]", v);
+      }
+      default:
+        problems.error(path + "." + p.getIdentifierCase().name().toLowerCase(Locale.ROOT), "not supported (expected: "
+            + "authenticated, direct_remote_ip, source_ip, remote_ip, header, and_ids, or_ids, not_id or any)");
+        return null;
+    }
+  }
+
+  /** A principal name: {@code spiffe://td/ns/a/sa/b} as {@code td/ns/a/sa/b}, or Istio's namespace regex as a namespace. */
+  private static @Nullable Leaf authenticated(StringMatcher m, String path, Problems problems) {
+    if (m.getMatchPatternCase() == StringMatcher.MatchPatternCase.SAFE_REGEX) {
+      String regex = m.getSafeRegex().getRegex();
+      if (regex.startsWith(NS_START) && regex.endsWith(NS_END) && regex.length() > NS_START.length() + NS_END.length()) {
+        String ns = regex.substring(NS_START.length(), regex.length() - NS_END.length()).replace(".*", "*");
+        if (ns.matches("[a-z0-9*-]+")) {
+          return new Leaf(NAMESPACES, ns);
+        }
+        problems.error(path + ".safe_regex.regex", "'" + regex + "' (expected: .*/ns/<namespace>/.* with a namespace name)");
+        return null;
+      }
+    }
+    String v = string(m, SPIFFE, path, false, problems);
+    return v == null ? null : new Leaf(PRINCIPALS, v);
+  }
+
+  /**
+   * A string matcher into an Istio match string, {@code prefix} (Istio adds {@code spiffe://} to
+   * principals) stripped: exact, prefix, suffix, and the regexes Istio writes for {@code *} and
+   * {@code *suffix} ({@code .+}, {@code <prefix>.*<quoted suffix>}).
+   */
+  static @Nullable String string(StringMatcher m, String prefix, String path, boolean ignoreCaseOk, Problems problems) {
+    if (m.getIgnoreCase() && !ignoreCaseOk) {
+      problems.error(path + ".ignore_case", "true (expected: false; Meshlet matches these case-sensitively)");
+      return null;
+    }
+    switch (m.getMatchPatternCase()) {
+      case EXACT:
+        if (m.getExact().startsWith(prefix)) {
+          return m.getExact().substring(prefix.length());
+        }
+        break;
+      case PREFIX:
+        if (m.getPrefix().startsWith(prefix)) {
+          return m.getPrefix().substring(prefix.length()) + "*";
+        }
+        break;
+      case SUFFIX:
+        if (!m.getSuffix().isEmpty()) {
+          return "*" + m.getSuffix();
+        }
+        break;
+      case SAFE_REGEX: {
+        String regex = m.getSafeRegex().getRegex();
+        if (regex.equals(".+") || regex.equals(".*")) {
+          return "*";
+        }
+        String start = prefix + ".*";
+        String literal = regex.startsWith(start) ? unquote(regex.substring(start.length())) : null;
+        if (literal != null && !literal.isEmpty()) {
+          return "*" + literal;
+        }
+        problems.error(path + ".safe_regex.regex", "'" + regex + "' (expected: a regex Istio writes: .+ or "
+            + (prefix.isEmpty() ? "" : prefix) + ".*<literal suffix>)");
+        return null;
+      }
+      default:
+        break;
+    }
+    String kind = m.getMatchPatternCase().name().toLowerCase(Locale.ROOT);
+    problems.error(path + "." + kind, (prefix.isEmpty() ? kind + " is not supported (expected: exact, prefix, suffix or safe_regex)"
+        : "'" + valueOf(m) + "' (expected: a name starting with " + prefix + ")"));
+    return null;
+  }
+
+  private static String valueOf(StringMatcher m) {
+    switch (m.getMatchPatternCase()) {
+      case EXACT:
+        return m.getExact();
+      case PREFIX:
+        return m.getPrefix();
+      case SUFFIX:
+        return m.getSuffix();
+      case CONTAINS:
+        return m.getContains();
+      default:
+        return m.getMatchPatternCase().name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The literal a Go {@code regexp.QuoteMeta} made this from, or null when it has an unquoted metacharacter. */
+  private static @Nullable String unquote(String quoted) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < quoted.length(); i++) {
+      char c = quoted.charAt(i);
+      if (c == '\\' && i + 1 < quoted.length() && META.indexOf(quoted.charAt(i + 1)) >= 0) {
+        sb.append(quoted.charAt(++i));
+      } else if (META.indexOf(c) >= 0) {
+        return null;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** A header matcher into an Istio match string: present is {@code *}. */
+  private static @Nullable String header(HeaderMatcher h, String path, boolean ignoreCaseOk, Problems problems) {
+    if (h.getInvertMatch()) {
+      problems.error(path + ".invert_match", "true (expected: false; Istio negates with not_rule/not_id)");
+      return null;
+    }
+    switch (h.getHeaderMatchSpecifierCase()) {
+      case PRESENT_MATCH:
+        return h.getPresentMatch() ? "*" : unsupported(path + ".present_match", "false", problems);
+      case STRING_MATCH:
+        return string(h.getStringMatch(), "", path + ".string_match", ignoreCaseOk, problems);
+      case EXACT_MATCH:
+        return h.getExactMatch();
+      case PREFIX_MATCH:
+        return h.getPrefixMatch() + "*";
+      case SUFFIX_MATCH:
+        return "*" + h.getSuffixMatch();
+      default:
+        return unsupported(path + "." + h.getHeaderMatchSpecifierCase().name().toLowerCase(Locale.ROOT), "not supported", problems);
+    }
+  }
+
+  private static @Nullable String unsupported(String path, String what, Problems problems) {
+    problems.error(path, what + " (expected: string_match exact/prefix/suffix or present_match, as Istio generates)");
+    return null;
+  }
+
+  /** A CIDR range as Istio writes ip blocks: the bare address for a single host, else {@code address/len}. */
+  private static @Nullable Leaf cidr(CidrRange r, String field, String path, Problems problems) {
+    String address = r.getAddressPrefix();
+    if (address.isEmpty()) {
+      problems.error(path + ".address_prefix", "empty (expected: an IP address)");
+      return null;
+    }
+    int full = address.contains(":") ? 128 : 32;
+    int len = r.hasPrefixLen() ? r.getPrefixLen().getValue() : full;
+    if (len > full) {
+      problems.error(path + ".prefix_len", len + " (expected: 0.." + full + ")");
+      return null;
+    }
+    return new Leaf(field, len == full ? address : address + "/" + len);
+  }
+}

@@ -1,0 +1,172 @@
+package io.meshlet.xds.translate;
+
+import io.envoyproxy.envoy.config.rbac.v3.Policy;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.meshlet.core.model.AuthorizationPolicy;
+import io.meshlet.core.model.AuthorizationPolicy.Condition;
+import io.meshlet.core.model.AuthorizationPolicy.Operation;
+import io.meshlet.core.model.AuthorizationPolicy.Rule;
+import io.meshlet.core.model.AuthorizationPolicy.Source;
+import io.meshlet.core.model.ResourceId;
+import io.meshlet.core.model.ResourceOrigin;
+import io.meshlet.xds.translate.RbacTree.Fields;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One RBAC HTTP filter ({@code envoy.extensions.filters.http.rbac.v3.RBAC}) of an inbound listener
+ * into AuthorizationPolicies: each policy of {@code rules.policies} becomes a policy of one rule
+ * named after it (istiod names them {@code <namespace>-<policy>-<rule index>}), with the filter's
+ * action ({@code LOG} is Istio's {@code AUDIT}). Permissions become the rule's {@code to}, principals
+ * its {@code from}, and request-header matchers on principals its {@code when}. An ALLOW filter with
+ * no policies allows nothing: one policy without rules.
+ */
+final class RbacTranslator {
+  static final String TYPE_URL = "type.googleapis.com/" + RBAC.getDescriptor().getFullName();
+
+  private RbacTranslator() {}
+
+  static List<AuthorizationPolicy> translate(RBAC filter, String filterName, String namespace, ResourceOrigin origin,
+      String path, Problems problems) {
+    if (filter.hasShadowRules()) {
+      problems.ignored(path + ".shadow_rules", "shadow rules only log, and Meshlet does not");
+    }
+    if (filter.hasMatcher() || filter.hasShadowMatcher()) {
+      problems.error(path + (filter.hasMatcher() ? ".matcher" : ".shadow_matcher"), "not supported (expected: rules)");
+      return List.of();
+    }
+    if (!filter.hasRules()) {
+      return List.of(); // Envoy: no rules, no enforcement
+    }
+    io.envoyproxy.envoy.config.rbac.v3.RBAC rules = filter.getRules();
+    String rp = path + ".rules";
+    AuthorizationPolicy.Action action;
+    switch (rules.getAction()) {
+      case ALLOW:
+        action = AuthorizationPolicy.Action.ALLOW;
+        break;
+      case DENY:
+        action = AuthorizationPolicy.Action.DENY;
+        break;
+      case LOG:
+        action = AuthorizationPolicy.Action.AUDIT;
+        break;
+      default:
+        problems.error(rp + ".action", rules.getAction() + " (expected: ALLOW, DENY or LOG)");
+        return List.of();
+    }
+    if (rules.hasAuditLoggingOptions()) {
+      problems.ignored(rp + ".audit_logging_options", "RBAC audit logging is not applied by Meshlet");
+    }
+    List<AuthorizationPolicy> out = new ArrayList<>();
+    if (rules.getPoliciesCount() == 0) {
+      if (action == AuthorizationPolicy.Action.ALLOW) {
+        out.add(policy(filterName, namespace, origin, action, List.of()));
+      }
+      return out;
+    }
+    for (Map.Entry<String, Policy> e : new TreeMap<>(rules.getPoliciesMap()).entrySet()) {
+      Rule rule = rule(e.getValue(), rp + ".policies[" + e.getKey() + "]", problems);
+      if (rule != null) {
+        out.add(policy(e.getKey(), namespace, origin, action, List.of(rule)));
+      }
+    }
+    return out;
+  }
+
+  private static AuthorizationPolicy policy(String name, String namespace, ResourceOrigin origin,
+      AuthorizationPolicy.Action action, List<Rule> rules) {
+    return new AuthorizationPolicy(new ResourceId("AuthorizationPolicy", namespace, name), origin, Map.of(), action, rules,
+        List.of());
+  }
+
+  /** The policy as one Istio rule, or null after an error. */
+  private static @Nullable Rule rule(Policy policy, String path, Problems problems) {
+    int before = problems.errorCount();
+    if (policy.hasCondition() || policy.hasCheckedCondition()) {
+      problems.error(path + (policy.hasCondition() ? ".condition" : ".checked_condition"), "CEL conditions are not supported");
+    }
+    if (policy.getPermissionsCount() == 0 || policy.getPrincipalsCount() == 0) {
+      problems.error(path + (policy.getPermissionsCount() == 0 ? ".permissions" : ".principals"), "empty (expected: at least one)");
+    }
+    List<Operation> to = new ArrayList<>();
+    boolean anyOperation = false;
+    for (int i = 0; i < policy.getPermissionsCount(); i++) {
+      Fields f = RbacTree.permission(policy.getPermissions(i), path + ".permissions[" + i + "]", problems);
+      if (f.values.isEmpty() && f.notValues.isEmpty()) {
+        anyOperation = true;
+      }
+      to.add(operation(f, path + ".permissions[" + i + "]", problems));
+    }
+    List<Source> from = new ArrayList<>();
+    List<Condition> when = null;
+    boolean anySource = false;
+    for (int i = 0; i < policy.getPrincipalsCount(); i++) {
+      String pp = path + ".principals[" + i + "]";
+      Fields f = RbacTree.principal(policy.getPrincipals(i), pp, problems);
+      List<Condition> conditions = conditions(f);
+      if (when == null) {
+        when = conditions;
+      } else if (!when.equals(conditions)) {
+        problems.error(pp, "request header conditions differ from principals[0]'s (expected: the same on every principal, "
+            + "as Istio writes a rule's when)");
+      }
+      Source s = source(f);
+      anySource |= s.equals(EMPTY_SOURCE);
+      from.add(s);
+    }
+    if (problems.errorCount() > before) {
+      return null;
+    }
+    return new Rule(anySource ? List.of() : from, anyOperation ? List.of() : to, when == null ? List.of() : when);
+  }
+
+  private static final Source EMPTY_SOURCE =
+      new Source(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+
+  private static Operation operation(Fields f, String path, Problems problems) {
+    for (String field : f.values.keySet()) {
+      checkField(field, path, problems, RbacLeaves.METHODS, RbacLeaves.HOSTS, RbacLeaves.PATHS, RbacLeaves.PORTS);
+    }
+    return new Operation(f.values(RbacLeaves.HOSTS), f.notValues(RbacLeaves.HOSTS),
+        ports(f.values(RbacLeaves.PORTS)), ports(f.notValues(RbacLeaves.PORTS)),
+        f.values(RbacLeaves.METHODS), f.notValues(RbacLeaves.METHODS),
+        f.values(RbacLeaves.PATHS), f.notValues(RbacLeaves.PATHS));
+  }
+
+  private static void checkField(String field, String path, Problems problems, String... known) {
+    if (!List.of(known).contains(field)) {
+      problems.error(path, "matches " + field + " (expected: one of " + String.join(", ", known) + ")");
+    }
+  }
+
+  private static List<Integer> ports(List<String> values) {
+    return values.stream().map(Integer::valueOf).toList();
+  }
+
+  private static Source source(Fields f) {
+    return new Source(f.values(RbacLeaves.PRINCIPALS), f.notValues(RbacLeaves.PRINCIPALS),
+        f.values(RbacLeaves.NAMESPACES), f.notValues(RbacLeaves.NAMESPACES),
+        f.values(RbacLeaves.IP_BLOCKS), f.notValues(RbacLeaves.IP_BLOCKS),
+        f.values(RbacLeaves.REMOTE_IP_BLOCKS), f.notValues(RbacLeaves.REMOTE_IP_BLOCKS), List.of(), List.of());
+  }
+
+  /** The request-header fields, as {@code when} conditions sorted by key. */
+  private static List<Condition> conditions(Fields f) {
+    TreeMap<String, Condition> byKey = new TreeMap<>();
+    for (String key : f.values.keySet()) {
+      if (key.startsWith(RbacLeaves.HEADER_PREFIX)) {
+        byKey.put(key, new Condition(key, f.values(key), f.notValues(key)));
+      }
+    }
+    for (String key : f.notValues.keySet()) {
+      if (key.startsWith(RbacLeaves.HEADER_PREFIX) && !byKey.containsKey(key)) {
+        byKey.put(key, new Condition(key, List.of(), f.notValues(key)));
+      }
+    }
+    return List.copyOf(byKey.values());
+  }
+}

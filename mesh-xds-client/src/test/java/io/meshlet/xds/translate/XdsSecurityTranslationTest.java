@@ -1,0 +1,212 @@
+package io.meshlet.xds.translate;
+
+import static io.meshlet.xds.translate.IstiodSecurity.INBOUND;
+import static io.meshlet.xds.translate.IstiodSecurity.and;
+import static io.meshlet.xds.translate.IstiodSecurity.inbound;
+import static io.meshlet.xds.translate.IstiodSecurity.or;
+import static io.meshlet.xds.translate.IstiodSecurity.rbac;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.CidrRange;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.rbac.v3.Permission;
+import io.envoyproxy.envoy.config.rbac.v3.Policy;
+import io.envoyproxy.envoy.config.rbac.v3.Principal;
+import io.envoyproxy.envoy.config.rbac.v3.RBAC.Action;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.core.model.AuthorizationPolicy;
+import io.meshlet.core.model.AuthorizationPolicy.Condition;
+import io.meshlet.core.model.AuthorizationPolicy.Operation;
+import io.meshlet.core.model.AuthorizationPolicy.Rule;
+import io.meshlet.core.model.AuthorizationPolicy.Source;
+import io.meshlet.core.model.ClientTlsSettings;
+import io.meshlet.core.model.MtlsMode;
+import io.meshlet.core.model.PeerAuthentication;
+import io.meshlet.core.model.RateLimitPolicy;
+import io.meshlet.core.model.ResourceId;
+import io.meshlet.core.model.ResourceOrigin;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The inbound listener, RBAC, local rate limit and UpstreamTlsContext as istiod writes them, into the security model. */
+class XdsSecurityTranslationTest {
+  static final ResourceOrigin ORIGIN = new ResourceOrigin("xds", "Listener " + INBOUND);
+
+  static Translation translate(Listener... inbound) {
+    Map<String, Listener> listeners = new LinkedHashMap<>();
+    for (Listener l : inbound) {
+      listeners.put(l.getName(), l);
+    }
+    return XdsTranslator.translate(Istiod.with(Istiod.reviews(), listeners, Map.of()), "default");
+  }
+
+  static Source source(List<String> principals, List<String> namespaces, List<String> ipBlocks) {
+    return new Source(principals, List.of(), namespaces, List.of(), ipBlocks, List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  static Operation operation(List<String> methods, List<String> paths, List<String> notPaths) {
+    return new Operation(List.of(), List.of(), List.of(), List.of(), methods, List.of(), paths, notPaths);
+  }
+
+  @Test
+  void strictInboundListenerWithDenyAndAllowFilters() {
+    Listener l = inbound(INBOUND, 9080, true, List.of(
+        rbac(Action.DENY, Map.of("default-deny-delete-0", IstiodSecurity.denyDelete())),
+        rbac(Action.ALLOW, Map.of("default-allow-productpage-0", IstiodSecurity.allowProductpage())),
+        IstiodSecurity.localRateLimit(50, 1)));
+    Translation t = translate(l);
+
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.config().peerAuthentications()).containsExactly(new PeerAuthentication(
+        new ResourceId("PeerAuthentication", "default", "xds-inbound"), ORIGIN, Map.of(), MtlsMode.UNSET,
+        Map.of(9080, MtlsMode.STRICT), List.of()));
+    assertThat(t.config().authorizationPolicies()).containsExactly(
+        new AuthorizationPolicy(new ResourceId("AuthorizationPolicy", "default", "default-deny-delete-0"), ORIGIN, Map.of(),
+            AuthorizationPolicy.Action.DENY,
+            List.of(new Rule(List.of(), List.of(operation(List.of("DELETE"), List.of(), List.of())), List.of())), List.of()),
+        new AuthorizationPolicy(new ResourceId("AuthorizationPolicy", "default", "default-allow-productpage-0"), ORIGIN, Map.of(),
+            AuthorizationPolicy.Action.ALLOW,
+            List.of(new Rule(
+                List.of(source(List.of("cluster.local/ns/default/sa/bookinfo-productpage"), List.of(), List.of("10.0.0.0/8")),
+                    source(List.of(), List.of("istio-system"), List.of())),
+                List.of(operation(List.of("GET"), List.of("/reviews/*"), List.of("/reviews/admin"))),
+                List.of(new Condition("request.headers[x-token]", List.of("abc"), List.of())))),
+            List.of()));
+    assertThat(t.config().rateLimits()).singleElement().satisfies(rl -> {
+      assertThat(rl).isEqualTo(new RateLimitPolicy(new ResourceId("RateLimit", "default", "inbound-9080"), ORIGIN, "", List.of(),
+          50, Duration.ofSeconds(1), List.of(), List.of(), Map.of()));
+      assertThat(rl.serverSide()).isTrue();
+      assertThat(rl.selects(Map.of("app", "reviews"))).isTrue();
+    });
+    // The outbound side is still there.
+    assertThat(t.config().virtualServices()).hasSize(1);
+  }
+
+  @Test
+  void chainsGiveTheMode() {
+    Listener plaintext = inbound(INBOUND, 9080, false, List.of());
+    Listener both = plaintext.toBuilder().addFilterChains(IstiodSecurity.chain(true, List.of())).build();
+    Listener other = inbound("xds.istio.io/grpc/lds/inbound/0.0.0.0:9443", 9443, true, List.of());
+
+    assertThat(translate(plaintext).config().peerAuthentications().get(0).portLevelMtls()).containsExactly(Map.entry(9080, MtlsMode.DISABLE));
+    assertThat(translate(both, other).config().peerAuthentications()).singleElement()
+        .satisfies(pa -> assertThat(pa.portLevelMtls()).isEqualTo(Map.of(9080, MtlsMode.PERMISSIVE, 9443, MtlsMode.STRICT)));
+    assertThat(translate(plaintext).config().authorizationPolicies()).isEmpty();
+  }
+
+  @Test
+  void anAllowFilterWithoutPoliciesAllowsNothing() {
+    Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of()))));
+    assertThat(t.config().authorizationPolicies()).singleElement().satisfies(p -> {
+      assertThat(p.action()).isEqualTo(AuthorizationPolicy.Action.ALLOW);
+      assertThat(p.rules()).isEmpty();
+    });
+  }
+
+  @Test
+  void wildcardsComeBackAsIstioMatchStrings() {
+    Policy p = Policy.newBuilder()
+        .addPermissions(and(or(IstiodSecurity.path(StringMatcher.newBuilder().setSuffix(".png").build())),
+            or(Permission.newBuilder().setDestinationPort(9080).build())))
+        .addPrincipals(Principal.newBuilder().setAndIds(Principal.Set.newBuilder()
+            .addIds(or(IstiodSecurity.authenticated(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder()
+                .setRegex("spiffe://.*/sa/bookinfo-ratings\\.v1")).build())))
+            .addIds(Principal.newBuilder().setNotId(or(IstiodSecurity.authenticated(StringMatcher.newBuilder()
+                .setSafeRegex(RegexMatcher.newBuilder().setRegex(".*/ns/test.*/.*")).build()))))
+            .addIds(or(Principal.newBuilder().setRemoteIp(CidrRange.newBuilder().setAddressPrefix("1.2.3.4")
+                .setPrefixLen(com.google.protobuf.UInt32Value.of(32))).build()))))
+        .build();
+    Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("p", p)))));
+
+    assertThat(t.errors()).isEmpty();
+    Rule rule = t.config().authorizationPolicies().get(0).rules().get(0);
+    assertThat(rule.to()).containsExactly(new Operation(List.of(), List.of(), List.of(9080), List.of(), List.of(), List.of(),
+        List.of("*.png"), List.of()));
+    assertThat(rule.from()).containsExactly(new Source(List.of("*/sa/bookinfo-ratings.v1"), List.of(), List.of(), List.of("test*"),
+        List.of(), List.of(), List.of("1.2.3.4"), List.of(), List.of(), List.of()));
+  }
+
+  @Test
+  void anUnsupportedMatcherLeavesTheListenerOutWithItsPath() {
+    Policy p = Policy.newBuilder()
+        .addPermissions(and(or(Permission.newBuilder().setDestinationIp(CidrRange.newBuilder().setAddressPrefix("10.1.1.1")).build())))
+        .addPrincipals(Principal.newBuilder().setAny(true))
+        .build();
+    Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("default-deny-ip-0", p)))));
+
+    assertThat(t.errors()).containsExactly(ConfigProblem.error("Listener", INBOUND, "xds",
+        "filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.rules.policies[default-deny-ip-0]"
+            + ".permissions[0].and_rules.rules[0].or_rules.rules[0].destination_ip",
+        "not supported (expected: header :method/:authority/:path, url_path, destination_port, and_rules, or_rules, not_rule or any)"));
+    assertThat(t.config().peerAuthentications()).isEmpty();
+    assertThat(t.config().authorizationPolicies()).isEmpty();
+  }
+
+  @Test
+  void twoConditionsOnOneFieldInOneAndAreAnError() {
+    Policy p = Policy.newBuilder()
+        .addPermissions(and(or(IstiodSecurity.method("GET")), or(IstiodSecurity.method("POST"))))
+        .addPrincipals(Principal.newBuilder().setAny(true))
+        .build();
+    Translation t = translate(inbound(INBOUND, 9080, false, List.of(rbac(Action.ALLOW, Map.of("x", p)))));
+    assertThat(t.errors()).singleElement().satisfies(e -> {
+      assertThat(e.path()).endsWith("policies[x].permissions[0].and_rules.rules[1]");
+      assertThat(e.message()).startsWith("a second condition on methods in one and");
+    });
+  }
+
+  @Test
+  void localRateLimitOnAnOutboundListenerLimitsCallsToItsHosts() {
+    Listener l = Istiod.listener(Istiod.LISTENER, Istiod.hcm(Istiod.ROUTES).toBuilder()
+        .addHttpFilters(0, IstiodSecurity.localRateLimit(10, 2)).build());
+    Translation t = XdsTranslator.translate(Istiod.with(Istiod.reviews(), Map.of(Istiod.LISTENER, l), Map.of()), "default");
+
+    assertThat(t.problems()).isEmpty();
+    assertThat(t.config().rateLimits()).containsExactly(new RateLimitPolicy(
+        new ResourceId("RateLimit", "default", "xds-" + Istiod.REVIEWS + "-9080"), new ResourceOrigin("xds", "Listener " + Istiod.LISTENER),
+        Istiod.REVIEWS, List.of(), 10, Duration.ofSeconds(2), List.of(), List.of()));
+    assertThat(t.config().rateLimits().get(0).serverSide()).isFalse();
+  }
+
+  @Test
+  void upstreamTlsContextIsIstioMutualWithSans() {
+    String san = "spiffe://cluster.local/ns/default/sa/bookinfo-reviews";
+    Map<String, Cluster> clusters = new LinkedHashMap<>(Istiod.reviews().clusters());
+    clusters.put(Istiod.BASE, clusters.get(Istiod.BASE).toBuilder()
+        .setTransportSocket(IstiodSecurity.upstreamTls(List.of(san), "outbound_.9080_._.reviews.default.svc.cluster.local")).build());
+    clusters.put(Istiod.V1, clusters.get(Istiod.V1).toBuilder().setTransportSocket(IstiodSecurity.upstreamTls(List.of(), "")).build());
+    XdsResources r = Istiod.reviews();
+    Translation t = XdsTranslator.translate(new XdsResources(r.listeners(), r.routes(), clusters, r.endpoints()), "default");
+
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.config().destinationRules()).singleElement().satisfies(dr -> {
+      assertThat(dr.trafficPolicy().tlsFor(9080)).isEqualTo(
+          ClientTlsSettings.istioMutual(List.of(san), "outbound_.9080_._.reviews.default.svc.cluster.local"));
+      assertThat(dr.subsets()).filteredOn(s -> s.name().equals("v1")).singleElement()
+          .satisfies(s -> assertThat(s.trafficPolicy().tlsFor(9080)).isEqualTo(ClientTlsSettings.istioMutual(List.of(), null)));
+    });
+  }
+
+  @Test
+  void upstreamTlsWithFileCertificatesIsAnError() {
+    Map<String, Cluster> clusters = new LinkedHashMap<>(Istiod.reviews().clusters());
+    clusters.put(Istiod.BASE, clusters.get(Istiod.BASE).toBuilder().setTransportSocket(
+        io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
+            .setTypedConfig(com.google.protobuf.Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+                .newBuilder().setCommonTlsContext(IstiodSecurity.common(List.of()).toBuilder()
+                    .clearTlsCertificateCertificateProviderInstance()
+                    .addTlsCertificates(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate.getDefaultInstance()))
+                .build()))).build());
+    XdsResources r = Istiod.reviews();
+    Translation t = XdsTranslator.translate(new XdsResources(r.listeners(), r.routes(), clusters, r.endpoints()), "default");
+    assertThat(t.errors()).containsExactly(ConfigProblem.error("Cluster", Istiod.BASE, "xds",
+        "transport_socket.typed_config.common_tls_context.tls_certificates",
+        "not supported (expected: tls_certificate_provider_instance, the mesh certificate)"));
+  }
+}
