@@ -126,6 +126,14 @@ public final class XdsConfigSource implements ConfigSource {
    * (istio-agent's when it has none).
    */
   public static XdsConfigSource fromBootstrap(XdsBootstrap bootstrap, Workload workload, List<Integer> serverPorts) {
+    return builderFromBootstrap(bootstrap, workload, serverPorts).build();
+  }
+
+  /**
+   * A builder set up as {@link #fromBootstrap(XdsBootstrap, Workload, List)} sets it up, for what
+   * the bootstrap cannot say (the protocol: {@link Builder#delta(boolean)}).
+   */
+  public static Builder builderFromBootstrap(XdsBootstrap bootstrap, Workload workload, List<Integer> serverPorts) {
     XdsServer server = bootstrap.primaryServer();
     Path socket = server.unixSocketPath();
     ChannelCredentials creds = server.selectedChannelCredentials();
@@ -145,8 +153,12 @@ public final class XdsConfigSource implements ConfigSource {
         .metadata(node.metadata())
         .namespace(namespace)
         .labels(node.labels().isEmpty() ? workload.labels() : node.labels())
-        .ignoreResourceDeletion(bootstrap.ignoreResourceDeletion())
-        .build();
+        .ignoreResourceDeletion(bootstrap.ignoreResourceDeletion());
+  }
+
+  /** True when this source speaks the delta (incremental) protocol, false for state of the world. */
+  public boolean delta() {
+    return delta;
   }
 
   private static Value value(@Nullable Object v) {

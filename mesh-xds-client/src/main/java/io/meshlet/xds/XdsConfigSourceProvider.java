@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +33,32 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
   @Override
   public ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts) {
     XdsBootstrap bootstrap = config == null ? XdsBootstrap.fromEnvironment() : XdsBootstrap.fromPath(config);
-    return XdsConfigSource.fromBootstrap(bootstrap, workload, serverPorts);
+    return XdsConfigSource.builderFromBootstrap(bootstrap, workload, serverPorts)
+        .delta(deltaFromEnvironment(System::getenv))
+        .build();
+  }
+
+  /**
+   * The environment variable that chooses the delta (incremental) protocol: gRPC's bootstrap has no
+   * field for it, and gRPC itself speaks only state of the world. {@code true} or {@code false}
+   * (the default), as Istio's {@code ISTIO_DELTA_XDS} for its agent.
+   */
+  public static final String DELTA_ENV = "MESHLET_XDS_DELTA";
+
+  /** {@value #DELTA_ENV} read from {@code env} (null: unset). */
+  static boolean deltaFromEnvironment(Function<String, @Nullable String> env) {
+    String value = env.apply(DELTA_ENV);
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    String v = value.trim();
+    if (v.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (v.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException(DELTA_ENV + ": '" + value + "' (expected: true or false)");
   }
 
   /** The instance Istio's grpc-agent bootstrap names, and the one the mesh's own mTLS uses. */
