@@ -92,6 +92,8 @@ final class SecurityYaml {
           - to: [{operation: {methods: [DELETE]}}]
           - from: [{source: {ipBlocks: ["10.9.0.0/16"]}}]
           - when: [{key: "request.headers[x-debug]", values: ["on"]}]
+          - from: [{source: {notNamespaces: [default, monitoring], principals: ["*"]}}]
+          - to: [{operation: {hosts: ["*.example.com"]}}]
         ---
         apiVersion: security.istio.io/v1
         kind: AuthorizationPolicy

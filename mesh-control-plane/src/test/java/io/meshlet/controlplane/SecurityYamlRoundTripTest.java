@@ -46,7 +46,8 @@ class SecurityYamlRoundTripTest {
       Map<String, String> headers) implements InboundRequest {
     @Override
     public String host() {
-      return "reviews.default.svc.cluster.local";
+      String host = headers.get("host");
+      return host != null ? host : "reviews.default.svc.cluster.local";
     }
 
     @Override
@@ -96,6 +97,9 @@ class SecurityYamlRoundTripTest {
     c.put(new Call(RATINGS, true, "10.0.0.5", STRICT_PORT, "POST", "/reviews/1", Map.of("x-canary", "yes")), true);
     c.put(new Call(RATINGS, true, "10.0.0.5", STRICT_PORT, "POST", "/reviews/1", Map.of("x-canary", "no")), false);
     c.put(mtls(PROMETHEUS, "GET", "/metrics"), true);                       // namespaces
+    c.put(mtls(new SpiffeId("cluster.local", "other", "productpage"), "GET", "/reviews/1"), false);  // DENY notNamespaces
+    c.put(new Call(PRODUCTPAGE, true, "10.0.0.5", STRICT_PORT, "GET", "/reviews/1", Map.of("host", "reviews.example.com")),
+        false);                                                              // DENY hosts
     c.put(mtls(PROMETHEUS, "GET", "/reviews/1"), false);
     c.put(plaintext(STRICT_PORT, "/healthz"), false);                       // mesh-wide STRICT
     c.put(new Call(null, true, "10.0.0.5", STRICT_PORT, "GET", "/healthz", Map.of()), false);    // TLS, no certificate
