@@ -29,6 +29,7 @@ import io.meshlet.core.model.PeerAuthentication;
 import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.security.InboundPolicies;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,12 +89,19 @@ final class InboundBuilder {
     return l.build();
   }
 
-  /** The mode for {@code port}: the narrowest policy's port-level mode, else its own; UNSET goes on to the broader one. */
+  /**
+   * The mode for {@code port}: the narrowest policy's port-level mode, else its own; UNSET goes on to
+   * the broader one. Of competing policies at one level the first by (namespace, name) wins, as the
+   * engine decides (Istio takes the oldest; files carry no creation time).
+   */
   static MtlsMode mode(MeshConfig config, NodeKey node, int port) {
     PeerAuthentication workload = null;
     PeerAuthentication namespace = null;
     PeerAuthentication mesh = null;
-    for (PeerAuthentication pa : config.peerAuthentications()) {
+    List<PeerAuthentication> sorted = config.peerAuthentications().stream()
+        .sorted(Comparator.comparing((PeerAuthentication p) -> p.id().namespace()).thenComparing(p -> p.id().name()))
+        .toList();
+    for (PeerAuthentication pa : sorted) {
       String ns = pa.id().namespace();
       if (ns.equals(node.namespace()) && pa.selects(node.labels()) && workload == null) {
         workload = pa;

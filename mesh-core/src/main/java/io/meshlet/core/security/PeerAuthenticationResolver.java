@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * Istio's PeerAuthentication precedence for one workload: the policy with a selector in the
  * workload's namespace, else the namespace's policy (no selector), else the mesh's (no selector, root
  * namespace); {@code UNSET} inherits from the next broader; port-level modes of the workload policy
- * override per port ({@code UNSET} there inherits the workload's mode); default {@code PERMISSIVE}.
+ * override per port ({@code UNSET} there inherits the workload's mode); without a workload policy,
+ * so do those of the namespace policy (only non-YAML sources write them there); default {@code PERMISSIVE}.
  * Where several policies compete at one level Istio takes the oldest; here the first by (namespace,
  * name), since files carry no creation time.
  */
@@ -52,16 +53,20 @@ final class PeerAuthenticationResolver {
         break;
       }
     }
-    if (forWorkload == null || forWorkload.portLevelMtls().isEmpty()) {
+    // Port-level modes are the narrowest policy's. That is the workload's (Istio refuses them on a
+    // policy without a selector), or, without one, a namespace policy that carries them anyway: xDS
+    // delivers the workload's own inbound listeners as such a policy (mesh-xds-client's xds-inbound).
+    PeerAuthentication portPolicy = forWorkload != null ? forWorkload : forNamespace;
+    if (portPolicy == null || portPolicy.portLevelMtls().isEmpty()) {
       return new Resolution(mode, source, new int[0], new MtlsMode[0], null);
     }
-    Map<Integer, MtlsMode> portLevel = forWorkload.portLevelMtls();
+    Map<Integer, MtlsMode> portLevel = portPolicy.portLevelMtls();
     int[] ports = portLevel.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
     MtlsMode[] modes = new MtlsMode[ports.length];
     for (int i = 0; i < ports.length; i++) {
       MtlsMode m = portLevel.get(ports[i]);
       modes[i] = m == MtlsMode.UNSET ? mode : m;
     }
-    return new Resolution(mode, source, ports, modes, forWorkload.id());
+    return new Resolution(mode, source, ports, modes, portPolicy.id());
   }
 }

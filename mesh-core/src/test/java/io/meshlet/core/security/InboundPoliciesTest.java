@@ -3,9 +3,13 @@ package io.meshlet.core.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshlet.core.config.istio.IstioYaml;
+import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MtlsMode;
+import io.meshlet.core.model.PeerAuthentication;
+import io.meshlet.core.model.ResourceOrigin;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.Workload;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -114,6 +118,29 @@ class InboundPoliciesTest {
     assertThat(p.check(Call.plain().port(8080)).allowed()).isTrue();
     assertThat(p.check(Call.plain().port(8443)).reason()).isEqualTo(
         "denied: mTLS STRICT (PeerAuthentication default/wl) on port 8443 and the call is plaintext");
+  }
+
+  /**
+   * xDS gives the workload's inbound listeners as one policy without a selector, with a mode per
+   * served port (YAML cannot say this: Istio refuses portLevelMtls without a selector). Its port
+   * modes must count, else an xDS workload would never enforce STRICT.
+   */
+  @Test
+  void portLevelMtlsOfANamespacePolicyCountsWhenNoWorkloadPolicyApplies() {
+    ResourceId id = new ResourceId("PeerAuthentication", "default", "xds-inbound");
+    PeerAuthentication inbound = new PeerAuthentication(id, new ResourceOrigin("xds", "Listener inbound"), Map.of(),
+        MtlsMode.UNSET, Map.of(9080, MtlsMode.STRICT, 9443, MtlsMode.DISABLE), List.of());
+    IstioYaml.ParseResult mesh = IstioYaml.parse("test", "test.yaml", pa("istio-system", "mesh", "{mtls: {mode: PERMISSIVE}}"),
+        "default");
+    InboundPolicies p = InboundPolicies.compile(new MeshConfig(List.of(), List.of(), List.of(), List.of(), List.of(),
+        List.of(inbound, mesh.config().peerAuthentications().get(0)), List.of()), REVIEWS, InboundPolicies.DEFAULT_ROOT_NAMESPACE);
+
+    assertThat(p.mtlsMode(9080)).isEqualTo(MtlsMode.STRICT);
+    assertThat(p.mtlsSource(9080)).isEqualTo(id);
+    assertThat(p.mtlsMode(9443)).isEqualTo(MtlsMode.DISABLE);
+    assertThat(p.mtlsMode(8080)).isEqualTo(MtlsMode.PERMISSIVE);
+    assertThat(p.check(Call.plain().port(9080)).allowed()).isFalse();
+    assertThat(p.check(Call.plain().port(9443)).allowed()).isTrue();
   }
 
   @Test
