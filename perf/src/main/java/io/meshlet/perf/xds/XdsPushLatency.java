@@ -1,7 +1,12 @@
 package io.meshlet.perf.xds;
 
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
+import io.envoyproxy.controlplane.server.ExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
+import io.envoyproxy.controlplane.server.serializer.DefaultProtoResourcesSerializer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.BufferedReader;
@@ -14,6 +19,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +36,11 @@ import java.util.concurrent.TimeUnit;
  *       as mesh-control-plane versions its snapshots (four responses per client per push);
  *   <li>{@code procs=K}: the clients spread over K child JVMs (default 1: all clients in this JVM, beside the server);
  *   <li>{@code applied=source|mesh}: stamp when the xDS source hands on its update (default), or when a real Mesh per
- *       client has compiled and published it.
+ *       client has compiled and published it;
+ *   <li>{@code serializer=default|cached}: java-control-plane packs every resource per stream (its default), or once
+ *       ({@code CachedProtoResourcesSerializer}, as mesh-control-plane serves);
+ *   <li>{@code send=direct|pool}: responses are built and written on the thread that calls setSnapshot (default), or
+ *       per stream in order on a pool of two threads.
  * </ul>
  */
 public final class XdsPushLatency {
@@ -39,19 +50,31 @@ public final class XdsPushLatency {
     PushSnapshots.Types types = PushSnapshots.Types.RDS;
     PushClients.Applied applied = PushClients.Applied.SOURCE;
     int procs = 1;
+    boolean cached = false;
+    boolean pool = false;
     for (int i = 2; i < args.length; i++) {
       String[] kv = args[i].split("=", 2);
       switch (kv[0]) {
         case "types" -> types = PushSnapshots.Types.valueOf(kv[1].toUpperCase(Locale.ROOT));
         case "applied" -> applied = PushClients.Applied.valueOf(kv[1].toUpperCase(Locale.ROOT));
         case "procs" -> procs = Integer.parseInt(kv[1]);
-        default -> throw new IllegalArgumentException(args[i] + ": unknown option (expected: types=, applied=, procs=)");
+        case "serializer" -> cached = kv[1].equals("cached");
+        case "send" -> pool = kv[1].equals("pool");
+        default -> throw new IllegalArgumentException(args[i] + ": unknown option (expected: types=, applied=, procs=, serializer=, send=)");
       }
     }
     SimpleCache<String> cache = new SimpleCache<>(node -> "all");
     cache.setSnapshot("all", PushSnapshots.snapshot(types, 0));
+    ExecutorService sendPool = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "push-send");
+      t.setDaemon(true);
+      return t;
+    });
+    ExecutorGroup executors = pool ? () -> MoreExecutors.newSequentialExecutor(sendPool) : new DefaultExecutorGroup();
+    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(), cache, executors,
+        cached ? new CachedProtoResourcesSerializer() : new DefaultProtoResourcesSerializer());
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl()).build().start();
+        .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
     String target = "127.0.0.1:" + server.getPort();
 
     long[][] arrivals = new long[pushes + 1][clients];
@@ -79,6 +102,9 @@ public final class XdsPushLatency {
       }
     }
     long[] setSnapshot = new long[pushes + 1];
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpuBefore = os.getProcessCpuTime();
     for (int p = 1; p <= pushes; p++) {
       long start = System.nanoTime();
       cache.setSnapshot("all", PushSnapshots.snapshot(types, p));
@@ -89,6 +115,9 @@ public final class XdsPushLatency {
       }
       Thread.sleep(100);
     }
+    // CPU of this JVM per push (server, and the clients when procs=1), idle pauses included: less
+    // sensitive than latency to what else runs on the machine.
+    double cpuPerPush = (os.getProcessCpuTime() - cpuBefore) / 1e6 / pushes;
     long[] latencies = new long[pushes * clients];
     for (int p = 1; p <= pushes; p++) {
       System.arraycopy(arrivals[p], 0, latencies, (p - 1) * clients, clients);
@@ -97,14 +126,17 @@ public final class XdsPushLatency {
     long[] build = Arrays.copyOfRange(setSnapshot, 1, pushes + 1);
     Arrays.sort(build);
     long lost = Arrays.stream(latencies).filter(l -> l == Long.MAX_VALUE).count();
-    System.out.printf(Locale.ROOT, "clients=%d pushes=%d types=%s applied=%s procs=%d updates=%d lost=%d%n", clients, pushes,
-        types.name().toLowerCase(Locale.ROOT), applied.name().toLowerCase(Locale.ROOT), procs, latencies.length, lost);
+    System.out.printf(Locale.ROOT, "clients=%d pushes=%d types=%s applied=%s procs=%d serializer=%s send=%s updates=%d lost=%d%n",
+        clients, pushes, types.name().toLowerCase(Locale.ROOT), applied.name().toLowerCase(Locale.ROOT), procs,
+        cached ? "cached" : "default", pool ? "pool" : "direct", latencies.length, lost);
     System.out.printf(Locale.ROOT, "push to applied: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; setSnapshot p50 %.1f ms, max %.1f ms%n",
         ms(latencies, 0.50), ms(latencies, 0.90), ms(latencies, 0.99), ms(latencies, 1.0), ms(build, 0.5), ms(build, 1.0));
+    System.out.printf(Locale.ROOT, "cpu of this JVM per push: %.1f ms%n", cpuPerPush);
     for (AutoCloseable g : groups) {
       g.close();
     }
     server.shutdownNow();
+    sendPool.shutdownNow();
   }
 
   /** A child JVM running {@code count} clients, reporting on its stdout. */
