@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code serializer=default|cached}: java-control-plane packs every resource per stream (its default), or once
  *       ({@code CachedProtoResourcesSerializer}, as mesh-control-plane serves);
  *   <li>{@code send=direct|pool}: responses are built and written on the thread that calls setSnapshot (default), or
- *       per stream in order on a pool of two threads.
+ *       per stream in order on a pool of two threads;
+ *   <li>{@code warmup=N}: N pushes first that are not recorded (default 0), to see the warm state apart from JIT work.
  * </ul>
  */
 public final class XdsPushLatency {
@@ -52,6 +53,7 @@ public final class XdsPushLatency {
     int procs = 1;
     boolean cached = false;
     boolean pool = false;
+    int warmup = 0;
     for (int i = 2; i < args.length; i++) {
       String[] kv = args[i].split("=", 2);
       switch (kv[0]) {
@@ -60,6 +62,7 @@ public final class XdsPushLatency {
         case "procs" -> procs = Integer.parseInt(kv[1]);
         case "serializer" -> cached = kv[1].equals("cached");
         case "send" -> pool = kv[1].equals("pool");
+        case "warmup" -> warmup = Integer.parseInt(kv[1]);
         default -> throw new IllegalArgumentException(args[i] + ": unknown option (expected: types=, applied=, procs=, serializer=, send=)");
       }
     }
@@ -77,13 +80,14 @@ public final class XdsPushLatency {
         .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
     String target = "127.0.0.1:" + server.getPort();
 
-    long[][] arrivals = new long[pushes + 1][clients];
-    CountDownLatch[] done = new CountDownLatch[pushes + 1];
-    for (int p = 0; p <= pushes; p++) {
+    int total = warmup + pushes;
+    long[][] arrivals = new long[total + 1][clients];
+    CountDownLatch[] done = new CountDownLatch[total + 1];
+    for (int p = 0; p <= total; p++) {
       done[p] = new CountDownLatch(clients);
     }
     PushClients.Reporter reporter = (client, push, nanos) -> {
-      if (push <= pushes && arrivals[push][client] == 0) {
+      if (push <= total && arrivals[push][client] == 0) {
         arrivals[push][client] = nanos;
         done[push].countDown();
       }
@@ -101,11 +105,17 @@ public final class XdsPushLatency {
         ((Child) g).awaitReady();
       }
     }
-    long[] setSnapshot = new long[pushes + 1];
+    long[] setSnapshot = new long[total + 1];
+    for (int p = 1; p <= warmup; p++) {
+      cache.setSnapshot("all", PushSnapshots.snapshot(types, p));
+      done[p].await(30, TimeUnit.SECONDS);
+      Thread.sleep(20);
+    }
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long cpuBefore = os.getProcessCpuTime();
-    for (int p = 1; p <= pushes; p++) {
+    var threadsBefore = ThreadCpu.sample();
+    for (int p = warmup + 1; p <= total; p++) {
       long start = System.nanoTime();
       cache.setSnapshot("all", PushSnapshots.snapshot(types, p));
       setSnapshot[p] = System.nanoTime() - start;
@@ -118,20 +128,21 @@ public final class XdsPushLatency {
     // CPU of this JVM per push (server, and the clients when procs=1), idle pauses included: less
     // sensitive than latency to what else runs on the machine.
     double cpuPerPush = (os.getProcessCpuTime() - cpuBefore) / 1e6 / pushes;
+    String byThread = ThreadCpu.perPush(threadsBefore, ThreadCpu.sample(), pushes);
     long[] latencies = new long[pushes * clients];
-    for (int p = 1; p <= pushes; p++) {
-      System.arraycopy(arrivals[p], 0, latencies, (p - 1) * clients, clients);
+    for (int p = warmup + 1; p <= total; p++) {
+      System.arraycopy(arrivals[p], 0, latencies, (p - warmup - 1) * clients, clients);
     }
     Arrays.sort(latencies);
-    long[] build = Arrays.copyOfRange(setSnapshot, 1, pushes + 1);
+    long[] build = Arrays.copyOfRange(setSnapshot, warmup + 1, total + 1);
     Arrays.sort(build);
     long lost = Arrays.stream(latencies).filter(l -> l == Long.MAX_VALUE).count();
-    System.out.printf(Locale.ROOT, "clients=%d pushes=%d types=%s applied=%s procs=%d serializer=%s send=%s updates=%d lost=%d%n",
+    System.out.printf(Locale.ROOT, "clients=%d pushes=%d types=%s applied=%s procs=%d serializer=%s send=%s warmup=%d updates=%d lost=%d%n",
         clients, pushes, types.name().toLowerCase(Locale.ROOT), applied.name().toLowerCase(Locale.ROOT), procs,
-        cached ? "cached" : "default", pool ? "pool" : "direct", latencies.length, lost);
+        cached ? "cached" : "default", pool ? "pool" : "direct", warmup, latencies.length, lost);
     System.out.printf(Locale.ROOT, "push to applied: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; setSnapshot p50 %.1f ms, max %.1f ms%n",
         ms(latencies, 0.50), ms(latencies, 0.90), ms(latencies, 0.99), ms(latencies, 1.0), ms(build, 0.5), ms(build, 1.0));
-    System.out.printf(Locale.ROOT, "cpu of this JVM per push: %.1f ms%n", cpuPerPush);
+    System.out.printf(Locale.ROOT, "cpu of this JVM per push: %.1f ms; by thread kind (ms): %s%n", cpuPerPush, byThread);
     for (AutoCloseable g : groups) {
       g.close();
     }
