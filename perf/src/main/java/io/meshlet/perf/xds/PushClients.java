@@ -36,6 +36,8 @@ final class PushClients implements AutoCloseable {
   }
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  /** Updates handed on (source) or published (mesh) by the clients of this JVM, partial ones too. */
+  static final java.util.concurrent.atomic.AtomicLong HANDED_ON = new java.util.concurrent.atomic.AtomicLong();
 
   /** Starts {@code count} clients numbered from {@code first}; returns once every one has the config of push 0. */
   static PushClients start(String target, int first, int count, PushSnapshots.Types types, Applied applied, Reporter reporter)
@@ -50,6 +52,7 @@ final class PushClients implements AutoCloseable {
       XdsConfigSource source = XdsConfigSource.builder().target(target).nodeId("client-" + id).namespace("default").build();
       Stamp stamp = version -> {
         long now = System.nanoTime();
+        HANDED_ON.incrementAndGet();
         int push = pushOf(version);
         if (push < 0 || !version.equals(PushSnapshots.expectedVersion(types, push))) {
           return; // part of a push only

@@ -115,6 +115,7 @@ public final class XdsPushLatency {
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long cpuBefore = os.getProcessCpuTime();
     var threadsBefore = ThreadCpu.sample();
+    long handedOnBefore = PushClients.HANDED_ON.get();
     for (int p = warmup + 1; p <= total; p++) {
       long start = System.nanoTime();
       cache.setSnapshot("all", PushSnapshots.snapshot(types, p));
@@ -129,6 +130,7 @@ public final class XdsPushLatency {
     // sensitive than latency to what else runs on the machine.
     double cpuPerPush = (os.getProcessCpuTime() - cpuBefore) / 1e6 / pushes;
     String byThread = ThreadCpu.perPush(threadsBefore, ThreadCpu.sample(), pushes);
+    double handOns = (PushClients.HANDED_ON.get() - handedOnBefore) / (double) pushes / clients;
     long[] latencies = new long[pushes * clients];
     for (int p = warmup + 1; p <= total; p++) {
       System.arraycopy(arrivals[p], 0, latencies, (p - warmup - 1) * clients, clients);
@@ -143,6 +145,9 @@ public final class XdsPushLatency {
     System.out.printf(Locale.ROOT, "push to applied: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; setSnapshot p50 %.1f ms, max %.1f ms%n",
         ms(latencies, 0.50), ms(latencies, 0.90), ms(latencies, 0.99), ms(latencies, 1.0), ms(build, 0.5), ms(build, 1.0));
     System.out.printf(Locale.ROOT, "cpu of this JVM per push: %.1f ms; by thread kind (ms): %s%n", cpuPerPush, byThread);
+    if (procs <= 1) {
+      System.out.printf(Locale.ROOT, "updates handed on per client per push: %.2f%n", handOns);
+    }
     for (AutoCloseable g : groups) {
       g.close();
     }
