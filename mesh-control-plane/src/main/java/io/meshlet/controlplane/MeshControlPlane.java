@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -21,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +73,8 @@ public final class MeshControlPlane implements AutoCloseable {
   /** Node groups seen, in the order they connected; touched on the control thread only. */
   private final Set<NodeKey> groups = new LinkedHashSet<>();
   private @Nullable MeshConfig config;
+  /** The snapshots of the current version by content, so groups with equal resources share one; control thread. */
+  private final Map<SnapshotBuilder.Resources, Snapshot> servedNow = new HashMap<>();
   private long version;
   private final String processPrefix = Long.toString(System.currentTimeMillis(), 36);
   private volatile @Nullable String lastRejection;
@@ -106,7 +111,10 @@ public final class MeshControlPlane implements AutoCloseable {
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IOException("cannot read " + paths + ": " + e.getCause().getMessage(), e.getCause());
     }
-    V3DiscoveryServer discovery = new V3DiscoveryServer(new Callbacks(), cache);
+    // Every resource is packed into an Any once, not once per stream that gets it: node groups with
+    // the same content share one snapshot (serve), so the same message instances reach every stream.
+    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(new Callbacks()), cache, new DefaultExecutorGroup(),
+        new CachedProtoResourcesSerializer());
     server = NettyServerBuilder.forAddress(new InetSocketAddress(requestedPort))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
         .build()
@@ -238,6 +246,7 @@ public final class MeshControlPlane implements AutoCloseable {
       }
       config = update.config();
       version++;
+      servedNow.clear();
       for (NodeKey key : groups) {
         serve(key, update.config(), version);
       }
@@ -252,10 +261,19 @@ public final class MeshControlPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets {@code key}'s snapshot; a group whose resources equal those of a group already served at
+   * this version gets the same snapshot object, so its resources are packed once.
+   */
   private void serve(NodeKey key, MeshConfig config, long version) {
     SnapshotBuilder.Resources r = SnapshotBuilder.build(config, key);
-    cache.setSnapshot(key, Snapshot.create(r.clusters(), r.endpoints(), r.listeners(), r.routes(), List.of(),
-        versionLabel(version)));
+    cache.setSnapshot(key, servedNow.computeIfAbsent(r, x -> Snapshot.create(x.clusters(), x.endpoints(), x.listeners(),
+        x.routes(), List.of(), versionLabel(version))));
+  }
+
+  /** The snapshot served to {@code key} now, if any; for tests. */
+  Optional<Snapshot> snapshot(NodeKey key) {
+    return Optional.ofNullable(cache.getSnapshot(key));
   }
 
   /**

@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * names the accepted listeners and clusters reference. Each response is translated together with
  * everything already accepted: if any resource of its type cannot be translated, the response is
  * NACKed whole (every problem in {@code error_detail}) and the last accepted resources stay; else it
- * is ACKed and, once no named resource is still awaited, the translation is handed on. The stream
+ * is ACKed and, once no named resource is still awaited, the translation is handed on. A response
+ * whose resources equal the accepted ones is not translated again (the translation is pure), and
+ * while more responses wait on the executor (the rest of one push: CDS, EDS, LDS, RDS back to back)
+ * handing on waits for the last of them, so one push is compiled once, not once per type. The stream
  * reconnects with exponential backoff and jitter, asking again for everything with the last
  * accepted versions. All state lives on one serialized executor.
  */
@@ -51,6 +55,8 @@ final class AdsClient {
   static final Duration DEFAULT_DOES_NOT_EXIST_TIMEOUT = Duration.ofSeconds(15);
   private static final long INITIAL_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 30_000;
+  /** Handing on waits for queued responses at most this many responses in a row, so a busy stream still delivers. */
+  static final int MAX_HELD_RESPONSES = 64;
 
   /** What the client reports. Called on the client's executor. */
   interface Handler {
@@ -81,6 +87,11 @@ final class AdsClient {
   private volatile List<XdsResourceStatus> dump = List.of();
   /** The translation of exactly the accepted resources, made when they were validated; null once they change otherwise. */
   private @Nullable Translation acceptedTranslation;
+  /** Responses handed to the executor by gRPC and not yet handled; written by gRPC threads too. */
+  private final AtomicInteger queuedResponses = new AtomicInteger();
+  /** An accepted response was not handed on because more were queued; the last of them hands on. */
+  private boolean deliveryHeld;
+  private int heldResponses;
 
   /** Per type: what is asked for, what was last accepted, and each resource's status. */
   private static final class TypeState {
@@ -181,12 +192,14 @@ final class AdsClient {
     });
   }
 
-  /** Runs {@code task} on the client's executor; after shutdown, gRPC's late callbacks are dropped. */
-  private void post(Runnable task) {
+  /** Runs {@code task} on the client's executor; after shutdown, gRPC's late callbacks are dropped (false). */
+  private boolean post(Runnable task) {
     try {
       executor.execute(task);
+      return true;
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("xDS client closed; dropping a late stream callback");
+      return false;
     }
   }
 
@@ -239,7 +252,14 @@ final class AdsClient {
     return new StreamObserver<T>() {
       @Override
       public void onNext(T response) {
-        post(() -> onNext.accept(this, response));
+        queuedResponses.incrementAndGet();
+        if (!post(() -> {
+          queuedResponses.decrementAndGet();
+          onNext.accept(this, response);
+          deliverHeld();
+        })) {
+          queuedResponses.decrementAndGet();
+        }
       }
 
       @Override
@@ -440,7 +460,12 @@ final class AdsClient {
     TypeState st = types.get(type);
     st.nonce = nonce;
     Map<String, Message> next = nextResources(type, st, received, removed, fullState);
-    Translation translation = model.translate(resourcesWith(type, next));
+    Translation unchanged = acceptedTranslation;
+    // The same resources as accepted (a new version of unchanged content, as a control plane that
+    // versions a snapshot as a whole sends every type): the translation would be the same.
+    Translation translation = unchanged != null && next.equals(st.accepted)
+        ? unchanged
+        : model.translate(resourcesWith(type, next));
     Set<String> bad = new LinkedHashSet<>();
     for (ConfigProblem p : translation.problems()) {
       if (p.isError() && type.resourceName().equals(p.kind())) {
@@ -485,7 +510,29 @@ final class AdsClient {
     } else if (type == XdsType.CDS) {
       resubscribe(XdsType.EDS, model.edsNames(clusters()));
     }
+    deliverWhenDrained();
+  }
+
+  /**
+   * Hands the accepted config on, unless more responses are queued behind this one: then the last
+   * of them does ({@link #deliverHeld}), so that the responses of one push are compiled once.
+   * Each response was validated, ACKed or NACKed on its own before this.
+   */
+  private void deliverWhenDrained() {
+    if (queuedResponses.get() > 0 && heldResponses < MAX_HELD_RESPONSES) {
+      deliveryHeld = true;
+      heldResponses++;
+      publishDump();
+      return;
+    }
     deliverIfWarm();
+  }
+
+  /** After each response: hands on what an earlier one held back, once no response is queued. */
+  private void deliverHeld() {
+    if (deliveryHeld && queuedResponses.get() == 0) {
+      deliverIfWarm();
+    }
   }
 
   /** The resources of {@code type} after {@code received}: all of them for wildcard types, a merge for named ones. */
@@ -577,6 +624,8 @@ final class AdsClient {
    * arrived or is known not to exist, so the mesh never starts on half a config.
    */
   private void deliverIfWarm() {
+    deliveryHeld = false;
+    heldResponses = 0;
     publishDump();
     if (closed) {
       return;
