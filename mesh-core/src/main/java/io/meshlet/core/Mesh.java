@@ -227,8 +227,8 @@ public final class Mesh implements AutoCloseable {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
 
     private @Nullable String workload;
-    private String namespace = DEFAULT_NAMESPACE;
-    private Map<String, String> labels = Map.of();
+    private @Nullable String namespace;
+    private @Nullable Map<String, String> labels;
     private final List<Path> configFiles = new ArrayList<>();
     private final List<ConfigSource> configSources = new ArrayList<>();
     private RandomGenerator random = ThreadLocalRandomGenerator.INSTANCE;
@@ -254,13 +254,20 @@ public final class Mesh implements AutoCloseable {
       return this;
     }
 
-    /** The namespace short host names are qualified with; {@value #DEFAULT_NAMESPACE} by default. */
+    /**
+     * The namespace short host names are qualified with and policies are selected in; by default the
+     * xDS bootstrap's (node metadata {@code NAMESPACE}) when the mesh is built from one, else
+     * {@value #DEFAULT_NAMESPACE}.
+     */
     public Builder namespace(String namespace) {
       this.namespace = requireNonNull(namespace, "namespace");
       return this;
     }
 
-    /** This workload's labels, matched by {@code sourceLabels}. */
+    /**
+     * This workload's labels, matched by {@code sourceLabels} and by policy selectors; by default the
+     * xDS bootstrap's (node metadata {@code LABELS}) when the mesh is built from one, else none.
+     */
     public Builder labels(Map<String, String> labels) {
       this.labels = Map.copyOf(requireNonNull(labels, "labels"));
       return this;
@@ -408,18 +415,24 @@ public final class Mesh implements AutoCloseable {
       if (workload == null) {
         throw new IllegalStateException("workload: not set (expected: the calling workload's name, e.g. productpage)");
       }
-      Workload w = new Workload(workload, namespace, labels, sourceAddress != null ? sourceAddress : localAddress());
+      Workload w = new Workload(workload, namespace != null ? namespace : DEFAULT_NAMESPACE,
+          labels != null ? labels : Map.of(), sourceAddress != null ? sourceAddress : localAddress());
+      ConfigSourceProvider xdsProvider = xds ? provider("xds") : null;
+      if (xdsProvider != null) {
+        w = xdsProvider.workload(xdsBootstrap, w, namespace != null, labels != null);
+      }
+      Workload self = w;
       boolean owns = controlExecutor == null;
       ScheduledExecutorService control = owns
           ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "meshlet-control-" + w.name());
+            Thread t = new Thread(r, "meshlet-control-" + self.name());
             t.setDaemon(true);
             return t;
           })
           : controlExecutor;
       List<ConfigSource> sources = new ArrayList<>();
       if (!configFiles.isEmpty()) {
-        sources.add(FileConfigSource.of(configFiles, namespace, control, pollInterval));
+        sources.add(FileConfigSource.of(configFiles, w.namespace(), control, pollInterval));
       }
       CertificateProvider certs = certificates;
       boolean ownsCerts = false;
@@ -429,8 +442,7 @@ public final class Mesh implements AutoCloseable {
               .executor(control).build();
           ownsCerts = true;
         }
-        if (xds) {
-          ConfigSourceProvider xdsProvider = provider("xds");
+        if (xdsProvider != null) {
           sources.add(xdsProvider.create(xdsBootstrap, w, List.copyOf(serverPorts)));
           if (certs == null) {
             certs = xdsProvider.certificates(xdsBootstrap, control).orElse(null);

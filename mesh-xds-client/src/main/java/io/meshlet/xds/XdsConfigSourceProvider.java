@@ -9,6 +9,7 @@ import io.meshlet.xds.bootstrap.CertificateFiles;
 import io.meshlet.xds.bootstrap.XdsBootstrap;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -59,6 +60,34 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
       return false;
     }
     throw new IllegalArgumentException(DELTA_ENV + ": '" + value + "' (expected: true or false)");
+  }
+
+  /**
+   * The bootstrap node's namespace (metadata {@code NAMESPACE}) and labels (metadata {@code LABELS})
+   * where the mesh was not given its own. A namespace given to the mesh that differs from the
+   * node's is an error: the control plane selects policies by the node's, the mesh would apply them
+   * by its own, and server-side policies would silently not apply.
+   */
+  @Override
+  public Workload workload(@Nullable Path config, Workload declared, boolean namespaceSet, boolean labelsSet) {
+    XdsBootstrap bootstrap = config == null ? XdsBootstrap.fromEnvironment() : XdsBootstrap.fromPath(config);
+    return workload(bootstrap, declared, namespaceSet, labelsSet);
+  }
+
+  static Workload workload(XdsBootstrap bootstrap, Workload declared, boolean namespaceSet, boolean labelsSet) {
+    String nodeNamespace = bootstrap.node().namespace();
+    String namespace = declared.namespace();
+    if (nodeNamespace != null) {
+      if (namespaceSet && !nodeNamespace.equals(namespace)) {
+        throw new IllegalStateException(bootstrap.source() + ": node.metadata.NAMESPACE: '" + nodeNamespace
+            + "' but the mesh was built with namespace '" + namespace
+            + "' (expected: the same namespace, or none given to the mesh)");
+      }
+      namespace = nodeNamespace;
+    }
+    Map<String, String> labels = !labelsSet && !bootstrap.node().labels().isEmpty()
+        ? bootstrap.node().labels() : declared.labels();
+    return new Workload(declared.name(), namespace, labels, declared.address());
   }
 
   /** The instance Istio's grpc-agent bootstrap names, and the one the mesh's own mTLS uses. */

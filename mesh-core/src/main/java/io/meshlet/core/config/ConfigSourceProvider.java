@@ -42,4 +42,14 @@ public interface ConfigSourceProvider {
   default ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts) {
     return create(config, workload);
   }
+
+  /**
+   * The workload as the same config describes it, called before any source is made: for xDS, the
+   * bootstrap node's namespace and labels (istio-agent writes them into its metadata). {@code
+   * namespaceSet} and {@code labelsSet} say whether the user gave them to the mesh; a given value
+   * that contradicts the config is an error. By default the workload is returned unchanged.
+   */
+  default Workload workload(@Nullable Path config, Workload declared, boolean namespaceSet, boolean labelsSet) {
+    return declared;
+  }
 }
