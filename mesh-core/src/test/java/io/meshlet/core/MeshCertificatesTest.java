@@ -10,14 +10,15 @@ import io.meshlet.core.identity.SpiffeId;
 import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.routing.Cluster;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MeshCertificatesTest {
   static final SpiffeId PRODUCTPAGE = new SpiffeId("cluster.local", "default", "productpage");
+  /** reviews with DestinationRule tls on the host policy, on port 9443 and on subset v2. */
   static final String REVIEWS = """
       apiVersion: networking.istio.io/v1
       kind: ServiceEntry
@@ -35,9 +36,19 @@ class MeshCertificatesTest {
       metadata: {name: reviews}
       spec:
         host: reviews
+        trafficPolicy:
+          tls: {mode: ISTIO_MUTUAL}
+          portLevelSettings:
+          - port: {number: 9443}
+            tls: {mode: SIMPLE}
         subsets:
         - {name: v1, labels: {version: v1}}
-        - {name: v2, labels: {version: v2}}
+        - name: v2
+          labels: {version: v2}
+          trafficPolicy:
+            tls:
+              mode: ISTIO_MUTUAL
+              subjectAltNames: ["spiffe://cluster.local/ns/default/sa/reviews"]
       """;
 
   @TempDir Path dir;
@@ -59,13 +70,13 @@ class MeshCertificatesTest {
   }
 
   @Test
-  void clustersCarryTheResolvedTlsSubsetOverHostPortOverPolicy() {
+  void clustersCarryTheResolvedTlsSubsetOverHostPortOverPolicy() throws IOException {
     ClientTlsSettings mesh = ClientTlsSettings.istioMutual(List.of(), null);
     ClientTlsSettings pinned = ClientTlsSettings.istioMutual(List.of("spiffe://cluster.local/ns/default/sa/reviews"), null);
     ClientTlsSettings simple = new ClientTlsSettings(ClientTlsSettings.Mode.SIMPLE, null, null, null, null, List.of(), null, false);
     CertificateProvider certs = CertificateProvider.of(MeshCa.create("cluster.local").issue(PRODUCTPAGE));
     try (Mesh m = Mesh.builder().workload("productpage").certificates(certs)
-        .configSource(new TlsConfigSource(REVIEWS, Map.of("reviews", mesh, "reviews/v2", pinned, "reviews:9443", simple)))
+        .configFile(Files.writeString(dir.resolve("reviews.yaml"), REVIEWS))
         .build()) {
       assertThat(m.certificates()).containsSame(certs);
       assertThat(tls(m, "outbound|9080||reviews.default.svc.cluster.local")).isEqualTo(mesh);

@@ -6,11 +6,9 @@ import io.meshlet.core.Mesh;
 import io.meshlet.core.identity.MeshCa;
 import io.meshlet.core.identity.Pem;
 import io.meshlet.core.identity.SpiffeId;
-import io.meshlet.core.model.ClientTlsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -89,7 +87,7 @@ class InboundPolicyEnforcementTest {
     Pem.write(ca.issue(id), certs.resolve("c.pem"), certs.resolve("k.pem"), certs.resolve("r.pem"));
     caller = Mesh.builder().workload(id.serviceAccount())
         .certificateFiles(certs.resolve("c.pem"), certs.resolve("k.pem"), certs.resolve("r.pem"))
-        .configSource(new TlsConfigSource("""
+        .configFile(Files.writeString(dir.resolve(id.serviceAccount() + ".yaml"), """
             apiVersion: networking.istio.io/v1
             kind: ServiceEntry
             metadata: {name: reviews}
@@ -102,8 +100,8 @@ class InboundPolicyEnforcementTest {
             apiVersion: networking.istio.io/v1
             kind: DestinationRule
             metadata: {name: reviews}
-            spec: {host: reviews}
-            """.formatted(jetty.tlsPort()), Map.of("reviews", ClientTlsSettings.istioMutual(List.of(), null))))
+            spec: {host: reviews, trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}}
+            """.formatted(jetty.tlsPort())))
         .build();
     return new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(caller)).build();
   }

@@ -11,12 +11,10 @@ import io.meshlet.core.identity.MeshCa;
 import io.meshlet.core.identity.MeshTls;
 import io.meshlet.core.identity.Pem;
 import io.meshlet.core.identity.SpiffeId;
-import io.meshlet.core.model.ClientTlsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -68,8 +66,9 @@ class MutualTlsTest {
     reviews.close();
   }
 
-  private String serviceEntry(int port) {
-    return """
+  /** reviews at {@code port} with DestinationRule {@code trafficPolicy.tls} set to {@code tls}, a YAML mapping. */
+  private Path config(int port, String tls) throws IOException {
+    return Files.writeString(dir.resolve("reviews.yaml"), """
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata: {name: reviews}
@@ -84,14 +83,16 @@ class MutualTlsTest {
         metadata: {name: reviews}
         spec:
           host: reviews
-        """.formatted(port);
+          trafficPolicy:
+            tls: %s
+        """.formatted(port, tls));
   }
 
-  /** The productpage mesh with reviews' DestinationRule tls set to {@code tls}, and a client through it. */
-  private void productpage(ClientTlsSettings tls, int port) {
+  /** The productpage mesh with reviews' DestinationRule tls set to {@code tls} (YAML), and a client through it. */
+  private void productpage(String tls, int port) throws IOException {
     productpage = Mesh.builder().workload("productpage")
         .certificateFiles(clientCert, clientKey, roots)
-        .configSource(new TlsConfigSource(serviceEntry(port), Map.of("reviews", tls)))
+        .configFile(config(port, tls))
         .build();
     client = new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(productpage)).build();
   }
@@ -105,19 +106,19 @@ class MutualTlsTest {
 
   @Test
   void istioMutualCallsGoOverTlsAndTheServerSeesTheCallersIdentity() throws IOException {
-    productpage(ClientTlsSettings.istioMutual(List.of(), null), jetty.tlsPort());
+    productpage("{mode: ISTIO_MUTUAL}", jetty.tlsPort());
     assertThat(get("http://reviews:9080/reviews/1"))
         .startsWith("peer=spiffe://cluster.local/ns/default/sa/productpage secure=true");
 
     productpage.close();
-    productpage(ClientTlsSettings.istioMutual(List.of(REVIEWS.uri()), null), jetty.tlsPort());
+    productpage("{mode: ISTIO_MUTUAL, subjectAltNames: [\"" + REVIEWS.uri() + "\"]}", jetty.tlsPort());
     assertThat(get("http://reviews:9080/reviews/1")).as("the expected identity")
         .startsWith("peer=spiffe://cluster.local/ns/default/sa/productpage secure=true");
   }
 
   @Test
-  void aServerWithAnotherIdentityFailsTheCallNamingExpectedAndPresented() {
-    productpage(ClientTlsSettings.istioMutual(List.of("spiffe://cluster.local/ns/default/sa/ratings"), null), jetty.tlsPort());
+  void aServerWithAnotherIdentityFailsTheCallNamingExpectedAndPresented() throws IOException {
+    productpage("{mode: ISTIO_MUTUAL, subjectAltNames: [\"spiffe://cluster.local/ns/default/sa/ratings\"]}", jetty.tlsPort());
     assertThatThrownBy(() -> get("http://reviews:9080/reviews/1"))
         .isInstanceOfSatisfying(MeshRoutingException.class, e -> assertThat(e.responseFlag()).isEqualTo(ResponseFlag.UF))
         .hasMessageContaining("server identity [spiffe://cluster.local/ns/default/sa/reviews] is not one of the expected "
@@ -127,14 +128,14 @@ class MutualTlsTest {
 
   @Test
   void withoutDestinationRuleTlsTheCallStaysPlaintext() throws IOException {
-    productpage(ClientTlsSettings.DISABLED, jetty.plainPort());
+    productpage("{mode: DISABLE}", jetty.plainPort());
     assertThat(get("http://reviews:9080/reviews/1")).startsWith("peer=none secure=false");
   }
 
   @Test
   void simpleTlsVerifiesTheServerAgainstTheGivenRootsAndPresentsNoCertificate() throws IOException {
-    productpage(new ClientTlsSettings(ClientTlsSettings.Mode.SIMPLE, null, null, roots.toString(), null,
-        List.of(REVIEWS.uri()), null, false), jetty.tlsPort());
+    productpage("{mode: SIMPLE, caCertificates: '%s', subjectAltNames: [\"%s\"]}".formatted(roots, REVIEWS.uri()),
+        jetty.tlsPort());
     assertThat(get("http://reviews:9080/reviews/1")).startsWith("peer=none secure=true");
   }
 
@@ -143,15 +144,16 @@ class MutualTlsTest {
     Path other = Files.createDirectories(dir.resolve("other"));
     SpiffeId gateway = new SpiffeId("cluster.local", "istio-system", "egress");
     Pem.write(ca.issue(gateway), other.resolve("cert.pem"), other.resolve("key.pem"), other.resolve("ca.pem"));
-    productpage(new ClientTlsSettings(ClientTlsSettings.Mode.MUTUAL, other.resolve("cert.pem").toString(),
-        other.resolve("key.pem").toString(), other.resolve("ca.pem").toString(), null, List.of(REVIEWS.uri()), null, false),
+    productpage("""
+        {mode: MUTUAL, clientCertificate: '%s', privateKey: '%s', caCertificates: '%s', subjectAltNames: ["%s"]}"""
+        .formatted(other.resolve("cert.pem"), other.resolve("key.pem"), other.resolve("ca.pem"), REVIEWS.uri()),
         jetty.tlsPort());
     assertThat(get("http://reviews:9080/reviews/1")).startsWith("peer=" + gateway.uri() + " secure=true");
   }
 
   @Test
   void rotatedCertificateFilesArePresentedOnTheNextConnectionAndAHalfWrittenFileIsIgnored() throws IOException {
-    productpage(ClientTlsSettings.istioMutual(List.of(), null), jetty.tlsPort());
+    productpage("{mode: ISTIO_MUTUAL}", jetty.tlsPort());
     FileWatcherCertificateProvider files = (FileWatcherCertificateProvider) productpage.certificates().orElseThrow();
     assertThat(get("http://reviews:9080/reviews/1")).startsWith("peer=" + PRODUCTPAGE.uri());
 
@@ -173,10 +175,9 @@ class MutualTlsTest {
   }
 
   @Test
-  void istioMutualWithoutMeshCertificatesFailsTheCallSayingSo() {
+  void istioMutualWithoutMeshCertificatesFailsTheCallSayingSo() throws IOException {
     productpage = Mesh.builder().workload("productpage")
-        .configSource(new TlsConfigSource(serviceEntry(jetty.tlsPort()),
-            Map.of("reviews", ClientTlsSettings.istioMutual(List.of(), null))))
+        .configFile(config(jetty.tlsPort(), "{mode: ISTIO_MUTUAL}"))
         .build();
     client = new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(productpage)).build();
     assertThatThrownBy(() -> get("http://reviews:9080/reviews/1"))
