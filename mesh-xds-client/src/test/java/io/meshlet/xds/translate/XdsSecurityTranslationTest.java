@@ -161,6 +161,72 @@ class XdsSecurityTranslationTest {
     });
   }
 
+  static final String INBOUND_9443 = "xds.istio.io/grpc/lds/inbound/0.0.0.0:9443";
+
+  @Test
+  void matchSubjectAltNamesOnAnInboundListenerIsAnError() {
+    Listener l = inbound(INBOUND, 9080, true, List.of());
+    l = l.toBuilder().setFilterChains(0, l.getFilterChains(0).toBuilder().setTransportSocket(
+        io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
+            .setTypedConfig(com.google.protobuf.Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+                .newBuilder().setCommonTlsContext(IstiodSecurity.common(List.of(IstiodSecurity.PRODUCTPAGE)))
+                .setRequireClientCertificate(com.google.protobuf.BoolValue.of(true)).build())))).build();
+    Translation t = translate(l);
+
+    assertThat(t.errors()).singleElement().satisfies(e -> {
+      assertThat(e.name()).isEqualTo(INBOUND);
+      assertThat(e.path()).isEqualTo("filter_chains[0].transport_socket.typed_config.common_tls_context"
+          + ".combined_validation_context.default_validation_context.match_subject_alt_names");
+    });
+    assertThat(t.config().peerAuthentications()).isEmpty();
+  }
+
+  @Test
+  void anyFalseIsAnErrorWithItsPath() {
+    Policy p = Policy.newBuilder()
+        .addPermissions(and(Permission.newBuilder().setAny(false).build(), or(IstiodSecurity.method("GET"))))
+        .addPrincipals(Principal.newBuilder().setAny(true))
+        .build();
+    Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("x", p)))));
+    assertThat(t.errors()).singleElement().satisfies(e -> {
+      assertThat(e.path()).endsWith("policies[x].permissions[0].and_rules.rules[0].any");
+      assertThat(e.message()).isEqualTo("false (expected: true)");
+    });
+
+    Policy principal = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true))
+        .addPrincipals(Principal.newBuilder().setAny(false)).build();
+    assertThat(translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of("y", principal))))).errors())
+        .singleElement().satisfies(e -> assertThat(e.path()).endsWith("policies[y].principals[0].any"));
+  }
+
+  @Test
+  void aPathHeaderMatcherMustBeAPrefix() {
+    for (io.envoyproxy.envoy.config.route.v3.HeaderMatcher bad : List.of(
+        pathHeader().setStringMatch(StringMatcher.newBuilder().setExact("/admin")).build(),
+        pathHeader().setStringMatch(StringMatcher.newBuilder().setSuffix(".secret")).build(),
+        pathHeader().setExactMatch("/admin").build(),
+        pathHeader().setStringMatch(StringMatcher.newBuilder().setPrefix("/a?b=")).build())) {
+      Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("x", pathPolicy(bad))))));
+      assertThat(t.errors()).as("%s", bad).singleElement().satisfies(e -> {
+        assertThat(e.path()).endsWith("policies[x].permissions[0].and_rules.rules[0].or_rules.rules[0].header");
+        assertThat(e.message()).contains("':path'").contains("url_path");
+      });
+    }
+    Translation ok = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("x",
+        pathPolicy(pathHeader().setStringMatch(StringMatcher.newBuilder().setPrefix("/admin")).build()))))));
+    assertThat(ok.errors()).isEmpty();
+    assertThat(ok.config().authorizationPolicies().get(0).rules().get(0).to().get(0).paths()).containsExactly("/admin*");
+  }
+
+  private static io.envoyproxy.envoy.config.route.v3.HeaderMatcher.Builder pathHeader() {
+    return io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName(":path");
+  }
+
+  private static Policy pathPolicy(io.envoyproxy.envoy.config.route.v3.HeaderMatcher h) {
+    return Policy.newBuilder().addPermissions(and(or(Permission.newBuilder().setHeader(h).build())))
+        .addPrincipals(Principal.newBuilder().setAny(true)).build();
+  }
+
   @Test
   void localRateLimitOnAnOutboundListenerLimitsCallsToItsHosts() {
     Listener l = Istiod.listener(Istiod.LISTENER, Istiod.hcm(Istiod.ROUTES).toBuilder()
