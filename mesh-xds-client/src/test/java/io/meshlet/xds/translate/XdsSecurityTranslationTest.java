@@ -164,6 +164,53 @@ class XdsSecurityTranslationTest {
   static final String INBOUND_9443 = "xds.istio.io/grpc/lds/inbound/0.0.0.0:9443";
 
   @Test
+  void inboundListenersWithDifferentPoliciesAreAnErrorNamingBoth() {
+    // ALLOW {productpage} on 9080 and ALLOW {anyone} on 9443: merged, 9080 would accept anyone.
+    Policy anyone = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true))
+        .addPrincipals(Principal.newBuilder().setAny(true)).build();
+    Listener strict = inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of("allow", IstiodSecurity.allowProductpage()))));
+    Listener open = inbound(INBOUND_9443, 9443, true, List.of(rbac(Action.ALLOW, Map.of("allow", anyone))));
+    Translation t = translate(strict, open);
+
+    assertThat(t.errors()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo("Listener");
+      assertThat(List.of(e.name(), e.message())).anyMatch(x -> x.contains(INBOUND)).anyMatch(x -> x.contains(INBOUND_9443));
+      assertThat(e.message()).contains("RBAC policies differ");
+    });
+    // The same policies on both (istiod's shape) are kept once.
+    Listener same = inbound(INBOUND_9443, 9443, true, List.of(rbac(Action.ALLOW, Map.of("allow", IstiodSecurity.allowProductpage()))));
+    assertThat(translate(strict, same).errors()).isEmpty();
+    assertThat(translate(strict, same).config().authorizationPolicies()).hasSize(1);
+  }
+
+  @Test
+  void aDeclaredServerPortWithoutAnAcceptedListenerDeniesEveryCallToIt() {
+    Listener strict = inbound(INBOUND, 9080, false, List.of());
+    Translation t = XdsTranslator.translate(Istiod.with(Istiod.reviews(), Map.of(INBOUND, strict), Map.of()), "default",
+        Map.of(INBOUND, 9080, INBOUND_9443, 9443));
+
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.config().peerAuthentications()).singleElement()
+        .satisfies(pa -> assertThat(pa.portLevelMtls()).isEqualTo(Map.of(9080, MtlsMode.DISABLE, 9443, MtlsMode.STRICT)));
+    assertThat(t.config().authorizationPolicies()).singleElement().satisfies(p -> {
+      assertThat(p.id().name()).isEqualTo("xds-inbound-missing-9443");
+      assertThat(p.action()).isEqualTo(AuthorizationPolicy.Action.DENY);
+      assertThat(p.rules()).containsExactly(new Rule(List.of(), List.of(new Operation(List.of(), List.of(), List.of(9443),
+          List.of(), List.of(), List.of(), List.of(), List.of())), List.of()));
+    });
+    assertThat(t.warnings()).anySatisfy(w -> {
+      assertThat(w.name()).isEqualTo(INBOUND_9443);
+      assertThat(w.message()).contains("every call to port 9443 is denied");
+    });
+
+    // No listener at all (none arrived, or the first LDS was rejected): every declared port is closed.
+    Translation none = XdsTranslator.translate(Istiod.reviews(), "default", Map.of(INBOUND, 9080));
+    assertThat(none.config().peerAuthentications()).singleElement()
+        .satisfies(pa -> assertThat(pa.portLevelMtls()).isEqualTo(Map.of(9080, MtlsMode.STRICT)));
+    assertThat(none.config().authorizationPolicies()).extracting(p -> p.id().name()).containsExactly("xds-inbound-missing-9080");
+  }
+
+  @Test
   void matchSubjectAltNamesOnAnInboundListenerIsAnError() {
     Listener l = inbound(INBOUND, 9080, true, List.of());
     l = l.toBuilder().setFilterChains(0, l.getFilterChains(0).toBuilder().setTransportSocket(
