@@ -150,8 +150,8 @@ final class InboundBuilder {
         Policy rbac = RbacBuilder.policy(p.rules().get(i));
         String name = p.id().namespace() + "-" + p.id().name() + "-" + i;
         if (rbac == null) {
-          logger.warn("{} rules[{}]: a condition the xDS client cannot read back (JWT principals, or a when key other than "
-              + "source.*, remote.ip, destination.port, request.headers[...]); the rule is not served", p.id(), i);
+          logger.info("{} rules[{}]: matches no call (it needs a request principal, request.auth.*, destination.ip or "
+              + "connection.sni, which are absent here, as the engine decides); nothing to serve", p.id(), i);
           continue;
         }
         (p.action() == AuthorizationPolicy.Action.DENY ? deny : allow).put(name, rbac);

@@ -34,7 +34,15 @@ final class RbacBuilder {
 
   private RbacBuilder() {}
 
-  /** The rule as an RBAC policy, or null when a condition is not one Meshlet's client reads back (the rule is then not served). */
+  /**
+   * The rule as an RBAC policy, or null when the rule matches no call, as mesh-core's engine decides
+   * it (then serving nothing is exact, for ALLOW and DENY alike). Attributes the engine never has
+   * here (request principals, {@code request.auth.*}, {@code destination.ip}, {@code connection.sni},
+   * any other key it treats as absent) are mirrored as the engine's {@code Check.Absent} does: values
+   * never match, so such a condition makes the rule match nothing (a source with {@code
+   * requestPrincipals} matches nothing, and the rule only if every source does); not-values always
+   * hold, so such a condition is left out and the rest of the rule is served.
+   */
   static @Nullable Policy policy(Rule rule) {
     List<Permission> base = new ArrayList<>();
     List<Principal> basePrincipals = new ArrayList<>();
@@ -46,7 +54,10 @@ final class RbacBuilder {
       } else {
         Function<String, Principal> leaf = principalLeaf(key);
         if (leaf == null) {
-          return null;
+          if (!c.values().isEmpty()) {
+            return null; // an absent attribute matches no value: the rule matches nothing
+          }
+          continue; // an absent attribute's notValues always hold
         }
         add(basePrincipals, c.values(), c.notValues(), leaf, RbacBuilder::orIds, RbacBuilder::notId);
       }
@@ -68,9 +79,10 @@ final class RbacBuilder {
     }
     List<Source> from = rule.from().isEmpty() ? List.of(EMPTY_SOURCE) : rule.from();
     for (Source s : from) {
-      if (!s.requestPrincipals().isEmpty() || !s.notRequestPrincipals().isEmpty()) {
-        return null; // JWT principals: RequestAuthentication is not supported
+      if (!s.requestPrincipals().isEmpty()) {
+        continue; // no request principal (RequestAuthentication is not supported): this source matches nothing
       }
+      // notRequestPrincipals: absent, so it always holds; left out.
       List<Principal> and = new ArrayList<>();
       add(and, s.principals(), s.notPrincipals(), RbacBuilder::principal, RbacBuilder::orIds, RbacBuilder::notId);
       add(and, s.namespaces(), s.notNamespaces(), RbacBuilder::namespace, RbacBuilder::orIds, RbacBuilder::notId);
@@ -84,7 +96,7 @@ final class RbacBuilder {
       }
       p.addPrincipals(Principal.newBuilder().setAndIds(Principal.Set.newBuilder().addAllIds(and)));
     }
-    return p.build();
+    return p.getPrincipalsCount() == 0 ? null : p.build();
   }
 
   private static final Operation EMPTY_OPERATION =

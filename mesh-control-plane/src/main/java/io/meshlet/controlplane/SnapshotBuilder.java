@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.meshlet.core.config.HostNames;
+import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.Destination;
 import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.routing.DestinationRules;
@@ -33,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Envoy resources one node group gets for a {@link MeshConfig}, shaped as istiod's proxyless
@@ -49,23 +52,26 @@ import org.jspecify.annotations.Nullable;
  * host first (the node's namespace first), then the most specific wildcard.
  */
 final class SnapshotBuilder {
-  /** One node group's resources. */
+  /** One node group's resources, and what of the config they leave out (each also logged as a warning). */
   record Resources(List<Listener> listeners, List<RouteConfiguration> routes, List<Cluster> clusters,
-      List<ClusterLoadAssignment> endpoints) {
+      List<ClusterLoadAssignment> endpoints, List<String> warnings) {
     Resources {
       listeners = List.copyOf(listeners);
       routes = List.copyOf(routes);
       clusters = List.copyOf(clusters);
       endpoints = List.copyOf(endpoints);
+      warnings = List.copyOf(warnings);
     }
   }
 
+  private static final Logger logger = LoggerFactory.getLogger(SnapshotBuilder.class);
   static final String ROUTER_FILTER = "envoy.filters.http.router";
 
   private final MeshConfig config;
   private final NodeKey node;
   private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
   private final Map<String, ConsistentHash> hashes = new HashMap<>();
+  private final List<String> warnings = new ArrayList<>();
 
   private SnapshotBuilder(MeshConfig config, NodeKey node) {
     this.config = config;
@@ -125,7 +131,7 @@ final class SnapshotBuilder {
         listeners.add(inbound);
       }
     }
-    return new Resources(listeners, routes, clusters, endpoints);
+    return new Resources(listeners, routes, clusters, endpoints, warnings);
   }
 
   /** The port of {@code d}: its own, else the listener's if the service has it, else the service's only port. */
@@ -150,15 +156,15 @@ final class SnapshotBuilder {
     TrafficPolicy hostPolicy = dr == null ? TrafficPolicy.NONE : dr.trafficPolicy();
     List<Subset> subsets = dr == null ? List.of() : dr.subsets();
     for (ServicePort port : se.ports()) {
-      cluster(host, se, port, null, hostPolicy, clusters, endpoints);
+      cluster(host, se, port, null, dr, hostPolicy, clusters, endpoints);
       for (Subset s : subsets) {
-        cluster(host, se, port, s, hostPolicy, clusters, endpoints);
+        cluster(host, se, port, s, dr, hostPolicy, clusters, endpoints);
       }
     }
   }
 
-  private void cluster(String host, ServiceEntry se, ServicePort port, @Nullable Subset subset, TrafficPolicy hostPolicy,
-      List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {
+  private void cluster(String host, ServiceEntry se, ServicePort port, @Nullable Subset subset, @Nullable DestinationRule dr,
+      TrafficPolicy hostPolicy, List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {
     String name = Names.cluster(host, port.number(), subset == null ? null : subset.name());
     TrafficPolicy subsetPolicy = subset == null ? null : subset.trafficPolicy();
     LoadBalancerSettings lb = ClusterBuilder.loadBalancer(subsetPolicy, hostPolicy, port.number());
@@ -167,6 +173,14 @@ final class SnapshotBuilder {
     }
     ClusterLoadAssignment cla = EndpointBuilder.build(name, host, se, port, subset);
     Cluster cluster = ClusterBuilder.build(name, se.resolution(), subsetPolicy, hostPolicy, port.number(), cla);
+    ClientTlsSettings tls = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port.number(), TrafficPolicy::tlsFor);
+    if (dr != null && tls != null && (tls.mode() == ClientTlsSettings.Mode.SIMPLE || tls.mode() == ClientTlsSettings.Mode.MUTUAL)) {
+      String w = "DestinationRule " + dr.id().namespace() + "/" + dr.id().name() + ": tls mode " + tls.mode() + " for cluster "
+          + name + " is not served (its files would be the control plane's, not the client's); the client calls it in "
+          + "plaintext (expected: ISTIO_MUTUAL or DISABLE)";
+      logger.warn(w);
+      warnings.add(w);
+    }
     clusters.add(cluster);
     if (cluster.getType() == Cluster.DiscoveryType.EDS) {
       endpoints.add(cla);

@@ -94,6 +94,14 @@ final class SecurityYaml {
           - when: [{key: "request.headers[x-debug]", values: ["on"]}]
           - from: [{source: {notNamespaces: [default, monitoring], principals: ["*"]}}]
           - to: [{operation: {hosts: ["*.example.com"]}}]
+          - from: [{source: {notRequestPrincipals: ["*"]}}]
+            to: [{operation: {paths: ["/reviews/jwt*"]}}]
+          - to: [{operation: {paths: ["/reviews/sni*"]}}]
+            when: [{key: connection.sni, notValues: [reviews.example.com]}]
+          - when: [{key: destination.ip, values: ["10.0.0.1"]}]
+          - from: [{source: {requestPrincipals: ["*"]}}]
+          - to: [{operation: {paths: ["/reviews/claims*"]}}]
+            when: [{key: "request.auth.claims[group]", notValues: [admin]}, {key: request.auth.principal, values: [a/b]}]
         ---
         apiVersion: security.istio.io/v1
         kind: AuthorizationPolicy
@@ -109,6 +117,8 @@ final class SecurityYaml {
           - from: [{source: {principals: ["*/sa/ratings"]}}]
             to: [{operation: {methods: [POST]}}]
             when: [{key: "request.headers[x-canary]", values: ["yes"]}]
+          - from: [{source: {requestPrincipals: ["*"]}}, {source: {principals: ["*/sa/ratings"], notRequestPrincipals: [x/y]}}]
+            to: [{operation: {methods: [PUT]}}]
         ---
         apiVersion: security.istio.io/v1
         kind: AuthorizationPolicy

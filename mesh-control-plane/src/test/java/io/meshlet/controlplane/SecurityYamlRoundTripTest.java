@@ -108,6 +108,13 @@ class SecurityYamlRoundTripTest {
     c.put(new Call(PROMETHEUS, true, "10.0.0.5", PERMISSIVE_PORT, "GET", "/metrics", Map.of()), true);
     c.put(plaintext(PLAIN_PORT, "/healthz"), true);                         // portLevelMtls DISABLE
     c.put(plaintext(PLAIN_PORT, "/admin"), false);
+    // Attributes absent on this side (request principals, request.auth.*, connection.sni, destination.ip):
+    // values never match, not-values always hold, in the engine and in what the control plane serves.
+    c.put(mtls(PRODUCTPAGE, "GET", "/reviews/jwt/1"), false);              // DENY notRequestPrincipals
+    c.put(mtls(PRODUCTPAGE, "GET", "/reviews/sni/1"), false);              // DENY when connection.sni notValues
+    c.put(mtls(PRODUCTPAGE, "GET", "/reviews/claims/1"), true);            // DENY needs request.auth.principal
+    c.put(mtls(RATINGS, "PUT", "/reviews/1"), true);                       // ALLOW: second source, notRequestPrincipals
+    c.put(mtls(PRODUCTPAGE, "PUT", "/reviews/1"), false);                  // ALLOW: requestPrincipals never match
     return c;
   }
 

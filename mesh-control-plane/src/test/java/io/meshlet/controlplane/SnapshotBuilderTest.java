@@ -77,6 +77,40 @@ class SnapshotBuilderTest {
   }
 
   @Test
+  void simpleAndMutualTlsAreNotServedWithAWarningPerClusterNamingTheDestinationRule() {
+    String yaml = """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: pay, namespace: default}
+        spec:
+          hosts: [pay.example.com]
+          location: MESH_EXTERNAL
+          resolution: DNS
+          ports: [{number: 443, name: https, protocol: HTTP}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: pay-tls, namespace: default}
+        spec:
+          host: pay.example.com
+          trafficPolicy: {tls: {mode: SIMPLE}}
+          subsets:
+          - name: v1
+            labels: {version: v1}
+            trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
+        """;
+    SnapshotBuilder.Resources r = build(yaml, "default", Map.of());
+    assertThat(r.clusters()).extracting(Cluster::getName).containsExactly("outbound|443||pay.example.com",
+        "outbound|443|v1|pay.example.com");
+    assertThat(r.clusters().get(0).hasTransportSocket()).isFalse();
+    assertThat(r.clusters().get(1).hasTransportSocket()).isTrue();
+    assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w)
+        .contains("DestinationRule default/pay-tls").contains("SIMPLE").contains("outbound|443||pay.example.com")
+        .contains("plaintext"));
+    assertThat(build(Bookinfo.yaml("v2"), "default", Map.of()).warnings()).isEmpty();
+  }
+
+  @Test
   void whatIsServedTranslatesBackWithoutProblems() {
     SnapshotBuilder.Resources r = build(Bookinfo.yaml("v2"), "default", Map.of());
     Translation t = XdsTranslator.translate(resources(r), "default");

@@ -75,6 +75,8 @@ final class AdsClient {
   private final Clock clock;
   private final Map<XdsType, TypeState> types = new EnumMap<>(XdsType.class);
   private Set<String> serverListeners = Set.of();
+  /** The port of each server listener, for the config dump's fail-closed note. */
+  private Map<String, Integer> serverPorts = Map.of();
 
   private final boolean delta;
   private @Nullable StreamObserver<DiscoveryRequest> requests;
@@ -133,10 +135,12 @@ final class AdsClient {
   /**
    * The inbound listeners of this workload's servers (gRPC's {@code server_listener_resource_name_template}
    * filled in). LDS stays a wildcard subscription; delta also subscribes to these names explicitly. A
-   * name an LDS response does not carry does not exist. Call before {@link #start()}.
+   * name an LDS response does not carry does not exist. While one is not accepted, the translation
+   * denies every call to its port (fail closed) and its config dump line says so. Call before {@link #start()}.
    */
-  void serverListeners(Set<String> names) {
-    this.serverListeners = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(names));
+  void serverListeners(Map<String, Integer> ports) {
+    this.serverPorts = Map.copyOf(ports);
+    this.serverListeners = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(ports.keySet()));
     TypeState st = types.get(XdsType.LDS);
     for (String name : serverListeners) {
       st.status.put(name, status(XdsType.LDS, name, XdsResourceStatus.State.REQUESTED, null, null));
@@ -147,16 +151,32 @@ final class AdsClient {
     executor.execute(this::openStream);
   }
 
-  /** After an LDS response (or none in time): each server listener it lacks does not exist. */
+  /**
+   * After an LDS response (or none in time): each server listener it lacks does not exist (or stays
+   * NACKED if it was rejected and never accepted), with the note that its port is closed.
+   */
   private void markMissingServerListeners(TypeState st) {
     for (String name : serverListeners) {
       if (!st.accepted.containsKey(name)) {
         XdsResourceStatus old = st.status.get(name);
-        if (old == null || old.state() != XdsResourceStatus.State.DOES_NOT_EXIST) {
-          st.status.put(name, status(XdsType.LDS, name, XdsResourceStatus.State.DOES_NOT_EXIST, null, null));
+        String note = failClosedNote(name);
+        if (old != null && old.error() != null && old.error().contains(note)) {
+          continue;
         }
+        String error = old != null && old.error() != null ? old.error() + "; " + note : note;
+        XdsResourceStatus.State state = old != null && old.state() == XdsResourceStatus.State.NACKED
+            ? XdsResourceStatus.State.NACKED : XdsResourceStatus.State.DOES_NOT_EXIST;
+        st.status.put(name, new XdsResourceStatus(XdsType.LDS, name, state, old != null && state == XdsResourceStatus.State.NACKED
+            ? old.version() : null, clock.instant(), error));
       }
     }
+  }
+
+  /** Why a server listener that is not in force matters: its port is closed (see {@code InboundAssembler}). */
+  private String failClosedNote(String name) {
+    Integer port = serverPorts.get(name);
+    return "no inbound listener in force: every call to port " + port + " is denied (AuthorizationPolicy xds-inbound-missing-"
+        + port + ", mTLS STRICT)";
   }
 
   /**
@@ -562,6 +582,9 @@ final class AdsClient {
         st.status.put(name, new XdsResourceStatus(type, name, XdsResourceStatus.State.NACKED,
             old != null ? old.version() : null, clock.instant(), detail));
       }
+    }
+    if (type == XdsType.LDS && st.received) {
+      markMissingServerListeners(st); // a rejected server listener never accepted: its port stays closed
     }
     Status status = Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(detail).build();
     publishDump();

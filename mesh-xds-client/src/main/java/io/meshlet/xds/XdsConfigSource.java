@@ -60,7 +60,8 @@ public final class XdsConfigSource implements ConfigSource {
   private final Duration doesNotExistTimeout;
   private final ScheduledExecutorService executor;
   private final XdsModel model;
-  private final Set<String> serverListeners;
+  /** The declared inbound listeners: name → port. */
+  private final Map<String, Integer> serverListeners;
   private volatile @Nullable ManagedChannel channel;
   private volatile @Nullable AdsClient client;
   private volatile boolean delivered;
@@ -72,12 +73,13 @@ public final class XdsConfigSource implements ConfigSource {
     this.ignoreResourceDeletion = b.ignoreResourceDeletion;
     this.delta = b.delta;
     this.doesNotExistTimeout = b.doesNotExistTimeout;
-    this.model = b.model != null ? b.model : XdsModel.of(b.namespace);
-    Set<String> names = new LinkedHashSet<>();
+    Map<String, Integer> ports = new java.util.LinkedHashMap<>();
     for (int port : b.serverPorts) {
-      names.add(b.serverListenerTemplate.replace("%s", SERVER_LISTENER_HOST + ":" + port));
+      ports.put(b.serverListenerTemplate.replace("%s", SERVER_LISTENER_HOST + ":" + port), port);
     }
-    this.serverListeners = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(names));
+    Set<String> names = ports.keySet();
+    this.serverListeners = java.util.Collections.unmodifiableMap(ports);
+    this.model = b.model != null ? b.model : XdsModel.of(b.namespace, ports);
     Struct.Builder metadata = Struct.newBuilder();
     b.metadata.forEach((k, v) -> metadata.putFields(k, value(v)));
     if (!metadata.containsFields("NAMESPACE")) {

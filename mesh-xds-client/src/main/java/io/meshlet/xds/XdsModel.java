@@ -6,6 +6,7 @@ import io.meshlet.xds.translate.Translation;
 import io.meshlet.xds.translate.XdsResources;
 import io.meshlet.xds.translate.XdsTranslator;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 
 /** What the ADS client needs of the translation: the model of the resources, and the names they reference. */
@@ -18,10 +19,16 @@ interface XdsModel {
 
   /** The real translation, for a workload in {@code namespace}. */
   static XdsModel of(String namespace) {
+    return of(namespace, Map.of());
+  }
+
+  /** The real translation, for a workload in {@code namespace} serving on {@code serverListeners} (name → port). */
+  static XdsModel of(String namespace, Map<String, Integer> serverListeners) {
+    Map<String, Integer> listeners = Map.copyOf(serverListeners);
     return new XdsModel() {
       @Override
       public Translation translate(XdsResources resources) {
-        return XdsTranslator.translate(resources, namespace);
+        return XdsTranslator.translate(resources, namespace, listeners);
       }
 
       @Override

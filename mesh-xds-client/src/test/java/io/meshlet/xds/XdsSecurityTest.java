@@ -160,6 +160,44 @@ class XdsSecurityTest {
         "xds.istio.io/grpc/lds/inbound/0.0.0.0:9443");
     assertThat(last().config().authorizationPolicies()).filteredOn(p -> p.action() == AuthorizationPolicy.Action.ALLOW)
         .singleElement().satisfies(p -> assertThat(p.rules()).containsExactly(AuthorizationPolicy.Rule.ANY));
-    assertThat(source.configDump()).contains("Listener xds.istio.io/grpc/lds/inbound/0.0.0.0:9443: DOES_NOT_EXIST");
+    // The declared port without a listener is closed, and the dump says why.
+    assertThat(source.configDump()).anySatisfy(line -> assertThat(line)
+        .startsWith("Listener xds.istio.io/grpc/lds/inbound/0.0.0.0:9443: DOES_NOT_EXIST")
+        .contains("every call to port 9443 is denied (AuthorizationPolicy xds-inbound-missing-9443"));
+    assertThat(last().config().authorizationPolicies()).filteredOn(p -> p.id().name().equals("xds-inbound-missing-9443"))
+        .singleElement().satisfies(p -> assertThat(p.action()).isEqualTo(AuthorizationPolicy.Action.DENY));
+    assertThat(last().config().peerAuthentications()).singleElement()
+        .satisfies(pa -> assertThat(pa.portLevelMtls()).isEqualTo(Map.of(9080, MtlsMode.STRICT, 9443, MtlsMode.STRICT)));
+  }
+
+  static List<String> policyNames(SourceUpdate u) {
+    return u.config().authorizationPolicies().stream().map(p -> p.id().name()).toList();
+  }
+
+  @Test
+  void aServerPortWhoseListenerIsRejectedFirstOrRemovedLaterFailsClosed() {
+    Policy destinationIp = IstiodSecurity.allowProductpage().toBuilder().setPermissions(0, IstiodSecurity.and(IstiodSecurity.or(
+        Permission.newBuilder().setDestinationIp(CidrRange.newBuilder().setAddressPrefix("10.1.1.1")).build()))).build();
+    serve("1", strict(destinationIp));
+    connect(false, 9080);
+    // The first LDS is NACKed; after the initial fetch timeout the mesh gets a config in which 9080 is closed.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !updates.isEmpty());
+    assertThat(cp.requests(XdsType.LDS)).anyMatch(DiscoveryRequest::hasErrorDetail);
+    assertThat(policyNames(last())).containsExactly("xds-inbound-missing-9080");
+    assertThat(last().config().peerAuthentications()).singleElement()
+        .satisfies(pa -> assertThat(pa.portLevelMtls()).isEqualTo(Map.of(9080, MtlsMode.STRICT)));
+    assertThat(source.configDump()).anySatisfy(line -> assertThat(line).startsWith("Listener " + IstiodSecurity.INBOUND + ": NACKED")
+        .contains("destination_ip").contains("every call to port 9080 is denied"));
+
+    serve("2", strict(IstiodSecurity.allowProductpage()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> policyNames(last()).contains("default-allow-productpage-0"));
+    assertThat(policyNames(last())).containsExactly("default-deny-delete-0", "default-allow-productpage-0");
+
+    // A later state-of-the-world response without it: removed, so closed again.
+    cp.serve("3", List.of(IstiodShapes.listener()), List.of(IstiodShapes.routes("v2")), tlsClusters(), IstiodShapes.endpoints());
+    await().atMost(Duration.ofSeconds(10)).until(() -> policyNames(last()).contains("xds-inbound-missing-9080"));
+    assertThat(policyNames(last())).containsExactly("xds-inbound-missing-9080");
+    assertThat(source.configDump()).anySatisfy(line -> assertThat(line)
+        .startsWith("Listener " + IstiodSecurity.INBOUND + ": DOES_NOT_EXIST").contains("every call to port 9080 is denied"));
   }
 }

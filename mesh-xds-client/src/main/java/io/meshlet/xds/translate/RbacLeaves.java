@@ -46,6 +46,12 @@ final class RbacLeaves {
               + "conditions on principals)");
           return null;
         }
+        if (field.equals(PATHS) && !pathPrefix(p.getHeader())) {
+          problems.error(path + ".header", "':path' matched by " + headerKind(p.getHeader()) + " (expected: prefix or "
+              + "present_match; :path includes the query and Meshlet's paths do not, so only a prefix means the same; "
+              + "use url_path)");
+          return null;
+        }
         String v = header(p.getHeader(), path + ".header", field.equals(HOSTS), problems);
         return v == null ? null : new Leaf(field, v);
       }
@@ -92,6 +98,26 @@ final class RbacLeaves {
             + "authenticated, direct_remote_ip, source_ip, remote_ip, header, and_ids, or_ids, not_id or any)");
         return null;
     }
+  }
+
+  /** True for a {@code :path} header matcher that means the same on the path without the query: a prefix without {@code ?}, or present. */
+  private static boolean pathPrefix(HeaderMatcher h) {
+    switch (h.getHeaderMatchSpecifierCase()) {
+      case PRESENT_MATCH:
+        return true;
+      case PREFIX_MATCH:
+        return h.getPrefixMatch().indexOf('?') < 0;
+      case STRING_MATCH:
+        return h.getStringMatch().getMatchPatternCase() == StringMatcher.MatchPatternCase.PREFIX
+            && h.getStringMatch().getPrefix().indexOf('?') < 0;
+      default:
+        return false;
+    }
+  }
+
+  private static String headerKind(HeaderMatcher h) {
+    String kind = h.getHeaderMatchSpecifierCase().name().toLowerCase(Locale.ROOT);
+    return h.hasStringMatch() ? kind + " " + h.getStringMatch().getMatchPatternCase().name().toLowerCase(Locale.ROOT) : kind;
   }
 
   /** A principal name: {@code spiffe://td/ns/a/sa/b} as {@code td/ns/a/sa/b}, or Istio's namespace regex as a namespace. */

@@ -56,7 +56,7 @@ final class RbacTree {
       case NOT_RULE:
         return new Node(Kind.NOT, path, List.of(node(p.getNotRule(), path + ".not_rule", problems)), null);
       case ANY:
-        return new Node(p.getAny() ? Kind.ANY : Kind.BAD, path, List.of(), null);
+        return any(p.getAny(), path, problems);
       default:
         return leaf(RbacLeaves.permission(p, path, problems), path);
     }
@@ -71,10 +71,19 @@ final class RbacTree {
       case NOT_ID:
         return new Node(Kind.NOT, path, List.of(node(p.getNotId(), path + ".not_id", problems)), null);
       case ANY:
-        return new Node(p.getAny() ? Kind.ANY : Kind.BAD, path, List.of(), null);
+        return any(p.getAny(), path, problems);
       default:
         return leaf(RbacLeaves.principal(p, path, problems), path);
     }
+  }
+
+  /** {@code any: true} matches everything; {@code any: false} (matching nothing) is not a shape Istio writes. */
+  private static Node any(boolean any, String path, Problems problems) {
+    if (!any) {
+      problems.error(path + ".any", "false (expected: true)");
+      return new Node(Kind.BAD, path, List.of(), null);
+    }
+    return new Node(Kind.ANY, path, List.of(), null);
   }
 
   private static <T> Node set(Kind kind, String path, String itemsPath, List<T> items, Problems problems) {

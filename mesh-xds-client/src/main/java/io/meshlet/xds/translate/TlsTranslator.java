@@ -64,8 +64,12 @@ final class TlsTranslator {
       return null;
     }
     if (!sans.isEmpty()) {
-      problems.ignored(p + ".common_tls_context.combined_validation_context.default_validation_context.match_subject_alt_names",
-          "client identities are checked by the RBAC filters, not the handshake");
+      // Any client with a mesh certificate would be accepted: the model has no server-side SAN check.
+      String v = tls.getCommonTlsContext().hasCombinedValidationContext()
+          ? ".combined_validation_context.default_validation_context" : ".validation_context";
+      problems.error(p + ".common_tls_context" + v + ".match_subject_alt_names", sans + " (expected: none on an inbound "
+          + "listener; Meshlet cannot restrict clients in the handshake: restrict principals with the RBAC filters)");
+      return null;
     }
     return Boolean.TRUE;
   }

@@ -58,8 +58,19 @@ public final class XdsTranslator {
    *     short domains ({@code reviews}) are qualified with
    */
   public static Translation translate(XdsResources resources, String namespace) {
+    return translate(resources, namespace, Map.of());
+  }
+
+  /**
+   * As {@link #translate(XdsResources, String)}, for a workload that serves: {@code serverListeners}
+   * are its declared inbound listeners (name → port, gRFC A36). One that {@code resources} does not
+   * hold as a translated inbound listener fails closed: calls to its port are denied (see {@link
+   * InboundAssembler}).
+   */
+  public static Translation translate(XdsResources resources, String namespace, Map<String, Integer> serverListeners) {
     requireNonNull(resources, "resources");
     requireNonNull(namespace, "namespace");
+    requireNonNull(serverListeners, "serverListeners");
     List<ConfigProblem> problems = new ArrayList<>();
 
     // Listeners and the route configurations they reference (each RDS resource translated once).
@@ -126,7 +137,9 @@ public final class XdsTranslator {
       serviceEntries.add(s.serviceEntry());
       destinationRules.add(s.destinationRule());
     }
-    InboundAssembler.Security security = InboundAssembler.assemble(inbound, namespace);
+    Map<String, Integer> missing = new TreeMap<>(serverListeners);
+    inbound.forEach(in -> missing.remove(in.name()));
+    InboundAssembler.Security security = InboundAssembler.assemble(inbound, missing, namespace, problems);
     rateLimits.addAll(security.rateLimits());
     return new Translation(new MeshConfig(serviceEntries, virtualServices, destinationRules, List.of(),
         rateLimits, security.peerAuthentications(), security.authorizationPolicies()), problems);

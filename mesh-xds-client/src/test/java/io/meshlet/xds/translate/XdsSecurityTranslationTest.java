@@ -161,6 +161,119 @@ class XdsSecurityTranslationTest {
     });
   }
 
+  static final String INBOUND_9443 = "xds.istio.io/grpc/lds/inbound/0.0.0.0:9443";
+
+  @Test
+  void inboundListenersWithDifferentPoliciesAreAnErrorNamingBoth() {
+    // ALLOW {productpage} on 9080 and ALLOW {anyone} on 9443: merged, 9080 would accept anyone.
+    Policy anyone = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true))
+        .addPrincipals(Principal.newBuilder().setAny(true)).build();
+    Listener strict = inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of("allow", IstiodSecurity.allowProductpage()))));
+    Listener open = inbound(INBOUND_9443, 9443, true, List.of(rbac(Action.ALLOW, Map.of("allow", anyone))));
+    Translation t = translate(strict, open);
+
+    assertThat(t.errors()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo("Listener");
+      assertThat(List.of(e.name(), e.message())).anyMatch(x -> x.contains(INBOUND)).anyMatch(x -> x.contains(INBOUND_9443));
+      assertThat(e.message()).contains("RBAC policies differ");
+    });
+    // The same policies on both (istiod's shape) are kept once.
+    Listener same = inbound(INBOUND_9443, 9443, true, List.of(rbac(Action.ALLOW, Map.of("allow", IstiodSecurity.allowProductpage()))));
+    assertThat(translate(strict, same).errors()).isEmpty();
+    assertThat(translate(strict, same).config().authorizationPolicies()).hasSize(1);
+  }
+
+  @Test
+  void aDeclaredServerPortWithoutAnAcceptedListenerDeniesEveryCallToIt() {
+    Listener strict = inbound(INBOUND, 9080, false, List.of());
+    Translation t = XdsTranslator.translate(Istiod.with(Istiod.reviews(), Map.of(INBOUND, strict), Map.of()), "default",
+        Map.of(INBOUND, 9080, INBOUND_9443, 9443));
+
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.config().peerAuthentications()).singleElement()
+        .satisfies(pa -> assertThat(pa.portLevelMtls()).isEqualTo(Map.of(9080, MtlsMode.DISABLE, 9443, MtlsMode.STRICT)));
+    assertThat(t.config().authorizationPolicies()).singleElement().satisfies(p -> {
+      assertThat(p.id().name()).isEqualTo("xds-inbound-missing-9443");
+      assertThat(p.action()).isEqualTo(AuthorizationPolicy.Action.DENY);
+      assertThat(p.rules()).containsExactly(new Rule(List.of(), List.of(new Operation(List.of(), List.of(), List.of(9443),
+          List.of(), List.of(), List.of(), List.of(), List.of())), List.of()));
+    });
+    assertThat(t.warnings()).anySatisfy(w -> {
+      assertThat(w.name()).isEqualTo(INBOUND_9443);
+      assertThat(w.message()).contains("every call to port 9443 is denied");
+    });
+
+    // No listener at all (none arrived, or the first LDS was rejected): every declared port is closed.
+    Translation none = XdsTranslator.translate(Istiod.reviews(), "default", Map.of(INBOUND, 9080));
+    assertThat(none.config().peerAuthentications()).singleElement()
+        .satisfies(pa -> assertThat(pa.portLevelMtls()).isEqualTo(Map.of(9080, MtlsMode.STRICT)));
+    assertThat(none.config().authorizationPolicies()).extracting(p -> p.id().name()).containsExactly("xds-inbound-missing-9080");
+  }
+
+  @Test
+  void matchSubjectAltNamesOnAnInboundListenerIsAnError() {
+    Listener l = inbound(INBOUND, 9080, true, List.of());
+    l = l.toBuilder().setFilterChains(0, l.getFilterChains(0).toBuilder().setTransportSocket(
+        io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
+            .setTypedConfig(com.google.protobuf.Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+                .newBuilder().setCommonTlsContext(IstiodSecurity.common(List.of(IstiodSecurity.PRODUCTPAGE)))
+                .setRequireClientCertificate(com.google.protobuf.BoolValue.of(true)).build())))).build();
+    Translation t = translate(l);
+
+    assertThat(t.errors()).singleElement().satisfies(e -> {
+      assertThat(e.name()).isEqualTo(INBOUND);
+      assertThat(e.path()).isEqualTo("filter_chains[0].transport_socket.typed_config.common_tls_context"
+          + ".combined_validation_context.default_validation_context.match_subject_alt_names");
+    });
+    assertThat(t.config().peerAuthentications()).isEmpty();
+  }
+
+  @Test
+  void anyFalseIsAnErrorWithItsPath() {
+    Policy p = Policy.newBuilder()
+        .addPermissions(and(Permission.newBuilder().setAny(false).build(), or(IstiodSecurity.method("GET"))))
+        .addPrincipals(Principal.newBuilder().setAny(true))
+        .build();
+    Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("x", p)))));
+    assertThat(t.errors()).singleElement().satisfies(e -> {
+      assertThat(e.path()).endsWith("policies[x].permissions[0].and_rules.rules[0].any");
+      assertThat(e.message()).isEqualTo("false (expected: true)");
+    });
+
+    Policy principal = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true))
+        .addPrincipals(Principal.newBuilder().setAny(false)).build();
+    assertThat(translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of("y", principal))))).errors())
+        .singleElement().satisfies(e -> assertThat(e.path()).endsWith("policies[y].principals[0].any"));
+  }
+
+  @Test
+  void aPathHeaderMatcherMustBeAPrefix() {
+    for (io.envoyproxy.envoy.config.route.v3.HeaderMatcher bad : List.of(
+        pathHeader().setStringMatch(StringMatcher.newBuilder().setExact("/admin")).build(),
+        pathHeader().setStringMatch(StringMatcher.newBuilder().setSuffix(".secret")).build(),
+        pathHeader().setExactMatch("/admin").build(),
+        pathHeader().setStringMatch(StringMatcher.newBuilder().setPrefix("/a?b=")).build())) {
+      Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("x", pathPolicy(bad))))));
+      assertThat(t.errors()).as("%s", bad).singleElement().satisfies(e -> {
+        assertThat(e.path()).endsWith("policies[x].permissions[0].and_rules.rules[0].or_rules.rules[0].header");
+        assertThat(e.message()).contains("':path'").contains("url_path");
+      });
+    }
+    Translation ok = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("x",
+        pathPolicy(pathHeader().setStringMatch(StringMatcher.newBuilder().setPrefix("/admin")).build()))))));
+    assertThat(ok.errors()).isEmpty();
+    assertThat(ok.config().authorizationPolicies().get(0).rules().get(0).to().get(0).paths()).containsExactly("/admin*");
+  }
+
+  private static io.envoyproxy.envoy.config.route.v3.HeaderMatcher.Builder pathHeader() {
+    return io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName(":path");
+  }
+
+  private static Policy pathPolicy(io.envoyproxy.envoy.config.route.v3.HeaderMatcher h) {
+    return Policy.newBuilder().addPermissions(and(or(Permission.newBuilder().setHeader(h).build())))
+        .addPrincipals(Principal.newBuilder().setAny(true)).build();
+  }
+
   @Test
   void localRateLimitOnAnOutboundListenerLimitsCallsToItsHosts() {
     Listener l = Istiod.listener(Istiod.LISTENER, Istiod.hcm(Istiod.ROUTES).toBuilder()
