@@ -208,13 +208,35 @@ class InboundPoliciesTest {
   }
 
   @Test
-  void customAndTargetRefPoliciesAreNotApplied() {
-    InboundPolicies p = policies(ap("default", "ext", "{action: CUSTOM, provider: {name: ext}, rules: [{}]}")
-        + ap("default", "gw", "{targetRefs: [{kind: Gateway, name: gw}], action: DENY, rules: [{}]}"));
+  void targetRefPoliciesAreNotApplied() {
+    InboundPolicies p = policies(ap("default", "gw", "{targetRefs: [{kind: Gateway, name: gw}], action: DENY, rules: [{}]}"));
     assertThat(p.check(Call.plain()).reason()).isEqualTo("allowed: no AuthorizationPolicy applies");
     assertThat(p.explain(Call.plain()).steps()).contains(
-        "CUSTOM AuthorizationPolicy default/ext: not applied (CUSTOM is not supported)",
         "DENY AuthorizationPolicy default/gw: not applied (it names targetRefs [Gateway default/gw])");
+  }
+
+  /** Security review: CUSTOM policies were ignored, so calls meant for external authorization were allowed. */
+  @Test
+  void aCallACustomPolicyWouldSendToExternalAuthorizationIsDenied() {
+    InboundPolicies p = policies(ap("default", "ext", "{action: CUSTOM, provider: {name: ext}, "
+        + "rules: [{to: [{operation: {paths: [\"/admin/*\"]}}]}]}")
+        + ap("default", "all", "{action: ALLOW, rules: [{}]}"));
+    ResourceId ext = new ResourceId("AuthorizationPolicy", "default", "ext");
+    assertThat(p.check(Call.plain().request("GET", "/admin/stats"))).isEqualTo(new InboundDecision(false,
+        MtlsMode.PERMISSIVE, ext, "denied by CUSTOM AuthorizationPolicy default/ext rules[0]: external "
+            + "authorization is not supported by Meshlet, so the calls it would check are denied"));
+    assertThat(p.check(Call.plain().request("GET", "/reviews/1")).reason())
+        .isEqualTo("allowed by AuthorizationPolicy default/all rules[0]");
+    assertThat(p.explain(Call.plain().request("GET", "/admin/stats")).steps()).contains(
+        "CUSTOM AuthorizationPolicy default/ext rules[0]: matches");
+    assertThat(p.describe()).contains("CUSTOM AuthorizationPolicy default/ext");
+    // Without rules a CUSTOM policy matches nothing, as in Istio.
+    assertThat(policies(ap("default", "ext", "{action: CUSTOM, provider: {name: ext}}")).check(Call.plain()).allowed())
+        .isTrue();
+    // Checked before DENY, as Istio does.
+    assertThat(policies(ap("default", "a", "{action: DENY, rules: [{}]}")
+        + ap("default", "b", "{action: CUSTOM, provider: {name: ext}, rules: [{}]}")).check(Call.plain()).policy())
+        .isEqualTo(new ResourceId("AuthorizationPolicy", "default", "b"));
   }
 
   /** One ALLOW rule {@code rule} and whether {@code call} is allowed by it. */
