@@ -15,9 +15,10 @@ final class CompiledPolicy {
   /** {@code decisions[rule][mode.ordinal()]}. */
   private final InboundDecision[][] decisions;
 
-  CompiledPolicy(AuthorizationPolicy policy) {
+  CompiledPolicy(AuthorizationPolicy policy, int numTrustedProxies) {
     this.policy = policy;
-    this.rules = policy.rules().stream().map(CompiledRule::compile).toArray(CompiledRule[]::new);
+    this.rules = policy.rules().stream().map(r -> CompiledRule.compile(r, numTrustedProxies))
+        .toArray(CompiledRule[]::new);
     AuthorizationPolicy.Action action = policy.action();
     boolean allow = action != AuthorizationPolicy.Action.DENY && action != AuthorizationPolicy.Action.CUSTOM;
     this.decisions = new InboundDecision[rules.length][];

@@ -85,8 +85,21 @@ public final class InboundPolicies {
         : "allowed: no DENY rule matched and no ALLOW policy applies");
   }
 
-  /** The policies of {@code config} that apply to {@code workload}. */
+  /** The policies of {@code config} that apply to {@code workload}, with no trusted proxies. */
   public static InboundPolicies compile(MeshConfig config, Workload workload, String rootNamespace) {
+    return compile(config, workload, rootNamespace, 0);
+  }
+
+  /**
+   * The policies of {@code config} that apply to {@code workload}; {@code numTrustedProxies} decides
+   * the remote address of {@code remoteIpBlocks} and {@code remote.ip} (see {@code
+   * Mesh.Builder.numTrustedProxies}).
+   */
+  public static InboundPolicies compile(MeshConfig config, Workload workload, String rootNamespace,
+      int numTrustedProxies) {
+    if (numTrustedProxies < 0) {
+      throw new IllegalArgumentException("numTrustedProxies: " + numTrustedProxies + " (expected: 0 or more)");
+    }
     requireNonNull(config, "config");
     requireNonNull(workload, "workload");
     requireNonNull(rootNamespace, "rootNamespace");
@@ -108,7 +121,7 @@ public final class InboundPolicies {
         notApplied.add(p);
         continue;
       }
-      CompiledPolicy compiled = new CompiledPolicy(p);
+      CompiledPolicy compiled = new CompiledPolicy(p, numTrustedProxies);
       switch (p.action()) {
         case CUSTOM -> custom.add(compiled);
         case DENY -> deny.add(compiled);

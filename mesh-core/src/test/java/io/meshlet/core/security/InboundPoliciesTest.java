@@ -27,9 +27,13 @@ class InboundPoliciesTest {
   }
 
   static InboundPolicies policies(String yaml, String root) {
+    return policies(yaml, root, 0);
+  }
+
+  static InboundPolicies policies(String yaml, String root, int numTrustedProxies) {
     IstioYaml.ParseResult r = IstioYaml.parse("test", "test.yaml", yaml, "default");
     assertThat(r.errors()).isEmpty();
-    return InboundPolicies.compile(r.config(), REVIEWS, root);
+    return InboundPolicies.compile(r.config(), REVIEWS, root, numTrustedProxies);
   }
 
   static String pa(String namespace, String name, String spec) {
@@ -239,6 +243,39 @@ class InboundPoliciesTest {
         .isEqualTo(new ResourceId("AuthorizationPolicy", "default", "b"));
   }
 
+  /**
+   * Security review: the first X-Forwarded-For entry was trusted unconditionally, so a client could
+   * claim any remote address. As Envoy's xff_num_trusted_hops: with N trusted proxies the address N
+   * entries from the right is the client; with fewer entries (or none, or N = 0) the connection's.
+   */
+  @Test
+  void remoteIpIsTheConnectionUnlessTrustedProxiesAppendToXForwardedFor() {
+    String deny = ap("default", "block", "{action: DENY, rules: [{from: [{source: {remoteIpBlocks: [203.0.113.0/24]}}]}]}");
+    Call forged = Call.plain().address("203.0.113.7").header("X-Forwarded-For", "10.1.1.1");
+    assertThat(policies(deny).check(forged).allowed()).as("0 trusted proxies: XFF ignored").isFalse();
+    assertThat(policies(deny).check(Call.plain().header("X-Forwarded-For", "203.0.113.7")).allowed()).isTrue();
+    assertThat(policies(deny).explain(forged).steps()).contains("DENY AuthorizationPolicy default/block rules[0]: "
+        + "matches");
+
+    Call proxied = Call.plain().header("X-Forwarded-For", "10.1.1.1, 203.0.113.7 ,10.2.2.2");
+    String root = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
+    assertThat(policies(deny, root, 1).check(proxied).allowed()).as("1 hop: 10.2.2.2").isTrue();
+    assertThat(policies(deny, root, 2).check(proxied).allowed()).as("2 hops: 203.0.113.7").isFalse();
+    assertThat(policies(deny, root, 3).check(proxied).allowed()).as("3 hops: 10.1.1.1").isTrue();
+    assertThat(policies(deny, root, 4).check(proxied.address("203.0.113.9")).allowed())
+        .as("fewer entries than hops: the connection").isFalse();
+    assertThat(policies(deny, root, 1).check(Call.plain().address("203.0.113.9").header("X-Forwarded-For", "junk"))
+        .allowed()).as("not an address: the connection").isFalse();
+    assertThat(policies(deny, root, 1).check(Call.plain().address("203.0.113.9").header("X-Forwarded-For", "10.1.1.1,"))
+        .allowed()).as("empty last entry: the connection").isFalse();
+    assertThat(policies(deny, root, 1).explain(proxied).steps()).contains("DENY AuthorizationPolicy default/block "
+        + "rules[0]: no match: no source matches: from[0].source.remoteIpBlocks [203.0.113.0/24] do not match remote "
+        + "address '10.2.2.2' (X-Forwarded-For, 1 trusted proxy)");
+    // ipBlocks is always the connection.
+    String denyIp = ap("default", "block", "{action: DENY, rules: [{from: [{source: {ipBlocks: [203.0.113.0/24]}}]}]}");
+    assertThat(policies(denyIp, root, 2).check(proxied).allowed()).isTrue();
+  }
+
   /** One ALLOW rule {@code rule} and whether {@code call} is allowed by it. */
   static Stream<Arguments> matching() {
     Call peer = Call.from("default", "productpage");
@@ -262,10 +299,13 @@ class InboundPoliciesTest {
         row("{from: [{source: {ipBlocks: [10.0.1.0/24]}}]}", Call.plain(), false),
         row("{from: [{source: {ipBlocks: [\"fd00::/8\"]}}]}", Call.plain().address("fd00::12"), true),
         row("{from: [{source: {notIpBlocks: [10.0.0.9]}}]}", Call.plain(), false),
+        // numTrustedProxies 0 (the default): X-Forwarded-For is the client's to write, so it is not read.
         row("{from: [{source: {remoteIpBlocks: [203.0.113.0/24]}}]}",
-            Call.plain().header("X-Forwarded-For", "203.0.113.7, 10.0.0.1"), true),
+            Call.plain().header("X-Forwarded-For", "203.0.113.7, 10.0.0.1"), false),
         row("{from: [{source: {remoteIpBlocks: [10.0.0.1]}}]}",
             Call.plain().header("X-Forwarded-For", "203.0.113.7, 10.0.0.1"), false),
+        row("{from: [{source: {remoteIpBlocks: [10.0.0.9]}}]}",
+            Call.plain().header("X-Forwarded-For", "203.0.113.7, 10.0.0.1"), true),
         row("{from: [{source: {remoteIpBlocks: [10.0.0.9]}}]}", Call.plain(), true),
         row("{from: [{source: {requestPrincipals: [\"*\"]}}]}", peer, false),
         row("{from: [{source: {notRequestPrincipals: [\"*\"]}}]}", peer, true),
@@ -297,6 +337,8 @@ class InboundPoliciesTest {
             Call.plain().header("x-user", "guest"), false),
         row("{when: [{key: source.ip, values: [10.0.0.0/8]}]}", Call.plain(), true),
         row("{when: [{key: remote.ip, values: [203.0.113.7]}]}",
+            Call.plain().header("x-forwarded-for", "203.0.113.7"), false),
+        row("{when: [{key: remote.ip, values: [10.0.0.9]}]}",
             Call.plain().header("x-forwarded-for", "203.0.113.7"), true),
         row("{when: [{key: source.namespace, values: [default]}]}", peer, true),
         row("{when: [{key: source.principal, values: [cluster.local/ns/default/sa/productpage]}]}", peer, true),
