@@ -22,8 +22,16 @@ final class ServletInboundRequest implements InboundRequest {
 
   ServletInboundRequest(HttpServletRequest request) {
     this.request = request;
+    this.peer = peerOf(request);
+  }
+
+  /** The caller's SPIFFE id from the verified client chain; null over plaintext (checked first, cheaply) or without one. */
+  static @Nullable SpiffeId peerOf(HttpServletRequest request) {
+    if (!request.isSecure()) {
+      return null;
+    }
     Object chain = request.getAttribute(CERTIFICATES_ATTRIBUTE);
-    this.peer = chain instanceof X509Certificate[] ? MeshTls.peerIdentity((X509Certificate[]) chain) : null;
+    return chain instanceof X509Certificate[] ? MeshTls.peerIdentity((X509Certificate[]) chain) : null;
   }
 
   @Override

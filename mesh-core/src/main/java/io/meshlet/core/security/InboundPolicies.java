@@ -55,6 +55,7 @@ public final class InboundPolicies {
   private final List<AuthorizationPolicy> notApplied;
   private final InboundDecision[] noAllowMatched;
   private final InboundDecision[] allowedNoAllowPolicy;
+  private final boolean enforcesNothing;
 
   private InboundPolicies(PeerAuthenticationResolver.Resolution mtls, List<CompiledPolicy> custom, List<CompiledPolicy> deny,
       List<CompiledPolicy> allow, List<CompiledPolicy> audit, List<AuthorizationPolicy> notApplied) {
@@ -80,6 +81,11 @@ public final class InboundPolicies {
     this.notApplied = List.copyOf(notApplied);
     this.noAllowMatched = perMode(false, null, "denied: no ALLOW policy matched (" + allow.size() + " apply: "
         + allow.stream().map(CompiledPolicy::shortName).collect(Collectors.joining(", ")) + ")");
+    boolean strict = mode == MtlsMode.STRICT;
+    for (MtlsMode m : portModes) {
+      strict |= m == MtlsMode.STRICT;
+    }
+    this.enforcesNothing = !strict && custom.isEmpty() && deny.isEmpty() && allow.isEmpty();
     this.allowedNoAllowPolicy = perMode(true, null, deny.isEmpty() && custom.isEmpty()
         ? "allowed: no AuthorizationPolicy applies"
         : "allowed: no DENY rule matched and no ALLOW policy applies");
@@ -148,6 +154,16 @@ public final class InboundPolicies {
   /** The PeerAuthentication that decided {@link #mtlsMode(int)} for {@code port}; null for the default. */
   public @Nullable ResourceId mtlsSource(int port) {
     return portIndex(port) < ports.length ? portSource : modeSource;
+  }
+
+  /**
+   * True when {@link #check} allows every call: no port is {@code STRICT} and no CUSTOM, DENY or
+   * ALLOW policy applies ({@code AUDIT} ones may). Adapters may then skip building the request view
+   * and asking (the decision would be {@code allowed: no AuthorizationPolicy applies} or its AUDIT
+   * variant); decided once per snapshot.
+   */
+  public boolean enforcesNothing() {
+    return enforcesNothing;
   }
 
   /** Checks a call: mutual TLS mode first, then authorization. */

@@ -212,6 +212,22 @@ class InboundPoliciesTest {
   }
 
   @Test
+  void enforcesNothingOnlyWithoutStrictAndWithoutPoliciesThatDecide() {
+    assertThat(InboundPolicies.NONE.enforcesNothing()).isTrue();
+    assertThat(policies("").enforcesNothing()).isTrue();
+    assertThat(policies(pa("default", "ns", "{mtls: {mode: DISABLE}}")
+        + ap("default", "audit", "{action: AUDIT, rules: [{}]}")).enforcesNothing()).isTrue();
+    assertThat(policies(pa("default", "ns", "{mtls: {mode: STRICT}}")).enforcesNothing()).isFalse();
+    assertThat(policies(pa("default", "w", "{selector: {matchLabels: {app: reviews}}, mtls: {mode: PERMISSIVE}, "
+        + "portLevelMtls: {9080: {mode: STRICT}}}")).enforcesNothing()).isFalse();
+    assertThat(policies(ap("default", "a", "{action: ALLOW}")).enforcesNothing()).isFalse();
+    assertThat(policies(ap("default", "d", "{action: DENY, rules: [{}]}")).enforcesNothing()).isFalse();
+    assertThat(policies(ap("default", "c", "{action: CUSTOM, provider: {name: ext}, rules: [{}]}")).enforcesNothing())
+        .isFalse();
+    assertThat(policies(ap("prod", "d", "{action: DENY, rules: [{}]}")).enforcesNothing()).as("not ours").isTrue();
+  }
+
+  @Test
   void targetRefPoliciesAreNotApplied() {
     InboundPolicies p = policies(ap("default", "gw", "{targetRefs: [{kind: Gateway, name: gw}], action: DENY, rules: [{}]}"));
     assertThat(p.check(Call.plain()).reason()).isEqualTo("allowed: no AuthorizationPolicy applies");
