@@ -90,8 +90,10 @@ public final class MeshTls {
 
   /**
    * A trust manager that, after {@code delegate} accepted a server's chain, requires the leaf to
-   * carry one of {@code subjectAltNames} (exact match against its URI, DNS and IP SANs, as Envoy's
-   * {@code match_subject_alt_names}); the failure names what was expected and what was presented.
+   * carry one of {@code subjectAltNames} (matched against its URI, DNS and IP SANs, as Envoy's
+   * {@code match_subject_alt_names}: exactly, or as a prefix when the name ends with {@code *}, the
+   * form xDS translation gives Envoy's {@code prefix} matcher); the failure names what was expected
+   * and what was presented.
    * With no names it is {@code delegate}.
    */
   public static X509TrustManager expectingIdentity(X509TrustManager delegate, List<String> subjectAltNames) {
@@ -111,12 +113,26 @@ public final class MeshTls {
     }
   }
 
-  /** The SPIFFE id in {@code certificate}'s URI SANs, or null if it has none. */
+  /**
+   * The SPIFFE id in {@code certificate}'s URI SANs (type 6), or null if it has none. DNS and IP SANs
+   * never count: a {@code spiffe://} string there is not an identity.
+   */
   public static @Nullable SpiffeId identity(X509Certificate certificate) {
-    for (String san : subjectAltNames(certificate)) {
-      SpiffeId id = SpiffeId.parse(san);
-      if (id != null) {
-        return id;
+    Collection<List<?>> names;
+    try {
+      names = certificate.getSubjectAlternativeNames();
+    } catch (CertificateParsingException e) {
+      return null;
+    }
+    if (names == null) {
+      return null;
+    }
+    for (List<?> name : names) {
+      if ((Integer) name.get(0) == 6 && name.get(1) instanceof String uri) { // uniformResourceIdentifier
+        SpiffeId id = SpiffeId.parse(uri);
+        if (id != null) {
+          return id;
+        }
       }
     }
     return null;
