@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
@@ -50,11 +51,21 @@ public final class MeshTls {
    * certificate. Returns {@code context}.
    */
   public static SSLContext following(CertificateProvider provider, SSLContext context) {
-    provider.addListener(material -> {
+    follow(provider, context);
+    return context;
+  }
+
+  /**
+   * {@link #following}, for a context that is dropped before the provider: the returned action
+   * stops following (removes the listener from {@code provider}), so the context can be collected.
+   */
+  public static Runnable follow(CertificateProvider provider, SSLContext context) {
+    Consumer<KeyMaterial> listener = material -> {
       invalidate(context.getClientSessionContext());
       invalidate(context.getServerSessionContext());
-    });
-    return context;
+    };
+    provider.addListener(listener);
+    return () -> provider.removeListener(listener);
   }
 
   private static void invalidate(@Nullable SSLSessionContext sessions) {
