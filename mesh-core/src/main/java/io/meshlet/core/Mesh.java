@@ -81,7 +81,7 @@ public final class Mesh implements AutoCloseable {
     this.outboundTrafficPolicy = b.outboundTrafficPolicy;
     this.time = b.time;
     this.sources = List.copyOf(sources);
-    this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time, b.rootNamespace);
+    this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time, b.rootNamespace, b.numTrustedProxies);
     this.certificates = certificates;
     this.ownsCertificates = ownsCertificates;
   }
@@ -242,6 +242,7 @@ public final class Mesh implements AutoCloseable {
     private boolean xds;
     private @Nullable Path xdsBootstrap;
     private String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
+    private int numTrustedProxies;
     private @Nullable CertificateProvider certificates;
     private Path @Nullable [] certificateFiles;
     private final List<Integer> serverPorts = new ArrayList<>();
@@ -284,6 +285,23 @@ public final class Mesh implements AutoCloseable {
         throw new IllegalArgumentException("rootNamespace: '' (expected: a namespace, e.g. istio-system)");
       }
       this.rootNamespace = rootNamespace;
+      return this;
+    }
+
+    /**
+     * How many trusted proxies in front of this workload append the caller's address to {@code
+     * X-Forwarded-For} (Istio's {@code meshConfig.defaultConfig.gatewayTopology.numTrustedProxies},
+     * Envoy's {@code xff_num_trusted_hops}); 0 by default. It decides the remote address that
+     * AuthorizationPolicy {@code remoteIpBlocks} and {@code remote.ip} see: with 0, the connection's
+     * source address (the header is the client's to write and is not read); with N, the address N
+     * entries from the right of the header, or the source address when the header has fewer entries
+     * or that entry is not an IP address.
+     */
+    public Builder numTrustedProxies(int numTrustedProxies) {
+      if (numTrustedProxies < 0) {
+        throw new IllegalArgumentException("numTrustedProxies: " + numTrustedProxies + " (expected: 0 or more)");
+      }
+      this.numTrustedProxies = numTrustedProxies;
       return this;
     }
 

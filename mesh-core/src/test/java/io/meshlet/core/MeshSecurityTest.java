@@ -82,8 +82,34 @@ class MeshSecurityTest {
         .hasMessage("rootNamespace: '' (expected: a namespace, e.g. istio-system)");
   }
 
-  /** A call to productpage on 9080 from {@code ns/sa} over mutual TLS, or plaintext when null. */
+  @Test
+  void numTrustedProxiesPicksTheRemoteAddressFromXForwardedFor() {
+    Path file = write(dir.resolve("mesh.yaml"), """
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: office-only, namespace: default}
+        spec:
+          rules:
+          - from: [{source: {remoteIpBlocks: [198.51.100.0/24]}}]
+        """);
+    InboundRequest forwarded = call(null, "GET", "198.51.100.4, 10.0.0.1");
+    try (Mesh mesh = mesh(file).build()) {
+      assertThat(mesh.inbound().check(forwarded).allowed()).as("default 0: X-Forwarded-For is not trusted").isFalse();
+    }
+    try (Mesh mesh = mesh(file).numTrustedProxies(2).build()) {
+      assertThat(mesh.inbound().check(forwarded).allowed()).isTrue();
+    }
+    assertThatThrownBy(() -> Mesh.builder().numTrustedProxies(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("numTrustedProxies: -1 (expected: 0 or more)");
+  }
+
   private static InboundRequest call(@Nullable String peer, String method) {
+    return call(peer, method, null);
+  }
+
+  /** A call to productpage on 9080 from {@code ns/sa} over mutual TLS, or plaintext when null. */
+  private static InboundRequest call(@Nullable String peer, String method, @Nullable String xff) {
     SpiffeId id = peer == null ? null : new SpiffeId("cluster.local", peer.split("/")[0], peer.split("/")[1]);
     return new InboundRequest() {
       @Override
@@ -123,7 +149,7 @@ class MeshSecurityTest {
 
       @Override
       public @Nullable String header(String name) {
-        return null;
+        return name.equalsIgnoreCase("x-forwarded-for") ? xff : null;
       }
     };
   }

@@ -21,7 +21,9 @@ import io.meshlet.core.routing.ServiceRoutes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -67,6 +69,8 @@ public final class MeshInterceptor implements Interceptor {
   private final int maxRedirects;
   /** One TLS setup per DestinationRule tls setting, built on first use. */
   private final Map<ClientTlsSettings, OutboundTls> tls = new ConcurrentHashMap<>();
+  /** The route table version {@link #tls} was last pruned for. */
+  private volatile long tlsVersion = -1;
 
   private MeshInterceptor(Builder b) {
     this.mesh = b.mesh;
@@ -283,6 +287,10 @@ public final class MeshInterceptor implements Interceptor {
     if (settings == null || !settings.enabled()) {
       return null;
     }
+    RouteTable table = mesh.routeTable();
+    if (table.version() != tlsVersion) {
+      pruneTls(table);
+    }
     OutboundTls secure = tls.get(settings);
     if (secure == null) {
       secure = OutboundTls.create(settings, mesh.certificates().orElse(null), cluster);
@@ -290,6 +298,35 @@ public final class MeshInterceptor implements Interceptor {
       secure = raced != null ? raced : secure;
     }
     return secure;
+  }
+
+  /**
+   * Drops the OutboundTls of settings no cluster of {@code table} uses any more (with their provider
+   * listener), once per route table version, so the cache holds what the config holds. A call still
+   * routed on an older table may re-create one; it goes at the next change.
+   */
+  private void pruneTls(RouteTable table) {
+    synchronized (tls) {
+      if (table.version() == tlsVersion) {
+        return;
+      }
+      if (!tls.isEmpty()) {
+        Set<ClientTlsSettings> live = new HashSet<>();
+        for (Cluster c : table.clusters()) {
+          if (c.tls() != null) {
+            live.add(c.tls());
+          }
+        }
+        tls.entrySet().removeIf(e -> {
+          if (live.contains(e.getKey())) {
+            return false;
+          }
+          e.getValue().close();
+          return true;
+        });
+      }
+      tlsVersion = table.version();
+    }
   }
 
   private static String noEndpoint(Cluster cluster) {

@@ -8,6 +8,7 @@ import io.meshlet.core.identity.SpiffeId;
 import io.meshlet.core.resilience.Deadline;
 import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.security.InboundDecision;
+import io.meshlet.core.security.InboundPolicies;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -30,7 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>checks the call against the workload's PeerAuthentication and AuthorizationPolicy ({@link
  *       Mesh#inbound()}): a denied call is answered 403 with Envoy's body {@code RBAC: access denied}
  *       and never reaches the application; the decision, with its reason, is the request attribute
- *       {@value #DECISION_ATTRIBUTE} (an {@link InboundDecision}) and is logged at DEBUG;
+ *       {@value #DECISION_ATTRIBUTE} (an {@link InboundDecision}) and is logged at DEBUG. When the
+ *       workload has nothing to enforce ({@link InboundPolicies#enforcesNothing()}: no {@code STRICT}
+ *       port, no CUSTOM, DENY or ALLOW policy) every call is allowed without asking, and that
+ *       attribute is absent;
  *   <li>applies the server-side rate limits (Meshlet {@code RateLimit} resources whose {@code
  *       workloadSelector} selects this workload): over the limit, the request is answered 429 with
  *       response flag {@code RL} and {@code x-envoy-ratelimited}, and never reaches the application;
@@ -75,18 +79,27 @@ public final class MeshServletFilter implements Filter {
     }
     HttpServletRequest in = (HttpServletRequest) request;
     HttpServletResponse out = (HttpServletResponse) response;
-    ServletInboundRequest inbound = new ServletInboundRequest(in);
-    if (inbound.peer() != null) {
-      in.setAttribute(PEER_ATTRIBUTE, inbound.peer());
-    }
-    InboundDecision decision = mesh.inbound().check(inbound);
-    in.setAttribute(DECISION_ATTRIBUTE, decision);
-    if (!decision.allowed()) {
-      if (log.isDebugEnabled()) {
-        log.debug("denied {}: {} (policy {}, mTLS {})", inbound, decision.reason(), decision.policy(), decision.mtls());
+    InboundPolicies policies = mesh.inbound();
+    if (policies.enforcesNothing()) {
+      // Nothing can be denied: no request view, no decision attribute; the peer only over TLS.
+      SpiffeId peer = ServletInboundRequest.peerOf(in);
+      if (peer != null) {
+        in.setAttribute(PEER_ATTRIBUTE, peer);
       }
-      denied(out);
-      return;
+    } else {
+      ServletInboundRequest inbound = new ServletInboundRequest(in);
+      if (inbound.peer() != null) {
+        in.setAttribute(PEER_ATTRIBUTE, inbound.peer());
+      }
+      InboundDecision decision = policies.check(inbound);
+      in.setAttribute(DECISION_ATTRIBUTE, decision);
+      if (!decision.allowed()) {
+        if (log.isDebugEnabled()) {
+          log.debug("denied {}: {} (policy {}, mTLS {})", inbound, decision.reason(), decision.policy(), decision.mtls());
+        }
+        denied(out);
+        return;
+      }
     }
     for (LocalRateLimit limit : mesh.routeTable().inboundRateLimits()) {
       if (!limit.tryAcquire()) {

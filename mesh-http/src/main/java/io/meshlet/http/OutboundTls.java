@@ -46,12 +46,21 @@ final class OutboundTls {
   final X509TrustManager trustManager;
   private final @Nullable String verifiedHost;
   private final boolean checkHost;
+  /** Stops following the mesh provider's rotation (removes its listener); a no-op for file-based TLS. */
+  private final Runnable unfollow;
 
-  private OutboundTls(SSLContext context, X509TrustManager trustManager, boolean checkHost, @Nullable String host) {
+  private OutboundTls(SSLContext context, X509TrustManager trustManager, boolean checkHost, @Nullable String host,
+      Runnable unfollow) {
     this.socketFactory = context.getSocketFactory();
     this.trustManager = trustManager;
     this.checkHost = checkHost;
     this.verifiedHost = host;
+    this.unfollow = unfollow;
+  }
+
+  /** Drops this TLS setting's hold on the mesh's certificate provider; calls already using it still work. */
+  void close() {
+    unfollow.run();
   }
 
   /** The verifier for a call to {@code cluster}; equal verifiers for equal hosts, so pooled connections match. */
@@ -73,8 +82,8 @@ final class OutboundTls {
                 + "or an xDS bootstrap with certificate_providers.default)");
           }
           X509TrustManager meshRoots = MeshTls.expectingIdentity(MeshTls.trustManager(mesh), tls.subjectAltNames());
-          return new OutboundTls(MeshTls.following(mesh, MeshTls.context(MeshTls.keyManager(mesh), meshRoots)),
-              meshRoots, false, null);
+          SSLContext context = MeshTls.context(MeshTls.keyManager(mesh), meshRoots);
+          return new OutboundTls(context, meshRoots, false, null, MeshTls.follow(mesh, context));
         case MUTUAL:
         case SIMPLE:
         default:
@@ -112,7 +121,7 @@ final class OutboundTls {
           tls.subjectAltNames());
     }
     boolean checkHost = !tls.insecureSkipVerify() && tls.subjectAltNames().isEmpty();
-    return new OutboundTls(MeshTls.context(keys, trust), trust, checkHost, tls.sni());
+    return new OutboundTls(MeshTls.context(keys, trust), trust, checkHost, tls.sni(), () -> {});
   }
 
   private static X509TrustManager jvmTrust() throws IOException {

@@ -18,11 +18,20 @@ final class ServletInboundRequest implements InboundRequest {
 
   private final HttpServletRequest request;
   private final @Nullable SpiffeId peer;
+  private @Nullable String path;
 
   ServletInboundRequest(HttpServletRequest request) {
     this.request = request;
+    this.peer = peerOf(request);
+  }
+
+  /** The caller's SPIFFE id from the verified client chain; null over plaintext (checked first, cheaply) or without one. */
+  static @Nullable SpiffeId peerOf(HttpServletRequest request) {
+    if (!request.isSecure()) {
+      return null;
+    }
     Object chain = request.getAttribute(CERTIFICATES_ATTRIBUTE);
-    this.peer = chain instanceof X509Certificate[] ? MeshTls.peerIdentity((X509Certificate[]) chain) : null;
+    return chain instanceof X509Certificate[] ? MeshTls.peerIdentity((X509Certificate[]) chain) : null;
   }
 
   @Override
@@ -55,9 +64,34 @@ final class ServletInboundRequest implements InboundRequest {
     return request.getMethod();
   }
 
+  /**
+   * The path the container dispatches on: the context path, servlet path and path info, which the
+   * container has percent-decoded and normalised (dot segments resolved, {@code ;parameters}
+   * removed). Never the raw {@code getRequestURI()}: {@code /%61dmin} would then escape a policy on
+   * {@code /admin} while the application serves {@code /admin}. The context path is the context's
+   * own ({@code ServletContext.getContextPath()}), not the request's possibly encoded spelling of it.
+   */
   @Override
   public String path() {
-    return request.getRequestURI();
+    String p = path;
+    if (p == null) {
+      path = p = dispatchPath(request);
+    }
+    return p;
+  }
+
+  static String dispatchPath(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    String context = request.getServletContext() == null ? request.getContextPath()
+        : request.getServletContext().getContextPath();
+    String within = pathInfo == null ? servletPath : servletPath == null || servletPath.isEmpty() ? pathInfo
+        : servletPath + pathInfo;
+    if (within == null) {
+      within = "";
+    }
+    String full = context == null || context.isEmpty() ? within : context + within;
+    return full.isEmpty() ? "/" : full;
   }
 
   @Override

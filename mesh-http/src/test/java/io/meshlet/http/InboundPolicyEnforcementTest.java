@@ -138,4 +138,16 @@ class InboundPolicyEnforcementTest {
       assertThat(r.body().string()).isEqualTo("RBAC: access denied");
     }
   }
+
+  /** Security review: the raw request URI let {@code /%61dmin/stats} past a DENY on {@code /admin/*}. */
+  @Test
+  void anEncodedOrParameterisedPathIsMatchedAsTheContainerDispatchesIt() throws IOException {
+    OkHttpClient productpage = client(PRODUCTPAGE);
+    for (String path : List.of("/%61dmin/stats", "/admin;x=1/stats", "/admin/%73tats")) {
+      try (Response r = get(productpage, "http://reviews:9080" + path)) {
+        assertThat(r.code()).as(path).isEqualTo(403);
+        assertThat(r.body().string()).as(path).isEqualTo("RBAC: access denied");
+      }
+    }
+  }
 }

@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -133,6 +136,30 @@ class MeshServletFilterTest {
       assertThat(r.header(LocalRateLimit.RATELIMITED_HEADER)).isEqualTo("true");
     }
     assertThat(ratings.hits()).as("the limited request never reached the application").isEqualTo(5);
+  }
+
+  /**
+   * Security review (cost): without TLS and without policies the filter built a request view, read
+   * the certificate attribute and stored a decision on every request. Now a plaintext call there
+   * only asks {@code isSecure()}.
+   */
+  @Test
+  void withNothingToEnforceAPlaintextCallTouchesNoRequestAttribute() throws Exception {
+    assertThat(mesh.inbound().enforcesNothing()).isTrue();
+    List<String> calls = new ArrayList<>();
+    HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
+          calls.add(method.getName());
+          return method.getReturnType() == boolean.class ? false
+              : method.getReturnType() == int.class ? 0 : null;
+        });
+    HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> null);
+    boolean[] passed = {false};
+    MeshServletFilter.of(mesh).doFilter(request, response, (req, resp) -> passed[0] = true);
+    assertThat(passed[0]).isTrue();
+    assertThat(calls).doesNotContain("getAttribute", "setAttribute", "getRequestURI", "getServletPath")
+        .contains("isSecure");
   }
 
   private Response inbound(Map<String, String> headers) throws IOException {

@@ -5,7 +5,11 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.X509TrustManager;
 
-/** Checks the server's identity against the expected subject alternative names after the chain is trusted. */
+/**
+ * Checks the server's identity against the expected subject alternative names after the chain is
+ * trusted: exact, or a prefix when the expected name ends with {@code *} (the form xDS translation
+ * gives Envoy's {@code prefix} SAN matcher).
+ */
 final class IdentityTrustManager implements X509TrustManager {
   private final X509TrustManager delegate;
   private final List<String> expected;
@@ -20,12 +24,22 @@ final class IdentityTrustManager implements X509TrustManager {
     delegate.checkServerTrusted(chain, authType);
     List<String> presented = MeshTls.subjectAltNames(chain[0]);
     for (String name : presented) {
-      if (expected.contains(name)) {
-        return;
+      for (String e : expected) {
+        if (matches(e, name)) {
+          return;
+        }
       }
     }
     throw new CertificateException("server identity " + presented + " is not one of the expected subjectAltNames "
         + expected);
+  }
+
+  /** {@code expected} exactly, or as a prefix when it ends with {@code *}. */
+  static boolean matches(String expected, String presented) {
+    int last = expected.length() - 1;
+    return last >= 0 && expected.charAt(last) == '*'
+        ? presented.regionMatches(0, expected, 0, last)
+        : expected.equals(presented);
   }
 
   @Override

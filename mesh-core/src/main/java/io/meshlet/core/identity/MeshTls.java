@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
@@ -50,11 +51,21 @@ public final class MeshTls {
    * certificate. Returns {@code context}.
    */
   public static SSLContext following(CertificateProvider provider, SSLContext context) {
-    provider.addListener(material -> {
+    follow(provider, context);
+    return context;
+  }
+
+  /**
+   * {@link #following}, for a context that is dropped before the provider: the returned action
+   * stops following (removes the listener from {@code provider}), so the context can be collected.
+   */
+  public static Runnable follow(CertificateProvider provider, SSLContext context) {
+    Consumer<KeyMaterial> listener = material -> {
       invalidate(context.getClientSessionContext());
       invalidate(context.getServerSessionContext());
-    });
-    return context;
+    };
+    provider.addListener(listener);
+    return () -> provider.removeListener(listener);
   }
 
   private static void invalidate(@Nullable SSLSessionContext sessions) {
@@ -90,8 +101,10 @@ public final class MeshTls {
 
   /**
    * A trust manager that, after {@code delegate} accepted a server's chain, requires the leaf to
-   * carry one of {@code subjectAltNames} (exact match against its URI, DNS and IP SANs, as Envoy's
-   * {@code match_subject_alt_names}); the failure names what was expected and what was presented.
+   * carry one of {@code subjectAltNames} (matched against its URI, DNS and IP SANs, as Envoy's
+   * {@code match_subject_alt_names}: exactly, or as a prefix when the name ends with {@code *}, the
+   * form xDS translation gives Envoy's {@code prefix} matcher); the failure names what was expected
+   * and what was presented.
    * With no names it is {@code delegate}.
    */
   public static X509TrustManager expectingIdentity(X509TrustManager delegate, List<String> subjectAltNames) {
@@ -111,12 +124,26 @@ public final class MeshTls {
     }
   }
 
-  /** The SPIFFE id in {@code certificate}'s URI SANs, or null if it has none. */
+  /**
+   * The SPIFFE id in {@code certificate}'s URI SANs (type 6), or null if it has none. DNS and IP SANs
+   * never count: a {@code spiffe://} string there is not an identity.
+   */
   public static @Nullable SpiffeId identity(X509Certificate certificate) {
-    for (String san : subjectAltNames(certificate)) {
-      SpiffeId id = SpiffeId.parse(san);
-      if (id != null) {
-        return id;
+    Collection<List<?>> names;
+    try {
+      names = certificate.getSubjectAlternativeNames();
+    } catch (CertificateParsingException e) {
+      return null;
+    }
+    if (names == null) {
+      return null;
+    }
+    for (List<?> name : names) {
+      if ((Integer) name.get(0) == 6 && name.get(1) instanceof String uri) { // uniformResourceIdentifier
+        SpiffeId id = SpiffeId.parse(uri);
+        if (id != null) {
+          return id;
+        }
       }
     }
     return null;

@@ -49,6 +49,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   private final Clock clock;
   private final MeshTime time;
   private final String rootNamespace;
+  private final int numTrustedProxies;
   private final List<MeshListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -72,7 +73,19 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
    */
   public MeshRuntime(Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, Clock clock,
       MeshTime time, String rootNamespace) {
+    this(workload, sources, control, clock, time, rootNamespace, 0);
+  }
+
+  /**
+   * @param rootNamespace where security policies without a selector cover the whole mesh (Istio's
+   *     {@code meshConfig.rootNamespace})
+   * @param numTrustedProxies proxies in front of this workload that append to X-Forwarded-For, for
+   *     {@code remoteIpBlocks} (Istio's {@code gatewayTopology.numTrustedProxies})
+   */
+  public MeshRuntime(Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, Clock clock,
+      MeshTime time, String rootNamespace, int numTrustedProxies) {
     this.rootNamespace = rootNamespace;
+    this.numTrustedProxies = numTrustedProxies;
     this.workload = workload;
     this.sources = List.copyOf(sources);
     this.control = control;
@@ -155,7 +168,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     InboundPolicies inbound;
     try {
       compiled = RouteTableCompiler.compile(version + 1, merged, workload, state.routes(), time);
-      inbound = InboundPolicies.compile(merged, workload, rootNamespace);
+      inbound = InboundPolicies.compile(merged, workload, rootNamespace, numTrustedProxies);
     } catch (RuntimeException e) {
       log.error("compiling update {} from {} failed; last good config stays in force", update.version(), update.source(), e);
       reject(update, List.of(ConfigProblem.error(null, null, update.source(), "", "internal error: " + e)));

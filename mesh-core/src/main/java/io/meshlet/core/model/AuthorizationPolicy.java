@@ -30,7 +30,7 @@ public record AuthorizationPolicy(
     List<String> targetRefs)
     implements MeshResource {
 
-  /** {@code action}; {@code CUSTOM} (external authorization) is read but not applied. */
+  /** {@code action}; {@code CUSTOM} (external authorization) is not supported: calls matching its rules are denied. */
   public enum Action {
     ALLOW,
     DENY,

@@ -89,15 +89,21 @@ abstract class Check {
     }
   }
 
-  /** {@code ipBlocks} (connection source) or {@code remoteIpBlocks} (first X-Forwarded-For entry, else the source). */
+  /**
+   * {@code ipBlocks} (the connection's source address) or {@code remoteIpBlocks} (the remote address,
+   * as Envoy's {@code xff_num_trusted_hops} picks it: with N trusted proxies the X-Forwarded-For
+   * entry N from the right, else the source address; with 0 the header is never read, as the client
+   * writes it).
+   */
   static final class Ip extends Check {
     private final IpBlock[] blocks;
-    private final boolean remote;
+    /** Trusted proxies for a remote check (0: the header is ignored); -1 for a source check. */
+    private final int hops;
 
-    Ip(String path, boolean not, List<String> values, boolean remote) {
+    Ip(String path, boolean not, List<String> values, int hops) {
       super(path, not, values);
       this.blocks = values.stream().map(IpBlock::parse).toArray(IpBlock[]::new);
-      this.remote = remote;
+      this.hops = hops;
       for (int i = 0; i < blocks.length; i++) {
         if (blocks[i] == null) {
           throw new IllegalArgumentException(path + ": '" + values.get(i) + "' (expected: an IP address or CIDR)");
@@ -107,12 +113,12 @@ abstract class Check {
 
     @Override
     boolean anyMatches(InboundRequest r) {
-      String forwarded = remote ? r.header("x-forwarded-for") : null;
-      if (forwarded != null && !forwarded.isBlank()) {
-        int comma = forwarded.indexOf(',');
-        int end = comma < 0 ? forwarded.length() : comma;
+      String forwarded = hops > 0 ? r.header("x-forwarded-for") : null;
+      int start = forwarded == null ? -1 : trustedEntry(forwarded);
+      if (start >= 0) {
+        int end = entryEnd(forwarded, start);
         for (IpBlock b : blocks) {
-          if (b.contains(forwarded, 0, end)) {
+          if (b.contains(forwarded, start, end)) {
             return true;
           }
         }
@@ -127,13 +133,34 @@ abstract class Check {
       return false;
     }
 
+    /**
+     * Where the entry {@link #hops} from the right of {@code xff} starts, or -1 when the header has
+     * fewer entries or that entry is not an IP address (then the source address counts, as in Envoy).
+     */
+    private int trustedEntry(String xff) {
+      int seen = 0;
+      for (int i = xff.length() - 1; i >= -1; i--) {
+        if (i < 0 || xff.charAt(i) == ',') {
+          if (++seen == hops) {
+            return IpBlock.isAddress(xff, i + 1, entryEnd(xff, i + 1)) ? i + 1 : -1;
+          }
+        }
+      }
+      return -1;
+    }
+
+    private static int entryEnd(String xff, int start) {
+      int comma = xff.indexOf(',', start);
+      return comma < 0 ? xff.length() : comma;
+    }
+
     @Override
     String actual(InboundRequest r) {
-      String forwarded = remote ? r.header("x-forwarded-for") : null;
-      if (forwarded != null && !forwarded.isBlank()) {
-        int comma = forwarded.indexOf(',');
-        return "remote address '" + (comma < 0 ? forwarded : forwarded.substring(0, comma)).strip()
-            + "' (X-Forwarded-For)";
+      String forwarded = hops > 0 ? r.header("x-forwarded-for") : null;
+      int start = forwarded == null ? -1 : trustedEntry(forwarded);
+      if (start >= 0) {
+        return "remote address '" + forwarded.substring(start, entryEnd(forwarded, start)).strip()
+            + "' (X-Forwarded-For, " + hops + (hops == 1 ? " trusted proxy)" : " trusted proxies)");
       }
       return "source address '" + r.sourceAddress() + "'";
     }

@@ -6,7 +6,8 @@ import io.meshlet.core.model.ResourceId;
 
 /**
  * One AuthorizationPolicy that applies to this workload, with its rules compiled and, per rule and
- * mutual TLS mode, the decision it makes when that rule is the first to match.
+ * mutual TLS mode, the decision it makes when that rule is the first to match. A {@code CUSTOM}
+ * rule denies: the call would go to external authorization, which Meshlet does not have (fail closed).
  */
 final class CompiledPolicy {
   final AuthorizationPolicy policy;
@@ -14,14 +15,18 @@ final class CompiledPolicy {
   /** {@code decisions[rule][mode.ordinal()]}. */
   private final InboundDecision[][] decisions;
 
-  CompiledPolicy(AuthorizationPolicy policy) {
+  CompiledPolicy(AuthorizationPolicy policy, int numTrustedProxies) {
     this.policy = policy;
-    this.rules = policy.rules().stream().map(CompiledRule::compile).toArray(CompiledRule[]::new);
-    boolean allow = policy.action() != AuthorizationPolicy.Action.DENY;
+    this.rules = policy.rules().stream().map(r -> CompiledRule.compile(r, numTrustedProxies))
+        .toArray(CompiledRule[]::new);
+    AuthorizationPolicy.Action action = policy.action();
+    boolean allow = action != AuthorizationPolicy.Action.DENY && action != AuthorizationPolicy.Action.CUSTOM;
     this.decisions = new InboundDecision[rules.length][];
     for (int i = 0; i < rules.length; i++) {
-      decisions[i] = InboundPolicies.perMode(allow, policy.id(),
-          (allow ? "allowed by " : "denied by ") + policy.id() + " rules[" + i + "]");
+      decisions[i] = InboundPolicies.perMode(allow, policy.id(), action == AuthorizationPolicy.Action.CUSTOM
+          ? "denied by CUSTOM " + policy.id() + " rules[" + i + "]: external authorization is not supported by "
+              + "Meshlet, so the calls it would check are denied"
+          : (allow ? "allowed by " : "denied by ") + policy.id() + " rules[" + i + "]");
     }
   }
 

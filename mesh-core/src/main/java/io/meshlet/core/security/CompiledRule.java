@@ -25,10 +25,11 @@ final class CompiledRule {
     this.when = when;
   }
 
-  static CompiledRule compile(Rule rule) {
+  /** {@code numTrustedProxies}: which X-Forwarded-For entry is the remote address (0: none, the connection). */
+  static CompiledRule compile(Rule rule, int numTrustedProxies) {
     Check[][] from = new Check[rule.from().size()][];
     for (int i = 0; i < from.length; i++) {
-      from[i] = source("from[" + i + "].source.", rule.from().get(i));
+      from[i] = source("from[" + i + "].source.", rule.from().get(i), numTrustedProxies);
     }
     Check[][] to = new Check[rule.to().size()][];
     for (int i = 0; i < to.length; i++) {
@@ -36,7 +37,7 @@ final class CompiledRule {
     }
     List<Check> when = new ArrayList<>();
     for (int i = 0; i < rule.when().size(); i++) {
-      condition("when[" + i + "]", rule.when().get(i), when);
+      condition("when[" + i + "]", rule.when().get(i), when, numTrustedProxies);
     }
     return new CompiledRule(from, to, when.toArray(Check[]::new));
   }
@@ -92,7 +93,7 @@ final class CompiledRule {
     return String.join("; ", out);
   }
 
-  private static Check[] source(String p, Source s) {
+  private static Check[] source(String p, Source s, int hops) {
     List<Check> out = new ArrayList<>();
     if (!s.principals().isEmpty()) {
       out.add(new Check.Principal(p + "principals", false, s.principals()));
@@ -113,16 +114,16 @@ final class CompiledRule {
       out.add(new Check.PeerNamespace(p + "notNamespaces", true, s.notNamespaces()));
     }
     if (!s.ipBlocks().isEmpty()) {
-      out.add(new Check.Ip(p + "ipBlocks", false, s.ipBlocks(), false));
+      out.add(new Check.Ip(p + "ipBlocks", false, s.ipBlocks(), -1));
     }
     if (!s.notIpBlocks().isEmpty()) {
-      out.add(new Check.Ip(p + "notIpBlocks", true, s.notIpBlocks(), false));
+      out.add(new Check.Ip(p + "notIpBlocks", true, s.notIpBlocks(), -1));
     }
     if (!s.remoteIpBlocks().isEmpty()) {
-      out.add(new Check.Ip(p + "remoteIpBlocks", false, s.remoteIpBlocks(), true));
+      out.add(new Check.Ip(p + "remoteIpBlocks", false, s.remoteIpBlocks(), hops));
     }
     if (!s.notRemoteIpBlocks().isEmpty()) {
-      out.add(new Check.Ip(p + "notRemoteIpBlocks", true, s.notRemoteIpBlocks(), true));
+      out.add(new Check.Ip(p + "notRemoteIpBlocks", true, s.notRemoteIpBlocks(), hops));
     }
     return out.toArray(Check[]::new);
   }
@@ -156,23 +157,23 @@ final class CompiledRule {
     return out.toArray(Check[]::new);
   }
 
-  private static void condition(String p, Condition c, List<Check> out) {
+  private static void condition(String p, Condition c, List<Check> out, int hops) {
     if (!c.values().isEmpty()) {
-      out.add(check(p + " " + c.key() + " values", false, c.key(), c.values()));
+      out.add(check(p + " " + c.key() + " values", false, c.key(), c.values(), hops));
     }
     if (!c.notValues().isEmpty()) {
-      out.add(check(p + " " + c.key() + " notValues", true, c.key(), c.notValues()));
+      out.add(check(p + " " + c.key() + " notValues", true, c.key(), c.notValues(), hops));
     }
   }
 
-  private static Check check(String path, boolean not, String key, List<String> values) {
+  private static Check check(String path, boolean not, String key, List<String> values, int hops) {
     String header = PolicyValues.bracketName(key, "request.headers");
     if (header != null) {
       return new Check.Header(path, not, header, values);
     }
     return switch (key) {
-      case "source.ip" -> new Check.Ip(path, not, values, false);
-      case "remote.ip" -> new Check.Ip(path, not, values, true);
+      case "source.ip" -> new Check.Ip(path, not, values, -1);
+      case "remote.ip" -> new Check.Ip(path, not, values, hops);
       case "source.namespace" -> new Check.PeerNamespace(path, not, values);
       case "source.principal" -> new Check.Principal(path, not, values);
       case "destination.port" -> new Check.Port(path, not, ports(path, values));

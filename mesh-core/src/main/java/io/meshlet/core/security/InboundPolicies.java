@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Evaluation follows Istio: mutual TLS first ({@code STRICT} refuses a call without a client
  * certificate); then any matching {@code DENY} rule denies; then, if some {@code ALLOW} policy
  * applies, a call must match one of their rules; otherwise it is allowed. {@code AUDIT} never
- * changes the outcome and {@code CUSTOM} is not applied. An AuthorizationPolicy applies when it sits
+ * changes the outcome. {@code CUSTOM} fails closed: a call matching one of its rules (checked first,
+ * as Istio checks CUSTOM before DENY) is denied, since Meshlet has no external authorization. An AuthorizationPolicy applies when it sits
  * in the workload's namespace or in the root namespace and its selector (if any) matches the
  * workload's labels; one with {@code targetRefs} applies to no workload here.
  */
@@ -35,7 +36,7 @@ public final class InboundPolicies {
 
   public static final InboundPolicies NONE = new InboundPolicies(
       new PeerAuthenticationResolver.Resolution(MtlsMode.PERMISSIVE, null, new int[0], new MtlsMode[0], null),
-      List.of(), List.of(), List.of(), List.of());
+      List.of(), List.of(), List.of(), List.of(), List.of());
 
   private final MtlsMode mode;
   private final @Nullable ResourceId modeSource;
@@ -46,14 +47,17 @@ public final class InboundPolicies {
   private final InboundDecision[] strictPlaintext;
   private final InboundDecision[] strictNoCertificate;
 
+  /** CUSTOM policies: a matching rule denies (external authorization is not supported). */
+  private final CompiledPolicy[] custom;
   private final CompiledPolicy[] deny;
   private final CompiledPolicy[] allow;
   private final CompiledPolicy[] audit;
   private final List<AuthorizationPolicy> notApplied;
   private final InboundDecision[] noAllowMatched;
   private final InboundDecision[] allowedNoAllowPolicy;
+  private final boolean enforcesNothing;
 
-  private InboundPolicies(PeerAuthenticationResolver.Resolution mtls, List<CompiledPolicy> deny,
+  private InboundPolicies(PeerAuthenticationResolver.Resolution mtls, List<CompiledPolicy> custom, List<CompiledPolicy> deny,
       List<CompiledPolicy> allow, List<CompiledPolicy> audit, List<AuthorizationPolicy> notApplied) {
     this.mode = mtls.mode();
     this.modeSource = mtls.source();
@@ -70,24 +74,44 @@ public final class InboundPolicies {
       strictNoCertificate[i] = new InboundDecision(false, MtlsMode.STRICT, source,
           head + " and the call has no client certificate");
     }
+    this.custom = custom.toArray(CompiledPolicy[]::new);
     this.deny = deny.toArray(CompiledPolicy[]::new);
     this.allow = allow.toArray(CompiledPolicy[]::new);
     this.audit = audit.toArray(CompiledPolicy[]::new);
     this.notApplied = List.copyOf(notApplied);
     this.noAllowMatched = perMode(false, null, "denied: no ALLOW policy matched (" + allow.size() + " apply: "
         + allow.stream().map(CompiledPolicy::shortName).collect(Collectors.joining(", ")) + ")");
-    this.allowedNoAllowPolicy = perMode(true, null, deny.isEmpty()
+    boolean strict = mode == MtlsMode.STRICT;
+    for (MtlsMode m : portModes) {
+      strict |= m == MtlsMode.STRICT;
+    }
+    this.enforcesNothing = !strict && custom.isEmpty() && deny.isEmpty() && allow.isEmpty();
+    this.allowedNoAllowPolicy = perMode(true, null, deny.isEmpty() && custom.isEmpty()
         ? "allowed: no AuthorizationPolicy applies"
         : "allowed: no DENY rule matched and no ALLOW policy applies");
   }
 
-  /** The policies of {@code config} that apply to {@code workload}. */
+  /** The policies of {@code config} that apply to {@code workload}, with no trusted proxies. */
   public static InboundPolicies compile(MeshConfig config, Workload workload, String rootNamespace) {
+    return compile(config, workload, rootNamespace, 0);
+  }
+
+  /**
+   * The policies of {@code config} that apply to {@code workload}; {@code numTrustedProxies} decides
+   * the remote address of {@code remoteIpBlocks} and {@code remote.ip} (see {@code
+   * Mesh.Builder.numTrustedProxies}).
+   */
+  public static InboundPolicies compile(MeshConfig config, Workload workload, String rootNamespace,
+      int numTrustedProxies) {
+    if (numTrustedProxies < 0) {
+      throw new IllegalArgumentException("numTrustedProxies: " + numTrustedProxies + " (expected: 0 or more)");
+    }
     requireNonNull(config, "config");
     requireNonNull(workload, "workload");
     requireNonNull(rootNamespace, "rootNamespace");
     PeerAuthenticationResolver.Resolution mtls =
         PeerAuthenticationResolver.resolve(config.peerAuthentications(), workload, rootNamespace);
+    List<CompiledPolicy> custom = new ArrayList<>();
     List<CompiledPolicy> deny = new ArrayList<>();
     List<CompiledPolicy> allow = new ArrayList<>();
     List<CompiledPolicy> audit = new ArrayList<>();
@@ -99,18 +123,19 @@ public final class InboundPolicies {
       if (!applies(p, workload, rootNamespace)) {
         continue;
       }
-      if (p.action() == Action.CUSTOM || !p.targetRefs().isEmpty()) {
+      if (!p.targetRefs().isEmpty()) {
         notApplied.add(p);
         continue;
       }
-      CompiledPolicy compiled = new CompiledPolicy(p);
+      CompiledPolicy compiled = new CompiledPolicy(p, numTrustedProxies);
       switch (p.action()) {
+        case CUSTOM -> custom.add(compiled);
         case DENY -> deny.add(compiled);
         case AUDIT -> audit.add(compiled);
         default -> allow.add(compiled);
       }
     }
-    return new InboundPolicies(mtls, deny, allow, audit, notApplied);
+    return new InboundPolicies(mtls, custom, deny, allow, audit, notApplied);
   }
 
   /** In the workload's namespace or the root namespace, and the selector (if any) matches. */
@@ -131,12 +156,28 @@ public final class InboundPolicies {
     return portIndex(port) < ports.length ? portSource : modeSource;
   }
 
+  /**
+   * True when {@link #check} allows every call: no port is {@code STRICT} and no CUSTOM, DENY or
+   * ALLOW policy applies ({@code AUDIT} ones may). Adapters may then skip building the request view
+   * and asking (the decision would be {@code allowed: no AuthorizationPolicy applies} or its AUDIT
+   * variant); decided once per snapshot.
+   */
+  public boolean enforcesNothing() {
+    return enforcesNothing;
+  }
+
   /** Checks a call: mutual TLS mode first, then authorization. */
   public InboundDecision check(InboundRequest request) {
     int portIndex = portIndex(request.destinationPort());
     MtlsMode m = portIndex < ports.length ? portModes[portIndex] : mode;
     if (m == MtlsMode.STRICT && request.peer() == null) {
       return request.secure() ? strictNoCertificate[portIndex] : strictPlaintext[portIndex];
+    }
+    for (CompiledPolicy p : custom) {
+      int rule = p.firstMatch(request);
+      if (rule >= 0) {
+        return p.decision(rule, m);
+      }
     }
     for (CompiledPolicy p : deny) {
       int rule = p.firstMatch(request);
@@ -166,15 +207,14 @@ public final class InboundPolicies {
         + (request.peer() != null ? "peer " + request.peer().principal()
             : request.secure() ? "TLS without a client certificate" : "plaintext"));
     for (AuthorizationPolicy p : notApplied) {
-      steps.add(p.action() + " " + p.id() + ": not applied ("
-          + (p.targetRefs().isEmpty() ? "CUSTOM is not supported" : "it names targetRefs " + p.targetRefs()) + ")");
+      steps.add(p.action() + " " + p.id() + ": not applied (it names targetRefs " + p.targetRefs() + ")");
     }
-    for (CompiledPolicy[] group : new CompiledPolicy[][] {deny, allow, audit}) {
+    for (CompiledPolicy[] group : new CompiledPolicy[][] {custom, deny, allow, audit}) {
       for (CompiledPolicy p : group) {
         describe(p, request, steps);
       }
     }
-    if (deny.length + allow.length + audit.length == 0) {
+    if (custom.length + deny.length + allow.length + audit.length == 0) {
       steps.add("no AuthorizationPolicy applies");
     }
     return new InboundExplanation(check(request), steps);
@@ -199,7 +239,7 @@ public final class InboundPolicies {
     for (int i = 0; i < ports.length; i++) {
       out.add("mTLS " + portModes[i] + " on port " + ports[i] + " (" + portSource + ")");
     }
-    for (CompiledPolicy[] group : new CompiledPolicy[][] {deny, allow, audit}) {
+    for (CompiledPolicy[] group : new CompiledPolicy[][] {custom, deny, allow, audit}) {
       for (CompiledPolicy p : group) {
         out.add(p.policy.action() + " " + p.id());
       }

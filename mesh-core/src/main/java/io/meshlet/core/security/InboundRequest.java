@@ -22,7 +22,11 @@ public interface InboundRequest {
 
   String method();
 
-  /** The request path, without the query. */
+  /**
+   * The request path as the server dispatches on it, without the query: percent-decoded and
+   * normalised (dot segments resolved), as Istio's default {@code BASE} path normalisation does
+   * before authorization. Never the raw request target: {@code /%61dmin} must match {@code /admin}.
+   */
   String path();
 
   /** The first value of a request header (case-insensitive name), or null. */

@@ -59,6 +59,26 @@ public final class IpBlock {
     return address != null && contains(address, 0, address.length());
   }
 
+  /** True if {@code text[start, end)}, surrounding blanks ignored, is an IPv4 or IPv6 address (IPv6 possibly in brackets). */
+  static boolean isAddress(String text, int start, int end) {
+    while (start < end && text.charAt(start) == ' ') {
+      start++;
+    }
+    while (end > start && text.charAt(end - 1) == ' ') {
+      end--;
+    }
+    if (end - start > 2 && text.charAt(start) == '[' && text.charAt(end - 1) == ']') {
+      start++;
+      end--;
+    }
+    if (start >= end) {
+      return false;
+    }
+    return text.indexOf(':', start) >= 0 && text.indexOf(':', start) < end
+        ? parseV6(text, start, end) != null
+        : parseV4(text, start, end) >= 0;
+  }
+
   /** {@link #contains(String)} for {@code address[start, end)}, surrounding blanks ignored. */
   boolean contains(String address, int start, int end) {
     while (start < end && address.charAt(start) == ' ') {

@@ -3,9 +3,15 @@ package io.meshlet.core.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.net.InetAddress;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.CertificateException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +21,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.X509TrustManager;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -124,5 +138,67 @@ class MeshTlsTest {
       connect(client, server.getLocalPort());
       assertThat(second.get(10, TimeUnit.SECONDS)).as("no resumption of the old certificate's session").isEqualTo(v2);
     }
+  }
+
+  /** A trust manager that accepts every chain, so that only the identity check decides. */
+  private static final X509TrustManager TRUST_ALL = new X509TrustManager() {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  };
+
+  /**
+   * Security review: xDS turns an Envoy prefix SAN matcher into {@code prefix*}, which was compared
+   * exactly, so such clusters always failed. A trailing {@code *} is a prefix match.
+   */
+  @Test
+  void aTrailingStarInAnExpectedSubjectAltNameMatchesAPrefix() throws Exception {
+    X509Certificate[] reviews = ca.issue(REVIEWS).chain().toArray(X509Certificate[]::new);
+    MeshTls.expectingIdentity(TRUST_ALL, List.of("spiffe://cluster.local/ns/default/*")).checkServerTrusted(reviews, "EC");
+    MeshTls.expectingIdentity(TRUST_ALL, List.of("spiffe://other/*", "spiffe://cluster.local/ns/default/sa/rev*"))
+        .checkServerTrusted(reviews, "EC");
+    assertThatThrownBy(() -> MeshTls.expectingIdentity(TRUST_ALL, List.of("spiffe://cluster.local/ns/prod/*"))
+        .checkServerTrusted(reviews, "EC"))
+        .isInstanceOf(CertificateException.class)
+        .hasMessage("server identity [spiffe://cluster.local/ns/default/sa/reviews] is not one of the expected "
+            + "subjectAltNames [spiffe://cluster.local/ns/prod/*]");
+    // Without a trailing star the match stays exact, and a '*' elsewhere is literal.
+    assertThatThrownBy(() -> MeshTls.expectingIdentity(TRUST_ALL, List.of("spiffe://cluster.local/ns/default/sa/review"))
+        .checkServerTrusted(reviews, "EC")).isInstanceOf(CertificateException.class);
+    assertThatThrownBy(() -> MeshTls.expectingIdentity(TRUST_ALL, List.of("*/sa/reviews"))
+        .checkServerTrusted(reviews, "EC")).isInstanceOf(CertificateException.class);
+  }
+
+  /** Security review: a SPIFFE id spelled in a DNS SAN was taken as the peer's identity; only URI SANs count. */
+  @Test
+  void theSpiffeIdentityComesFromUriSansOnly() throws Exception {
+    X509Certificate dnsFirst = selfSigned(new GeneralName(GeneralName.dNSName, "spiffe.cluster.local"),
+        new GeneralName(GeneralName.uniformResourceIdentifier, REVIEWS.uri()));
+    assertThat(MeshTls.identity(dnsFirst)).isEqualTo(REVIEWS);
+    X509Certificate dnsOnly = selfSigned(new GeneralName(GeneralName.dNSName, "spiffe://cluster.local/ns/default/sa/admin"));
+    assertThat(MeshTls.identity(dnsOnly)).isNull();
+    X509Certificate both = selfSigned(new GeneralName(GeneralName.dNSName, "spiffe://cluster.local/ns/default/sa/admin"),
+        new GeneralName(GeneralName.uniformResourceIdentifier, REVIEWS.uri()));
+    assertThat(MeshTls.peerIdentity(new X509Certificate[] {both})).isEqualTo(REVIEWS);
+  }
+
+  private static X509Certificate selfSigned(GeneralName... names) throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(256);
+    KeyPair keys = g.generateKeyPair();
+    X500Principal subject = new X500Principal("O=test");
+    Instant now = Instant.now();
+    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, BigInteger.ONE,
+        Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(3600)), subject, keys.getPublic());
+    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+    return new JcaX509CertificateConverter().getCertificate(
+        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
   }
 }

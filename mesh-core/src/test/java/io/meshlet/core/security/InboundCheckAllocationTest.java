@@ -80,7 +80,8 @@ class InboundCheckAllocationTest {
             {rules: [{from: [{source: {principals: ["cluster.local/ns/default/*"], remoteIpBlocks: [203.0.113.0/24]}}],
                       to: [{operation: {hosts: ["reviews.*"], ports: ["9080"], methods: [GET], paths: [/ok/*]}}],
                       when: [{key: "request.headers[x-user]", values: ["admin*"]},
-                             {key: source.principal, notValues: ["*/sa/ratings"]}]}]}"""));
+                             {key: source.principal, notValues: ["*/sa/ratings"]}]}]}"""),
+        InboundPolicies.DEFAULT_ROOT_NAMESPACE, 2);
     FixedRequest allowed = new FixedRequest("/ok/1");
     FixedRequest denied = new FixedRequest("/no");
     assertThat(p.check(allowed).reason()).isEqualTo("allowed by AuthorizationPolicy default/allow rules[0]");

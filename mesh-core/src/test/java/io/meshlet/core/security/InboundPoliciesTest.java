@@ -27,9 +27,13 @@ class InboundPoliciesTest {
   }
 
   static InboundPolicies policies(String yaml, String root) {
+    return policies(yaml, root, 0);
+  }
+
+  static InboundPolicies policies(String yaml, String root, int numTrustedProxies) {
     IstioYaml.ParseResult r = IstioYaml.parse("test", "test.yaml", yaml, "default");
     assertThat(r.errors()).isEmpty();
-    return InboundPolicies.compile(r.config(), REVIEWS, root);
+    return InboundPolicies.compile(r.config(), REVIEWS, root, numTrustedProxies);
   }
 
   static String pa(String namespace, String name, String spec) {
@@ -208,13 +212,84 @@ class InboundPoliciesTest {
   }
 
   @Test
-  void customAndTargetRefPoliciesAreNotApplied() {
-    InboundPolicies p = policies(ap("default", "ext", "{action: CUSTOM, provider: {name: ext}, rules: [{}]}")
-        + ap("default", "gw", "{targetRefs: [{kind: Gateway, name: gw}], action: DENY, rules: [{}]}"));
+  void enforcesNothingOnlyWithoutStrictAndWithoutPoliciesThatDecide() {
+    assertThat(InboundPolicies.NONE.enforcesNothing()).isTrue();
+    assertThat(policies("").enforcesNothing()).isTrue();
+    assertThat(policies(pa("default", "ns", "{mtls: {mode: DISABLE}}")
+        + ap("default", "audit", "{action: AUDIT, rules: [{}]}")).enforcesNothing()).isTrue();
+    assertThat(policies(pa("default", "ns", "{mtls: {mode: STRICT}}")).enforcesNothing()).isFalse();
+    assertThat(policies(pa("default", "w", "{selector: {matchLabels: {app: reviews}}, mtls: {mode: PERMISSIVE}, "
+        + "portLevelMtls: {9080: {mode: STRICT}}}")).enforcesNothing()).isFalse();
+    assertThat(policies(ap("default", "a", "{action: ALLOW}")).enforcesNothing()).isFalse();
+    assertThat(policies(ap("default", "d", "{action: DENY, rules: [{}]}")).enforcesNothing()).isFalse();
+    assertThat(policies(ap("default", "c", "{action: CUSTOM, provider: {name: ext}, rules: [{}]}")).enforcesNothing())
+        .isFalse();
+    assertThat(policies(ap("prod", "d", "{action: DENY, rules: [{}]}")).enforcesNothing()).as("not ours").isTrue();
+  }
+
+  @Test
+  void targetRefPoliciesAreNotApplied() {
+    InboundPolicies p = policies(ap("default", "gw", "{targetRefs: [{kind: Gateway, name: gw}], action: DENY, rules: [{}]}"));
     assertThat(p.check(Call.plain()).reason()).isEqualTo("allowed: no AuthorizationPolicy applies");
     assertThat(p.explain(Call.plain()).steps()).contains(
-        "CUSTOM AuthorizationPolicy default/ext: not applied (CUSTOM is not supported)",
         "DENY AuthorizationPolicy default/gw: not applied (it names targetRefs [Gateway default/gw])");
+  }
+
+  /** Security review: CUSTOM policies were ignored, so calls meant for external authorization were allowed. */
+  @Test
+  void aCallACustomPolicyWouldSendToExternalAuthorizationIsDenied() {
+    InboundPolicies p = policies(ap("default", "ext", "{action: CUSTOM, provider: {name: ext}, "
+        + "rules: [{to: [{operation: {paths: [\"/admin/*\"]}}]}]}")
+        + ap("default", "all", "{action: ALLOW, rules: [{}]}"));
+    ResourceId ext = new ResourceId("AuthorizationPolicy", "default", "ext");
+    assertThat(p.check(Call.plain().request("GET", "/admin/stats"))).isEqualTo(new InboundDecision(false,
+        MtlsMode.PERMISSIVE, ext, "denied by CUSTOM AuthorizationPolicy default/ext rules[0]: external "
+            + "authorization is not supported by Meshlet, so the calls it would check are denied"));
+    assertThat(p.check(Call.plain().request("GET", "/reviews/1")).reason())
+        .isEqualTo("allowed by AuthorizationPolicy default/all rules[0]");
+    assertThat(p.explain(Call.plain().request("GET", "/admin/stats")).steps()).contains(
+        "CUSTOM AuthorizationPolicy default/ext rules[0]: matches");
+    assertThat(p.describe()).contains("CUSTOM AuthorizationPolicy default/ext");
+    // Without rules a CUSTOM policy matches nothing, as in Istio.
+    assertThat(policies(ap("default", "ext", "{action: CUSTOM, provider: {name: ext}}")).check(Call.plain()).allowed())
+        .isTrue();
+    // Checked before DENY, as Istio does.
+    assertThat(policies(ap("default", "a", "{action: DENY, rules: [{}]}")
+        + ap("default", "b", "{action: CUSTOM, provider: {name: ext}, rules: [{}]}")).check(Call.plain()).policy())
+        .isEqualTo(new ResourceId("AuthorizationPolicy", "default", "b"));
+  }
+
+  /**
+   * Security review: the first X-Forwarded-For entry was trusted unconditionally, so a client could
+   * claim any remote address. As Envoy's xff_num_trusted_hops: with N trusted proxies the address N
+   * entries from the right is the client; with fewer entries (or none, or N = 0) the connection's.
+   */
+  @Test
+  void remoteIpIsTheConnectionUnlessTrustedProxiesAppendToXForwardedFor() {
+    String deny = ap("default", "block", "{action: DENY, rules: [{from: [{source: {remoteIpBlocks: [203.0.113.0/24]}}]}]}");
+    Call forged = Call.plain().address("203.0.113.7").header("X-Forwarded-For", "10.1.1.1");
+    assertThat(policies(deny).check(forged).allowed()).as("0 trusted proxies: XFF ignored").isFalse();
+    assertThat(policies(deny).check(Call.plain().header("X-Forwarded-For", "203.0.113.7")).allowed()).isTrue();
+    assertThat(policies(deny).explain(forged).steps()).contains("DENY AuthorizationPolicy default/block rules[0]: "
+        + "matches");
+
+    Call proxied = Call.plain().header("X-Forwarded-For", "10.1.1.1, 203.0.113.7 ,10.2.2.2");
+    String root = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
+    assertThat(policies(deny, root, 1).check(proxied).allowed()).as("1 hop: 10.2.2.2").isTrue();
+    assertThat(policies(deny, root, 2).check(proxied).allowed()).as("2 hops: 203.0.113.7").isFalse();
+    assertThat(policies(deny, root, 3).check(proxied).allowed()).as("3 hops: 10.1.1.1").isTrue();
+    assertThat(policies(deny, root, 4).check(proxied.address("203.0.113.9")).allowed())
+        .as("fewer entries than hops: the connection").isFalse();
+    assertThat(policies(deny, root, 1).check(Call.plain().address("203.0.113.9").header("X-Forwarded-For", "junk"))
+        .allowed()).as("not an address: the connection").isFalse();
+    assertThat(policies(deny, root, 1).check(Call.plain().address("203.0.113.9").header("X-Forwarded-For", "10.1.1.1,"))
+        .allowed()).as("empty last entry: the connection").isFalse();
+    assertThat(policies(deny, root, 1).explain(proxied).steps()).contains("DENY AuthorizationPolicy default/block "
+        + "rules[0]: no match: no source matches: from[0].source.remoteIpBlocks [203.0.113.0/24] do not match remote "
+        + "address '10.2.2.2' (X-Forwarded-For, 1 trusted proxy)");
+    // ipBlocks is always the connection.
+    String denyIp = ap("default", "block", "{action: DENY, rules: [{from: [{source: {ipBlocks: [203.0.113.0/24]}}]}]}");
+    assertThat(policies(denyIp, root, 2).check(proxied).allowed()).isTrue();
   }
 
   /** One ALLOW rule {@code rule} and whether {@code call} is allowed by it. */
@@ -240,10 +315,13 @@ class InboundPoliciesTest {
         row("{from: [{source: {ipBlocks: [10.0.1.0/24]}}]}", Call.plain(), false),
         row("{from: [{source: {ipBlocks: [\"fd00::/8\"]}}]}", Call.plain().address("fd00::12"), true),
         row("{from: [{source: {notIpBlocks: [10.0.0.9]}}]}", Call.plain(), false),
+        // numTrustedProxies 0 (the default): X-Forwarded-For is the client's to write, so it is not read.
         row("{from: [{source: {remoteIpBlocks: [203.0.113.0/24]}}]}",
-            Call.plain().header("X-Forwarded-For", "203.0.113.7, 10.0.0.1"), true),
+            Call.plain().header("X-Forwarded-For", "203.0.113.7, 10.0.0.1"), false),
         row("{from: [{source: {remoteIpBlocks: [10.0.0.1]}}]}",
             Call.plain().header("X-Forwarded-For", "203.0.113.7, 10.0.0.1"), false),
+        row("{from: [{source: {remoteIpBlocks: [10.0.0.9]}}]}",
+            Call.plain().header("X-Forwarded-For", "203.0.113.7, 10.0.0.1"), true),
         row("{from: [{source: {remoteIpBlocks: [10.0.0.9]}}]}", Call.plain(), true),
         row("{from: [{source: {requestPrincipals: [\"*\"]}}]}", peer, false),
         row("{from: [{source: {notRequestPrincipals: [\"*\"]}}]}", peer, true),
@@ -275,6 +353,8 @@ class InboundPoliciesTest {
             Call.plain().header("x-user", "guest"), false),
         row("{when: [{key: source.ip, values: [10.0.0.0/8]}]}", Call.plain(), true),
         row("{when: [{key: remote.ip, values: [203.0.113.7]}]}",
+            Call.plain().header("x-forwarded-for", "203.0.113.7"), false),
+        row("{when: [{key: remote.ip, values: [10.0.0.9]}]}",
             Call.plain().header("x-forwarded-for", "203.0.113.7"), true),
         row("{when: [{key: source.namespace, values: [default]}]}", peer, true),
         row("{when: [{key: source.principal, values: [cluster.local/ns/default/sa/productpage]}]}", peer, true),

@@ -19,8 +19,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code AuthorizationPolicy.spec} of {@code security.istio.io/v1} (or {@code v1beta1}), checked as
- * Istio checks it. Read but not applied, each with a warning: {@code CUSTOM} (the policy is
- * ignored), {@code targetRef}/{@code targetRefs} (the policy applies to no workload),
+ * Istio checks it. Read but not applied, each with a warning: {@code CUSTOM} (no external
+ * authorization: calls matching its rules are denied), {@code targetRef}/{@code targetRefs} (the policy applies to no workload),
  * {@code requestPrincipals} and {@code request.auth.*} keys (no JWT: the attribute is absent).
  */
 final class AuthorizationPolicyParser {
@@ -55,7 +55,7 @@ final class AuthorizationPolicyParser {
         problems.error(spec.path("provider"), "missing (required with action CUSTOM)");
       }
       problems.notYetApplied(spec.path("action"),
-          "CUSTOM (external authorization) is not applied by Meshlet; this policy is ignored");
+          "CUSTOM (external authorization) is not supported by Meshlet; calls matching this policy's rules are denied");
     } else if (spec.has("provider")) {
       problems.error(spec.path("provider"), "given with action " + action + " (expected: only with action CUSTOM)");
     }

@@ -164,7 +164,7 @@ class AuthorizationPolicyValidationTest {
         """);
     assertThat(only(custom).notYetApplied()).containsExactly("action");
     assertThat(warnings(custom)).containsExactly(
-        P + "action: CUSTOM (external authorization) is not applied by Meshlet; this policy is ignored");
+        P + "action: CUSTOM (external authorization) is not supported by Meshlet; calls matching this policy's rules are denied");
     assertThat(errors(ap("action: CUSTOM"))).containsExactly(P + "provider: missing (required with action CUSTOM)");
     assertThat(errors(ap("{action: DENY, provider: {name: x}}"))).containsExactly(
         P + "provider: given with action DENY (expected: only with action CUSTOM)");

@@ -200,6 +200,19 @@ class DestinationRuleValidationTest {
   }
 
   @Test
+  void aTrailingStarInSubjectAltNamesIsWarnedAboutAsAPrefixMatch() {
+    String yaml = dr("""
+        host: reviews
+        trafficPolicy:
+          tls: {mode: ISTIO_MUTUAL, subjectAltNames: [spiffe://cluster.local/ns/default/sa/reviews, "spiffe://cluster.local/ns/prod/*"]}
+        """);
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactly(P + "trafficPolicy.tls.subjectAltNames[1]: 'spiffe://cluster.local/ns/prod/*' "
+        + "ends with '*': Meshlet matches it as a prefix (the form xDS gives Envoy's prefix matcher); Istio matches YAML "
+        + "subjectAltNames exactly");
+  }
+
+  @Test
   void tlsIsParsedAndCheckedAsIstioChecksIt() {
     DestinationRule dr = only(dr("""
         host: reviews
