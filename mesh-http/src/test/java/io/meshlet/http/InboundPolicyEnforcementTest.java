@@ -9,6 +9,7 @@ import io.meshlet.core.identity.SpiffeId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
