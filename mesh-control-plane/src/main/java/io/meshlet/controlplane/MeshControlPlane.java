@@ -2,6 +2,7 @@ package io.meshlet.controlplane;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
@@ -21,9 +22,12 @@ import io.meshlet.core.model.MeshConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +42,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An xDS server (ADS, state of the world) that serves Istio YAML files as istiod's proxyless
- * generator would: the files are watched with mesh-core's {@link FileConfigSource}; on every valid
- * change each connected node group (nodes with the same namespace and labels) gets a new snapshot
- * with the next version. An update with an error is rejected whole, with the path to each bad
+ * An xDS server (ADS, state of the world and delta) that serves Istio YAML files as istiod's
+ * proxyless generator would: the files are watched with mesh-core's {@link FileConfigSource}; on
+ * every valid change each connected node group (nodes with the same namespace and labels) gets a new
+ * snapshot, each resource type versioned by its content, so a client is sent only the types that
+ * changed for it. An update with an error is rejected whole, with the path to each bad
  * field in the log, and the served snapshots stay as they were.
  *
  * <pre>{@code
@@ -267,21 +272,45 @@ public final class MeshControlPlane implements AutoCloseable {
    */
   private void serve(NodeKey key, MeshConfig config, long version) {
     SnapshotBuilder.Resources r = SnapshotBuilder.build(config, key);
-    cache.setSnapshot(key, servedNow.computeIfAbsent(r, x -> Snapshot.create(x.clusters(), x.endpoints(), x.listeners(),
-        x.routes(), List.of(), versionLabel(version))));
+    cache.setSnapshot(key, servedNow.computeIfAbsent(r, x -> Snapshot.create(
+        x.clusters(), typeVersion(x.clusters()),
+        x.endpoints(), typeVersion(x.endpoints()),
+        x.listeners(), typeVersion(x.listeners()),
+        x.routes(), typeVersion(x.routes()),
+        List.of(), typeVersion(List.of()))));
+  }
+
+  /**
+   * The version of one type's resources: {@code <process>-<digest of their content>}. A push sends a
+   * client only the types whose content changed for it (as istiod versions each type), and groups
+   * with equal content carry equal versions whatever their history, so they can share a snapshot.
+   * The process prefix makes a restarted control plane resend everything once.
+   */
+  private String typeVersion(List<? extends Message> resources) {
+    MessageDigest digest = sha256();
+    for (Message m : resources) {
+      byte[] bytes = m.toByteArray();
+      digest.update((byte) (bytes.length >>> 24));
+      digest.update((byte) (bytes.length >>> 16));
+      digest.update((byte) (bytes.length >>> 8));
+      digest.update((byte) bytes.length);
+      digest.update(bytes);
+    }
+    byte[] d = digest.digest();
+    return processPrefix + "-" + HexFormat.of().formatHex(d, 0, 12);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
   }
 
   /** The snapshot served to {@code key} now, if any; for tests. */
   Optional<Snapshot> snapshot(NodeKey key) {
     return Optional.ofNullable(cache.getSnapshot(key));
-  }
-
-  /**
-   * {@code <process>-<n>}: unique per process, so that a client still holding version "1" from before
-   * a restart does not take a different config served as "1" for one it already has.
-   */
-  private String versionLabel(long version) {
-    return processPrefix + "-" + version;
   }
 
   /** Builds a {@link MeshControlPlane}; {@link MeshControlPlane#start()} starts it. */

@@ -70,7 +70,61 @@ class SharedSnapshotTest {
     assertThat(snapshot(DETAILS)).isSameAs(shared);
     assertThat(snapshot(OTHER)).isNotSameAs(shared);
     assertThat(snapshot(OTHER).routes().resources()).isNotEqualTo(shared.routes().resources());
-    assertThat(snapshot(OTHER).routes().version()).isEqualTo(shared.routes().version());
+    assertThat(snapshot(OTHER).routes().version()).as("versions follow content").isNotEqualTo(shared.routes().version());
+    assertThat(snapshot(OTHER).clusters().version()).isEqualTo(shared.clusters().version());
+  }
+
+  @Test
+  void aChangeOfRoutesOnlyGivesOnlyTheRoutesANewVersion() throws Exception {
+    Path config = Files.createDirectory(dir.resolve("config"));
+    write(config, Bookinfo.yaml("v2"));
+    cp = MeshControlPlane.builder().configDir(config).port(0).pollInterval(Duration.ofMillis(50)).build().start();
+    List<SourceUpdate> updates = new CopyOnWriteArrayList<>();
+    connect(PRODUCTPAGE, updates);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !updates.isEmpty());
+    Snapshot first = snapshot(PRODUCTPAGE);
+    Object firstRoutes = updates.get(updates.size() - 1).config().virtualServices();
+
+    long before = cp.version();
+    write(config, Bookinfo.yaml("v3"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> cp.version() > before);
+    Snapshot second = snapshot(PRODUCTPAGE);
+    assertThat(second.routes().version()).isNotEqualTo(first.routes().version());
+    assertThat(second.clusters().version()).isEqualTo(first.clusters().version());
+    assertThat(second.endpoints().version()).isEqualTo(first.endpoints().version());
+    assertThat(second.listeners().version()).isEqualTo(first.listeners().version());
+    // The client still gets the new routes, with the clusters it already has.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !updates.get(updates.size() - 1).config().virtualServices()
+        .equals(firstRoutes));
+
+    // An edit that changes nothing this group receives sends it nothing new.
+    long again = cp.version();
+    write(config, Bookinfo.yaml("v3") + """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: hidden, namespace: other}
+        spec:
+          hosts: [hidden.example.com]
+          exportTo: ["."]
+          ports: [{number: 80, name: http, protocol: HTTP}]
+          resolution: STATIC
+          endpoints: [{address: 10.1.1.1}]
+        """);
+    await().atMost(Duration.ofSeconds(5)).until(() -> cp.version() > again);
+    Snapshot third = snapshot(PRODUCTPAGE);
+    for (String type : List.of("routes", "clusters", "endpoints", "listeners")) {
+      assertThat(version(third, type)).as(type).isEqualTo(version(second, type));
+    }
+  }
+
+  private static String version(Snapshot s, String type) {
+    return switch (type) {
+      case "routes" -> s.routes().version();
+      case "clusters" -> s.clusters().version();
+      case "endpoints" -> s.endpoints().version();
+      default -> s.listeners().version();
+    };
   }
 
   private Snapshot snapshot(NodeKey key) {
