@@ -265,6 +265,64 @@ class XdsSecurityTranslationTest {
     assertThat(ok.config().authorizationPolicies().get(0).rules().get(0).to().get(0).paths()).containsExactly("/admin*");
   }
 
+  /** Literals with '*' would change meaning as match strings (exact "*" is any value, exact "/a*" a prefix): refused with their path. */
+  @Test
+  void aLiteralWithAStarIsAnErrorWithItsPath() {
+    String or0 = "policies[x].permissions[0].and_rules.rules[0].or_rules.rules[0]";
+    Map<Permission, String> bad = new LinkedHashMap<>();
+    bad.put(Permission.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName(":method")
+        .setStringMatch(StringMatcher.newBuilder().setExact("*"))).build(), or0 + ".header.string_match.exact");
+    bad.put(IstiodSecurity.path(StringMatcher.newBuilder().setExact("/a*").build()), or0 + ".url_path.path.exact");
+    bad.put(IstiodSecurity.path(StringMatcher.newBuilder().setPrefix("/a*b").build()), or0 + ".url_path.path.prefix");
+    bad.put(IstiodSecurity.path(StringMatcher.newBuilder().setSuffix("*.png").build()), or0 + ".url_path.path.suffix");
+    bad.put(Permission.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName(":authority")
+        .setExactMatch("*")).build(), or0 + ".header.exact_match");
+    bad.put(Permission.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName(":path")
+        .setPrefixMatch("/a*")).build(), or0 + ".header.prefix_match");
+    for (Map.Entry<Permission, String> e : bad.entrySet()) {
+      Policy p = Policy.newBuilder().addPermissions(and(or(e.getKey()))).addPrincipals(Principal.newBuilder().setAny(true)).build();
+      Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("x", p)))));
+      assertThat(t.errors()).as("%s", e.getKey()).singleElement().satisfies(err -> {
+        assertThat(err.path()).endsWith(e.getValue());
+        assertThat(err.message()).contains("expected: no '*'");
+      });
+      assertThat(t.config().authorizationPolicies()).isEmpty();
+    }
+
+    // A request-header principal (a when condition) and an authenticated principal name.
+    Principal header = Principal.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder()
+        .setName("x-token").setSuffixMatch("a*")).build();
+    Principal spiffe = IstiodSecurity.authenticated(StringMatcher.newBuilder().setExact("spiffe://*").build());
+    for (Principal pr : List.of(header, spiffe)) {
+      Policy p = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true)).addPrincipals(andIds(pr)).build();
+      assertThat(translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of("y", p))))).errors())
+          .as("%s", pr).singleElement().satisfies(err -> assertThat(err.message()).contains("expected: no '*'"));
+    }
+  }
+
+  /** Every value becomes a match string the YAML parser would accept: an escaped '*' in Istio's suffix regex, an empty exact. */
+  @Test
+  void everyTranslatedValueIsAValidMatchString() {
+    Principal starInSuffix = IstiodSecurity.authenticated(StringMatcher.newBuilder()
+        .setSafeRegex(RegexMatcher.newBuilder().setRegex("spiffe://.*a\\*b")).build());
+    Principal emptyHeader = Principal.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder()
+        .setName("x-token").setExactMatch("")).build();
+    for (Principal pr : List.of(starInSuffix, emptyHeader)) {
+      Policy p = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true)).addPrincipals(andIds(pr)).build();
+      Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("y", p)))));
+      assertThat(t.errors()).as("%s", pr).singleElement().satisfies(err -> {
+        assertThat(err.path()).endsWith("policies[y].principals[0].and_ids.ids[0].or_ids.ids[0]");
+        assertThat(err.message()).containsAnyOf("'*' only at the start or the end", "expected: a non-empty value");
+      });
+      assertThat(t.config().authorizationPolicies()).isEmpty();
+    }
+  }
+
+  /** Istio's shape of one principal: an and over one field's or. */
+  private static Principal andIds(Principal p) {
+    return Principal.newBuilder().setAndIds(Principal.Set.newBuilder().addIds(or(p))).build();
+  }
+
   private static io.envoyproxy.envoy.config.route.v3.HeaderMatcher.Builder pathHeader() {
     return io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName(":path");
   }
