@@ -318,6 +318,31 @@ class XdsSecurityTranslationTest {
     }
   }
 
+  @Test
+  void remoteAddressSettingsOfTheInboundHcmAreWarnedAboutWithTheirPath() throws Exception {
+    Listener l = inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("default-deny-delete-0", IstiodSecurity.denyDelete()))));
+    var chain = l.getFilterChains(0);
+    var hcm = chain.getFilters(0).getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.class);
+    assertThat(translate(l).warnings()).isEmpty();
+    // Explicit defaults are not warned about.
+    Listener defaults = withHcm(l, hcm.toBuilder().setXffNumTrustedHops(0).setUseRemoteAddress(com.google.protobuf.BoolValue.of(false)).build());
+    assertThat(translate(defaults).warnings()).isEmpty();
+
+    Translation t = translate(withHcm(l, hcm.toBuilder().setXffNumTrustedHops(2).setUseRemoteAddress(com.google.protobuf.BoolValue.of(true)).build()));
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.warnings()).extracting(ConfigProblem::path).containsExactly(
+        "filter_chains[0].filters[0].typed_config.xff_num_trusted_hops", "filter_chains[0].filters[0].typed_config.use_remote_address");
+    assertThat(t.warnings()).allSatisfy(w -> assertThat(w.message()).contains("Mesh.Builder.numTrustedProxies"));
+    assertThat(t.config().authorizationPolicies()).hasSize(1); // still served
+  }
+
+  private static Listener withHcm(Listener l, com.google.protobuf.Message hcm) {
+    var chain = l.getFilterChains(0);
+    return l.toBuilder().setFilterChains(0, chain.toBuilder().setFilters(0, chain.getFilters(0).toBuilder()
+        .setTypedConfig(com.google.protobuf.Any.pack(hcm)))).build();
+  }
+
   /** Istio's shape of one principal: an and over one field's or. */
   private static Principal andIds(Principal p) {
     return Principal.newBuilder().setAndIds(Principal.Set.newBuilder().addIds(or(p))).build();
