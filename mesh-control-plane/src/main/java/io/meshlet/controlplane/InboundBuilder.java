@@ -185,7 +185,13 @@ final class InboundBuilder {
               + "connection.sni, which are absent here, as the engine decides); nothing to serve", p.id(), i);
           continue;
         }
-        (isCustom ? custom : p.action() == AuthorizationPolicy.Action.DENY ? deny : allow).put(name, rbac);
+        Map<String, Policy> into = isCustom ? custom : p.action() == AuthorizationPolicy.Action.DENY ? deny : allow;
+        // <ns>-<name>-<i> is not unique (ns a-b name c, ns a name b-c): never let one rule replace another.
+        String unique = name;
+        for (int n = 2; into.containsKey(unique) || (isCustom ? deny : custom).containsKey(unique); n++) {
+          unique = name + "-" + n;
+        }
+        into.put(unique, rbac);
       }
     }
     // CUSTOM first, as the engine (and Istio) checks it before DENY; both deny, so only the reason differs.

@@ -193,6 +193,20 @@ class SnapshotBuilderTest {
     assertThat(XdsTranslator.translate(resources(r), "default").problems()).isEmpty();
   }
 
+  /** RBAC policy names are not unique by construction; a rule whose name is taken is kept under another. */
+  @Test
+  void rulesWithTheSameRbacNameAreAllServed() throws Exception {
+    NodeKey node = new NodeKey("default", Map.of(), List.of(INBOUND));
+    String yaml = policy("default", "a-b", "{action: DENY, rules: [{to: [{operation: {paths: [/x]}}]}]}")
+        + policy("default-a", "b", "{action: DENY, rules: [{to: [{operation: {paths: [/y]}}]}]}");
+    assertThat(rbacPolicies(SnapshotBuilder.build(parse(yaml), node, "default-a")))
+        .containsExactlyInAnyOrder("DENY default-a-b-0", "DENY default-a-b-0-2");
+    String custom = policy("default", "ext", "{action: CUSTOM, provider: {name: opa}, rules: [{to: [{operation: {paths: [/z]}}]}]}")
+        + policy("custom-default", "ext", "{action: DENY, rules: [{to: [{operation: {paths: [/w]}}]}]}");
+    assertThat(rbacPolicies(SnapshotBuilder.build(parse(custom), node, "custom-default")))
+        .containsExactlyInAnyOrder("DENY custom-default-ext-0", "DENY custom-default-ext-0-2");
+  }
+
   @Test
   void theRootNamespaceIsConfigurable() throws Exception {
     String yaml = policy("istio-system", "mesh", "{action: DENY, rules: [{to: [{operation: {paths: [/a]}}]}]}")
