@@ -46,10 +46,15 @@ import org.slf4j.LoggerFactory;
  * filter, a local rate limit for a server-side RateLimit, and the router.
  *
  * <p>Policies apply as Istio selects them: from the node's namespace (no selector, or one matching
- * its labels) and from the root namespace {@value InboundPolicies#DEFAULT_ROOT_NAMESPACE}
- * (mesh-wide); the narrowest PeerAuthentication that sets a mode for the port wins (workload,
- * namespace, mesh; PERMISSIVE when none does). Unlike istiod, an ALLOW policy without rules is kept:
- * it allows nothing.
+ * its labels) and from the root namespace ({@code MeshControlPlane.Builder.rootNamespace}, by default
+ * {@value InboundPolicies#DEFAULT_ROOT_NAMESPACE}; mesh-wide); the narrowest PeerAuthentication that
+ * sets a mode for the port wins (workload, namespace, mesh; PERMISSIVE when none does). Unlike
+ * istiod, an ALLOW policy without rules is kept: it allows nothing.
+ *
+ * <p>As mesh-core's {@code InboundPolicies} decides: a {@code CUSTOM} policy fails closed (there is no
+ * external authorizer), so each of its rules is served as a DENY policy named {@code
+ * custom-<namespace>-<name>-<i>}; {@code AUDIT} never changes a decision and is not served; a policy
+ * with {@code targetRef(s)} applies to no workload and is not served.
  */
 final class InboundBuilder {
   private static final Logger logger = LoggerFactory.getLogger(InboundBuilder.class);
@@ -57,11 +62,17 @@ final class InboundBuilder {
   static final String RBAC_DENY = "envoy.filters.http.rbac.DENY";
   static final String LOCAL_RATE_LIMIT = "envoy.filters.http.local_ratelimit";
   static final String ROOT = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
+  static final String CUSTOM_PREFIX = "custom-";
 
   private InboundBuilder() {}
 
   /** The listener {@code name} for {@code node}, or null when the name ends in no port. */
   static @Nullable Listener build(String name, MeshConfig config, NodeKey node) {
+    return build(name, config, node, ROOT);
+  }
+
+  /** The listener {@code name} for {@code node}, with {@code root} as the root namespace; null when the name ends in no port. */
+  static @Nullable Listener build(String name, MeshConfig config, NodeKey node, String root) {
     int colon = name.lastIndexOf(':');
     int port;
     try {
@@ -74,12 +85,12 @@ final class InboundBuilder {
       return null;
     }
     String host = name.substring(name.lastIndexOf('/', colon) + 1, colon);
-    List<HttpFilter> filters = filters(config, node);
+    List<HttpFilter> filters = filters(config, node, root);
     Listener.Builder l = Listener.newBuilder().setName(name)
         .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
             .setAddress(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host)
             .setPortValue(port)));
-    MtlsMode mode = mode(config, node, port);
+    MtlsMode mode = mode(config, node, port, root);
     if (mode == MtlsMode.STRICT || mode == MtlsMode.PERMISSIVE) {
       l.addFilterChains(chain("mtls", true, mode == MtlsMode.PERMISSIVE ? "tls" : null, filters));
     }
@@ -95,6 +106,11 @@ final class InboundBuilder {
    * engine decides (Istio takes the oldest; files carry no creation time).
    */
   static MtlsMode mode(MeshConfig config, NodeKey node, int port) {
+    return mode(config, node, port, ROOT);
+  }
+
+  /** {@link #mode(MeshConfig, NodeKey, int)} with {@code root} as the root namespace. */
+  static MtlsMode mode(MeshConfig config, NodeKey node, int port, String root) {
     PeerAuthentication workload = null;
     PeerAuthentication namespace = null;
     PeerAuthentication mesh = null;
@@ -107,7 +123,7 @@ final class InboundBuilder {
         workload = pa;
       } else if (ns.equals(node.namespace()) && pa.selector().isEmpty() && namespace == null) {
         namespace = pa;
-      } else if (ns.equals(ROOT) && pa.selector().isEmpty() && mesh == null) {
+      } else if (ns.equals(root) && pa.selector().isEmpty() && mesh == null) {
         mesh = pa;
       }
     }
@@ -126,37 +142,61 @@ final class InboundBuilder {
     return MtlsMode.PERMISSIVE;
   }
 
-  /** True if {@code p} applies to the node: its namespace (no selector or a matching one), or mesh-wide from the root namespace. */
-  static boolean applies(AuthorizationPolicy p, NodeKey node) {
+  /**
+   * True if {@code p} applies to the node: its namespace (no selector or a matching one), or
+   * mesh-wide from the root namespace {@code root}. Selection only: a policy with {@code targetRefs}
+   * is selected here and then skipped by the caller, as the engine applies it to no workload.
+   */
+  static boolean applies(AuthorizationPolicy p, NodeKey node, String root) {
     String ns = p.id().namespace();
     boolean selected = p.selector().isEmpty() || p.selects(node.labels());
-    return selected && (ns.equals(node.namespace()) || ns.equals(ROOT));
+    return selected && (ns.equals(node.namespace()) || ns.equals(root));
   }
 
-  private static List<HttpFilter> filters(MeshConfig config, NodeKey node) {
+  private static List<HttpFilter> filters(MeshConfig config, NodeKey node, String root) {
+    Map<String, Policy> custom = new LinkedHashMap<>();
     Map<String, Policy> deny = new LinkedHashMap<>();
     Map<String, Policy> allow = new LinkedHashMap<>();
     boolean anyAllow = false;
     for (AuthorizationPolicy p : config.authorizationPolicies()) {
-      if (!applies(p, node)) {
+      if (!applies(p, node, root)) {
         continue;
       }
-      if (p.action() != AuthorizationPolicy.Action.ALLOW && p.action() != AuthorizationPolicy.Action.DENY) {
-        logger.warn("{}: action {} is not served to proxyless clients (expected: ALLOW or DENY)", p.id(), p.action());
+      if (!p.targetRefs().isEmpty()) {
+        logger.info("{}: names targetRefs {}, so it applies to no workload (as the engine decides); not served to node group {}",
+            p.id(), p.targetRefs(), node);
         continue;
+      }
+      if (p.action() == AuthorizationPolicy.Action.AUDIT) {
+        logger.debug("{}: AUDIT never changes a decision; not served", p.id());
+        continue;
+      }
+      boolean isCustom = p.action() == AuthorizationPolicy.Action.CUSTOM;
+      if (isCustom) {
+        logger.info("{}: CUSTOM (external authorization) is not supported; its rules are served as DENY policies {}{}-{}-<i> "
+            + "(fail closed, as the engine decides)", p.id(), CUSTOM_PREFIX, p.id().namespace(), p.id().name());
       }
       anyAllow |= p.action() == AuthorizationPolicy.Action.ALLOW;
       for (int i = 0; i < p.rules().size(); i++) {
         Policy rbac = RbacBuilder.policy(p.rules().get(i));
-        String name = p.id().namespace() + "-" + p.id().name() + "-" + i;
+        String name = (isCustom ? CUSTOM_PREFIX : "") + p.id().namespace() + "-" + p.id().name() + "-" + i;
         if (rbac == null) {
           logger.info("{} rules[{}]: matches no call (it needs a request principal, request.auth.*, destination.ip or "
               + "connection.sni, which are absent here, as the engine decides); nothing to serve", p.id(), i);
           continue;
         }
-        (p.action() == AuthorizationPolicy.Action.DENY ? deny : allow).put(name, rbac);
+        Map<String, Policy> into = isCustom ? custom : p.action() == AuthorizationPolicy.Action.DENY ? deny : allow;
+        // <ns>-<name>-<i> is not unique (ns a-b name c, ns a name b-c): never let one rule replace another.
+        String unique = name;
+        for (int n = 2; into.containsKey(unique) || (isCustom ? deny : custom).containsKey(unique); n++) {
+          unique = name + "-" + n;
+        }
+        into.put(unique, rbac);
       }
     }
+    // CUSTOM first, as the engine (and Istio) checks it before DENY; both deny, so only the reason differs.
+    custom.putAll(deny);
+    deny = custom;
     List<HttpFilter> filters = new ArrayList<>();
     if (!deny.isEmpty()) {
       filters.add(rbac(RBAC_DENY, RBAC.Action.DENY, deny));

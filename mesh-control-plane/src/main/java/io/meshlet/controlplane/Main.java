@@ -8,12 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar mesh-control-plane.jar --config-dir DIR [--config-dir DIR2] [--port 15010] [--namespace default]}:
+ * {@code java -jar mesh-control-plane.jar --config-dir DIR [--config-dir DIR2] [--port 15010] [--namespace default] [--root-namespace istio-system]}:
  * serves the Istio YAML under the directories as xDS until stopped.
  */
 public final class Main {
   private static final Logger logger = LoggerFactory.getLogger(Main.class);
-  static final String USAGE = "usage: mesh-control-plane --config-dir DIR [--port 15010] [--namespace default] [--poll-interval-ms 250]";
+  static final String USAGE = "usage: mesh-control-plane --config-dir DIR [--port 15010] [--namespace default] [--root-namespace istio-system] [--poll-interval-ms 250]";
 
   private Main() {}
 
@@ -55,6 +55,7 @@ public final class Main {
         }
         case "--port" -> b.port(number(arg, value));
         case "--namespace" -> b.namespace(value);
+        case "--root-namespace" -> b.rootNamespace(value);
         case "--poll-interval-ms" -> b.pollInterval(java.time.Duration.ofMillis(number(arg, value)));
         default -> throw new IllegalArgumentException(arg + ": unknown option");
       }

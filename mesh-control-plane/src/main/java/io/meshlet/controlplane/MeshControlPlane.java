@@ -19,6 +19,7 @@ import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.SourceUpdate;
 import io.meshlet.core.config.istio.FileConfigSource;
 import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.security.InboundPolicies;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -71,6 +72,7 @@ public final class MeshControlPlane implements AutoCloseable {
   private final List<Path> paths;
   private final int requestedPort;
   private final String defaultNamespace;
+  private final String rootNamespace;
   private final Duration pollInterval;
   private final ScheduledExecutorService control;
   private final SimpleCache<NodeKey> cache;
@@ -91,6 +93,7 @@ public final class MeshControlPlane implements AutoCloseable {
     this.paths = List.copyOf(b.paths);
     this.requestedPort = b.port;
     this.defaultNamespace = b.namespace;
+    this.rootNamespace = b.rootNamespace;
     this.pollInterval = b.pollInterval;
     this.control = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mesh-control-plane");
@@ -271,7 +274,7 @@ public final class MeshControlPlane implements AutoCloseable {
    * this version gets the same snapshot object, so its resources are packed once.
    */
   private void serve(NodeKey key, MeshConfig config, long version) {
-    SnapshotBuilder.Resources r = SnapshotBuilder.build(config, key);
+    SnapshotBuilder.Resources r = SnapshotBuilder.build(config, key, rootNamespace);
     cache.setSnapshot(key, servedNow.computeIfAbsent(r, x -> Snapshot.create(
         x.clusters(), typeVersion(x.clusters()),
         x.endpoints(), typeVersion(x.endpoints()),
@@ -308,6 +311,11 @@ public final class MeshControlPlane implements AutoCloseable {
     }
   }
 
+  /** The root namespace (mesh-wide security policies); for tests. */
+  String rootNamespace() {
+    return rootNamespace;
+  }
+
   /** The snapshot served to {@code key} now, if any; for tests. */
   Optional<Snapshot> snapshot(NodeKey key) {
     return Optional.ofNullable(cache.getSnapshot(key));
@@ -322,6 +330,7 @@ public final class MeshControlPlane implements AutoCloseable {
     private final List<Path> paths = new ArrayList<>();
     private int port = DEFAULT_PORT;
     private String namespace = DEFAULT_NAMESPACE;
+    private String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
 
     private Builder() {}
@@ -350,6 +359,20 @@ public final class MeshControlPlane implements AutoCloseable {
     /** The namespace of resources that name none, and of nodes that do not say theirs. */
     public Builder namespace(String namespace) {
       this.namespace = requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    /**
+     * Istio's {@code meshConfig.rootNamespace}: its PeerAuthentications and AuthorizationPolicies
+     * without a selector cover the whole mesh ({@value InboundPolicies#DEFAULT_ROOT_NAMESPACE} by
+     * default). Give the Meshes reading the same files the same one ({@code Mesh.Builder.rootNamespace}).
+     */
+    public Builder rootNamespace(String rootNamespace) {
+      requireNonNull(rootNamespace, "rootNamespace");
+      if (rootNamespace.isEmpty()) {
+        throw new IllegalArgumentException("rootNamespace: '' (expected: a namespace, e.g. istio-system)");
+      }
+      this.rootNamespace = rootNamespace;
       return this;
     }
 

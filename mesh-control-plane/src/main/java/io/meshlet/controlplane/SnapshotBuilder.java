@@ -23,6 +23,7 @@ import io.meshlet.core.routing.DestinationRules;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.ServicePort;
 import io.meshlet.core.model.Subset;
@@ -69,19 +70,28 @@ final class SnapshotBuilder {
 
   private final MeshConfig config;
   private final NodeKey node;
+  private final String rootNamespace;
   private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
   private final Map<String, ConsistentHash> hashes = new HashMap<>();
   private final List<String> warnings = new ArrayList<>();
 
-  private SnapshotBuilder(MeshConfig config, NodeKey node) {
+  private SnapshotBuilder(MeshConfig config, NodeKey node, String rootNamespace) {
     this.config = config;
     this.node = node;
+    this.rootNamespace = rootNamespace;
   }
 
+  /** {@link #build(MeshConfig, NodeKey, String)} with Istio's default root namespace. */
   static Resources build(MeshConfig config, NodeKey node) {
+    return build(config, node, InboundPolicies.DEFAULT_ROOT_NAMESPACE);
+  }
+
+  /** The resources for {@code node}; {@code rootNamespace} holds the mesh-wide security policies. */
+  static Resources build(MeshConfig config, NodeKey node, String rootNamespace) {
     requireNonNull(config, "config");
     requireNonNull(node, "node");
-    return new SnapshotBuilder(config, node).run();
+    requireNonNull(rootNamespace, "rootNamespace");
+    return new SnapshotBuilder(config, node, rootNamespace).run();
   }
 
   private Resources run() {
@@ -126,7 +136,7 @@ final class SnapshotBuilder {
       }
     }
     for (String name : node.serverListeners()) {
-      Listener inbound = InboundBuilder.build(name, config, node);
+      Listener inbound = InboundBuilder.build(name, config, node, rootNamespace);
       if (inbound != null) {
         listeners.add(inbound);
       }

@@ -38,8 +38,21 @@ class InboundModeTest {
     assertThat(InboundBuilder.mode(c, NODE, 9080)).isEqualTo(engine(c)).isEqualTo(MtlsMode.STRICT);
   }
 
+  /** With another root namespace, its namespace-wide policy is the mesh-wide one, and istio-system's is not. */
+  @ParameterizedTest
+  @ValueSource(strings = {"istio-system", "mesh-root"})
+  void theRootNamespaceIsTheOneConfigured(String root) {
+    MeshConfig c = SnapshotBuilderTest.parse(pa("istio-system", "default", "{mtls: {mode: DISABLE}}")
+        + pa("mesh-root", "default", "{mtls: {mode: STRICT}}"));
+    assertThat(InboundBuilder.mode(c, NODE, 9080, root)).isEqualTo(engine(c, root))
+        .isEqualTo(root.equals("mesh-root") ? MtlsMode.STRICT : MtlsMode.DISABLE);
+  }
+
   private static MtlsMode engine(MeshConfig c) {
-    return InboundPolicies.compile(c, new Workload("reviews", "default", LABELS, "10.0.0.1"), InboundPolicies.DEFAULT_ROOT_NAMESPACE)
-        .mtlsMode(9080);
+    return engine(c, InboundPolicies.DEFAULT_ROOT_NAMESPACE);
+  }
+
+  private static MtlsMode engine(MeshConfig c, String root) {
+    return InboundPolicies.compile(c, new Workload("reviews", "default", LABELS, "10.0.0.1"), root).mtlsMode(9080);
   }
 }

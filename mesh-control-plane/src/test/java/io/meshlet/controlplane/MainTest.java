@@ -1,5 +1,6 @@
 package io.meshlet.controlplane;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -23,5 +24,15 @@ class MainTest {
     assertThatThrownBy(() -> Main.parse(new String[] {"--config-dir", dir.resolve("none").toString()}))
         .hasMessageContaining("does not exist");
     assertThatThrownBy(() -> Main.parse(new String[] {"--bogus", "1"})).hasMessage("--bogus: unknown option");
+    assertThatThrownBy(() -> Main.parse(new String[] {"--config-dir", dir.toString(), "--root-namespace", ""}))
+        .hasMessage("rootNamespace: '' (expected: a namespace, e.g. istio-system)");
+  }
+
+  @Test
+  void rootNamespaceDefaultsToIstioSystem() {
+    assertThat(Main.parse(new String[] {"--config-dir", dir.toString()}).build().rootNamespace()).isEqualTo("istio-system");
+    assertThat(Main.parse(new String[] {"--config-dir", dir.toString(), "--root-namespace", "mesh-root"}).build().rootNamespace())
+        .isEqualTo("mesh-root");
+    assertThat(Main.USAGE).contains("[--root-namespace istio-system]");
   }
 }

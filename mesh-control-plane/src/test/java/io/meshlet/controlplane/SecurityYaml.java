@@ -4,8 +4,9 @@ package io.meshlet.controlplane;
  * Istio security YAML for a reviews workload (namespace default, {@code app: reviews}) served on
  * {@code port}, called by productpage and ratings: the mesh-wide, namespace and workload
  * PeerAuthentication levels, DENY and ALLOW AuthorizationPolicies with most source, operation and
- * condition fields, and a DestinationRule that makes callers use {@code ISTIO_MUTUAL}. Policies in
- * another namespace or for another workload are there to be left out.
+ * condition fields, CUSTOM policies (denied: no external authorizer), an AUDIT one (no effect), and a
+ * DestinationRule that makes callers use {@code ISTIO_MUTUAL}. Policies in another namespace, for
+ * another workload or with {@code targetRef(s)} (applied to no workload) are there to be left out.
  */
 final class SecurityYaml {
   static final String REVIEWS_SAN = "spiffe://cluster.local/ns/default/sa/reviews";
@@ -134,6 +135,59 @@ final class SecurityYaml {
         spec:
           action: DENY
           rules: [{}]
+        ---
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: ext-authz, namespace: default}
+        spec:
+          selector: {matchLabels: {app: reviews}}
+          action: CUSTOM
+          provider: {name: opa}
+          rules:
+          - to: [{operation: {paths: ["/reviews/ext*"]}}]
+          - from: [{source: {principals: ["*/sa/ratings"]}}]
+            when: [{key: "request.headers[x-ext]", values: ["1"]}]
+        ---
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: mesh-ext-authz, namespace: istio-system}
+        spec:
+          action: CUSTOM
+          provider: {name: opa}
+          rules:
+          - to: [{operation: {paths: ["/img/ext*"]}}]
+        ---
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: other-ext-authz, namespace: other}
+        spec:
+          action: CUSTOM
+          provider: {name: opa}
+          rules: [{}]
+        ---
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: audit-all, namespace: default}
+        spec:
+          action: AUDIT
+          rules: [{}]
+        ---
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: gateway-deny, namespace: default}
+        spec:
+          targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: ingress}]
+          action: DENY
+          rules: [{}]
+        ---
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: service-allow, namespace: default}
+        spec:
+          targetRef: {kind: Service, group: "", name: reviews}
+          action: ALLOW
+          rules:
+          - to: [{operation: {paths: ["/nothing"]}}]
         ---
         apiVersion: security.istio.io/v1
         kind: AuthorizationPolicy

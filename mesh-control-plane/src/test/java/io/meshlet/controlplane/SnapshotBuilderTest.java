@@ -159,6 +159,69 @@ class SnapshotBuilderTest {
     assertThat(routeNames(build(hidden, "default", Map.of()))).containsExactly("jason", "mobile", "split");
   }
 
+  static String policy(String namespace, String name, String spec) {
+    return "---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: " + name
+        + ", namespace: " + namespace + "}\nspec: " + spec + "\n";
+  }
+
+  static final String INBOUND = "xds.istio.io/grpc/lds/inbound/0.0.0.0:9080";
+
+  /** The RBAC policy names of the inbound listener's DENY and ALLOW filters, as "DENY name" / "ALLOW name". */
+  private static List<String> rbacPolicies(SnapshotBuilder.Resources r) throws Exception {
+    Listener inbound = r.listeners().stream().filter(l -> l.getName().equals(INBOUND)).findFirst().orElseThrow();
+    HttpConnectionManager hcm = inbound.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+    List<String> out = new java.util.ArrayList<>();
+    for (HttpFilter f : hcm.getHttpFiltersList()) {
+      if (f.getName().startsWith(InboundBuilder.RBAC_ALLOW)) {
+        var rbac = f.getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class).getRules();
+        rbac.getPoliciesMap().keySet().stream().sorted().forEach(n -> out.add(rbac.getAction() + " " + n));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void customIsServedAsDenyAuditAndTargetRefsAreNot() throws Exception {
+    String yaml = policy("default", "ext", "{action: CUSTOM, provider: {name: opa}, rules: [{to: [{operation: {paths: [/x]}}]}, {}]}")
+        + policy("default", "audit", "{action: AUDIT, rules: [{}]}")
+        + policy("default", "gateway", "{action: DENY, targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: gw}], rules: [{}]}")
+        + policy("default", "service", "{action: ALLOW, targetRef: {kind: Service, group: \"\", name: reviews}, rules: [{}]}")
+        + policy("default", "deny", "{action: DENY, rules: [{to: [{operation: {methods: [DELETE]}}]}]}");
+    SnapshotBuilder.Resources r = SnapshotBuilder.build(parse(yaml), new NodeKey("default", Map.of("app", "reviews"), List.of(INBOUND)));
+    // No ALLOW filter: the only ALLOW policy names a target, so it applies to no workload (as the engine decides).
+    assertThat(rbacPolicies(r)).containsExactly("DENY custom-default-ext-0", "DENY custom-default-ext-1", "DENY default-deny-0");
+    assertThat(XdsTranslator.translate(resources(r), "default").problems()).isEmpty();
+  }
+
+  /** RBAC policy names are not unique by construction; a rule whose name is taken is kept under another. */
+  @Test
+  void rulesWithTheSameRbacNameAreAllServed() throws Exception {
+    NodeKey node = new NodeKey("default", Map.of(), List.of(INBOUND));
+    String yaml = policy("default", "a-b", "{action: DENY, rules: [{to: [{operation: {paths: [/x]}}]}]}")
+        + policy("default-a", "b", "{action: DENY, rules: [{to: [{operation: {paths: [/y]}}]}]}");
+    assertThat(rbacPolicies(SnapshotBuilder.build(parse(yaml), node, "default-a")))
+        .containsExactlyInAnyOrder("DENY default-a-b-0", "DENY default-a-b-0-2");
+    String custom = policy("default", "ext", "{action: CUSTOM, provider: {name: opa}, rules: [{to: [{operation: {paths: [/z]}}]}]}")
+        + policy("custom-default", "ext", "{action: DENY, rules: [{to: [{operation: {paths: [/w]}}]}]}");
+    assertThat(rbacPolicies(SnapshotBuilder.build(parse(custom), node, "custom-default")))
+        .containsExactlyInAnyOrder("DENY custom-default-ext-0", "DENY custom-default-ext-0-2");
+  }
+
+  @Test
+  void theRootNamespaceIsConfigurable() throws Exception {
+    String yaml = policy("istio-system", "mesh", "{action: DENY, rules: [{to: [{operation: {paths: [/a]}}]}]}")
+        + policy("mesh-root", "mesh", "{action: DENY, rules: [{to: [{operation: {paths: [/b]}}]}]}")
+        + "---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: mesh-root}\n"
+        + "spec: {mtls: {mode: DISABLE}}\n";
+    NodeKey node = new NodeKey("default", Map.of("app", "reviews"), List.of(INBOUND));
+    SnapshotBuilder.Resources byDefault = SnapshotBuilder.build(parse(yaml), node);
+    assertThat(rbacPolicies(byDefault)).containsExactly("DENY istio-system-mesh-0");
+    assertThat(byDefault.listeners().get(0).getFilterChainsCount()).isEqualTo(2); // PERMISSIVE: no mesh-wide mode
+    SnapshotBuilder.Resources meshRoot = SnapshotBuilder.build(parse(yaml), node, "mesh-root");
+    assertThat(rbacPolicies(meshRoot)).containsExactly("DENY mesh-root-mesh-0");
+    assertThat(meshRoot.listeners().get(0).getFilterChainsList()).extracting(c -> c.getName()).containsExactly("inbound-plaintext");
+  }
+
   private static List<String> routeNames(SnapshotBuilder.Resources r) {
     return r.routes().get(0).getVirtualHosts(0).getRoutesList().stream().map(Route::getName).distinct().toList();
   }

@@ -80,6 +80,7 @@ final class InboundTranslator {
       if (hcm == null) {
         continue;
       }
+      remoteAddress(hcm, p + ".filters[0].typed_config", problems);
       if (filters == null) {
         filters = hcm.getHttpFiltersList();
       } else if (!filters.equals(hcm.getHttpFiltersList())) {
@@ -134,6 +135,22 @@ final class InboundTranslator {
     FilterChainMatch m = c.getFilterChainMatch().toBuilder().clearTransportProtocol().build();
     if (!m.equals(FilterChainMatch.getDefaultInstance())) {
       problems.ignored(path + ".filter_chain_match", "only transport_protocol is read; a chain applies by its TLS setting");
+    }
+  }
+
+  /**
+   * A WARNING for {@code xff_num_trusted_hops} or {@code use_remote_address} set to other than their
+   * defaults: the remote address that {@code remoteIpBlocks} and {@code remote.ip} see is decided by
+   * the mesh's own {@code Mesh.Builder.numTrustedProxies}, not by the control plane.
+   */
+  private static void remoteAddress(HttpConnectionManager hcm, String path, Problems problems) {
+    String why = " is not applied: the remote address (remoteIpBlocks, remote.ip) is decided by the mesh's own "
+        + "numTrustedProxies (Mesh.Builder.numTrustedProxies, default 0: the connection's address)";
+    if (hcm.getXffNumTrustedHops() != 0) {
+      problems.warning(path + ".xff_num_trusted_hops", hcm.getXffNumTrustedHops() + why);
+    }
+    if (hcm.hasUseRemoteAddress() && hcm.getUseRemoteAddress().getValue()) {
+      problems.warning(path + ".use_remote_address", "true" + why);
     }
   }
 

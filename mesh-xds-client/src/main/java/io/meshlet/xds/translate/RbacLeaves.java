@@ -5,6 +5,7 @@ import io.envoyproxy.envoy.config.rbac.v3.Permission;
 import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.meshlet.core.security.PolicyValues;
 import io.meshlet.xds.translate.RbacTree.Leaf;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * {@code *}), reversing Istio's generators: {@code :method}, {@code :authority}/{@code host} and
  * {@code url_path} (or {@code :path}) headers, {@code destination_port}; authenticated principal
  * names ({@code spiffe://...}, and the namespace regex {@code .*\/ns/<ns>/.*}), source and remote
- * IPs, request headers.
+ * IPs, request headers. A literal ({@code exact}, {@code prefix}, {@code suffix}) with {@code *} is an
+ * ERROR (it would turn into a wildcard), and every value must be a match string the YAML parser
+ * would accept ({@link PolicyValues#matchStringProblem}).
  */
 final class RbacLeaves {
   static final String METHODS = "methods";
@@ -35,6 +38,45 @@ final class RbacLeaves {
   private RbacLeaves() {}
 
   static @Nullable Leaf permission(Permission p, String path, Problems problems) {
+    return checked(permission0(p, path, problems), path, problems);
+  }
+
+  static @Nullable Leaf principal(Principal p, String path, Problems problems) {
+    return checked(principal0(p, path, problems), path, problems);
+  }
+
+  /**
+   * {@code leaf} if its value is one of Istio's match strings (what the engine can apply), as the
+   * YAML parser checks them ({@link PolicyValues#matchStringProblem}); else an ERROR at {@code path}.
+   */
+  private static @Nullable Leaf checked(@Nullable Leaf leaf, String path, Problems problems) {
+    if (leaf == null || leaf.field().equals(PORTS) || leaf.field().equals(IP_BLOCKS) || leaf.field().equals(REMOTE_IP_BLOCKS)) {
+      return leaf;
+    }
+    String problem = PolicyValues.matchStringProblem(leaf.value());
+    if (problem != null) {
+      problems.error(path, leaf.field() + ": " + problem);
+      return null;
+    }
+    return leaf;
+  }
+
+  /**
+   * {@code value}, a literal of an exact, prefix or suffix matcher, if it has no {@code *}: in an
+   * Istio match string {@code *} is a wildcard, so exact {@code "*"} would become "any value" and
+   * exact {@code "/a*"} a prefix. Istio never writes such a literal (it refuses {@code *} inside a
+   * value). Else an ERROR at {@code path}, and null.
+   */
+  private static @Nullable String literal(String value, String path, Problems problems) {
+    if (value.indexOf('*') >= 0) {
+      problems.error(path, "'" + value + "' (expected: no '*'; it would be a wildcard in Meshlet's match strings, "
+          + "and Istio never writes it in a literal)");
+      return null;
+    }
+    return value;
+  }
+
+  private static @Nullable Leaf permission0(Permission p, String path, Problems problems) {
     switch (p.getRuleCase()) {
       case HEADER: {
         String name = p.getHeader().getName().toLowerCase(Locale.ROOT);
@@ -73,7 +115,7 @@ final class RbacLeaves {
     }
   }
 
-  static @Nullable Leaf principal(Principal p, String path, Problems problems) {
+  private static @Nullable Leaf principal0(Principal p, String path, Problems problems) {
     switch (p.getIdentifierCase()) {
       case AUTHENTICATED: {
         String p2 = path + ".authenticated.principal_name";
@@ -150,17 +192,19 @@ final class RbacLeaves {
     switch (m.getMatchPatternCase()) {
       case EXACT:
         if (m.getExact().startsWith(prefix)) {
-          return m.getExact().substring(prefix.length());
+          return literal(m.getExact().substring(prefix.length()), path + ".exact", problems);
         }
         break;
       case PREFIX:
         if (m.getPrefix().startsWith(prefix)) {
-          return m.getPrefix().substring(prefix.length()) + "*";
+          String v = literal(m.getPrefix().substring(prefix.length()), path + ".prefix", problems);
+          return v == null ? null : v + "*";
         }
         break;
       case SUFFIX:
         if (!m.getSuffix().isEmpty()) {
-          return "*" + m.getSuffix();
+          String v = literal(m.getSuffix(), path + ".suffix", problems);
+          return v == null ? null : "*" + v;
         }
         break;
       case SAFE_REGEX: {
@@ -229,11 +273,15 @@ final class RbacLeaves {
       case STRING_MATCH:
         return string(h.getStringMatch(), "", path + ".string_match", ignoreCaseOk, problems);
       case EXACT_MATCH:
-        return h.getExactMatch();
-      case PREFIX_MATCH:
-        return h.getPrefixMatch() + "*";
-      case SUFFIX_MATCH:
-        return "*" + h.getSuffixMatch();
+        return literal(h.getExactMatch(), path + ".exact_match", problems);
+      case PREFIX_MATCH: {
+        String v = literal(h.getPrefixMatch(), path + ".prefix_match", problems);
+        return v == null ? null : v + "*";
+      }
+      case SUFFIX_MATCH: {
+        String v = literal(h.getSuffixMatch(), path + ".suffix_match", problems);
+        return v == null ? null : "*" + v;
+      }
       default:
         return unsupported(path + "." + h.getHeaderMatchSpecifierCase().name().toLowerCase(Locale.ROOT), "not supported", problems);
     }

@@ -265,6 +265,89 @@ class XdsSecurityTranslationTest {
     assertThat(ok.config().authorizationPolicies().get(0).rules().get(0).to().get(0).paths()).containsExactly("/admin*");
   }
 
+  /** Literals with '*' would change meaning as match strings (exact "*" is any value, exact "/a*" a prefix): refused with their path. */
+  @Test
+  void aLiteralWithAStarIsAnErrorWithItsPath() {
+    String or0 = "policies[x].permissions[0].and_rules.rules[0].or_rules.rules[0]";
+    Map<Permission, String> bad = new LinkedHashMap<>();
+    bad.put(Permission.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName(":method")
+        .setStringMatch(StringMatcher.newBuilder().setExact("*"))).build(), or0 + ".header.string_match.exact");
+    bad.put(IstiodSecurity.path(StringMatcher.newBuilder().setExact("/a*").build()), or0 + ".url_path.path.exact");
+    bad.put(IstiodSecurity.path(StringMatcher.newBuilder().setPrefix("/a*b").build()), or0 + ".url_path.path.prefix");
+    bad.put(IstiodSecurity.path(StringMatcher.newBuilder().setSuffix("*.png").build()), or0 + ".url_path.path.suffix");
+    bad.put(Permission.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName(":authority")
+        .setExactMatch("*")).build(), or0 + ".header.exact_match");
+    bad.put(Permission.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName(":path")
+        .setPrefixMatch("/a*")).build(), or0 + ".header.prefix_match");
+    for (Map.Entry<Permission, String> e : bad.entrySet()) {
+      Policy p = Policy.newBuilder().addPermissions(and(or(e.getKey()))).addPrincipals(Principal.newBuilder().setAny(true)).build();
+      Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("x", p)))));
+      assertThat(t.errors()).as("%s", e.getKey()).singleElement().satisfies(err -> {
+        assertThat(err.path()).endsWith(e.getValue());
+        assertThat(err.message()).contains("expected: no '*'");
+      });
+      assertThat(t.config().authorizationPolicies()).isEmpty();
+    }
+
+    // A request-header principal (a when condition) and an authenticated principal name.
+    Principal header = Principal.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder()
+        .setName("x-token").setSuffixMatch("a*")).build();
+    Principal spiffe = IstiodSecurity.authenticated(StringMatcher.newBuilder().setExact("spiffe://*").build());
+    for (Principal pr : List.of(header, spiffe)) {
+      Policy p = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true)).addPrincipals(andIds(pr)).build();
+      assertThat(translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of("y", p))))).errors())
+          .as("%s", pr).singleElement().satisfies(err -> assertThat(err.message()).contains("expected: no '*'"));
+    }
+  }
+
+  /** Every value becomes a match string the YAML parser would accept: an escaped '*' in Istio's suffix regex, an empty exact. */
+  @Test
+  void everyTranslatedValueIsAValidMatchString() {
+    Principal starInSuffix = IstiodSecurity.authenticated(StringMatcher.newBuilder()
+        .setSafeRegex(RegexMatcher.newBuilder().setRegex("spiffe://.*a\\*b")).build());
+    Principal emptyHeader = Principal.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder()
+        .setName("x-token").setExactMatch("")).build();
+    for (Principal pr : List.of(starInSuffix, emptyHeader)) {
+      Policy p = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true)).addPrincipals(andIds(pr)).build();
+      Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("y", p)))));
+      assertThat(t.errors()).as("%s", pr).singleElement().satisfies(err -> {
+        assertThat(err.path()).endsWith("policies[y].principals[0].and_ids.ids[0].or_ids.ids[0]");
+        assertThat(err.message()).containsAnyOf("'*' only at the start or the end", "expected: a non-empty value");
+      });
+      assertThat(t.config().authorizationPolicies()).isEmpty();
+    }
+  }
+
+  @Test
+  void remoteAddressSettingsOfTheInboundHcmAreWarnedAboutWithTheirPath() throws Exception {
+    Listener l = inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("default-deny-delete-0", IstiodSecurity.denyDelete()))));
+    var chain = l.getFilterChains(0);
+    var hcm = chain.getFilters(0).getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.class);
+    assertThat(translate(l).warnings()).isEmpty();
+    // Explicit defaults are not warned about.
+    Listener defaults = withHcm(l, hcm.toBuilder().setXffNumTrustedHops(0).setUseRemoteAddress(com.google.protobuf.BoolValue.of(false)).build());
+    assertThat(translate(defaults).warnings()).isEmpty();
+
+    Translation t = translate(withHcm(l, hcm.toBuilder().setXffNumTrustedHops(2).setUseRemoteAddress(com.google.protobuf.BoolValue.of(true)).build()));
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.warnings()).extracting(ConfigProblem::path).containsExactly(
+        "filter_chains[0].filters[0].typed_config.xff_num_trusted_hops", "filter_chains[0].filters[0].typed_config.use_remote_address");
+    assertThat(t.warnings()).allSatisfy(w -> assertThat(w.message()).contains("Mesh.Builder.numTrustedProxies"));
+    assertThat(t.config().authorizationPolicies()).hasSize(1); // still served
+  }
+
+  private static Listener withHcm(Listener l, com.google.protobuf.Message hcm) {
+    var chain = l.getFilterChains(0);
+    return l.toBuilder().setFilterChains(0, chain.toBuilder().setFilters(0, chain.getFilters(0).toBuilder()
+        .setTypedConfig(com.google.protobuf.Any.pack(hcm)))).build();
+  }
+
+  /** Istio's shape of one principal: an and over one field's or. */
+  private static Principal andIds(Principal p) {
+    return Principal.newBuilder().setAndIds(Principal.Set.newBuilder().addIds(or(p))).build();
+  }
+
   private static io.envoyproxy.envoy.config.route.v3.HeaderMatcher.Builder pathHeader() {
     return io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName(":path");
   }
