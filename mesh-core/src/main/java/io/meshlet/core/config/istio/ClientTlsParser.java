@@ -29,13 +29,6 @@ final class ClientTlsParser {
     String sni = tls.string("sni");
     Boolean skip = tls.bool("insecureSkipVerify");
     tls.string("caCrl");
-    for (int i = 0; i < sans.size(); i++) {
-      if (sans.get(i).endsWith("*")) {
-        problems.warning(tls.path("subjectAltNames") + "[" + i + "]", "'" + sans.get(i) + "' ends with '*': Meshlet "
-            + "matches it as a prefix (the form xDS gives Envoy's prefix matcher); Istio matches YAML subjectAltNames "
-            + "exactly");
-      }
-    }
     if (credential != null) {
       problems.notYetApplied(tls.path("credentialName"), "not applied by Meshlet (no Kubernetes secrets); "
           + "use clientCertificate, privateKey and caCertificates");

@@ -200,16 +200,16 @@ class DestinationRuleValidationTest {
   }
 
   @Test
-  void aTrailingStarInSubjectAltNamesIsWarnedAboutAsAPrefixMatch() {
+  void aTrailingStarInSubjectAltNamesIsAnExactNameAsInIstio() {
     String yaml = dr("""
         host: reviews
         trafficPolicy:
-          tls: {mode: ISTIO_MUTUAL, subjectAltNames: [spiffe://cluster.local/ns/default/sa/reviews, "spiffe://cluster.local/ns/prod/*"]}
+          tls: {mode: ISTIO_MUTUAL, subjectAltNames: [spiffe://cluster.local/ns/default/sa/reviews, "spiffe://cluster.local/ns/prod/*", "*"]}
         """);
     assertThat(errors(yaml)).isEmpty();
-    assertThat(warnings(yaml)).containsExactly(P + "trafficPolicy.tls.subjectAltNames[1]: 'spiffe://cluster.local/ns/prod/*' "
-        + "ends with '*': Meshlet matches it as a prefix (the form xDS gives Envoy's prefix matcher); Istio matches YAML "
-        + "subjectAltNames exactly");
+    assertThat(warnings(yaml)).isEmpty();
+    assertThat(only(yaml).trafficPolicy().tlsFor(9080)).isEqualTo(ClientTlsSettings.istioMutual(
+        List.of("spiffe://cluster.local/ns/default/sa/reviews", "spiffe://cluster.local/ns/prod/*", "*"), List.of(), null));
   }
 
   @Test
