@@ -250,9 +250,6 @@ class InboundPoliciesTest {
     assertThat(p.explain(Call.plain().request("GET", "/admin/stats")).steps()).contains(
         "CUSTOM AuthorizationPolicy default/ext rules[0]: matches");
     assertThat(p.describe()).contains("CUSTOM AuthorizationPolicy default/ext");
-    // Without rules a CUSTOM policy matches nothing, as in Istio.
-    assertThat(policies(ap("default", "ext", "{action: CUSTOM, provider: {name: ext}}")).check(Call.plain()).allowed())
-        .isTrue();
     // Checked before DENY, as Istio does.
     assertThat(policies(ap("default", "a", "{action: DENY, rules: [{}]}")
         + ap("default", "b", "{action: CUSTOM, provider: {name: ext}, rules: [{}]}")).check(Call.plain()).policy())
