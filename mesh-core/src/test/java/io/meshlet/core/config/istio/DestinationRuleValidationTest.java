@@ -212,6 +212,28 @@ class DestinationRuleValidationTest {
         List.of("spiffe://cluster.local/ns/default/sa/reviews", "spiffe://cluster.local/ns/prod/*", "*"), List.of(), null));
   }
 
+  /** Second security review: Istio's validateTLS refuses names to verify against when verification is off. */
+  @Test
+  void insecureSkipVerifyWithCaCertificatesOrSubjectAltNamesIsAnError() {
+    assertThat(errors(dr("""
+        host: reviews
+        trafficPolicy:
+          tls: {mode: SIMPLE, insecureSkipVerify: true, caCertificates: /etc/ca.pem, subjectAltNames: [reviews]}
+        """))).containsExactly(
+        P + "trafficPolicy.tls.caCertificates: given with insecureSkipVerify: true (expected: cannot specify "
+            + "CaCertificates or SubjectAltNames when InsecureSkipVerify is set true)",
+        P + "trafficPolicy.tls.subjectAltNames: given with insecureSkipVerify: true (expected: cannot specify "
+            + "CaCertificates or SubjectAltNames when InsecureSkipVerify is set true)");
+    assertThat(errors(dr("""
+        host: reviews
+        trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: true}}
+        """))).isEmpty();
+    assertThat(errors(dr("""
+        host: reviews
+        trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: false, caCertificates: /etc/ca.pem, subjectAltNames: [r]}}
+        """))).isEmpty();
+  }
+
   @Test
   void tlsIsParsedAndCheckedAsIstioChecksIt() {
     DestinationRule dr = only(dr("""
