@@ -283,13 +283,15 @@ public final class MeshInterceptor implements Interceptor {
 
   /** The TLS of calls to {@code cluster}, or null for plaintext. */
   private @Nullable OutboundTls tls(Cluster cluster) throws MeshRoutingException {
-    ClientTlsSettings settings = cluster.tls();
-    if (settings == null || !settings.enabled()) {
-      return null;
-    }
+    // Pruned on every table change, also when this call is plaintext: otherwise the last TLS
+    // settings and their provider listeners would stay once no cluster uses TLS any more.
     RouteTable table = mesh.routeTable();
     if (table.version() != tlsVersion) {
       pruneTls(table);
+    }
+    ClientTlsSettings settings = cluster.tls();
+    if (settings == null || !settings.enabled()) {
+      return null;
     }
     OutboundTls secure = tls.get(settings);
     if (secure == null) {

@@ -81,7 +81,8 @@ final class OutboundTls {
                 + "but the mesh has no certificates (expected: Mesh.builder().certificates(...), certificateFiles(...) "
                 + "or an xDS bootstrap with certificate_providers.default)");
           }
-          X509TrustManager meshRoots = MeshTls.expectingIdentity(MeshTls.trustManager(mesh), tls.subjectAltNames());
+          X509TrustManager meshRoots = MeshTls.expectingIdentity(MeshTls.trustManager(mesh), tls.subjectAltNames(),
+              tls.subjectAltNamePrefixes());
           SSLContext context = MeshTls.context(MeshTls.keyManager(mesh), meshRoots);
           return new OutboundTls(context, meshRoots, false, null, MeshTls.follow(mesh, context));
         case MUTUAL:
@@ -118,9 +119,9 @@ final class OutboundTls {
     } else {
       String ca = tls.caCertificates();
       trust = MeshTls.expectingIdentity(ca != null ? MeshTls.trustManager(Pem.readCertificates(Path.of(ca))) : jvmTrust(),
-          tls.subjectAltNames());
+          tls.subjectAltNames(), tls.subjectAltNamePrefixes());
     }
-    boolean checkHost = !tls.insecureSkipVerify() && tls.subjectAltNames().isEmpty();
+    boolean checkHost = !tls.insecureSkipVerify() && !tls.expectsSubjectAltNames();
     return new OutboundTls(MeshTls.context(keys, trust), trust, checkHost, tls.sni(), () -> {});
   }
 

@@ -5,6 +5,9 @@ import io.meshlet.core.identity.SpiffeId;
 import io.meshlet.core.security.InboundRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,6 +100,13 @@ final class ServletInboundRequest implements InboundRequest {
   @Override
   public @Nullable String header(String name) {
     return request.getHeader(name);
+  }
+
+  /** Every line of the header, as the container received them ({@code getHeaders}). */
+  @Override
+  public List<String> headers(String name) {
+    Enumeration<String> values = request.getHeaders(name);
+    return values == null ? List.of() : Collections.list(values);
   }
 
   @Override

@@ -151,4 +151,32 @@ class InboundPolicyEnforcementTest {
       }
     }
   }
+
+  /**
+   * Second security review: only the first X-Forwarded-For line was read, so behind a proxy that adds
+   * a new line instead of appending, the client's own line chose the remote address. The container's
+   * lines all count (getHeaders), from the right.
+   */
+  @Test
+  void everyXForwardedForLineCountsWithTrustedProxies() throws Exception {
+    Path config = Files.writeString(dir.resolve("xff.yaml"), """
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: block, namespace: default}
+        spec:
+          action: DENY
+          rules:
+          - from: [{source: {remoteIpBlocks: [203.0.113.0/24]}}]
+        """);
+    Path certs = dir.resolve("reviews");
+    try (Mesh behindProxy = Mesh.builder().workload("reviews").configFile(config).numTrustedProxies(1)
+            .certificateFiles(certs.resolve("c.pem"), certs.resolve("k.pem"), certs.resolve("r.pem")).build();
+        TlsJetty server = new TlsJetty(behindProxy)) {
+      Request twoLines = new Request.Builder().url("http://127.0.0.1:" + server.plainPort() + "/reviews/1")
+          .addHeader("X-Forwarded-For", "10.1.1.1").addHeader("X-Forwarded-For", "203.0.113.7").build();
+      try (Response r = new OkHttpClient().newCall(twoLines).execute()) {
+        assertThat(r.code()).as("the proxy's line, not the client's").isEqualTo(403);
+      }
+    }
+  }
 }

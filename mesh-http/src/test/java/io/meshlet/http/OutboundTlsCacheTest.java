@@ -99,6 +99,31 @@ class OutboundTlsCacheTest {
     }
   }
 
+  /**
+   * Second security review: pruning ran only on TLS calls, so after the last TLS DestinationRule went
+   * the old OutboundTls and its provider listener stayed. A plaintext call after the change prunes.
+   */
+  @Test
+  void theLastTlsSettingsAreDroppedWhenOnlyPlaintextCallsFollow() throws Exception {
+    MeshCa ca = MeshCa.create("cluster.local");
+    CountingProvider certs = new CountingProvider(ca.issue(new SpiffeId("cluster.local", "default", "productpage")));
+    String tls = config("spiffe://cluster.local/ns/default/sa/reviews");
+    Path file = Files.writeString(dir.resolve("mesh.yaml"), tls);
+    try (Mesh mesh = Mesh.builder().workload("productpage").configFile(file).certificates(certs)
+        .pollInterval(Duration.ofMillis(50)).build()) {
+      OkHttpClient client = new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(mesh)).build();
+      int before = certs.listeners.size();
+      call(client);
+      assertThat(certs.listeners).hasSize(before + 1);
+
+      long version = mesh.snapshot().version();
+      Files.writeString(file, tls.substring(0, tls.indexOf("---")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> mesh.snapshot().version() > version);
+      call(client);
+      assertThat(certs.listeners).as("no TLS DestinationRule left").hasSize(before);
+    }
+  }
+
   /** A call to reviews; nothing listens there, so it fails after the TLS settings were chosen. */
   private static void call(OkHttpClient client) {
     assertThatThrownBy(() -> client.newCall(new Request.Builder().url("http://reviews:9080/").build()).execute().close())

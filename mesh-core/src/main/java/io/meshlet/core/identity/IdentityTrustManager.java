@@ -2,21 +2,30 @@ package io.meshlet.core.identity;
 
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * Checks the server's identity against the expected subject alternative names after the chain is
- * trusted: exact, or a prefix when the expected name ends with {@code *} (the form xDS translation
- * gives Envoy's {@code prefix} SAN matcher).
+ * trusted: a SAN equal to one of {@code exact} (compared exactly: {@code *} is an ordinary
+ * character, as Istio matches DestinationRule {@code subjectAltNames}), or starting with one of
+ * {@code prefixes} (Envoy's {@code prefix} SAN matcher, as xDS delivers it; never empty).
  */
 final class IdentityTrustManager implements X509TrustManager {
   private final X509TrustManager delegate;
-  private final List<String> expected;
+  private final List<String> exact;
+  private final List<String> prefixes;
 
-  IdentityTrustManager(X509TrustManager delegate, List<String> expected) {
+  IdentityTrustManager(X509TrustManager delegate, List<String> exact, List<String> prefixes) {
     this.delegate = delegate;
-    this.expected = List.copyOf(expected);
+    this.exact = List.copyOf(exact);
+    this.prefixes = List.copyOf(prefixes);
+    for (String p : this.prefixes) {
+      if (p.isEmpty()) {
+        throw new IllegalArgumentException("subjectAltName prefix: '' (expected: a non-empty prefix)");
+      }
+    }
   }
 
   @Override
@@ -24,22 +33,27 @@ final class IdentityTrustManager implements X509TrustManager {
     delegate.checkServerTrusted(chain, authType);
     List<String> presented = MeshTls.subjectAltNames(chain[0]);
     for (String name : presented) {
-      for (String e : expected) {
-        if (matches(e, name)) {
-          return;
-        }
+      if (matches(exact, prefixes, name)) {
+        return;
       }
     }
+    List<String> expected = new ArrayList<>(exact);
+    prefixes.forEach(p -> expected.add("prefix " + p));
     throw new CertificateException("server identity " + presented + " is not one of the expected subjectAltNames "
         + expected);
   }
 
-  /** {@code expected} exactly, or as a prefix when it ends with {@code *}. */
-  static boolean matches(String expected, String presented) {
-    int last = expected.length() - 1;
-    return last >= 0 && expected.charAt(last) == '*'
-        ? presented.regionMatches(0, expected, 0, last)
-        : expected.equals(presented);
+  /** True if {@code presented} equals one of {@code exact} or starts with one of the (non-empty) {@code prefixes}. */
+  static boolean matches(List<String> exact, List<String> prefixes, String presented) {
+    if (exact.contains(presented)) {
+      return true;
+    }
+    for (String p : prefixes) {
+      if (!p.isEmpty() && presented.startsWith(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

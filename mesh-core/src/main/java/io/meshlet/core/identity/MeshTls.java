@@ -102,14 +102,24 @@ public final class MeshTls {
   /**
    * A trust manager that, after {@code delegate} accepted a server's chain, requires the leaf to
    * carry one of {@code subjectAltNames} (matched against its URI, DNS and IP SANs, as Envoy's
-   * {@code match_subject_alt_names}: exactly, or as a prefix when the name ends with {@code *}, the
-   * form xDS translation gives Envoy's {@code prefix} matcher); the failure names what was expected
-   * and what was presented.
-   * With no names it is {@code delegate}.
+   * {@code match_subject_alt_names}, exactly: {@code *} is an ordinary character, as Istio compares
+   * DestinationRule {@code subjectAltNames}); the failure names what was expected and what was
+   * presented. With no names it is {@code delegate}.
    */
   public static X509TrustManager expectingIdentity(X509TrustManager delegate, List<String> subjectAltNames) {
+    return expectingIdentity(delegate, subjectAltNames, List.of());
+  }
+
+  /**
+   * As {@link #expectingIdentity(X509TrustManager, List)}, where a SAN may also start with one of
+   * {@code prefixes} (Envoy's {@code prefix} SAN matcher, as xDS delivers it; each non-empty). With
+   * neither names nor prefixes it is {@code delegate}.
+   */
+  public static X509TrustManager expectingIdentity(X509TrustManager delegate, List<String> subjectAltNames,
+      List<String> prefixes) {
     requireNonNull(delegate, "delegate");
-    return subjectAltNames.isEmpty() ? delegate : new IdentityTrustManager(delegate, subjectAltNames);
+    return subjectAltNames.isEmpty() && prefixes.isEmpty() ? delegate
+        : new IdentityTrustManager(delegate, subjectAltNames, prefixes);
   }
 
   /** An SSL context of the given managers; {@code keyManager} may be null (no client certificate). */

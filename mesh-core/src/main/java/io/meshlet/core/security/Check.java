@@ -113,16 +113,20 @@ abstract class Check {
 
     @Override
     boolean anyMatches(InboundRequest r) {
-      String forwarded = hops > 0 ? r.header("x-forwarded-for") : null;
-      int start = forwarded == null ? -1 : trustedEntry(forwarded);
-      if (start >= 0) {
-        int end = entryEnd(forwarded, start);
-        for (IpBlock b : blocks) {
-          if (b.contains(forwarded, start, end)) {
-            return true;
+      if (hops > 0) {
+        List<String> lines = r.headers("x-forwarded-for");
+        long entry = trustedEntry(lines);
+        if (entry >= 0) {
+          String line = lines.get((int) (entry >>> 32));
+          int start = (int) entry;
+          int end = entryEnd(line, start);
+          for (IpBlock b : blocks) {
+            if (b.contains(line, start, end)) {
+              return true;
+            }
           }
+          return false;
         }
-        return false;
       }
       String address = r.sourceAddress();
       for (IpBlock b : blocks) {
@@ -134,15 +138,22 @@ abstract class Check {
     }
 
     /**
-     * Where the entry {@link #hops} from the right of {@code xff} starts, or -1 when the header has
-     * fewer entries or that entry is not an IP address (then the source address counts, as in Envoy).
+     * The entry {@link #hops} from the right of all X-Forwarded-For lines taken together (as Envoy
+     * joins repeated lines with commas before counting), as {@code line index << 32 | start}; -1 when
+     * the header has fewer entries or that entry is not an IP address (then the source address
+     * counts, as in Envoy). Counting across lines matters: a proxy that adds a line of its own
+     * instead of appending must not let the client's line be chosen.
      */
-    private int trustedEntry(String xff) {
+    private long trustedEntry(List<String> lines) {
       int seen = 0;
-      for (int i = xff.length() - 1; i >= -1; i--) {
-        if (i < 0 || xff.charAt(i) == ',') {
-          if (++seen == hops) {
-            return IpBlock.isAddress(xff, i + 1, entryEnd(xff, i + 1)) ? i + 1 : -1;
+      for (int l = lines.size() - 1; l >= 0; l--) {
+        String xff = lines.get(l);
+        for (int i = xff.length() - 1; i >= -1; i--) {
+          if (i < 0 || xff.charAt(i) == ',') {
+            if (++seen == hops) {
+              int start = i + 1;
+              return IpBlock.isAddress(xff, start, entryEnd(xff, start)) ? (long) l << 32 | start : -1;
+            }
           }
         }
       }
@@ -156,11 +167,15 @@ abstract class Check {
 
     @Override
     String actual(InboundRequest r) {
-      String forwarded = hops > 0 ? r.header("x-forwarded-for") : null;
-      int start = forwarded == null ? -1 : trustedEntry(forwarded);
-      if (start >= 0) {
-        return "remote address '" + forwarded.substring(start, entryEnd(forwarded, start)).strip()
-            + "' (X-Forwarded-For, " + hops + (hops == 1 ? " trusted proxy)" : " trusted proxies)");
+      if (hops > 0) {
+        List<String> lines = r.headers("x-forwarded-for");
+        long entry = trustedEntry(lines);
+        if (entry >= 0) {
+          String line = lines.get((int) (entry >>> 32));
+          int start = (int) entry;
+          return "remote address '" + line.substring(start, entryEnd(line, start)).strip()
+              + "' (X-Forwarded-For, " + hops + (hops == 1 ? " trusted proxy)" : " trusted proxies)");
+        }
       }
       return "source address '" + r.sourceAddress() + "'";
     }

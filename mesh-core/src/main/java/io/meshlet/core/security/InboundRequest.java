@@ -1,6 +1,7 @@
 package io.meshlet.core.security;
 
 import io.meshlet.core.identity.SpiffeId;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** What the server side knows of one incoming call, as an adapter (servlet filter, gRPC interceptor) sees it. */
@@ -31,4 +32,16 @@ public interface InboundRequest {
 
   /** The first value of a request header (case-insensitive name), or null. */
   @Nullable String header(String name);
+
+  /**
+   * Every value of a request header (case-insensitive name), one per header line in the order
+   * received; empty when absent. Read only where all lines count, as for {@code X-Forwarded-For}
+   * with trusted proxies (Envoy joins repeated lines before counting entries from the right). The
+   * default returns {@link #header}'s single value: an adapter whose protocol allows repeated
+   * header lines must override it.
+   */
+  default List<String> headers(String name) {
+    String value = header(name);
+    return value == null ? List.of() : List.of(value);
+  }
 }

@@ -3,6 +3,7 @@ package io.meshlet.core.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meshlet.core.model.ClientTlsSettings;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.security.KeyPair;
@@ -155,25 +156,34 @@ class MeshTlsTest {
   };
 
   /**
-   * Security review: xDS turns an Envoy prefix SAN matcher into {@code prefix*}, which was compared
-   * exactly, so such clusters always failed. A trailing {@code *} is a prefix match.
+   * Second security review: any expected SAN ending in {@code *} was a prefix, also from YAML where
+   * Istio compares exactly, so {@code ["*"]} accepted every identity. Names are exact; prefixes
+   * (xDS's Envoy prefix matcher) are a separate, explicit list.
    */
   @Test
-  void aTrailingStarInAnExpectedSubjectAltNameMatchesAPrefix() throws Exception {
+  void subjectAltNamesAreExactAndPrefixesAreExplicit() throws Exception {
     X509Certificate[] reviews = ca.issue(REVIEWS).chain().toArray(X509Certificate[]::new);
-    MeshTls.expectingIdentity(TRUST_ALL, List.of("spiffe://cluster.local/ns/default/*")).checkServerTrusted(reviews, "EC");
-    MeshTls.expectingIdentity(TRUST_ALL, List.of("spiffe://other/*", "spiffe://cluster.local/ns/default/sa/rev*"))
+    for (String star : List.of("*", "spiffe://cluster.local/ns/default/*", "spiffe://cluster.local/ns/default/sa/rev*")) {
+      assertThatThrownBy(() -> MeshTls.expectingIdentity(TRUST_ALL, List.of(star)).checkServerTrusted(reviews, "EC"))
+          .as(star).isInstanceOf(CertificateException.class)
+          .hasMessage("server identity [spiffe://cluster.local/ns/default/sa/reviews] is not one of the expected "
+              + "subjectAltNames [" + star + "]");
+    }
+    MeshTls.expectingIdentity(TRUST_ALL, List.of(), List.of("spiffe://cluster.local/ns/default/"))
         .checkServerTrusted(reviews, "EC");
-    assertThatThrownBy(() -> MeshTls.expectingIdentity(TRUST_ALL, List.of("spiffe://cluster.local/ns/prod/*"))
+    MeshTls.expectingIdentity(TRUST_ALL, List.of("spiffe://other"), List.of("spiffe://x/", "spiffe://cluster.local/ns/default/sa/rev"))
+        .checkServerTrusted(reviews, "EC");
+    MeshTls.expectingIdentity(TRUST_ALL, List.of(REVIEWS.uri()), List.of()).checkServerTrusted(reviews, "EC");
+    assertThatThrownBy(() -> MeshTls.expectingIdentity(TRUST_ALL, List.of("spiffe://a"), List.of("spiffe://cluster.local/ns/prod/"))
         .checkServerTrusted(reviews, "EC"))
         .isInstanceOf(CertificateException.class)
         .hasMessage("server identity [spiffe://cluster.local/ns/default/sa/reviews] is not one of the expected "
-            + "subjectAltNames [spiffe://cluster.local/ns/prod/*]");
-    // Without a trailing star the match stays exact, and a '*' elsewhere is literal.
-    assertThatThrownBy(() -> MeshTls.expectingIdentity(TRUST_ALL, List.of("spiffe://cluster.local/ns/default/sa/review"))
-        .checkServerTrusted(reviews, "EC")).isInstanceOf(CertificateException.class);
-    assertThatThrownBy(() -> MeshTls.expectingIdentity(TRUST_ALL, List.of("*/sa/reviews"))
-        .checkServerTrusted(reviews, "EC")).isInstanceOf(CertificateException.class);
+            + "subjectAltNames [spiffe://a, prefix spiffe://cluster.local/ns/prod/]");
+    assertThatThrownBy(() -> MeshTls.expectingIdentity(TRUST_ALL, List.of(), List.of("")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClientTlsSettings.istioMutual(List.of(), List.of(""), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("subjectAltNamePrefixes: '' (expected: a non-empty prefix)");
   }
 
   /** Security review: a SPIFFE id spelled in a DNS SAN was taken as the peer's identity; only URI SANs count. */

@@ -1,11 +1,15 @@
 package io.meshlet.core.security;
 
 import io.meshlet.core.identity.SpiffeId;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
-/** An incoming call described by hand, as an adapter would present it. Immutable; {@code with*} copies. */
+/**
+ * An incoming call described by hand, as an adapter would present it. Immutable; {@code with*} copies.
+ * A header value with {@code \n} stands for several header lines.
+ */
 record Call(@Nullable SpiffeId peer, boolean secure, String sourceAddress, int destinationPort, String host,
     String method, String path, Map<String, String> headers) implements InboundRequest {
 
@@ -52,11 +56,17 @@ record Call(@Nullable SpiffeId peer, boolean secure, String sourceAddress, int d
 
   @Override
   public @Nullable String header(String name) {
+    List<String> lines = headers(name);
+    return lines.isEmpty() ? null : lines.get(0);
+  }
+
+  @Override
+  public List<String> headers(String name) {
     for (Map.Entry<String, String> e : headers.entrySet()) {
       if (e.getKey().equalsIgnoreCase(name)) {
-        return e.getValue();
+        return List.of(e.getValue().split("\n", -1));
       }
     }
-    return null;
+    return List.of();
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.meshlet.core.identity.SpiffeId;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,7 @@ class InboundCheckAllocationTest {
   /** A request whose accessors return fields, so that any allocation seen is the engine's. */
   private static final class FixedRequest implements InboundRequest {
     private final SpiffeId peer = new SpiffeId("cluster.local", "default", "productpage");
+    private final List<String> forwarded = List.of("198.51.100.1", "203.0.113.7, 10.0.0.1");
     private final String path;
 
     FixedRequest(String path) {
@@ -62,7 +64,12 @@ class InboundCheckAllocationTest {
 
     @Override
     public @Nullable String header(String name) {
-      return name.equalsIgnoreCase("x-forwarded-for") ? "203.0.113.7, 10.0.0.1" : "admin-1";
+      return name.equalsIgnoreCase("x-forwarded-for") ? forwarded.get(0) : "admin-1";
+    }
+
+    @Override
+    public List<String> headers(String name) {
+      return name.equalsIgnoreCase("x-forwarded-for") ? forwarded : List.of("admin-1");
     }
   }
 

@@ -250,9 +250,6 @@ class InboundPoliciesTest {
     assertThat(p.explain(Call.plain().request("GET", "/admin/stats")).steps()).contains(
         "CUSTOM AuthorizationPolicy default/ext rules[0]: matches");
     assertThat(p.describe()).contains("CUSTOM AuthorizationPolicy default/ext");
-    // Without rules a CUSTOM policy matches nothing, as in Istio.
-    assertThat(policies(ap("default", "ext", "{action: CUSTOM, provider: {name: ext}}")).check(Call.plain()).allowed())
-        .isTrue();
     // Checked before DENY, as Istio does.
     assertThat(policies(ap("default", "a", "{action: DENY, rules: [{}]}")
         + ap("default", "b", "{action: CUSTOM, provider: {name: ext}, rules: [{}]}")).check(Call.plain()).policy())
@@ -290,6 +287,32 @@ class InboundPoliciesTest {
     // ipBlocks is always the connection.
     String denyIp = ap("default", "block", "{action: DENY, rules: [{from: [{source: {ipBlocks: [203.0.113.0/24]}}]}]}");
     assertThat(policies(denyIp, root, 2).check(proxied).allowed()).isTrue();
+  }
+
+  /**
+   * Second security review: only the first X-Forwarded-For line was read, so behind a proxy that adds
+   * a line of its own instead of appending, the client's own line was chosen. Envoy joins all lines
+   * before counting from the right.
+   */
+  @Test
+  void xForwardedForEntriesAreCountedFromTheRightAcrossAllHeaderLines() {
+    String deny = ap("default", "block", "{action: DENY, rules: [{from: [{source: {remoteIpBlocks: [203.0.113.0/24]}}]}]}");
+    String root = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
+    // The client wrote "10.1.1.1"; the proxy next to the workload added a new line with the real address.
+    Call twoLines = Call.plain().header("X-Forwarded-For", "10.1.1.1\n203.0.113.7");
+    assertThat(policies(deny, root, 1).check(twoLines).allowed()).as("1 hop: the proxy's line").isFalse();
+    assertThat(policies(deny, root, 1).explain(twoLines).steps()).contains("DENY AuthorizationPolicy default/block "
+        + "rules[0]: matches");
+    assertThat(policies(deny, root, 2).check(twoLines).allowed()).as("2 hops: the client's line").isTrue();
+    Call mixed = Call.plain().header("X-Forwarded-For", "10.1.1.1, 203.0.113.8\n10.2.2.2");
+    assertThat(policies(deny, root, 2).check(mixed).allowed()).as("2 hops: last entry of the first line").isFalse();
+    assertThat(policies(deny, root, 2).explain(mixed).steps()).contains("DENY AuthorizationPolicy default/block "
+        + "rules[0]: matches");
+    assertThat(policies(deny, root, 3).check(mixed).allowed()).as("3 hops: 10.1.1.1").isTrue();
+    assertThat(policies(deny, root, 4).check(mixed.address("203.0.113.9")).allowed())
+        .as("fewer entries than hops over all lines: the connection").isFalse();
+    assertThat(policies(deny, root, 1).check(Call.plain().address("203.0.113.9").header("X-Forwarded-For", "10.1.1.1\n"))
+        .allowed()).as("empty last line: the connection").isFalse();
   }
 
   /** One ALLOW rule {@code rule} and whether {@code call} is allowed by it. */

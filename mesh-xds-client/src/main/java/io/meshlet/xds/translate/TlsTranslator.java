@@ -34,14 +34,15 @@ final class TlsTranslator {
       return null;
     }
     String p = path + ".typed_config";
-    List<String> sans = common(tls.getCommonTlsContext(), p + ".common_tls_context", true, problems);
+    List<String> prefixes = new ArrayList<>();
+    List<String> sans = common(tls.getCommonTlsContext(), p + ".common_tls_context", true, prefixes, problems);
     if (tls.getAllowRenegotiation()) {
       problems.ignored(p + ".allow_renegotiation", "TLS renegotiation is never allowed");
     }
     if (sans == null) {
       return null;
     }
-    return ClientTlsSettings.istioMutual(sans, tls.getSni().isEmpty() ? null : tls.getSni());
+    return ClientTlsSettings.istioMutual(sans, prefixes, tls.getSni().isEmpty() ? null : tls.getSni());
   }
 
   /**
@@ -59,9 +60,13 @@ final class TlsTranslator {
           + "cannot be expressed as a PeerAuthentication mode)");
       return null;
     }
-    List<String> sans = common(tls.getCommonTlsContext(), p + ".common_tls_context", false, problems);
+    List<String> prefixes = new ArrayList<>();
+    List<String> sans = common(tls.getCommonTlsContext(), p + ".common_tls_context", false, prefixes, problems);
     if (sans == null) {
       return null;
+    }
+    if (!prefixes.isEmpty()) {
+      prefixes.forEach(x -> sans.add("prefix " + x));
     }
     if (!sans.isEmpty()) {
       // Any client with a mesh certificate would be accepted: the model has no server-side SAN check.
@@ -93,10 +98,13 @@ final class TlsTranslator {
   }
 
   /**
-   * The SANs a context expects of its peer, as DestinationRule {@code subjectAltNames} writes them
-   * ({@code spiffe://...}; a prefix matcher as {@code prefix*}), after checking that it uses certificate provider instances; null after an error.
+   * The exact SANs a context expects of its peer, as DestinationRule {@code subjectAltNames} writes
+   * them ({@code spiffe://...}), after checking that it uses certificate provider instances; prefix
+   * matchers go to {@code prefixes} (kept apart: a YAML name ending in {@code *} is exact); null
+   * after an error.
    */
-  private static @Nullable List<String> common(CommonTlsContext c, String path, boolean client, Problems problems) {
+  private static @Nullable List<String> common(CommonTlsContext c, String path, boolean client, List<String> prefixes,
+      Problems problems) {
     int before = problems.errorCount();
     if (c.getTlsCertificatesCount() > 0 || c.getTlsCertificateSdsSecretConfigsCount() > 0) {
       problems.error(path + (c.getTlsCertificatesCount() > 0 ? ".tls_certificates" : ".tls_certificate_sds_secret_configs"),
@@ -115,7 +123,7 @@ final class TlsTranslator {
         if (!roots) {
           problems.error(cp + ".validation_context_certificate_provider_instance", "missing (expected: the mesh roots)");
         }
-        validation(combined.getDefaultValidationContext(), cp + ".default_validation_context", sans, problems);
+        validation(combined.getDefaultValidationContext(), cp + ".default_validation_context", sans, prefixes, problems);
         break;
       }
       case VALIDATION_CONTEXT: {
@@ -123,7 +131,7 @@ final class TlsTranslator {
         if (!v.hasCaCertificateProviderInstance()) {
           problems.error(path + ".validation_context.ca_certificate_provider_instance", "missing (expected: the mesh roots)");
         }
-        validation(v, path + ".validation_context", sans, problems);
+        validation(v, path + ".validation_context", sans, prefixes, problems);
         break;
       }
       default:
@@ -134,17 +142,24 @@ final class TlsTranslator {
     return problems.errorCount() > before ? null : sans;
   }
 
-  private static void validation(CertificateValidationContext v, String path, List<String> sans, Problems problems) {
+  private static void validation(CertificateValidationContext v, String path, List<String> sans, List<String> prefixes,
+      Problems problems) {
     for (int i = 0; i < v.getMatchSubjectAltNamesCount(); i++) {
       StringMatcher m = v.getMatchSubjectAltNames(i);
       String p = path + ".match_subject_alt_names[" + i + "]";
+      List<String> into = sans;
       String name;
       switch (m.getMatchPatternCase()) {
         case EXACT:
           name = m.getExact();
           break;
         case PREFIX:
-          name = m.getPrefix() + "*";
+          name = m.getPrefix();
+          into = prefixes;
+          if (name.isEmpty()) {
+            problems.error(p + ".prefix", "'' (expected: a non-empty prefix; an empty one would accept every identity)");
+            continue;
+          }
           break;
         default:
           problems.error(p, m.getMatchPatternCase().name().toLowerCase(java.util.Locale.ROOT)
@@ -154,7 +169,7 @@ final class TlsTranslator {
       if (m.getIgnoreCase()) {
         problems.warning(p + ".ignore_case", "ignored: identities are compared exactly");
       }
-      sans.add(name);
+      into.add(name);
     }
     if (v.getMatchTypedSubjectAltNamesCount() > 0) {
       problems.error(path + ".match_typed_subject_alt_names", "not supported (expected: match_subject_alt_names)");

@@ -389,6 +389,43 @@ class XdsSecurityTranslationTest {
     });
   }
 
+  /**
+   * Second security review: a prefix matcher came through as {@code prefix*} in the exact list, and
+   * every name ending in {@code *} was then matched as a prefix (YAML too). Prefixes are kept apart.
+   */
+  @Test
+  void aPrefixSanMatcherIsCarriedAsAPrefixAndMustNotBeEmpty() {
+    String san = "spiffe://cluster.local/ns/default/sa/bookinfo-reviews";
+    io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext.Builder common =
+        IstiodSecurity.common(List.of(san)).toBuilder();
+    common.getCombinedValidationContextBuilder().getDefaultValidationContextBuilder()
+        .addMatchSubjectAltNames(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
+            .setPrefix("spiffe://cluster.local/ns/prod/"));
+    Map<String, Cluster> clusters = new LinkedHashMap<>(Istiod.reviews().clusters());
+    clusters.put(Istiod.BASE, clusters.get(Istiod.BASE).toBuilder().setTransportSocket(upstream(common.build())).build());
+    XdsResources r = Istiod.reviews();
+    Translation t = XdsTranslator.translate(new XdsResources(r.listeners(), r.routes(), clusters, r.endpoints()), "default");
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.config().destinationRules()).singleElement().satisfies(dr -> assertThat(dr.trafficPolicy().tlsFor(9080))
+        .isEqualTo(ClientTlsSettings.istioMutual(List.of(san), List.of("spiffe://cluster.local/ns/prod/"), null)));
+
+    common.getCombinedValidationContextBuilder().getDefaultValidationContextBuilder()
+        .addMatchSubjectAltNames(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder().setPrefix(""));
+    clusters.put(Istiod.BASE, clusters.get(Istiod.BASE).toBuilder().setTransportSocket(upstream(common.build())).build());
+    Translation empty = XdsTranslator.translate(new XdsResources(r.listeners(), r.routes(), clusters, r.endpoints()), "default");
+    assertThat(empty.errors()).containsExactly(ConfigProblem.error("Cluster", Istiod.BASE, "xds",
+        "transport_socket.typed_config.common_tls_context.combined_validation_context.default_validation_context"
+            + ".match_subject_alt_names[2].prefix",
+        "'' (expected: a non-empty prefix; an empty one would accept every identity)"));
+  }
+
+  private static io.envoyproxy.envoy.config.core.v3.TransportSocket upstream(
+      io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext common) {
+    return io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
+        .setTypedConfig(com.google.protobuf.Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+            .UpstreamTlsContext.newBuilder().setCommonTlsContext(common).build())).build();
+  }
+
   @Test
   void upstreamTlsWithFileCertificatesIsAnError() {
     Map<String, Cluster> clusters = new LinkedHashMap<>(Istiod.reviews().clusters());

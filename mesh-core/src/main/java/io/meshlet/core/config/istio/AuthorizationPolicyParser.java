@@ -31,6 +31,9 @@ final class AuthorizationPolicyParser {
   private static final List<String> SOURCE_FIELDS = List.of("principals", "notPrincipals", "namespaces",
       "notNamespaces", "ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks", "requestPrincipals",
       "notRequestPrincipals");
+  /** Source fields Istio refuses with CUSTOM (the external authorizer cannot see them). */
+  private static final List<String> CUSTOM_UNSUPPORTED_SOURCE_FIELDS = List.of("principals", "notPrincipals",
+      "namespaces", "notNamespaces", "requestPrincipals", "notRequestPrincipals");
   private static final List<String> OPERATION_FIELDS = List.of("hosts", "notHosts", "ports", "notPorts", "methods",
       "notMethods", "paths", "notPaths");
 
@@ -61,7 +64,13 @@ final class AuthorizationPolicyParser {
     }
     List<Rule> rules = new ArrayList<>();
     for (YamlObject r : spec.objects("rules")) {
-      rules.add(rule(r));
+      rules.add(rule(r, action));
+    }
+    if ((action == Action.DENY || action == Action.CUSTOM) && emptyList(spec, "rules")) {
+      // Istio's ValidateAuthorizationPolicy: such a policy would never be triggered.
+      problems.error(spec.path("rules"), (spec.has("rules") ? "empty" : "missing") + ": " + action
+          + " action without rules is meaningless as it will never be triggered (expected: at least one rule; "
+          + "add an empty rule {} to trigger it for every request)");
     }
     return new AuthorizationPolicy(id, origin, selector, action, rules, problems.notYetAppliedPaths(), targets);
   }
@@ -93,8 +102,14 @@ final class AuthorizationPolicyParser {
     return out;
   }
 
-  private static Rule rule(YamlObject r) {
+  private static Rule rule(YamlObject r, Action action) {
     Problems problems = r.problems();
+    for (String f : List.of("from", "to")) {
+      if (r.has(f) && emptyList(r, f)) {
+        problems.error(r.path(f), "empty: `" + f + "` must not be empty (expected: at least one entry; leave out " + f
+            + " to match any " + (f.equals("from") ? "source" : "operation") + ")");
+      }
+    }
     List<Source> from = new ArrayList<>();
     for (YamlObject f : r.objects("from")) {
       YamlObject s = f.object("source");
@@ -104,7 +119,7 @@ final class AuthorizationPolicyParser {
         }
         continue;
       }
-      from.add(source(s));
+      from.add(source(s, action));
     }
     List<Operation> to = new ArrayList<>();
     for (YamlObject t : r.objects("to")) {
@@ -119,7 +134,7 @@ final class AuthorizationPolicyParser {
     }
     List<Condition> when = new ArrayList<>();
     for (YamlObject w : r.objects("when")) {
-      Condition c = condition(w);
+      Condition c = condition(w, action);
       if (c != null) {
         when.add(c);
       }
@@ -127,7 +142,7 @@ final class AuthorizationPolicyParser {
     return new Rule(from, to, when);
   }
 
-  private static Source source(YamlObject s) {
+  private static Source source(YamlObject s, Action action) {
     Function<String, @Nullable String> match = PolicyValues::matchStringProblem;
     Function<String, @Nullable String> ip = AuthorizationPolicyParser::ipProblem;
     Source source = new Source(
@@ -141,8 +156,16 @@ final class AuthorizationPolicyParser {
         s.strings("notRemoteIpBlocks", ip),
         s.strings("requestPrincipals", match),
         s.strings("notRequestPrincipals", match));
+    if (action == Action.CUSTOM) {
+      for (String f : CUSTOM_UNSUPPORTED_SOURCE_FIELDS) {
+        if (anyGiven(s, List.of(f))) {
+          s.problems().error(s.path(f), "From." + Character.toUpperCase(f.charAt(0)) + f.substring(1)
+              + " is currently not supported with CUSTOM action");
+        }
+      }
+    }
     for (String f : List.of("requestPrincipals", "notRequestPrincipals")) {
-      if (s.has(f)) {
+      if (s.has(f) && action != Action.CUSTOM) {
         s.problems().notYetApplied(s.path(f), NO_JWT);
       }
     }
@@ -193,7 +216,7 @@ final class AuthorizationPolicyParser {
     return out;
   }
 
-  private static @Nullable Condition condition(YamlObject w) {
+  private static @Nullable Condition condition(YamlObject w, Action action) {
     Problems problems = w.problems();
     String key = w.requiredString("key");
     Function<String, @Nullable String> check = valueCheck(key);
@@ -209,13 +232,22 @@ final class AuthorizationPolicyParser {
     if (emptyLists(w)) {
       problems.error(w.path(), "values and notValues both empty for key " + key + " (expected: at least one value)");
     }
-    if (PolicyValues.needsJwt(key)) {
+    if (action == Action.CUSTOM && (key.equals("source.namespace") || key.equals("source.principal")
+        || key.startsWith("request.auth."))) {
+      problems.error(w.path("key"), key + " is currently not supported with CUSTOM action");
+    } else if (PolicyValues.needsJwt(key)) {
       problems.notYetApplied(w.path("key"), "'" + key + "' " + NO_JWT);
     } else if (PolicyValues.unknownHere(key)) {
       problems.notYetApplied(w.path("key"), "'" + key + "' is not known to Meshlet: the attribute is absent, "
           + "so values never match and notValues always hold");
     }
     return new Condition(key, values, notValues);
+  }
+
+  /** True if {@code field} is absent, null or an empty list (a non-list is reported by {@code objects}). */
+  private static boolean emptyList(YamlObject o, String field) {
+    JsonNode n = o.has(field) ? o.node(field) : null;
+    return n == null || n.isArray() && n.isEmpty();
   }
 
   /** True if each of values and notValues is absent or an empty list. */

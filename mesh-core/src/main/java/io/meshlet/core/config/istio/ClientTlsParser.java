@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * Istio's {@code ClientTLSSettings} ({@code trafficPolicy.tls}, {@code portLevelSettings[].tls}).
  * {@code credentialName} (a Kubernetes secret) and {@code caCrl} are read and listed as not yet
  * applied. Checked as Istio does: {@code ISTIO_MUTUAL} takes no certificate files, {@code MUTUAL}
- * needs both {@code clientCertificate} and {@code privateKey} (unless it names a credential).
+ * needs both {@code clientCertificate} and {@code privateKey} (unless it names a credential),
+ * {@code insecureSkipVerify: true} takes neither {@code caCertificates} nor {@code subjectAltNames}.
  */
 final class ClientTlsParser {
   private static final List<String> MODES = List.of("DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL");
@@ -29,13 +30,6 @@ final class ClientTlsParser {
     String sni = tls.string("sni");
     Boolean skip = tls.bool("insecureSkipVerify");
     tls.string("caCrl");
-    for (int i = 0; i < sans.size(); i++) {
-      if (sans.get(i).endsWith("*")) {
-        problems.warning(tls.path("subjectAltNames") + "[" + i + "]", "'" + sans.get(i) + "' ends with '*': Meshlet "
-            + "matches it as a prefix (the form xDS gives Envoy's prefix matcher); Istio matches YAML subjectAltNames "
-            + "exactly");
-      }
-    }
     if (credential != null) {
       problems.notYetApplied(tls.path("credentialName"), "not applied by Meshlet (no Kubernetes secrets); "
           + "use clientCertificate, privateKey and caCertificates");
@@ -48,6 +42,15 @@ final class ClientTlsParser {
         if (tls.has(f)) {
           problems.error(tls.path(f), "given with mode ISTIO_MUTUAL (expected: no certificate files; "
               + "the mesh's own certificate is used)");
+        }
+      }
+    }
+    if (skip != null && skip) {
+      // Istio's validateTLS: verification is off, so names to verify against would be silently unused.
+      for (String f : List.of("caCertificates", "subjectAltNames")) {
+        if (tls.has(f)) {
+          problems.error(tls.path(f), "given with insecureSkipVerify: true (expected: cannot specify CaCertificates "
+              + "or SubjectAltNames when InsecureSkipVerify is set true)");
         }
       }
     }

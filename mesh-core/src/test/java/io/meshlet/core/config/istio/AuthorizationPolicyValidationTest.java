@@ -165,10 +165,58 @@ class AuthorizationPolicyValidationTest {
     assertThat(only(custom).notYetApplied()).containsExactly("action");
     assertThat(warnings(custom)).containsExactly(
         P + "action: CUSTOM (external authorization) is not supported by Meshlet; calls matching this policy's rules are denied");
-    assertThat(errors(ap("action: CUSTOM"))).containsExactly(P + "provider: missing (required with action CUSTOM)");
-    assertThat(errors(ap("{action: DENY, provider: {name: x}}"))).containsExactly(
+    assertThat(errors(ap("{action: CUSTOM, rules: [{}]}"))).containsExactly(P + "provider: missing (required with action CUSTOM)");
+    assertThat(errors(ap("{action: DENY, provider: {name: x}, rules: [{}]}"))).containsExactly(
         P + "provider: given with action DENY (expected: only with action CUSTOM)");
-    assertThat(errors(ap("{action: CUSTOM, provider: {}}"))).containsExactly(P + "provider.name: missing (required)");
+    assertThat(errors(ap("{action: CUSTOM, provider: {}, rules: [{}]}"))).containsExactly(P + "provider.name: missing (required)");
+  }
+
+  /**
+   * Second security review: shapes Istio's ValidateAuthorizationPolicy refuses were accepted. An
+   * empty {@code from}/{@code to} list read as "any", so an ALLOW granted more than written; a DENY
+   * or CUSTOM without rules is never triggered; CUSTOM cannot use identities.
+   */
+  @Test
+  void shapesIstioRefusesAreErrorsWithTheirPaths() {
+    assertThat(errors(ap("{rules: [{from: [], to: [{operation: {methods: [GET]}}]}]}"))).containsExactly(
+        P + "rules[0].from: empty: `from` must not be empty (expected: at least one entry; leave out from to match "
+            + "any source)");
+    assertThat(errors(ap("{rules: [{to: []}]}"))).containsExactly(
+        P + "rules[0].to: empty: `to` must not be empty (expected: at least one entry; leave out to to match any "
+            + "operation)");
+    String never = " action without rules is meaningless as it will never be triggered (expected: at least one rule; "
+        + "add an empty rule {} to trigger it for every request)";
+    assertThat(errors(ap("action: DENY"))).containsExactly(P + "rules: missing: DENY" + never);
+    assertThat(errors(ap("{action: DENY, rules: []}"))).containsExactly(P + "rules: empty: DENY" + never);
+    assertThat(errors(ap("{action: CUSTOM, provider: {name: ext}}"))).containsExactly(P + "rules: missing: CUSTOM" + never);
+    assertThat(errors(ap("action: CUSTOM"))).containsExactly(P + "provider: missing (required with action CUSTOM)",
+        P + "rules: missing: CUSTOM" + never);
+    assertThat(errors(ap("{action: DENY, rules: [{}]}"))).isEmpty();
+    assertThat(errors(ap("{action: ALLOW}"))).isEmpty();
+    assertThat(errors(ap("""
+        action: CUSTOM
+        provider: {name: ext}
+        rules:
+        - from:
+          - source: {principals: [a], notPrincipals: [b], namespaces: [c], notNamespaces: [d], requestPrincipals: [e],
+                     notRequestPrincipals: [f], ipBlocks: [10.0.0.0/8]}
+          when:
+          - {key: source.namespace, values: [x]}
+          - {key: source.principal, values: [x]}
+          - {key: "request.auth.claims[iss]", values: [x]}
+          - {key: source.ip, values: [10.0.0.1]}
+        """))).containsExactly(
+        P + "rules[0].from[0].source.principals: From.Principals is currently not supported with CUSTOM action",
+        P + "rules[0].from[0].source.notPrincipals: From.NotPrincipals is currently not supported with CUSTOM action",
+        P + "rules[0].from[0].source.namespaces: From.Namespaces is currently not supported with CUSTOM action",
+        P + "rules[0].from[0].source.notNamespaces: From.NotNamespaces is currently not supported with CUSTOM action",
+        P + "rules[0].from[0].source.requestPrincipals: From.RequestPrincipals is currently not supported with CUSTOM "
+            + "action",
+        P + "rules[0].from[0].source.notRequestPrincipals: From.NotRequestPrincipals is currently not supported with "
+            + "CUSTOM action",
+        P + "rules[0].when[0].key: source.namespace is currently not supported with CUSTOM action",
+        P + "rules[0].when[1].key: source.principal is currently not supported with CUSTOM action",
+        P + "rules[0].when[2].key: request.auth.claims[iss] is currently not supported with CUSTOM action");
   }
 
   @Test

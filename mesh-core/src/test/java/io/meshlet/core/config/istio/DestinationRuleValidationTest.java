@@ -200,16 +200,38 @@ class DestinationRuleValidationTest {
   }
 
   @Test
-  void aTrailingStarInSubjectAltNamesIsWarnedAboutAsAPrefixMatch() {
+  void aTrailingStarInSubjectAltNamesIsAnExactNameAsInIstio() {
     String yaml = dr("""
         host: reviews
         trafficPolicy:
-          tls: {mode: ISTIO_MUTUAL, subjectAltNames: [spiffe://cluster.local/ns/default/sa/reviews, "spiffe://cluster.local/ns/prod/*"]}
+          tls: {mode: ISTIO_MUTUAL, subjectAltNames: [spiffe://cluster.local/ns/default/sa/reviews, "spiffe://cluster.local/ns/prod/*", "*"]}
         """);
     assertThat(errors(yaml)).isEmpty();
-    assertThat(warnings(yaml)).containsExactly(P + "trafficPolicy.tls.subjectAltNames[1]: 'spiffe://cluster.local/ns/prod/*' "
-        + "ends with '*': Meshlet matches it as a prefix (the form xDS gives Envoy's prefix matcher); Istio matches YAML "
-        + "subjectAltNames exactly");
+    assertThat(warnings(yaml)).isEmpty();
+    assertThat(only(yaml).trafficPolicy().tlsFor(9080)).isEqualTo(ClientTlsSettings.istioMutual(
+        List.of("spiffe://cluster.local/ns/default/sa/reviews", "spiffe://cluster.local/ns/prod/*", "*"), List.of(), null));
+  }
+
+  /** Second security review: Istio's validateTLS refuses names to verify against when verification is off. */
+  @Test
+  void insecureSkipVerifyWithCaCertificatesOrSubjectAltNamesIsAnError() {
+    assertThat(errors(dr("""
+        host: reviews
+        trafficPolicy:
+          tls: {mode: SIMPLE, insecureSkipVerify: true, caCertificates: /etc/ca.pem, subjectAltNames: [reviews]}
+        """))).containsExactly(
+        P + "trafficPolicy.tls.caCertificates: given with insecureSkipVerify: true (expected: cannot specify "
+            + "CaCertificates or SubjectAltNames when InsecureSkipVerify is set true)",
+        P + "trafficPolicy.tls.subjectAltNames: given with insecureSkipVerify: true (expected: cannot specify "
+            + "CaCertificates or SubjectAltNames when InsecureSkipVerify is set true)");
+    assertThat(errors(dr("""
+        host: reviews
+        trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: true}}
+        """))).isEmpty();
+    assertThat(errors(dr("""
+        host: reviews
+        trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: false, caCertificates: /etc/ca.pem, subjectAltNames: [r]}}
+        """))).isEmpty();
   }
 
   @Test
