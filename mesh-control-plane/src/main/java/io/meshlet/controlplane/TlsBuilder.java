@@ -33,7 +33,7 @@ final class TlsBuilder {
     if (tls == null || tls.mode() != ClientTlsSettings.Mode.ISTIO_MUTUAL) {
       return null;
     }
-    UpstreamTlsContext.Builder u = UpstreamTlsContext.newBuilder().setCommonTlsContext(common(tls.subjectAltNames()));
+    UpstreamTlsContext.Builder u = UpstreamTlsContext.newBuilder().setCommonTlsContext(common(tls.subjectAltNames(), tls.subjectAltNamePrefixes()));
     if (tls.sni() != null) {
       u.setSni(tls.sni());
     }
@@ -42,17 +42,19 @@ final class TlsBuilder {
 
   /** An inbound filter chain's DownstreamTlsContext: mutual TLS, client certificates required. */
   static TransportSocket downstream() {
-    DownstreamTlsContext d = DownstreamTlsContext.newBuilder().setCommonTlsContext(common(List.of()))
+    DownstreamTlsContext d = DownstreamTlsContext.newBuilder().setCommonTlsContext(common(List.of(), List.of()))
         .setRequireClientCertificate(BoolValue.of(true)).build();
     return TransportSocket.newBuilder().setName(TRANSPORT_SOCKET).setTypedConfig(Any.pack(d)).build();
   }
 
-  private static CommonTlsContext common(List<String> sans) {
+  /** Exact names as exact matchers (a {@code *} in them is an ordinary character, as in Istio), prefixes as prefix matchers. */
+  private static CommonTlsContext common(List<String> exact, List<String> prefixes) {
     CertificateValidationContext.Builder v = CertificateValidationContext.newBuilder();
-    for (String san : sans) {
-      v.addMatchSubjectAltNames(san.endsWith("*")
-          ? StringMatcher.newBuilder().setPrefix(san.substring(0, san.length() - 1))
-          : StringMatcher.newBuilder().setExact(san));
+    for (String san : exact) {
+      v.addMatchSubjectAltNames(StringMatcher.newBuilder().setExact(san));
+    }
+    for (String prefix : prefixes) {
+      v.addMatchSubjectAltNames(StringMatcher.newBuilder().setPrefix(prefix));
     }
     return CommonTlsContext.newBuilder()
         .setTlsCertificateCertificateProviderInstance(CommonTlsContext.CertificateProviderInstance.newBuilder()

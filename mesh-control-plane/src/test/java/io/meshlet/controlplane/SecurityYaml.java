@@ -145,7 +145,7 @@ final class SecurityYaml {
           provider: {name: opa}
           rules:
           - to: [{operation: {paths: ["/reviews/ext*"]}}]
-          - from: [{source: {principals: ["*/sa/ratings"]}}]
+          - to: [{operation: {methods: ["POST"]}}]
             when: [{key: "request.headers[x-ext]", values: ["1"]}]
         ---
         apiVersion: security.istio.io/v1

@@ -118,9 +118,9 @@ class SecurityYamlRoundTripTest {
     // CUSTOM fails closed (no external authorizer): its rules deny, in the engine and as served DENY policies.
     c.put(mtls(PRODUCTPAGE, "GET", "/reviews/ext/1"), false);              // CUSTOM path, else allowed by the viewer rule
     c.put(new Call(RATINGS, true, "10.0.0.5", STRICT_PORT, "POST", "/reviews/1", Map.of("x-canary", "yes", "x-ext", "1")),
-        false);                                                              // CUSTOM from + when, else allowed
+        false);                                                              // CUSTOM method + when, else allowed
     c.put(new Call(PRODUCTPAGE, true, "10.0.0.5", STRICT_PORT, "GET", "/reviews/1", Map.of("x-ext", "1")),
-        true);                                                               // not CUSTOM's source
+        true);                                                               // not CUSTOM's method
     c.put(mtls(PRODUCTPAGE, "GET", "/img/ext.png"), false);                // root-namespace CUSTOM, else allowed
     // targetRef(s): applies to no workload (the DENY-all for a Gateway, the ALLOW for a Service), as served.
     c.put(mtls(PRODUCTPAGE, "GET", "/reviews/2"), true);
