@@ -25,11 +25,10 @@ import io.envoyproxy.envoy.type.v3.TokenBucket;
 import io.meshlet.core.model.AuthorizationPolicy;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MtlsMode;
-import io.meshlet.core.model.PeerAuthentication;
 import io.meshlet.core.model.RateLimitPolicy;
+import io.meshlet.core.model.Workload;
 import io.meshlet.core.security.InboundPolicies;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,9 +100,9 @@ final class InboundBuilder {
   }
 
   /**
-   * The mode for {@code port}: the narrowest policy's port-level mode, else its own; UNSET goes on to
-   * the broader one. Of competing policies at one level the first by (namespace, name) wins, as the
-   * engine decides (Istio takes the oldest; files carry no creation time).
+   * The mode for {@code port}, decided by mesh-core's own engine ({@link InboundPolicies#mtlsMode}) for
+   * a workload with the node's namespace and labels, so the control plane serves what a mesh reading
+   * the same YAML enforces.
    */
   static MtlsMode mode(MeshConfig config, NodeKey node, int port) {
     return mode(config, node, port, ROOT);
@@ -111,46 +110,12 @@ final class InboundBuilder {
 
   /** {@link #mode(MeshConfig, NodeKey, int)} with {@code root} as the root namespace. */
   static MtlsMode mode(MeshConfig config, NodeKey node, int port, String root) {
-    PeerAuthentication workload = null;
-    PeerAuthentication namespace = null;
-    PeerAuthentication mesh = null;
-    List<PeerAuthentication> sorted = config.peerAuthentications().stream()
-        .sorted(Comparator.comparing((PeerAuthentication p) -> p.id().namespace()).thenComparing(p -> p.id().name()))
-        .toList();
-    for (PeerAuthentication pa : sorted) {
-      String ns = pa.id().namespace();
-      if (ns.equals(node.namespace()) && pa.selects(node.labels()) && workload == null) {
-        workload = pa;
-      } else if (ns.equals(node.namespace()) && pa.selector().isEmpty() && namespace == null) {
-        namespace = pa;
-      } else if (ns.equals(root) && pa.selector().isEmpty() && mesh == null) {
-        mesh = pa;
-      }
-    }
-    for (PeerAuthentication pa : new PeerAuthentication[] {workload, namespace, mesh}) {
-      if (pa == null) {
-        continue;
-      }
-      MtlsMode m = pa.portLevelMtls().getOrDefault(port, MtlsMode.UNSET);
-      if (m == MtlsMode.UNSET) {
-        m = pa.mode();
-      }
-      if (m != MtlsMode.UNSET) {
-        return m;
-      }
-    }
-    return MtlsMode.PERMISSIVE;
+    return InboundPolicies.compile(config, workload(node), root).mtlsMode(port);
   }
 
-  /**
-   * True if {@code p} applies to the node: its namespace (no selector or a matching one), or
-   * mesh-wide from the root namespace {@code root}. Selection only: a policy with {@code targetRefs}
-   * is selected here and then skipped by the caller, as the engine applies it to no workload.
-   */
-  static boolean applies(AuthorizationPolicy p, NodeKey node, String root) {
-    String ns = p.id().namespace();
-    boolean selected = p.selector().isEmpty() || p.selects(node.labels());
-    return selected && (ns.equals(node.namespace()) || ns.equals(root));
+  /** The node as the engine sees a workload: namespace and labels (name and address play no part). */
+  private static Workload workload(NodeKey node) {
+    return new Workload("", node.namespace(), node.labels(), "");
   }
 
   private static List<HttpFilter> filters(MeshConfig config, NodeKey node, String root) {
@@ -159,7 +124,8 @@ final class InboundBuilder {
     Map<String, Policy> allow = new LinkedHashMap<>();
     boolean anyAllow = false;
     for (AuthorizationPolicy p : config.authorizationPolicies()) {
-      if (!applies(p, node, root)) {
+      // Selection only: a policy with targetRefs is selected here and skipped below, as the engine does.
+      if (!p.appliesTo(node.namespace(), node.labels(), root)) {
         continue;
       }
       if (!p.targetRefs().isEmpty()) {

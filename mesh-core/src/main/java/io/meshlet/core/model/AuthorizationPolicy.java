@@ -70,6 +70,16 @@ public record AuthorizationPolicy(
   }
 
   /**
+   * True if this policy covers a workload in {@code namespace} with {@code labels}: it sits in that
+   * namespace or in {@code rootNamespace} (mesh-wide), and its selector, if any, matches. Selection
+   * only: {@code targetRefs} are the caller's to weigh.
+   */
+  public boolean appliesTo(String namespace, Map<String, String> labels, String rootNamespace) {
+    String ns = id.namespace();
+    return (ns.equals(namespace) || ns.equals(rootNamespace)) && Labels.matches(selector, labels);
+  }
+
+  /**
    * One {@code rules[]} entry: it matches when some {@code from} matches (or there is none), some
    * {@code to} matches (or there is none) and every {@code when} holds.
    */

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.meshlet.core.model.AuthorizationPolicy;
 import io.meshlet.core.model.AuthorizationPolicy.Action;
-import io.meshlet.core.model.Labels;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MtlsMode;
 import io.meshlet.core.model.ResourceId;
@@ -120,7 +119,7 @@ public final class InboundPolicies {
         .sorted(Comparator.comparing((AuthorizationPolicy p) -> p.id().namespace()).thenComparing(p -> p.id().name()))
         .toList();
     for (AuthorizationPolicy p : sorted) {
-      if (!applies(p, workload, rootNamespace)) {
+      if (!p.appliesTo(workload.namespace(), workload.labels(), rootNamespace)) {
         continue;
       }
       if (!p.targetRefs().isEmpty()) {
@@ -136,13 +135,6 @@ public final class InboundPolicies {
       }
     }
     return new InboundPolicies(mtls, custom, deny, allow, audit, notApplied);
-  }
-
-  /** In the workload's namespace or the root namespace, and the selector (if any) matches. */
-  static boolean applies(AuthorizationPolicy p, Workload workload, String rootNamespace) {
-    String ns = p.id().namespace();
-    return (ns.equals(workload.namespace()) || ns.equals(rootNamespace))
-        && Labels.matches(p.selector(), workload.labels());
   }
 
   /** The mutual TLS mode for calls arriving on {@code port}; {@code PERMISSIVE} when no policy says. */
