@@ -10,6 +10,7 @@ import io.meshlet.xds.bootstrap.XdsBootstrap;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -21,6 +22,12 @@ import org.jspecify.annotations.Nullable;
  * classpath. Not for direct use.
  */
 public final class XdsConfigSourceProvider implements ConfigSourceProvider {
+  // The mesh asks one provider (the service loader makes a new one per build) for the workload, the
+  // source and the certificates of one bootstrap: it is read and parsed once, and all three see the
+  // same file.
+  private @Nullable Path readFrom;
+  private @Nullable XdsBootstrap read;
+
   @Override
   public String kind() {
     return "xds";
@@ -33,7 +40,7 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
 
   @Override
   public ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts) {
-    XdsBootstrap bootstrap = config == null ? XdsBootstrap.fromEnvironment() : XdsBootstrap.fromPath(config);
+    XdsBootstrap bootstrap = bootstrap(config);
     return XdsConfigSource.builderFromBootstrap(bootstrap, workload, serverPorts)
         .delta(deltaFromEnvironment(System::getenv))
         .build();
@@ -70,7 +77,7 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
    */
   @Override
   public Workload workload(@Nullable Path config, Workload declared, boolean namespaceSet, boolean labelsSet) {
-    XdsBootstrap bootstrap = config == null ? XdsBootstrap.fromEnvironment() : XdsBootstrap.fromPath(config);
+    XdsBootstrap bootstrap = bootstrap(config);
     return workload(bootstrap, declared, namespaceSet, labelsSet);
   }
 
@@ -99,7 +106,7 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
    */
   @Override
   public Optional<CertificateProvider> certificates(@Nullable Path config, ScheduledExecutorService executor) {
-    XdsBootstrap bootstrap = config == null ? XdsBootstrap.fromEnvironment() : XdsBootstrap.fromPath(config);
+    XdsBootstrap bootstrap = bootstrap(config);
     return certificates(bootstrap, executor);
   }
 
@@ -119,5 +126,14 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
       throw new IllegalStateException(bootstrap.source() + ": certificate_providers." + DEFAULT_CERTIFICATE_PROVIDER
           + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The bootstrap at {@code config}, or the environment's when null; read once per provider and config. */
+  private synchronized XdsBootstrap bootstrap(@Nullable Path config) {
+    if (read == null || !Objects.equals(readFrom, config)) {
+      read = config == null ? XdsBootstrap.fromEnvironment() : XdsBootstrap.fromPath(config);
+      readFrom = config;
+    }
+    return read;
   }
 }
