@@ -118,18 +118,19 @@ public final class MeshServletFilter implements Filter {
   }
 
   private static void denied(HttpServletResponse out) throws IOException {
-    byte[] body = DENIED_BODY.getBytes(StandardCharsets.UTF_8);
-    out.setStatus(403);
-    out.setContentType("text/plain");
-    out.setContentLength(body.length);
-    out.getOutputStream().write(body);
+    answer(out, 403, DENIED_BODY);
   }
 
   private static void rateLimited(HttpServletResponse out, LocalRateLimit limit) throws IOException {
-    byte[] body = ("local rate limit: " + limit.source()).getBytes(StandardCharsets.UTF_8);
-    out.setStatus(429);
     out.setHeader(ResponseFlag.HEADER, ResponseFlag.RL.name());
     out.setHeader(LocalRateLimit.RATELIMITED_HEADER, "true");
+    answer(out, 429, "local rate limit: " + limit.source());
+  }
+
+  /** Answers the call here, with a plain-text body, instead of passing it to the application. */
+  private static void answer(HttpServletResponse out, int status, String text) throws IOException {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    out.setStatus(status);
     out.setContentType("text/plain");
     out.setContentLength(body.length);
     out.getOutputStream().write(body);
