@@ -11,6 +11,7 @@ import io.meshlet.core.identity.CertificateProvider;
 import io.meshlet.core.identity.FileWatcherCertificateProvider;
 import io.meshlet.core.internal.MeshRuntime;
 import io.meshlet.core.model.Workload;
+import io.meshlet.core.pipeline.MeshPipeline;
 import io.meshlet.core.resilience.Breaker;
 import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.resilience.MeshTime;
@@ -71,6 +72,7 @@ public final class Mesh implements AutoCloseable {
   private final List<ConfigSource> sources;
   private final @Nullable CertificateProvider certificates;
   private final boolean ownsCertificates;
+  private final MeshPipeline pipeline;
 
   private Mesh(Builder b, Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, boolean ownsControl,
       @Nullable CertificateProvider certificates, boolean ownsCertificates) {
@@ -84,6 +86,8 @@ public final class Mesh implements AutoCloseable {
     this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time, b.rootNamespace, b.numTrustedProxies);
     this.certificates = certificates;
     this.ownsCertificates = ownsCertificates;
+    this.pipeline = new MeshPipeline(() -> runtime.state().routes(), () -> runtime.state().inbound(), random, time,
+        outboundTrafficPolicy == OutboundTrafficPolicy.REGISTRY_ONLY);
   }
 
   public static Builder builder() {
@@ -100,7 +104,15 @@ public final class Mesh implements AutoCloseable {
     return runtime.state().snapshot();
   }
 
-  /** The compiled routes in force now; adapters read this once per request. */
+  /**
+   * The request pipeline adapters run every call through: what to do with an outbound request, and
+   * whether an inbound call may be served. See {@link MeshPipeline}.
+   */
+  public MeshPipeline pipeline() {
+    return pipeline;
+  }
+
+  /** The compiled routes in force now. */
   public RouteTable routeTable() {
     return runtime.state().routes();
   }

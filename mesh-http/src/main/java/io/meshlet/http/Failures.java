@@ -1,6 +1,5 @@
 package io.meshlet.http;
 
-import io.meshlet.core.ResponseFlag;
 import io.meshlet.core.resilience.AttemptResult;
 import java.io.EOFException;
 import java.io.IOException;
@@ -42,16 +41,5 @@ final class Failures {
       return AttemptResult.Failure.RESET;
     }
     return AttemptResult.Failure.RESET;
-  }
-
-  static ResponseFlag flag(AttemptResult.Failure failure) {
-    switch (failure) {
-      case CONNECT_FAILURE:
-        return ResponseFlag.UF;
-      case TIMEOUT:
-        return ResponseFlag.UT;
-      default:
-        return ResponseFlag.UC;
-    }
   }
 }

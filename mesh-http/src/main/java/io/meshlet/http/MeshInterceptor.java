@@ -3,21 +3,19 @@ package io.meshlet.http;
 import static java.util.Objects.requireNonNull;
 
 import io.meshlet.core.Mesh;
-import io.meshlet.core.OutboundTrafficPolicy;
-import io.meshlet.core.ResponseFlag;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.model.ClientTlsSettings;
-import io.meshlet.core.model.DirectResponse;
-import io.meshlet.core.model.FaultInjection;
+import io.meshlet.core.pipeline.CallFailure;
+import io.meshlet.core.pipeline.LocalReply;
+import io.meshlet.core.pipeline.OutboundCall;
+import io.meshlet.core.pipeline.Redirect;
+import io.meshlet.core.pipeline.ResponseFlag;
+import io.meshlet.core.pipeline.ResponseFlags;
+import io.meshlet.core.pipeline.Routed;
 import io.meshlet.core.resilience.AttemptResult;
 import io.meshlet.core.resilience.Deadline;
-import io.meshlet.core.resilience.LocalRateLimit;
-import io.meshlet.core.routing.ResilientCall;
 import io.meshlet.core.routing.Cluster;
-import io.meshlet.core.routing.CompiledDestination;
-import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.RouteTable;
-import io.meshlet.core.routing.ServiceRoutes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -30,6 +28,7 @@ import javax.net.ssl.SSLException;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -86,120 +85,100 @@ public final class MeshInterceptor implements Interceptor {
     return new Builder(requireNonNull(mesh, "mesh"));
   }
 
+  /**
+   * {@code client} with this interceptor added and the caller's {@link Deadline} captured when a
+   * call is created, so that calls run with {@code enqueue()} (on OkHttp's dispatcher threads, where
+   * the caller's thread-local deadline is not) are bounded by it too. The client's own event
+   * listener factory keeps working.
+   */
+  public OkHttpClient applyTo(OkHttpClient client) {
+    return client.newBuilder()
+        .addInterceptor(this)
+        .eventListenerFactory(new DeadlineCapture(client.eventListenerFactory()))
+        .build();
+  }
+
   @Override
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
+    Deadline caller = Deadline.earliest(Deadline.current(), DeadlineCapture.take(chain.call()));
     for (int redirects = 0; ; redirects++) {
-      RouteTable table = mesh.routeTable();
-      ServiceRoutes service = table.lookup(request.url().host());
-      if (service == null) {
-        if (mesh.outboundTrafficPolicy() == OutboundTrafficPolicy.REGISTRY_ONLY) {
-          throw new MeshRoutingException(ResponseFlag.BLOCKED,
-              request.url().host() + " is not known to the mesh and the outbound traffic policy is REGISTRY_ONLY");
-        }
-        return chain.proceed(request);
-      }
       OkHttpRequestView view = new OkHttpRequestView(request);
-      CompiledRoute route = service.match(view);
-      if (route == null) {
-        throw new MeshRoutingException(ResponseFlag.NR, "no route for " + view + " in "
-            + (service.virtualService() != null ? service.virtualService().id() : service.host()));
-      }
-      LocalRateLimit limit = route.rateLimit();
-      if (limit != null && !limit.tryAcquire()) {
-        Response limited = made(request, 429, "local rate limit: " + limit.source(), ResponseFlag.RL.name());
-        return limited.newBuilder().header(LocalRateLimit.RATELIMITED_HEADER, "true").build();
-      }
-      switch (route.action()) {
-        case DIRECT_RESPONSE:
-          return directResponse(request, route);
+      Routed routed = mesh.pipeline().outbound(view, caller);
+      switch (routed.kind()) {
+        case PASSTHROUGH:
+          return chain.proceed(request);
+        case FAILURE:
+          CallFailure failure = (CallFailure) routed;
+          throw new MeshRoutingException(failure.flag(), failure.message());
+        case LOCAL_REPLY:
+          return reply(request, (LocalReply) routed);
         case REDIRECT:
-          Request next = followRedirects && redirects < maxRedirects ? redirect(request, view, route) : null;
+          Redirect redirect = (Redirect) routed;
+          Request next = followRedirects && redirects < maxRedirects ? redirect(request, view, redirect) : null;
           if (next == null) {
-            return redirectResponse(request, view, route);
+            return redirectResponse(request, view, redirect);
           }
           request = next;
           continue;
         case FORWARD:
         default:
-          return forward(chain, request, view, route);
+          return forward(chain, request, view, (OutboundCall) routed);
       }
     }
   }
 
-  private Response forward(Chain chain, Request request, OkHttpRequestView view, CompiledRoute route) throws IOException {
-    CompiledDestination destination = route.pickDestination(mesh.random());
-    Cluster cluster = destination.cluster(view.port());
-    if (cluster == null) {
-      throw new MeshRoutingException(ResponseFlag.NC, destination.unavailableReason(view.port()));
-    }
-    HttpUrl url = request.url();
-    String path = route.rewritePath(view);
-    Request.Builder out = request.newBuilder();
-    String authority = route.rewriteAuthority();
-    if (authority != null) {
-      out.header("Host", authority);
-    } else if (request.header("Host") == null) {
-      // Keep the authority the caller used, as it would arrive through a sidecar.
-      out.header("Host", view.authority());
-    }
-    HeaderEditor.apply(route.headers().request(), out);
-    HeaderEditor.apply(destination.headers().request(), out);
-
-    OutboundTls secure = tls(cluster);
-    ResilientCall call = ResilientCall.start(route, cluster, request.method(), mesh.time(), mesh.random());
-    String flags = injectDelay(call);
-    FaultInjection.Abort abort = call.drawAbort();
-    if (abort != null) {
-      return made(request, abort.httpStatus() > 0 ? abort.httpStatus() : 503, "fault filter abort", join(flags, ResponseFlag.FI));
-    }
-    switch (call.admit()) {
-      case POOL_FULL:
-        return made(request, 503, "upstream overflow: " + cluster.name() + " is at its connectionPool limit",
-            join(flags, ResponseFlag.UO));
-      case BREAKER_OPEN:
-        return made(request, 503, "upstream overflow: the circuit breaker of " + cluster.name() + " is "
-            + cluster.clusterPolicy().breaker().state(), join(flags, ResponseFlag.UO));
-      case ADMITTED:
-      default:
-        break;
-    }
+  private Response forward(Chain chain, Request request, OkHttpRequestView view, OutboundCall call) throws IOException {
     try {
-      Response response = tries(chain, out, url, path, view, call, secure);
-      if (call.retriesExhausted()) {
-        flags = join(flags, ResponseFlag.URX);
+      Request.Builder out = request.newBuilder();
+      String authority = call.authority();
+      if (authority != null) {
+        out.header("Host", authority);
+      } else if (request.header("Host") == null) {
+        // Keep the authority the caller used, as it would arrive through a sidecar.
+        out.header("Host", view.authority());
       }
-      if (flags != null) {
-        response = response.newBuilder().header(ResponseFlag.HEADER, flags).build();
+      HeaderEditor.apply(call.routeHeaders().request(), out);
+      HeaderEditor.apply(call.destinationHeaders().request(), out);
+      OutboundTls secure = tls(call.cluster());
+      Duration delay = call.faultDelay();
+      if (delay != null) {
+        sleep(delay.toNanos());
       }
-      response = HeaderEditor.apply(destination.headers().response(), response);
-      return HeaderEditor.apply(route.headers().response(), response);
+      LocalReply refused = call.admit();
+      if (refused != null) {
+        return reply(request, refused);
+      }
+      Response response = tries(chain, out, request.url(), view, call, secure);
+      ResponseFlags flags = call.flags();
+      if (!flags.isEmpty()) {
+        response = response.newBuilder().header(ResponseFlag.HEADER, flags.toString()).build();
+      }
+      response = HeaderEditor.apply(call.destinationHeaders().response(), response);
+      return HeaderEditor.apply(call.routeHeaders().response(), response);
     } finally {
       call.end();
     }
   }
 
-  /** Tries until a result is final: a response, or an exception that is not retried. */
-  private Response tries(Chain chain, Request.Builder out, HttpUrl url, String path, OkHttpRequestView view, ResilientCall call,
+  /** Tries until a result is final: a response, or a failure that is not retried. */
+  private Response tries(Chain chain, Request.Builder out, HttpUrl url, OkHttpRequestView view, OutboundCall call,
       @Nullable OutboundTls secure) throws IOException {
     Cluster cluster = call.cluster();
+    String path = call.path();
     while (true) {
-      Duration tryTimeout = call.tryTimeout();
-      if (tryTimeout != null && (tryTimeout.isNegative() || tryTimeout.isZero())) {
-        throw new MeshRoutingException(ResponseFlag.UT, "deadline passed before try " + (call.tries() + 1)
-            + " to " + cluster.name());
+      CallFailure refused = call.startTry();
+      if (refused != null) {
+        throw new MeshRoutingException(refused.flag(), refused.message());
       }
+      Duration tryTimeout = call.tryTimeout();
+      Endpoint endpoint = call.endpoint();
       HttpUrl target;
-      Endpoint endpoint = null;
-      if (cluster.isPassthrough()) {
-        call.startPassthroughTry();
+      if (endpoint == null) {
+        // A passthrough cluster: the address the caller asked for.
         target = path.equals(view.path()) && (secure == null || url.isHttps()) ? url
             : url.newBuilder().scheme(secure != null ? "https" : url.scheme()).port(url.port()).encodedPath(path).build();
       } else {
-        endpoint = call.nextEndpoint(view);
-        if (endpoint == null) {
-          throw new MeshRoutingException(ResponseFlag.UH, noEndpoint(cluster));
-        }
         // Start from the endpoint's own parsed URL: setting a host on a builder re-canonicalizes it
         // (IDNA) on every call, the largest cost of a routed call before this.
         target = endpoint.attachment(ENDPOINT_URL, MeshInterceptor::endpointUrl).newBuilder()
@@ -211,7 +190,7 @@ public final class MeshInterceptor implements Interceptor {
       }
       out.url(target);
       Chain tryChain = chain;
-      Duration connect = call.connectTimeout(tryTimeout);
+      Duration connect = call.connectTimeout();
       tryChain = tryChain.withConnectTimeout((int) Math.max(1, connect.toMillis()), TimeUnit.MILLISECONDS);
       if (secure != null) {
         tryChain = tryChain.withSslSocketFactory(secure.socketFactory, secure.trustManager)
@@ -230,7 +209,7 @@ public final class MeshInterceptor implements Interceptor {
         result = AttemptResult.status(response.code());
       } catch (IOException e) {
         if (chain.call().isCanceled()) {
-          call.onResult(AttemptResult.failure(AttemptResult.Failure.RESET));
+          call.complete(AttemptResult.failure(AttemptResult.Failure.RESET));
           throw e;
         }
         failure = e;
@@ -241,8 +220,8 @@ public final class MeshInterceptor implements Interceptor {
         if (response != null) {
           return response;
         }
-        ResponseFlag flag = Failures.flag(result.failure());
-        MeshRoutingException e = new MeshRoutingException(flag, describe(result, call, endpoint, failure));
+        CallFailure f = call.failure(result, failure instanceof SSLException ? "TLS: " + failure.getMessage() : null);
+        MeshRoutingException e = new MeshRoutingException(f.flag(), f.message());
         e.initCause(failure);
         throw e;
       }
@@ -251,34 +230,6 @@ public final class MeshInterceptor implements Interceptor {
       }
       sleep(retryIn);
     }
-  }
-
-  private static String describe(AttemptResult result, ResilientCall call, @Nullable Endpoint endpoint,
-      @Nullable IOException failure) {
-    String what = result.failure() == AttemptResult.Failure.TIMEOUT ? "timed out" : result.toString();
-    if (failure instanceof SSLException) {
-      what += " (TLS: " + failure.getMessage() + ")";
-    }
-    String where = endpoint != null ? endpoint.hostPort() : call.cluster().host();
-    StringBuilder sb = new StringBuilder("try ").append(call.tries()).append(" to ").append(call.cluster().name())
-        .append(" (").append(where).append(") ").append(what);
-    switch (call.refusal()) {
-      case ATTEMPTS:
-        sb.append("; no retry left (").append(call.routePolicy().retries().attempts()).append(" attempts)");
-        break;
-      case NON_IDEMPOTENT:
-        sb.append("; not retried: non-idempotent request (see retries.meshlet.io/non-idempotent)");
-        break;
-      case DEADLINE:
-        sb.append("; not retried: the deadline would pass");
-        break;
-      case BUDGET:
-        sb.append("; not retried: retry budget exhausted");
-        break;
-      default:
-        break;
-    }
-    return sb.toString();
   }
 
   /** The TLS of calls to {@code cluster}, or null for plaintext. */
@@ -331,20 +282,6 @@ public final class MeshInterceptor implements Interceptor {
     }
   }
 
-  private static String noEndpoint(Cluster cluster) {
-    int ejected = cluster.ejected().size();
-    return cluster.noEndpointMessage() + (ejected > 0 ? " (" + ejected + " of " + cluster.endpoints().size() + " ejected)" : "");
-  }
-
-  private @Nullable String injectDelay(ResilientCall call) throws IOException {
-    Duration delay = call.drawDelay();
-    if (delay == null) {
-      return null;
-    }
-    sleep(delay.toNanos());
-    return ResponseFlag.DI.name();
-  }
-
   private void sleep(long nanos) throws IOException {
     try {
       mesh.time().sleep(Duration.ofNanos(nanos));
@@ -354,58 +291,45 @@ public final class MeshInterceptor implements Interceptor {
     }
   }
 
-  private static String join(@Nullable String flags, ResponseFlag flag) {
-    return flags == null ? flag.name() : flags + "," + flag.name();
-  }
-
-  /** A response the mesh makes itself (fault abort, overflow), with its response flags. */
-  private static Response made(Request request, int code, String body, String flags) {
-    return new Response.Builder()
+  /** An answer the mesh gives itself (direct response, rate limit, fault abort, overflow), with its response flags. */
+  private static Response reply(Request request, LocalReply reply) {
+    Response.Builder b = new Response.Builder()
         .request(request)
         .protocol(Protocol.HTTP_1_1)
-        .code(code)
-        .message(reason(code))
-        .header(ResponseFlag.HEADER, flags)
-        .body(ResponseBody.create(body, TEXT_PLAIN))
-        .build();
+        .code(reply.status())
+        .message(reason(reply.status()))
+        .body(ResponseBody.create(reply.body(), TEXT_PLAIN));
+    if (!reply.flags().isEmpty()) {
+      b.header(ResponseFlag.HEADER, reply.flags().toString());
+    }
+    reply.headers().forEach(b::header);
+    return HeaderEditor.apply(reply.responseHeaderOps(), b.build());
   }
 
   private static HttpUrl endpointUrl(Endpoint endpoint) {
     return new HttpUrl.Builder().scheme("http").host(endpoint.address()).port(endpoint.port()).build();
   }
 
-  private static Response directResponse(Request request, CompiledRoute route) {
-    DirectResponse direct = route.directResponse();
+  private static Response redirectResponse(Request request, OkHttpRequestView view, Redirect redirect) {
     Response response = new Response.Builder()
         .request(request)
         .protocol(Protocol.HTTP_1_1)
-        .code(direct.status())
-        .message(reason(direct.status()))
-        .body(ResponseBody.create(direct.body(), TEXT_PLAIN))
-        .build();
-    return HeaderEditor.apply(route.headers().response(), response);
-  }
-
-  private static Response redirectResponse(Request request, OkHttpRequestView view, CompiledRoute route) {
-    Response response = new Response.Builder()
-        .request(request)
-        .protocol(Protocol.HTTP_1_1)
-        .code(route.redirectCode())
-        .message(reason(route.redirectCode()))
-        .header("Location", route.redirectLocation(view, request.url().encodedQuery()))
+        .code(redirect.code())
+        .message(reason(redirect.code()))
+        .header("Location", redirect.location(view, request.url().encodedQuery()))
         .body(ResponseBody.create(new byte[0], TEXT_PLAIN))
         .build();
-    return HeaderEditor.apply(route.headers().response(), response);
+    return HeaderEditor.apply(redirect.responseHeaderOps(), response);
   }
 
   /** The request OkHttp would make for this redirect (its rules: 307/308 keep the method and body, others become GET). */
-  private static @Nullable Request redirect(Request request, OkHttpRequestView view, CompiledRoute route) {
-    HttpUrl location = request.url().resolve(route.redirectLocation(view, request.url().encodedQuery()));
+  private static @Nullable Request redirect(Request request, OkHttpRequestView view, Redirect redirect) {
+    HttpUrl location = request.url().resolve(redirect.location(view, request.url().encodedQuery()));
     if (location == null) {
       return null;
     }
     Request.Builder next = request.newBuilder().url(location).removeHeader("Host");
-    int code = route.redirectCode();
+    int code = redirect.code();
     String method = request.method();
     if (code != 307 && code != 308 && !method.equals("GET") && !method.equals("HEAD")) {
       next.method("GET", null).removeHeader("Transfer-Encoding").removeHeader("Content-Length").removeHeader("Content-Type");

@@ -1,6 +1,6 @@
 package io.meshlet.http;
 
-import io.meshlet.core.ResponseFlag;
+import io.meshlet.core.pipeline.ResponseFlag;
 import java.io.IOException;
 
 /**

@@ -3,10 +3,11 @@ package io.meshlet.http;
 import static java.util.Objects.requireNonNull;
 
 import io.meshlet.core.Mesh;
-import io.meshlet.core.ResponseFlag;
 import io.meshlet.core.identity.SpiffeId;
+import io.meshlet.core.pipeline.InboundVerdict;
+import io.meshlet.core.pipeline.LocalReply;
+import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.resilience.Deadline;
-import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.security.InboundDecision;
 import io.meshlet.core.security.InboundPolicies;
 import jakarta.servlet.Filter;
@@ -17,9 +18,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The mesh on the server side of a Jakarta Servlet application. For each inbound request it:
@@ -52,13 +50,12 @@ import org.slf4j.LoggerFactory;
  * to other threads (async servlets, executors) must carry it itself ({@link Deadline#current()}).
  */
 public final class MeshServletFilter implements Filter {
-  private static final Logger log = LoggerFactory.getLogger(MeshServletFilter.class);
   /** Request attribute: the caller's {@link SpiffeId}, from its verified client certificate. */
   public static final String PEER_ATTRIBUTE = "io.meshlet.peer";
   /** Request attribute: the {@link InboundDecision} for the call (mTLS mode, policy, reason). */
   public static final String DECISION_ATTRIBUTE = "io.meshlet.inbound";
   /** The body Envoy answers a denied call with. */
-  public static final String DENIED_BODY = "RBAC: access denied";
+  public static final String DENIED_BODY = LocalReply.DENIED_BODY;
 
   private final Mesh mesh;
 
@@ -78,36 +75,20 @@ public final class MeshServletFilter implements Filter {
       return;
     }
     HttpServletRequest in = (HttpServletRequest) request;
-    HttpServletResponse out = (HttpServletResponse) response;
-    InboundPolicies policies = mesh.inbound();
-    if (policies.enforcesNothing()) {
-      // Nothing can be denied: no request view, no decision attribute; the peer only over TLS.
-      SpiffeId peer = ServletInboundRequest.peerOf(in);
-      if (peer != null) {
-        in.setAttribute(PEER_ATTRIBUTE, peer);
-      }
-    } else {
-      ServletInboundRequest inbound = new ServletInboundRequest(in);
-      if (inbound.peer() != null) {
-        in.setAttribute(PEER_ATTRIBUTE, inbound.peer());
-      }
-      InboundDecision decision = policies.check(inbound);
-      in.setAttribute(DECISION_ATTRIBUTE, decision);
-      if (!decision.allowed()) {
-        if (log.isDebugEnabled()) {
-          log.debug("denied {}: {} (policy {}, mTLS {})", inbound, decision.reason(), decision.policy(), decision.mtls());
-        }
-        denied(out);
-        return;
-      }
+    ServletInboundRequest inbound = new ServletInboundRequest(in);
+    if (inbound.peer() != null) {
+      in.setAttribute(PEER_ATTRIBUTE, inbound.peer());
     }
-    for (LocalRateLimit limit : mesh.routeTable().inboundRateLimits()) {
-      if (!limit.tryAcquire()) {
-        rateLimited(out, limit);
-        return;
-      }
+    InboundVerdict verdict = mesh.pipeline().inbound(inbound, Deadline.fromHeader(in.getHeader(Deadline.HEADER), mesh.time()));
+    if (verdict.decision() != null) {
+      in.setAttribute(DECISION_ATTRIBUTE, verdict.decision());
     }
-    Deadline deadline = Deadline.earliest(Deadline.current(), Deadline.fromHeader(in.getHeader(Deadline.HEADER), mesh.time()));
+    LocalReply reply = verdict.reply();
+    if (reply != null) {
+      answer((HttpServletResponse) response, reply);
+      return;
+    }
+    Deadline deadline = verdict.deadline();
     if (deadline == null) {
       chain.doFilter(request, response);
       return;
@@ -117,20 +98,14 @@ public final class MeshServletFilter implements Filter {
     }
   }
 
-  private static void denied(HttpServletResponse out) throws IOException {
-    answer(out, 403, DENIED_BODY);
-  }
-
-  private static void rateLimited(HttpServletResponse out, LocalRateLimit limit) throws IOException {
-    out.setHeader(ResponseFlag.HEADER, ResponseFlag.RL.name());
-    out.setHeader(LocalRateLimit.RATELIMITED_HEADER, "true");
-    answer(out, 429, "local rate limit: " + limit.source());
-  }
-
-  /** Answers the call here, with a plain-text body, instead of passing it to the application. */
-  private static void answer(HttpServletResponse out, int status, String text) throws IOException {
-    byte[] body = text.getBytes(StandardCharsets.UTF_8);
-    out.setStatus(status);
+  /** Answers the call here, with the mesh's plain-text reply, instead of passing it to the application. */
+  private static void answer(HttpServletResponse out, LocalReply reply) throws IOException {
+    if (!reply.flags().isEmpty()) {
+      out.setHeader(ResponseFlag.HEADER, reply.flags().toString());
+    }
+    reply.headers().forEach(out::setHeader);
+    byte[] body = reply.body();
+    out.setStatus(reply.status());
     out.setContentType("text/plain");
     out.setContentLength(body.length);
     out.getOutputStream().write(body);

@@ -10,13 +10,12 @@ import org.jspecify.annotations.Nullable;
 final class OkHttpRequestView implements RequestView {
   private final Request request;
   private final HttpUrl url;
-  /** OkHttp builds the encoded path anew on each call; routing asks for it once per rule tried. */
-  private final String path;
+  /** OkHttp builds the encoded path anew on each call; routing asks for it once per rule tried. Read on first use. */
+  private @Nullable String path;
 
   OkHttpRequestView(Request request) {
     this.request = request;
     this.url = request.url();
-    this.path = url.encodedPath();
   }
 
   @Override
@@ -41,7 +40,11 @@ final class OkHttpRequestView implements RequestView {
 
   @Override
   public String path() {
-    return path;
+    String p = path;
+    if (p == null) {
+      path = p = url.encodedPath();
+    }
+    return p;
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.meshlet.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshlet.core.Mesh;
-import io.meshlet.core.ResponseFlag;
+import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.resilience.ManualTime;
 import java.io.IOException;

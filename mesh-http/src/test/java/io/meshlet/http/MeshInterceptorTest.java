@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshlet.core.Mesh;
 import io.meshlet.core.OutboundTrafficPolicy;
-import io.meshlet.core.ResponseFlag;
+import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.explain.Explanation;
 import java.io.IOException;
 import java.nio.file.Files;

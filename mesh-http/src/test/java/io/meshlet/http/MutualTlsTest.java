@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meshlet.core.Mesh;
-import io.meshlet.core.ResponseFlag;
+import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.identity.FileWatcherCertificateProvider;
 import io.meshlet.core.identity.KeyMaterial;
 import io.meshlet.core.identity.MeshCa;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.meshlet.core.Mesh;
-import io.meshlet.core.ResponseFlag;
+import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.explain.Explanation;
 import io.meshlet.core.resilience.Deadline;
 import io.meshlet.core.resilience.ManualTime;

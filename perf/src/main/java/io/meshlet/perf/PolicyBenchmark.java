@@ -2,13 +2,15 @@ package io.meshlet.perf;
 
 import io.meshlet.core.Mesh;
 import io.meshlet.core.lb.Endpoint;
-import io.meshlet.core.model.FaultInjection;
+import io.meshlet.core.pipeline.CallFailure;
+import io.meshlet.core.pipeline.LocalReply;
+import io.meshlet.core.pipeline.OutboundCall;
+import io.meshlet.core.pipeline.Routed;
 import io.meshlet.core.resilience.AttemptResult;
 import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.CompiledDestination;
 import io.meshlet.core.routing.CompiledRoute;
-import io.meshlet.core.routing.ResilientCall;
 import io.meshlet.core.routing.ServiceRoutes;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The per-request policy work on the success path, as {@code MeshInterceptor} does it around one
- * try: {@code ResilientCall.start} → {@code drawDelay} → {@code drawAbort} → {@code admit} → {@code
- * nextEndpoint} → {@code tryTimeout} → {@code onResult(AttemptResult.status(200))} → {@code end}.
+ * The per-request pipeline work on the success path, as every adapter does it around one try:
+ * {@code MeshPipeline.outbound} (route, destination, cluster) → {@code faultDelay} → {@code admit}
+ * (abort, breaker, pool) → {@code startTry} (endpoint, timeout) → {@code onResult(200)} → {@code end}.
  *
  * <p>{@code policy}:
  * <ul>
@@ -44,9 +46,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * </ul>
  * Both go to a STATIC ServiceEntry with three endpoints, LEAST_REQUEST. {@code decision} is the
  * routing decision of {@link RoutingBenchmark#decision()} on the same mesh, for comparison in the
- * same run; {@code policy} is the policy work alone (route and cluster resolved in setup); {@code
- * decisionAndPolicy} is both, what the interceptor does before and after sending. Run with {@code
- * -prof gc} for bytes per operation.
+ * same run; {@code decisionAndPolicy} is the whole pipeline, what an adapter does before and after
+ * sending (the policy work alone is the difference of the two). Run with {@code -prof gc} for bytes
+ * per operation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -111,12 +113,15 @@ public class PolicyBenchmark {
     if (!ok) {
       throw new IllegalStateException("unexpected policies: route " + routePolicy + "; cluster " + limits);
     }
-    ResilientCall call = ResilientCall.start(route, cluster, request.method(), time, random);
+    OutboundCall call = (OutboundCall) mesh.pipeline().outbound(request, null);
     try {
-      if (call.drawDelay() != null || call.drawAbort() != null || call.admit() != ResilientCall.Admission.ADMITTED) {
+      if (call.faultDelay() != null || call.admit() != null) {
         throw new IllegalStateException("success path not taken: fault or overflow");
       }
-      Endpoint e = call.nextEndpoint(request);
+      if (call.startTry() != null) {
+        throw new IllegalStateException("no try");
+      }
+      Endpoint e = call.endpoint();
       Duration t = call.tryTimeout();
       if (e == null || (full ? t == null || t.compareTo(Duration.ofMillis(500)) > 0 : t != null)) {
         throw new IllegalStateException("endpoint " + e + ", try timeout " + t);
@@ -147,33 +152,21 @@ public class PolicyBenchmark {
     return c.pick(request, random);
   }
 
-  /** The policy work of one successful call alone, on the route and cluster resolved in setup. */
-  @Benchmark
-  public void policy(Blackhole bh) {
-    successfulCall(route, cluster, bh);
-  }
-
-  /** Routing decision (without the LB pick, which {@code nextEndpoint} makes) and policy work. */
+  /** The whole pipeline of one successful call: routing decision, faults, admission, one try, its result. */
   @Benchmark
   public void decisionAndPolicy(Blackhole bh) {
-    ServiceRoutes service = mesh.routeTable().lookup(request.host());
-    CompiledRoute r = service.match(request);
-    CompiledDestination destination = r.pickDestination(random);
-    successfulCall(r, destination.cluster(request.port()), bh);
-  }
-
-  private void successfulCall(CompiledRoute r, Cluster c, Blackhole bh) {
-    ResilientCall call = ResilientCall.start(r, c, request.method(), time, random);
-    Duration delay = call.drawDelay();
-    FaultInjection.Abort abort = call.drawAbort();
-    ResilientCall.Admission admitted = call.admit();
+    Routed routed = mesh.pipeline().outbound(request, null);
+    OutboundCall call = (OutboundCall) routed;
     try {
-      Endpoint e = call.nextEndpoint(request);
+      Duration delay = call.faultDelay();
+      LocalReply refused = call.admit();
+      CallFailure noTry = call.startTry();
+      Endpoint e = call.endpoint();
       Duration t = call.tryTimeout();
       long retryIn = call.onResult(AttemptResult.status(200));
       bh.consume(delay);
-      bh.consume(abort);
-      bh.consume(admitted);
+      bh.consume(refused);
+      bh.consume(noTry);
       bh.consume(e);
       bh.consume(t);
       bh.consume(retryIn);

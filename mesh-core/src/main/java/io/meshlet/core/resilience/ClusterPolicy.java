@@ -146,10 +146,10 @@ public final class ClusterPolicy {
     boolean eject = false;
     if (result.isFailure() && od.splitExternalLocalOriginErrors()) {
       eject = reached(health.failLocal(), od.consecutiveLocalOriginFailures());
-    } else if (result.is5xx() || result.isFailure()) {
+    } else if (result.countsAs5xx() || result.isFailure()) {
       // Without the split, a failure with no response counts as a 503, as in Envoy.
       eject = reached(health.fail5xx(), od.consecutive5xxErrors());
-      if (result.isGatewayError() || result.isFailure()) {
+      if (result.countsAsGatewayError() || result.isFailure()) {
         eject |= reached(health.failGateway(), od.consecutiveGatewayErrors());
       } else {
         health.endGatewayRun();

@@ -2,6 +2,7 @@ package io.meshlet.core.resilience;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.meshlet.core.model.FaultInjection;
+import io.meshlet.core.model.GrpcCode;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.RetryPolicy;
 import io.meshlet.core.model.RetryPolicy.Condition;
@@ -86,15 +87,34 @@ public final class RoutePolicy {
         return r.status() == 409;
       case RETRIABLE_STATUS_CODES:
         return retries.retriableStatusCodes().contains(r.status());
+      case CANCELLED:
+        return r.grpcStatus() == GrpcCode.CANCELLED.value();
+      case DEADLINE_EXCEEDED:
+        return r.grpcStatus() == GrpcCode.DEADLINE_EXCEEDED.value();
+      case INTERNAL:
+        return r.grpcStatus() == GrpcCode.INTERNAL.value();
+      case RESOURCE_EXHAUSTED:
+        return r.grpcStatus() == GrpcCode.RESOURCE_EXHAUSTED.value();
+      case UNAVAILABLE:
+        return r.grpcStatus() == GrpcCode.UNAVAILABLE.value();
       default:
-        // gRPC conditions are read by the gRPC adapter; envoy-ratelimited needs Envoy's header.
+        // envoy-ratelimited needs Envoy's rate limit service header, which nothing sets here.
         return false;
     }
   }
 
-  /** True when requests with {@code method} may be retried: idempotent ones, others only if the route opts in. */
+  /** {@link #mayRetry(String, boolean)} for an HTTP request. */
   public boolean mayRetry(String method) {
-    if (retries.retryNonIdempotent()) {
+    return mayRetry(method, false);
+  }
+
+  /**
+   * True when a request may be retried: idempotent HTTP methods, others only if the route opts in;
+   * gRPC calls always (they are POSTs on the wire, and retried as Istio and gRPC's gRFC A6/A44
+   * retry them; the adapter retries a call only before its response is committed).
+   */
+  public boolean mayRetry(String method, boolean grpc) {
+    if (grpc || retries.retryNonIdempotent()) {
       return true;
     }
     switch (method) {

@@ -1,6 +1,7 @@
 package io.meshlet.core.config.istio;
 
 import io.meshlet.core.model.FaultInjection;
+import io.meshlet.core.model.GrpcCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,8 @@ final class FaultParser {
   static final int GRPC_ONLY_HTTP_STATUS = 503;
 
   /** gRPC's status code names, without {@code OK}. */
-  static final List<String> GRPC_STATUS = List.of(
-      "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-      "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED");
+  static final List<String> GRPC_STATUS = java.util.Arrays.stream(GrpcCode.values())
+      .filter(c -> c != GrpcCode.OK).map(GrpcCode::name).toList();
 
   private static final List<String> ABORT_TYPES = List.of("httpStatus", "grpcStatus", "http2Error");
 
