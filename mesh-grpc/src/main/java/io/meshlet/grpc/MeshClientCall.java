@@ -1,0 +1,506 @@
+package io.meshlet.grpc;
+
+import io.grpc.Attributes;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext;
+import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.pipeline.CallFailure;
+import io.meshlet.core.pipeline.LocalReply;
+import io.meshlet.core.pipeline.OutboundCall;
+import io.meshlet.core.pipeline.Redirect;
+import io.meshlet.core.pipeline.ResponseFlag;
+import io.meshlet.core.pipeline.ResponseFlags;
+import io.meshlet.core.pipeline.Routed;
+import io.meshlet.core.resilience.AttemptResult;
+import io.meshlet.core.resilience.Deadline;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call on a mesh channel. At {@code start} (when the metadata are known) it asks the mesh's
+ * pipeline what to do, then carries it out: fail or answer locally with a {@link Status}, or drive
+ * the {@link OutboundCall} — fault delay (scheduled, never slept), abort and admission, then tries
+ * over the inner channel of the try's cluster, each to the endpoint the mesh picked, within the
+ * try's timeout, with the route's header operations and rewrites.
+ *
+ * <p>A try may be retried until the call is <em>committed</em>: when response headers arrive (the
+ * server answered; from then on everything goes to the caller), or when the caller has sent more
+ * than {@link #MAX_BUFFERED_MESSAGES} messages (they are kept for a retry until then). So unary and
+ * server-streaming calls are retried as gRPC's retry design (gRFC A6) retries them, and client or
+ * bidirectional streams only before their first response.
+ *
+ * <p>Threads: the caller's operations, try starts (also from the timer) and decisions on a try's end
+ * run one at a time in a {@link SynchronizationContext}; the caller's listener gets callbacks on the
+ * call's executor, from the committed try directly or, for outcomes the mesh makes, through it.
+ */
+final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
+  private static final Logger log = LoggerFactory.getLogger(MeshClientCall.class);
+  /** Messages kept for a retry before the call commits to its try. */
+  static final int MAX_BUFFERED_MESSAGES = 32;
+
+  private final MeshChannel channel;
+  private final MethodDescriptor<ReqT, RespT> method;
+  private final CallOptions options;
+  private final Context context;
+  private final Executor callExecutor;
+  private final SynchronizationContext sync;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  // Touched only in sync (volatile where other threads read them).
+  private @Nullable Listener<RespT> listener;
+  private @Nullable Metadata headers;
+  private @Nullable OutboundCall call;
+  private MethodDescriptor<ReqT, RespT> tryMethod;
+  private volatile @Nullable ClientCall<ReqT, RespT> current;
+  private @Nullable Attempt active;
+  private final List<ReqT> sent = new ArrayList<>();
+  private int requested;
+  private boolean halfClosed;
+  private boolean cancelled;
+  private @Nullable Boolean compression;
+  private volatile boolean committed;
+  private @Nullable Future<?> timer;
+  private Context.@Nullable CancellationListener contextListener;
+
+  MeshClientCall(MeshChannel channel, MethodDescriptor<ReqT, RespT> method, CallOptions options) {
+    this.channel = channel;
+    this.method = method;
+    this.tryMethod = method;
+    this.options = options;
+    this.context = Context.current();
+    this.callExecutor = options.getExecutor() != null ? options.getExecutor() : channel.executor();
+    this.sync = new SynchronizationContext((t, e) -> {
+      log.error("mesh gRPC call {} failed in the mesh", method.getFullMethodName(), e);
+      deliverClose(Status.INTERNAL.withDescription("the mesh failed this call: " + e).withCause(e), new Metadata());
+    });
+  }
+
+  @Override
+  public void start(Listener<RespT> responseListener, Metadata requestHeaders) {
+    // Read on the caller's thread: its deadline (inbound call being served, or its own) bounds every try.
+    Deadline caller = Deadline.earliest(Deadline.current(), callerDeadline());
+    sync.execute(() -> {
+      if (listener != null) {
+        throw new IllegalStateException("start: already started");
+      }
+      listener = responseListener;
+      headers = requestHeaders;
+      if (cancelled) {
+        deliverClose(Status.CANCELLED.withDescription("cancelled before start"), new Metadata());
+        return;
+      }
+      watchContext();
+      String authority = options.getAuthority() != null ? options.getAuthority() : channel.overrideAuthority();
+      GrpcRequestView view = new GrpcRequestView(channel.target, method.getFullMethodName(), authority, requestHeaders);
+      Routed routed = channel.mesh.pipeline().outbound(view, caller);
+      switch (routed.kind()) {
+        case PASSTHROUGH:
+          startDirect();
+          return;
+        case FAILURE:
+          CallFailure failure = (CallFailure) routed;
+          deliverClose(GrpcStatuses.of(failure, null), GrpcStatuses.trailers(failure.flags(), Map.of()));
+          return;
+        case LOCAL_REPLY:
+          LocalReply reply = (LocalReply) routed;
+          deliverClose(GrpcStatuses.of(reply), GrpcStatuses.trailers(reply.flags(), reply.headers()));
+          return;
+        case REDIRECT:
+          deliverClose(Status.UNIMPLEMENTED.withDescription(((Redirect) routed).route().describe()
+              + " answers with a redirect, which a gRPC call cannot follow"), new Metadata());
+          return;
+        case FORWARD:
+        default:
+          forward((OutboundCall) routed, view);
+      }
+    });
+  }
+
+  /** The earliest of the call's own deadline and its context's, as the mesh's {@link Deadline}. */
+  private @Nullable Deadline callerDeadline() {
+    io.grpc.Deadline d = options.getDeadline();
+    io.grpc.Deadline c = context.getDeadline();
+    if (c != null && (d == null || c.isBefore(d))) {
+      d = c;
+    }
+    return d == null ? null : Deadline.after(Duration.ofNanos(d.timeRemaining(TimeUnit.NANOSECONDS)), channel.mesh.time());
+  }
+
+  /** A cancelled context (the server call being served went away) cancels this call, also between tries. */
+  private void watchContext() {
+    if (context == Context.ROOT) {
+      return;
+    }
+    contextListener = ctx -> cancel("the caller's context was cancelled", ctx.cancellationCause());
+    context.addListener(contextListener, Runnable::run);
+  }
+
+  // ---- passthrough ----------------------------------------------------------------------------
+
+  /** A host the mesh does not know: one call straight to the target, untouched. */
+  private void startDirect() {
+    ManagedChannel direct;
+    try {
+      direct = channel.channel(ChannelKey.direct(null));
+    } catch (IOException e) {
+      deliverClose(Status.UNAVAILABLE.withDescription(e.getMessage()), new Metadata());
+      return;
+    }
+    committed = true;
+    ClientCall<ReqT, RespT> inner = newInnerCall(direct, method, options);
+    current = inner;
+    Listener<RespT> app = listener;
+    inner.start(new Listener<RespT>() {
+      @Override
+      public void onHeaders(Metadata h) {
+        app.onHeaders(h);
+      }
+
+      @Override
+      public void onMessage(RespT message) {
+        app.onMessage(message);
+      }
+
+      @Override
+      public void onReady() {
+        app.onReady();
+      }
+
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        deliverCloseHere(status, trailers);
+      }
+    }, headers);
+    replay(inner);
+  }
+
+  // ---- forward --------------------------------------------------------------------------------
+
+  private void forward(OutboundCall c, GrpcRequestView view) {
+    call = c;
+    if (!c.path().equals(view.path())) {
+      tryMethod = method.toBuilder().setFullMethodName(c.path().substring(1)).build();
+    }
+    Duration delay = c.faultDelay();
+    if (delay != null) {
+      timer = channel.mesh.time().schedule(() -> sync.execute(this::admit), delay);
+    } else {
+      admit();
+    }
+  }
+
+  private void admit() {
+    OutboundCall c = call;
+    if (cancelled || c == null) {
+      return;
+    }
+    LocalReply refused = c.admit();
+    if (refused != null) {
+      c.end();
+      deliverClose(GrpcStatuses.of(refused), GrpcStatuses.trailers(refused.flags(), refused.headers()));
+      return;
+    }
+    nextTry();
+  }
+
+  /** Starts a try: its endpoint, timeout and metadata, over the inner channel of its cluster's TLS. */
+  private void nextTry() {
+    OutboundCall c = call;
+    if (cancelled || c == null || closed.get()) {
+      return;
+    }
+    CallFailure refused = c.startTry();
+    if (refused != null) {
+      finish(GrpcStatuses.of(refused, null), GrpcStatuses.trailers(refused.flags(), Map.of()));
+      return;
+    }
+    Endpoint endpoint = c.endpoint();
+    ManagedChannel inner;
+    try {
+      inner = channel.channel(endpoint == null ? ChannelKey.direct(c.tls()) : ChannelKey.endpoints(c.tls()));
+    } catch (IOException | RuntimeException e) {
+      c.complete(AttemptResult.failure(AttemptResult.Failure.CONNECT_FAILURE));
+      CallFailure f = c.failure(AttemptResult.failure(AttemptResult.Failure.CONNECT_FAILURE), c.cluster().name() + ": " + e.getMessage());
+      finish(GrpcStatuses.of(f, e), GrpcStatuses.trailers(f.flags(), Map.of()));
+      return;
+    }
+    CallOptions o = options;
+    if (endpoint != null) {
+      o = o.withOption(EndpointBalancer.ADDRESS, MeshChannel.address(endpoint));
+    }
+    Duration timeout = c.tryTimeout();
+    if (timeout != null) {
+      o = o.withDeadlineAfter(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    }
+    if (c.authority() != null) {
+      o = o.withAuthority(c.authority());
+    }
+    Metadata h = new Metadata();
+    h.merge(headers);
+    MetadataEditor.apply(c.routeHeaders().request(), h);
+    MetadataEditor.apply(c.destinationHeaders().request(), h);
+    ClientCall<ReqT, RespT> try_ = newInnerCall(inner, tryMethod, o);
+    Attempt attempt = new Attempt(try_, timeout != null);
+    active = attempt;
+    current = try_;
+    try_.start(attempt, h);
+    replay(try_);
+  }
+
+  private ClientCall<ReqT, RespT> newInnerCall(ManagedChannel inner, MethodDescriptor<ReqT, RespT> m, CallOptions o) {
+    Context previous = context.attach();
+    try {
+      return inner.newCall(m, o);
+    } finally {
+      context.detach(previous);
+    }
+  }
+
+  /** What the caller did before this try existed. */
+  private void replay(ClientCall<ReqT, RespT> inner) {
+    if (compression != null) {
+      inner.setMessageCompression(compression);
+    }
+    if (requested > 0) {
+      inner.request(requested);
+    }
+    for (ReqT m : sent) {
+      inner.sendMessage(m);
+    }
+    if (halfClosed) {
+      inner.halfClose();
+    }
+  }
+
+  /** The listener of one try. Its callbacks come on the call's executor. */
+  private final class Attempt extends Listener<RespT> {
+    final ClientCall<ReqT, RespT> inner;
+    final boolean hadTimeout;
+
+    Attempt(ClientCall<ReqT, RespT> inner, boolean hadTimeout) {
+      this.inner = inner;
+      this.hadTimeout = hadTimeout;
+    }
+
+    @Override
+    public void onHeaders(Metadata h) {
+      // The server answered: this try is the call's now, it is not retried any more.
+      committed = true;
+      OutboundCall c = call;
+      if (c != null) {
+        MetadataEditor.apply(c.destinationHeaders().response(), h);
+        MetadataEditor.apply(c.routeHeaders().response(), h);
+      }
+      listener.onHeaders(h);
+    }
+
+    @Override
+    public void onMessage(RespT message) {
+      listener.onMessage(message);
+    }
+
+    @Override
+    public void onReady() {
+      if (current == inner) {
+        listener.onReady();
+      }
+    }
+
+    @Override
+    public void onClose(Status status, Metadata trailers) {
+      sync.execute(() -> ended(this, status, trailers));
+    }
+  }
+
+  /** A try ended: report it, then retry it or end the call with it. */
+  private void ended(Attempt attempt, Status status, Metadata trailers) {
+    if (attempt != active) {
+      return;
+    }
+    active = null;
+    current = null;
+    OutboundCall c = call;
+    AttemptResult result = GrpcStatuses.classify(status, attempt.hadTimeout);
+    if (cancelled) {
+      c.complete(AttemptResult.failure(AttemptResult.Failure.RESET));
+      finish(status, withFlags(trailers, c.flags().with(ResponseFlag.DC)));
+      return;
+    }
+    if (committed || status.isOk()) {
+      c.complete(result);
+      if (!committed) {
+        // Trailers-only answer: the response header operations apply to them.
+        MetadataEditor.apply(c.destinationHeaders().response(), trailers);
+        MetadataEditor.apply(c.routeHeaders().response(), trailers);
+      }
+      finish(status, withFlags(trailers, c.flags()));
+      return;
+    }
+    long retryIn = c.onResult(result);
+    if (retryIn >= 0) {
+      timer = channel.mesh.time().schedule(() -> sync.execute(this::nextTry), Duration.ofNanos(retryIn));
+      return;
+    }
+    if (result.isFailure()) {
+      CallFailure f = c.failure(result, status.getCode() + (status.getDescription() != null ? ": " + status.getDescription() : ""));
+      finish(GrpcStatuses.of(f, status.getCause()), withFlags(trailers, f.flags()));
+      return;
+    }
+    MetadataEditor.apply(c.destinationHeaders().response(), trailers);
+    MetadataEditor.apply(c.routeHeaders().response(), trailers);
+    finish(status, withFlags(trailers, c.flags()));
+  }
+
+  private static Metadata withFlags(Metadata trailers, ResponseFlags flags) {
+    GrpcStatuses.addFlags(trailers, flags);
+    return trailers;
+  }
+
+  /** Ends the forwarded call: releases its pool place and closes with {@code status}. */
+  private void finish(Status status, Metadata trailers) {
+    OutboundCall c = call;
+    if (c != null) {
+      c.end();
+    }
+    deliverClose(status, trailers);
+  }
+
+  /** Closes the caller's listener once, on the call's executor. */
+  private void deliverClose(Status status, Metadata trailers) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    unwatchContext();
+    Listener<RespT> l = listener;
+    if (l == null) {
+      return;
+    }
+    callExecutor.execute(() -> l.onClose(status, trailers));
+  }
+
+  /** Closes the caller's listener once, on this thread (already the call's executor). */
+  private void deliverCloseHere(Status status, Metadata trailers) {
+    if (closed.compareAndSet(false, true)) {
+      unwatchContext();
+      listener.onClose(status, trailers);
+    }
+  }
+
+  private void unwatchContext() {
+    if (contextListener != null) {
+      context.removeListener(contextListener);
+    }
+  }
+
+  // ---- the caller's side ----------------------------------------------------------------------
+
+  @Override
+  public void request(int numMessages) {
+    sync.execute(() -> {
+      requested += numMessages;
+      ClientCall<ReqT, RespT> c = current;
+      if (c != null) {
+        c.request(numMessages);
+      }
+    });
+  }
+
+  @Override
+  public void sendMessage(ReqT message) {
+    sync.execute(() -> {
+      if (!committed) {
+        if (sent.size() < MAX_BUFFERED_MESSAGES) {
+          sent.add(message);
+        } else {
+          // Too much to keep for a retry: this try is the call's.
+          committed = true;
+          sent.clear();
+        }
+      }
+      ClientCall<ReqT, RespT> c = current;
+      if (c != null) {
+        c.sendMessage(message);
+      }
+    });
+  }
+
+  @Override
+  public void halfClose() {
+    sync.execute(() -> {
+      halfClosed = true;
+      ClientCall<ReqT, RespT> c = current;
+      if (c != null) {
+        c.halfClose();
+      }
+    });
+  }
+
+  @Override
+  public void cancel(@Nullable String message, @Nullable Throwable cause) {
+    sync.execute(() -> {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      if (listener == null) {
+        return; // start closes the call
+      }
+      Future<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+      ClientCall<ReqT, RespT> c = current;
+      if (c != null) {
+        c.cancel(message, cause); // its close ends the call
+        return;
+      }
+      Status status = Status.CANCELLED.withDescription(message).withCause(cause);
+      OutboundCall oc = call;
+      finish(status, GrpcStatuses.trailers(oc != null ? oc.flags().with(ResponseFlag.DC) : ResponseFlags.of(ResponseFlag.DC), Map.of()));
+    });
+  }
+
+  @Override
+  public boolean isReady() {
+    ClientCall<ReqT, RespT> c = current;
+    return c != null && c.isReady();
+  }
+
+  @Override
+  public void setMessageCompression(boolean enabled) {
+    sync.execute(() -> {
+      compression = enabled;
+      ClientCall<ReqT, RespT> c = current;
+      if (c != null) {
+        c.setMessageCompression(enabled);
+      }
+    });
+  }
+
+  @Override
+  public Attributes getAttributes() {
+    ClientCall<ReqT, RespT> c = current;
+    return c != null ? c.getAttributes() : Attributes.EMPTY;
+  }
+
+  @Override
+  public String toString() {
+    return "MeshClientCall[" + method.getFullMethodName() + " to " + channel.target.authority() + "]";
+  }
+}
