@@ -22,8 +22,17 @@ import org.jspecify.annotations.Nullable;
  * labels), each on the port the compiler would use (the endpoint's port of that name, else the
  * ServicePort's targetPort, else its number), with weight and locality. A DNS ServiceEntry without
  * endpoints resolves its host itself.
+ *
+ * <p>Every locality carries a {@code load_balancing_weight}, the sum of its endpoints' weights
+ * (saturated at the uint32 maximum), as istiod's {@code EndpointBuilder.generate} writes it: gRPC's
+ * xDS clients (grpc-java, grpc-go) drop a locality without a weight, so a cluster served without
+ * one has no usable endpoint for them. The sum keeps a locality's share what the endpoints' weights
+ * would give it in one flat pool, which is how Meshlet's own client reads an assignment (it ignores
+ * the locality weight).
  */
 final class EndpointBuilder {
+  private static final long MAX_UINT32 = 0xFFFF_FFFFL;
+
   private EndpointBuilder() {}
 
   static ClusterLoadAssignment build(String clusterName, String host, ServiceEntry se, ServicePort port, @Nullable Subset subset) {
@@ -47,8 +56,17 @@ final class EndpointBuilder {
               .setSocketAddress(SocketAddress.newBuilder().setAddress(we.address()).setPortValue(target)))));
     }
     ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
-    byLocality.values().forEach(cla::addEndpoints);
+    byLocality.values().forEach(g -> cla.addEndpoints(g.setLoadBalancingWeight(Protos.uint32(localityWeight(g)))));
     return cla.build();
+  }
+
+  /** The sum of the locality's endpoint weights as an unsigned 32-bit value, saturated at its maximum (istiod's {@code addUint32}). */
+  static int localityWeight(LocalityLbEndpoints.Builder group) {
+    long sum = 0;
+    for (LbEndpoint e : group.getLbEndpointsList()) {
+      sum = Math.min(MAX_UINT32, sum + Integer.toUnsignedLong(e.getLoadBalancingWeight().getValue()));
+    }
+    return (int) sum;
   }
 
   private static LocalityLbEndpoints.Builder group(String locality) {
