@@ -22,6 +22,14 @@ import org.jspecify.annotations.Nullable;
  * labels), each on the port the compiler would use (the endpoint's port of that name, else the
  * ServicePort's targetPort, else its number), with weight and locality. A DNS ServiceEntry without
  * endpoints resolves its host itself.
+ *
+ * <p>Every locality carries a {@code load_balancing_weight}, the sum of its endpoints' weights, as
+ * istiod's {@code EndpointBuilder.generate} writes it: gRPC's xDS clients (grpc-java, grpc-go) drop
+ * a locality without a weight, so a cluster served without one has no usable endpoint for them. The
+ * sum keeps a locality's share what the endpoints' weights would give it in one flat pool, which is
+ * how Meshlet's own client reads an assignment (it ignores the locality weight). istiod saturates
+ * the sum at the uint32 maximum; here it saturates at {@link Integer#MAX_VALUE}, because grpc-java
+ * reads the uint32 as a Java int and drops a locality whose weight is "< 1", i.e. 2^31 or more.
  */
 final class EndpointBuilder {
   private EndpointBuilder() {}
@@ -47,8 +55,17 @@ final class EndpointBuilder {
               .setSocketAddress(SocketAddress.newBuilder().setAddress(we.address()).setPortValue(target)))));
     }
     ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
-    byLocality.values().forEach(cla::addEndpoints);
+    byLocality.values().forEach(g -> cla.addEndpoints(g.setLoadBalancingWeight(Protos.uint32(localityWeight(g)))));
     return cla.build();
+  }
+
+  /** The sum of the locality's endpoint weights (each 1..{@link Integer#MAX_VALUE}), saturated at {@link Integer#MAX_VALUE}. */
+  static int localityWeight(LocalityLbEndpoints.Builder group) {
+    long sum = 0;
+    for (LbEndpoint e : group.getLbEndpointsList()) {
+      sum = Math.min(Integer.MAX_VALUE, sum + e.getLoadBalancingWeight().getValue());
+    }
+    return (int) sum;
   }
 
   private static LocalityLbEndpoints.Builder group(String locality) {

@@ -76,6 +76,69 @@ class SnapshotBuilderTest {
     assertThat(filters(r.listeners().get(0))).containsExactly(SnapshotBuilder.ROUTER_FILTER);
   }
 
+  /**
+   * gRPC's xDS clients drop a locality without {@code load_balancing_weight}; istiod writes the sum
+   * of the locality's endpoint weights. Meshlet's client reads the endpoints and their weights back
+   * unchanged (it does not use the locality weight).
+   */
+  @Test
+  void everyLocalityIsWeightedWithTheSumOfItsEndpointWeights() {
+    String yaml = """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: pay, namespace: default}
+        spec:
+          hosts: [pay.default.svc.cluster.local]
+          location: MESH_INTERNAL
+          resolution: STATIC
+          ports: [{number: 8080, name: http, protocol: HTTP}]
+          endpoints:
+          - {address: 10.0.0.1, weight: 3, locality: us-east/a, labels: {version: v1}}
+          - {address: 10.0.0.2, weight: 2, locality: us-east/a, labels: {version: v2}}
+          - {address: 10.0.0.3, locality: us-west, labels: {version: v1}}
+          - {address: 10.0.0.4, labels: {version: v1}}
+          - {address: 10.0.0.5, weight: 2147483647, locality: eu/b, labels: {version: v2}}
+          - {address: 10.0.0.6, weight: 2147483647, locality: eu/b, labels: {version: v2}}
+          - {address: 10.0.0.7, weight: 2147483647, locality: eu/b, labels: {version: v2}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: pay, namespace: default}
+        spec:
+          host: pay.default.svc.cluster.local
+          subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+        """;
+    SnapshotBuilder.Resources r = build(yaml, "default", Map.of());
+    Map<String, ClusterLoadAssignment> cla = r.endpoints().stream()
+        .collect(Collectors.toMap(ClusterLoadAssignment::getClusterName, Function.identity()));
+    assertThat(localityWeights(cla.get("outbound|8080||pay.default.svc.cluster.local")))
+        .containsExactly("us-east/a=5", "us-west=1", "=1", "eu/b=2147483647"); // 3 x (2^31 - 1) saturates (grpc-java drops >= 2^31)
+    assertThat(localityWeights(cla.get("outbound|8080|v1|pay.default.svc.cluster.local"))).containsExactly("us-east/a=3", "us-west=1", "=1");
+    assertThat(localityWeights(cla.get("outbound|8080|v2|pay.default.svc.cluster.local"))).containsExactly("us-east/a=2", "eu/b=2147483647");
+
+    Translation t = XdsTranslator.translate(resources(r), "default");
+    assertThat(t.problems()).isEmpty();
+    assertThat(endpoints(t.config())).isEqualTo(endpoints(parse(yaml)));
+  }
+
+  /** "region/zone=weight" per locality of {@code cla}, in order. */
+  private static List<String> localityWeights(ClusterLoadAssignment cla) {
+    return cla.getEndpointsList().stream().map(g -> {
+      assertThat(g.hasLoadBalancingWeight()).as("locality weight set").isTrue();
+      return locality(g.getLocality()) + "=" + Integer.toUnsignedString(g.getLoadBalancingWeight().getValue());
+    }).toList();
+  }
+
+  private static String locality(io.envoyproxy.envoy.config.core.v3.Locality l) {
+    return String.join("/", java.util.stream.Stream.of(l.getRegion(), l.getZone(), l.getSubZone()).filter(p -> !p.isEmpty()).toList());
+  }
+
+  /** "address weight locality" of every endpoint of every ServiceEntry, sorted. */
+  private static List<String> endpoints(MeshConfig config) {
+    return config.serviceEntries().stream().flatMap(se -> se.endpoints().stream())
+        .map(e -> e.address() + " " + e.weight() + " " + e.locality()).sorted().toList();
+  }
+
   @Test
   void simpleAndMutualTlsAreNotServedWithAWarningPerClusterNamingTheDestinationRule() {
     String yaml = """

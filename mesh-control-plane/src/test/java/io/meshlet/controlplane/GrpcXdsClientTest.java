@@ -1,0 +1,326 @@
+package io.meshlet.controlplane;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.StatusRuntimeException;
+import io.grpc.internal.JsonParser;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ServerCalls;
+import io.grpc.xds.XdsNameResolverProvider;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * grpc-java's own proxyless xDS client ({@code io.grpc:grpc-xds}) against a {@link MeshControlPlane}
+ * serving a directory of Istio YAML, as a proxyless gRPC workload injected with Istio's {@code
+ * grpc-agent} template would use istiod: a channel to {@code xds:///reviews.default.svc.cluster.local:9080}
+ * with the bootstrap istio-agent writes, and two real gRPC servers (subsets v1 and v2) that answer
+ * with their own name. grpc-xds does all the routing here; Meshlet's client is not involved.
+ *
+ * <p>The bootstrap is handed to this channel only ({@link XdsNameResolverProvider#createForTest}
+ * through the channel's own name resolver factory): no environment variable, no system property, no
+ * provider in the default registry, and the xDS client is this channel's (a fresh pool per
+ * resolver), so nothing leaks into other tests in the JVM. The one global touched is the level of
+ * grpc-xds's JUL logger, raised to collect its NACKs and restored afterwards.
+ */
+class GrpcXdsClientTest {
+  static final String HOST = "reviews.default.svc.cluster.local";
+  static final String TARGET = "xds:///" + HOST + ":9080";
+  static final Duration CONFIG_WAIT = Duration.ofSeconds(60);
+  static final MethodDescriptor<String, String> WHO = MethodDescriptor.<String, String>newBuilder()
+      .setType(MethodDescriptor.MethodType.UNARY)
+      .setFullMethodName("meshlet.test.Reviews/Who")
+      .setRequestMarshaller(Utf8.INSTANCE)
+      .setResponseMarshaller(Utf8.INSTANCE)
+      .build();
+
+  /** grpc-xds logs NACKs ("Failed processing ... Errors") and other xDS errors at FINE on this logger. */
+  static final Logger XDS_LOG = Logger.getLogger("io.grpc.xds.XdsLogger");
+
+  @TempDir Path dir;
+  Path configDir;
+  final List<Server> backends = new ArrayList<>();
+  final Map<String, Integer> ports = new HashMap<>();
+  final List<String> xdsErrors = new CopyOnWriteArrayList<>();
+  final Handler xdsLogHandler = new Handler() {
+    @Override
+    public void publish(LogRecord r) {
+      if (r.getLevel().intValue() >= Level.FINE.intValue()) { // XdsLogLevel WARNING and ERROR
+        xdsErrors.add(r.getMessage());
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+  Level xdsLogLevel;
+  MeshControlPlane cp;
+  ManagedChannel channel;
+
+  @BeforeEach
+  @SuppressWarnings("deprecation") // nameResolverFactory: the way to give one channel its own resolver (grpc-java #7133)
+  void start() throws Exception {
+    xdsLogLevel = XDS_LOG.getLevel();
+    XDS_LOG.setLevel(Level.FINE);
+    XDS_LOG.addHandler(xdsLogHandler);
+    for (String version : List.of("v1", "v2")) {
+      Server s = backend(version);
+      backends.add(s);
+      ports.put(version, s.getPort());
+    }
+    configDir = Files.createDirectory(dir.resolve("config"));
+    writeConfig("v2", 80, 20);
+    cp = MeshControlPlane.builder().configDir(configDir).port(0).pollInterval(Duration.ofMillis(50)).build().start();
+    // NettyChannelBuilder, not Grpc.newChannelBuilder: the latter hands the channel the default
+    // registry's provider for "xds", which would win over this channel's own.
+    channel = NettyChannelBuilder.forTarget(TARGET, InsecureChannelCredentials.create())
+        .nameResolverFactory(XdsNameResolverProvider.createForTest("xds", bootstrap(cp.port())))
+        .build();
+    // The first config: LDS, RDS, CDS and EDS have all arrived once a call is answered.
+    await().atMost(CONFIG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> who(channel), startsWith("v"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      if (channel != null) {
+        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      }
+      if (cp != null) {
+        cp.close();
+      }
+      for (Server s : backends) {
+        s.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      XDS_LOG.removeHandler(xdsLogHandler);
+      XDS_LOG.setLevel(xdsLogLevel);
+    }
+  }
+
+  @Test
+  void aWeightedSplitIsFollowed() {
+    Map<String, Integer> hits = count(channel, 1_000);
+    // grpc-xds picks a weighted cluster with its own unseeded randomness, so the counts are binomial
+    // (n = 1000, p = 0.8): standard deviation 12.6 calls (1.3 points). ±10 points is ±100 calls,
+    // about 8 standard deviations; by the Chernoff bound P(v1 >= 900) <= e^(-n KL(0.9||0.8)) = e^-36.7
+    // and P(v1 <= 700) <= e^(-n KL(0.7||0.8)) = e^-28.2, so this fails by chance less than once in 10^12 runs.
+    assertThat(hits.getOrDefault("v1", 0)).as("v1 of %s", hits).isBetween(700, 900);
+    assertThat(hits.getOrDefault("v2", 0)).as("v2 of %s", hits).isBetween(100, 300);
+    assertThat(hits.keySet()).containsOnly("v1", "v2");
+    assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
+  }
+
+  @Test
+  void aHeaderMatchRoutesByMetadata() {
+    Channel jason = withEndUser("jason");
+    // Deterministic: every call with the header goes to v2. Without it, calls follow the split.
+    assertThat(count(jason, 200)).isEqualTo(Map.of("v2", 200));
+    assertThat(count(withEndUser("mary"), 200).keySet()).containsOnly("v1", "v2");
+    assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
+  }
+
+  @Test
+  void anEditOfTheYamlIsFollowedLive() throws IOException {
+    Channel jason = withEndUser("jason");
+    assertThat(count(jason, 20)).isEqualTo(Map.of("v2", 20));
+
+    writeConfig("v1", 0, 100);
+    // One RouteConfiguration carries both rules, and grpc-xds applies it whole: once jason reaches
+    // v1, every other call goes to v2 (under the old config, 200 calls all to v2 has chance 0.2^200).
+    await().atMost(CONFIG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> who(jason), equalTo("v1"));
+    assertThat(count(channel, 200)).isEqualTo(Map.of("v2", 200));
+    assertThat(count(jason, 20)).isEqualTo(Map.of("v1", 20));
+    assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  /**
+   * Reviews with subsets v1 and v2 (one backend each), end-user jason routed to {@code jasonSubset},
+   * everything else split between v1 and v2 by weight.
+   */
+  private void writeConfig(String jasonSubset, int v1Weight, int v2Weight) throws IOException {
+    String yaml = """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [%1$s]
+          location: MESH_INTERNAL
+          resolution: STATIC
+          ports: [{number: 9080, name: grpc, protocol: GRPC}]
+          endpoints:
+          - {address: 127.0.0.1, ports: {grpc: %2$d}, labels: {app: reviews, version: v1}}
+          - {address: 127.0.0.1, ports: {grpc: %3$d}, labels: {app: reviews, version: v2}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: reviews, namespace: default}
+        spec:
+          host: %1$s
+          subsets:
+          - {name: v1, labels: {version: v1}}
+          - {name: v2, labels: {version: v2}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [%1$s]
+          http:
+          - name: jason
+            match:
+            - headers:
+                end-user: {exact: jason}
+            route:
+            - destination: {host: %1$s, subset: %4$s}
+          - name: split
+            route:
+            - destination: {host: %1$s, subset: v1}
+              weight: %5$d
+            - destination: {host: %1$s, subset: v2}
+              weight: %6$d
+        """.formatted(HOST, ports.get("v1"), ports.get("v2"), jasonSubset, v1Weight, v2Weight);
+    Path tmp = dir.resolve("reviews.tmp");
+    Files.writeString(tmp, yaml);
+    Files.move(tmp, configDir.resolve("reviews.yaml"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * gRPC's bootstrap as istio-agent writes it for the {@code grpc-agent} template (see
+   * mesh-xds-client's {@code istio-grpc-agent-bootstrap.json}), trimmed to what a node is told about
+   * itself, with the control plane as {@code server_uri}. The control plane groups nodes by
+   * {@code NAMESPACE} and {@code LABELS}.
+   */
+  @SuppressWarnings("unchecked")
+  private Map<String, ?> bootstrap(int cpPort) throws IOException {
+    Path certs = dir.resolve("certs"); // never read: nothing served here asks for TLS
+    String json = """
+        {
+          "xds_servers": [{"server_uri": "127.0.0.1:%1$d", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
+          "node": {
+            "id": "sidecar~127.0.0.1~productpage-v1-abc.default~default.svc.cluster.local",
+            "metadata": {
+              "ANNOTATIONS": {"inject.istio.io/templates": "grpc-agent"},
+              "CLUSTER_ID": "Kubernetes",
+              "GENERATOR": "grpc",
+              "INSTANCE_IPS": "127.0.0.1",
+              "ISTIO_VERSION": "1.24.2",
+              "LABELS": {"app": "productpage", "version": "v1", "service.istio.io/canonical-name": "productpage"},
+              "MESH_ID": "cluster.local",
+              "NAME": "productpage-v1-abc",
+              "NAMESPACE": "default",
+              "OWNER": "kubernetes://apis/apps/v1/namespaces/default/deployments/productpage-v1",
+              "SERVICE_ACCOUNT": "bookinfo-productpage",
+              "WORKLOAD_NAME": "productpage-v1"
+            },
+            "locality": {"region": "us-central1", "zone": "us-central1-a"}
+          },
+          "certificate_providers": {"default": {"plugin_name": "file_watcher", "config": {
+            "certificate_file": "%2$s/cert-chain.pem", "private_key_file": "%2$s/key.pem",
+            "ca_certificate_file": "%2$s/root-cert.pem", "refresh_interval": "900s"}}},
+          "server_listener_resource_name_template": "xds.istio.io/grpc/lds/inbound/%%s"
+        }
+        """.formatted(cpPort, certs);
+    return (Map<String, ?>) JsonParser.parse(json);
+  }
+
+  /** A plaintext gRPC server on a free loopback port whose one method answers {@code name}. */
+  private static Server backend(String name) throws IOException {
+    ServerServiceDefinition service = ServerServiceDefinition.builder("meshlet.test.Reviews")
+        .addMethod(WHO, ServerCalls.asyncUnaryCall((request, response) -> {
+          response.onNext(name);
+          response.onCompleted();
+        }))
+        .build();
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
+        .addService(service)
+        .build()
+        .start();
+  }
+
+  private Channel withEndUser(String user) {
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("end-user", Metadata.ASCII_STRING_MARSHALLER), user);
+    return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  /** Who answered, or the call's status (so a wait that times out shows why calls fail). */
+  private static String who(Channel ch) {
+    try {
+      return ClientCalls.blockingUnaryCall(ch, WHO, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), "who");
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().toString();
+    }
+  }
+
+  /** How many of {@code n} calls each backend answered (failed calls are counted by their status). */
+  private static Map<String, Integer> count(Channel ch, int n) {
+    Map<String, Integer> hits = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      hits.merge(who(ch), 1, Integer::sum);
+    }
+    return hits;
+  }
+
+  /** UTF-8 strings as messages: no protobuf, no codegen. */
+  private enum Utf8 implements MethodDescriptor.Marshaller<String> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(String value) {
+      return new ByteArrayInputStream(value.getBytes(UTF_8));
+    }
+
+    @Override
+    public String parse(InputStream stream) {
+      try {
+        return new String(stream.readAllBytes(), UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
