@@ -71,6 +71,34 @@ final class GrpcStatuses {
     }
   }
 
+  private static boolean isTls(@Nullable Throwable t) {
+    for (; t != null; t = t.getCause()) {
+      if (t instanceof SSLException || t instanceof java.security.cert.CertificateException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What the mesh says of a try's status: the TLS reason of a failed handshake (the identity check's
+   * message names the expected and the presented names, wherever the TLS engine wrapped it), else
+   * the status itself.
+   */
+  static String describe(Status status) {
+    for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertificateException) {
+        return "TLS: " + t.getMessage();
+      }
+    }
+    for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return "TLS: " + t.getMessage();
+      }
+    }
+    return status.getCode() + (status.getDescription() != null ? ": " + status.getDescription() : "");
+  }
+
   /**
    * What one try ended with. A status with an I/O cause is the transport's: a connection that could
    * not be made (refused, timed out, or its TLS handshake failed) is a connect failure, any other a
@@ -79,7 +107,7 @@ final class GrpcStatuses {
    */
   static AttemptResult classify(Status status, boolean tryHadTimeout) {
     Throwable cause = status.getCause();
-    if (cause instanceof ConnectException || cause instanceof SSLException) {
+    if (cause instanceof ConnectException || cause instanceof SSLException || isTls(cause)) {
       return AttemptResult.failure(AttemptResult.Failure.CONNECT_FAILURE);
     }
     if (cause instanceof IOException) {

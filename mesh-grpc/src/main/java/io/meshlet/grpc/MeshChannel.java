@@ -15,6 +15,7 @@ import io.grpc.NameResolverRegistry;
 import io.grpc.TlsChannelCredentials;
 import io.meshlet.core.Mesh;
 import io.meshlet.core.identity.ClientTls;
+import io.meshlet.core.identity.KeyMaterial;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.routing.Cluster;
@@ -74,6 +75,8 @@ final class MeshChannel extends ManagedChannel implements EndpointResolver.Sourc
   private volatile long version = -1;
   private volatile Map<ChannelKey, Set<SocketAddress>> live = Map.of();
   private volatile boolean shutdown;
+  /** Drops the mesh-certificate channels when the certificate rotates; removed at shutdown. */
+  private final @Nullable Consumer<KeyMaterial> rotation;
 
   MeshChannel(MeshChannelBuilder b) {
     this.mesh = b.mesh;
@@ -83,6 +86,38 @@ final class MeshChannel extends ManagedChannel implements EndpointResolver.Sourc
     this.overrideAuthority = b.overrideAuthority;
     this.executor = b.executor != null ? b.executor : DEFAULT_EXECUTOR;
     this.calls = ClientInterceptors.intercept(new Routing(), b.interceptors);
+    this.rotation = mesh.certificates().isPresent() ? material -> rotated() : null;
+    if (rotation != null) {
+      mesh.certificates().get().addListener(rotation);
+    }
+  }
+
+  /**
+   * The mesh certificate rotated: the next try builds a new inner channel for each {@code
+   * ISTIO_MUTUAL} setting, so its connections make a full handshake with the new certificate (a
+   * resumed TLS session would keep presenting the old one). Calls in flight on the old channels
+   * finish there.
+   */
+  private void rotated() {
+    List<ManagedChannel> old = new ArrayList<>();
+    synchronized (channels) {
+      channels.entrySet().removeIf(e -> {
+        ClientTlsSettings s = e.getKey().tls();
+        if (s == null || s.mode() != ClientTlsSettings.Mode.ISTIO_MUTUAL) {
+          return false;
+        }
+        old.add(e.getValue());
+        return true;
+      });
+      credentials.keySet().removeIf(s -> s.mode() == ClientTlsSettings.Mode.ISTIO_MUTUAL);
+    }
+    old.forEach(ManagedChannel::shutdown);
+  }
+
+  private void stopFollowing() {
+    if (rotation != null) {
+      mesh.certificates().ifPresent(p -> p.removeListener(rotation));
+    }
   }
 
   /** Routes each call through the mesh. */
@@ -283,6 +318,7 @@ final class MeshChannel extends ManagedChannel implements EndpointResolver.Sourc
   @Override
   public ManagedChannel shutdown() {
     shutdown = true;
+    stopFollowing();
     synchronized (channels) {
       channels.values().forEach(ManagedChannel::shutdown);
     }
@@ -310,6 +346,7 @@ final class MeshChannel extends ManagedChannel implements EndpointResolver.Sourc
   @Override
   public ManagedChannel shutdownNow() {
     shutdown = true;
+    stopFollowing();
     synchronized (channels) {
       channels.values().forEach(ManagedChannel::shutdownNow);
     }

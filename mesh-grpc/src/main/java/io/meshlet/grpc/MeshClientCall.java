@@ -358,7 +358,7 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       return;
     }
     if (result.isFailure()) {
-      CallFailure f = c.failure(result, status.getCode() + (status.getDescription() != null ? ": " + status.getDescription() : ""));
+      CallFailure f = c.failure(result, GrpcStatuses.describe(status));
       finish(GrpcStatuses.of(f, status.getCause()), withFlags(trailers, f.flags()));
       return;
     }
