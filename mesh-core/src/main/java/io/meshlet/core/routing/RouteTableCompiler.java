@@ -104,7 +104,7 @@ public final class RouteTableCompiler {
 
     Map<String, ServiceRoutes> byName = new HashMap<>();
     for (Map.Entry<String, ServiceRoutes> e : exact.entrySet()) {
-      for (String alias : aliases(e.getKey())) {
+      for (String alias : HostNames.aliases(e.getKey(), workload.namespace())) {
         byName.putIfAbsent(alias, e.getValue());
       }
     }
@@ -392,25 +392,6 @@ public final class RouteTableCompiler {
       }
     }
     return best;
-  }
-
-  /** Every name a caller in this workload's namespace may use for {@code host}, as Kubernetes DNS search paths allow. */
-  private List<String> aliases(String host) {
-    List<String> names = new ArrayList<>(4);
-    names.add(host);
-    String suffix = "." + HostNames.CLUSTER_DOMAIN;
-    if (host.endsWith(suffix)) {
-      String nameAndNs = host.substring(0, host.length() - suffix.length());
-      int dot = nameAndNs.indexOf('.');
-      if (dot > 0 && nameAndNs.indexOf('.', dot + 1) < 0) {
-        names.add(nameAndNs + ".svc");
-        names.add(nameAndNs);
-        if (nameAndNs.substring(dot + 1).equals(workload.namespace())) {
-          names.add(nameAndNs.substring(0, dot));
-        }
-      }
-    }
-    return names;
   }
 
   private void warn(String kind, String name, String location, String path, String message) {
