@@ -85,22 +85,9 @@ final class RouteBuilder {
     return out.isEmpty() ? null : out;
   }
 
+  /** On {@code port} (0: any) and for this node: the activation rule the route table compiler applies to its workload. */
   private boolean appliesTo(HttpMatch m, int port) {
-    if (m.port() != 0 && m.port() != port) {
-      return false;
-    }
-    if (!m.gateways().isEmpty() && !m.gateways().contains("mesh")) {
-      return false;
-    }
-    if (m.sourceNamespace() != null && !m.sourceNamespace().equals(node.namespace())) {
-      return false;
-    }
-    for (var e : m.sourceLabels().entrySet()) {
-      if (!e.getValue().equals(node.labels().get(e.getKey()))) {
-        return false;
-      }
-    }
-    return true;
+    return (m.port() == 0 || m.port() == port) && m.activeFor(node.namespace(), node.labels());
   }
 
   private Route route(@Nullable String name, @Nullable HttpMatch match, List<RouteDestination> destinations, HttpRoute rule,

@@ -294,7 +294,7 @@ public final class RouteTableCompiler {
       CompiledMatch[] matches = new CompiledMatch[route.matches().size()];
       for (int m = 0; m < matches.length; m++) {
         HttpMatch match = route.matches().get(m);
-        matches[m] = new CompiledMatch(match, inactiveReason(vs, match));
+        matches[m] = new CompiledMatch(match, match.inactiveReason(workload.namespace(), workload.labels()));
       }
       CompiledDestination[] destinations = new CompiledDestination[route.destinations().size()];
       for (int d = 0; d < destinations.length; d++) {
@@ -305,21 +305,6 @@ public final class RouteTableCompiler {
       routes[i] = new CompiledRoute(vs, i, route, matches, destinations, rateLimitFor(host, route.name()));
     }
     return routes;
-  }
-
-  private @Nullable String inactiveReason(VirtualService vs, HttpMatch match) {
-    if (!match.gateways().isEmpty() && !match.gateways().contains("mesh")) {
-      return "match gateways " + match.gateways() + " do not include mesh";
-    }
-    for (Map.Entry<String, String> e : match.sourceLabels().entrySet()) {
-      if (!e.getValue().equals(workload.labels().get(e.getKey()))) {
-        return "sourceLabels " + match.sourceLabels() + " do not select this workload (labels " + workload.labels() + ")";
-      }
-    }
-    if (match.sourceNamespace() != null && !match.sourceNamespace().equals(workload.namespace())) {
-      return "sourceNamespace " + match.sourceNamespace() + " is not this workload's namespace " + workload.namespace();
-    }
-    return null;
   }
 
   private ServiceRoutes defaultRoutes(String host) {
