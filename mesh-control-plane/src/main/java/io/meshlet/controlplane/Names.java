@@ -1,14 +1,11 @@
 package io.meshlet.controlplane;
 
-import org.jspecify.annotations.Nullable;
-
-/** istiod's names: clusters {@code outbound|port|subset|host}, listeners and routes {@code host:port}. */
+/**
+ * istiod's names of listeners and routes, {@code host:port}. Clusters are named by mesh-core's
+ * {@link io.meshlet.core.config.ClusterName}, as the route table names them.
+ */
 final class Names {
   private Names() {}
-
-  static String cluster(String host, int port, @Nullable String subset) {
-    return "outbound|" + port + "|" + (subset == null ? "" : subset) + "|" + host;
-  }
 
   static String listener(String host, int port) {
     return host + ":" + port;

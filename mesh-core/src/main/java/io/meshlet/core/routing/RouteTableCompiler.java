@@ -1,5 +1,6 @@
 package io.meshlet.core.routing;
 
+import io.meshlet.core.config.ClusterName;
 import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.HostNames;
 import io.meshlet.core.lb.Endpoint;
@@ -191,8 +192,8 @@ public final class RouteTableCompiler {
     LoadBalancerSettings settings = lb != null ? lb : LoadBalancerSettings.DEFAULT;
     boolean passthrough = se.resolution() == ServiceEntry.Resolution.NONE
         || settings.simple() == LoadBalancerSettings.Simple.PASSTHROUGH;
-    Cluster old = previous.cluster(Cluster.name(host, port, subset));
-    String name = Cluster.name(host, port, subset);
+    Cluster old = previous.cluster(ClusterName.format(host, port, subset));
+    String name = ClusterName.format(host, port, subset);
     Cluster cluster = old != null && old.unchanged(settings, labels, endpoints, passthrough, pool, outlier, budget, breaker, tls)
         ? old
         : new Cluster(host, port, subset, labels, settings,
@@ -353,7 +354,7 @@ public final class RouteTableCompiler {
     List<Integer> portNumbers = new ArrayList<>();
     List<Cluster> portClusters = new ArrayList<>();
     for (ServicePort p : ports) {
-      Cluster c = clusters.get(Cluster.name(serviceKey, p.number(), subset));
+      Cluster c = clusters.get(ClusterName.format(serviceKey, p.number(), subset));
       if (c != null) {
         portNumbers.add(p.number());
         portClusters.add(c);
