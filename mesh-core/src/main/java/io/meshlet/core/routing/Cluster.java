@@ -202,11 +202,13 @@ public final class Cluster {
     return lb == null ? "PASSTHROUGH" : lb.policy();
   }
 
-  boolean hashes() {
+  /** True if the load balancer picks by a consistent hash of the request. */
+  public boolean hashes() {
     return loadBalancer != null && settings.consistentHash() != null;
   }
 
-  String describeHashKey(RequestView req) {
+  /** What the consistent hash of {@code req} is computed from, for explain. */
+  public String describeHashKey(RequestView req) {
     return hashPolicy.describe(req);
   }
 
