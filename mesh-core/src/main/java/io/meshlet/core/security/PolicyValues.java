@@ -19,7 +19,7 @@ public final class PolicyValues {
    * ({@link #absent}: then values never match and notValues always hold). Every consumer switches
    * over all of them: the YAML parser ({@code AuthorizationPolicyParser}), the engine's compiler
    * ({@code CompiledRule}), the control plane's RBAC builder; the xDS translator reads request
-   * headers back ({@link #requestHeaderKey}). A key added here must be decided in each.
+   * headers back ({@link PolicyValues#requestHeaderKey}). A key added here must be decided in each.
    */
   public enum WhenKey {
     /** {@code request.headers[<name>]}: the request header's first value. */
