@@ -1,5 +1,7 @@
 package io.meshlet.controlplane;
 
+import static java.util.Objects.requireNonNull;
+
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.rbac.v3.Permission;
@@ -14,6 +16,8 @@ import io.meshlet.core.model.AuthorizationPolicy.Condition;
 import io.meshlet.core.model.AuthorizationPolicy.Operation;
 import io.meshlet.core.model.AuthorizationPolicy.Rule;
 import io.meshlet.core.model.AuthorizationPolicy.Source;
+import io.meshlet.core.security.PolicyValues;
+import io.meshlet.core.security.PolicyValues.WhenKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,15 +34,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class RbacBuilder {
   private static final String SPIFFE = "spiffe://";
-  private static final String HEADER = "request.headers[";
 
   private RbacBuilder() {}
 
   /**
    * The rule as an RBAC policy, or null when the rule matches no call, as mesh-core's engine decides
    * it (then serving nothing is exact, for ALLOW and DENY alike). Attributes the engine never has
-   * here (request principals, {@code request.auth.*}, {@code destination.ip}, {@code connection.sni},
-   * any other key it treats as absent) are mirrored as the engine's {@code Check.Absent} does: values
+   * here (request principals, and the {@code when} keys {@link WhenKey#absent}: {@code request.auth.*},
+   * {@code destination.ip}, {@code connection.sni}; any key it does not know) are mirrored as the engine's {@code Check.Absent} does: values
    * never match, so such a condition makes the rule match nothing (a source with {@code
    * requestPrincipals} matches nothing, and the rule only if every source does); not-values always
    * hold, so such a condition is left out and the rest of the rule is served.
@@ -47,12 +50,12 @@ final class RbacBuilder {
     List<Permission> base = new ArrayList<>();
     List<Principal> basePrincipals = new ArrayList<>();
     for (Condition c : rule.when()) {
-      String key = c.key();
-      if (key.equals("destination.port")) {
+      WhenKey key = WhenKey.of(c.key());
+      if (key == WhenKey.DESTINATION_PORT) {
         add(base, c.values(), c.notValues(), v -> Permission.newBuilder().setDestinationPort(Integer.parseInt(v)).build(),
             RbacBuilder::or, RbacBuilder::not);
       } else {
-        Function<String, Principal> leaf = principalLeaf(key);
+        Function<String, Principal> leaf = key == null ? null : principalLeaf(key, c.key());
         if (leaf == null) {
           if (!c.values().isEmpty()) {
             return null; // an absent attribute matches no value: the rule matches nothing
@@ -104,23 +107,24 @@ final class RbacBuilder {
   private static final Source EMPTY_SOURCE =
       new Source(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
-  private static @Nullable Function<String, Principal> principalLeaf(String key) {
-    switch (key) {
-      case "source.ip":
-        return v -> Principal.newBuilder().setDirectRemoteIp(cidr(v)).build();
-      case "remote.ip":
-        return v -> Principal.newBuilder().setRemoteIp(cidr(v)).build();
-      case "source.namespace":
-        return RbacBuilder::namespace;
-      case "source.principal":
-        return RbacBuilder::principal;
-      default:
-        if (key.startsWith(HEADER) && key.endsWith("]") && key.length() > HEADER.length() + 1) {
-          String name = key.substring(HEADER.length(), key.length() - 1).toLowerCase(Locale.ROOT);
-          return v -> Principal.newBuilder().setHeader(headerMatcher(name, string(v, ""))).build();
-        }
-        return null;
-    }
+  /**
+   * The principal matcher for the values of {@code key} ({@code known}), or null for an attribute
+   * the engine never has ({@link WhenKey#absent}).
+   */
+  private static @Nullable Function<String, Principal> principalLeaf(WhenKey known, String key) {
+    return switch (known) {
+      case SOURCE_IP -> v -> Principal.newBuilder().setDirectRemoteIp(cidr(v)).build();
+      case REMOTE_IP -> v -> Principal.newBuilder().setRemoteIp(cidr(v)).build();
+      case SOURCE_NAMESPACE -> RbacBuilder::namespace;
+      case SOURCE_PRINCIPAL -> RbacBuilder::principal;
+      case REQUEST_HEADER -> {
+        String name = requireNonNull(PolicyValues.requestHeader(key)).toLowerCase(Locale.ROOT);
+        yield v -> Principal.newBuilder().setHeader(headerMatcher(name, string(v, ""))).build();
+      }
+      case DESTINATION_PORT -> throw new IllegalArgumentException(key + " is a permission, not a principal");
+      case DESTINATION_IP, CONNECTION_SNI, REQUEST_AUTH_PRINCIPAL, REQUEST_AUTH_AUDIENCES, REQUEST_AUTH_PRESENTER,
+          REQUEST_AUTH_CLAIMS -> null;
+    };
   }
 
   private static <T> void add(List<T> and, List<String> values, List<String> notValues, Function<String, T> leaf,

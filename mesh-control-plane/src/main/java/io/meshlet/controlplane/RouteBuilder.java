@@ -5,6 +5,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.meshlet.core.config.HostNames;
 import io.meshlet.core.model.Destination;
 import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.HttpRoute;
@@ -45,7 +46,7 @@ final class RouteBuilder {
 
   Built build(String host, int port, @Nullable VirtualService vs) {
     String name = Names.listener(host, port);
-    VirtualHost.Builder vh = VirtualHost.newBuilder().setName(name).addAllDomains(Names.domains(host, port, node.namespace()));
+    VirtualHost.Builder vh = VirtualHost.newBuilder().setName(name).addAllDomains(HostNames.aliases(host, node.namespace(), port));
     boolean fault = false;
     if (vs == null) {
       vh.addRoutes(route("default", null, List.of(new RouteDestination(new Destination(host, null, 0), 100,
@@ -84,22 +85,9 @@ final class RouteBuilder {
     return out.isEmpty() ? null : out;
   }
 
+  /** On {@code port} (0: any) and for this node: the activation rule the route table compiler applies to its workload. */
   private boolean appliesTo(HttpMatch m, int port) {
-    if (m.port() != 0 && m.port() != port) {
-      return false;
-    }
-    if (!m.gateways().isEmpty() && !m.gateways().contains("mesh")) {
-      return false;
-    }
-    if (m.sourceNamespace() != null && !m.sourceNamespace().equals(node.namespace())) {
-      return false;
-    }
-    for (var e : m.sourceLabels().entrySet()) {
-      if (!e.getValue().equals(node.labels().get(e.getKey()))) {
-        return false;
-      }
-    }
-    return true;
+    return (m.port() == 0 || m.port() == port) && m.activeFor(node.namespace(), node.labels());
   }
 
   private Route route(@Nullable String name, @Nullable HttpMatch match, List<RouteDestination> destinations, HttpRoute rule,

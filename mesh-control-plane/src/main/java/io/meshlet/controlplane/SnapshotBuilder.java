@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.meshlet.core.config.ClusterName;
 import io.meshlet.core.config.HostNames;
 import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.Destination;
@@ -113,7 +114,7 @@ final class SnapshotBuilder {
     RouteBuilder routeBuilder = new RouteBuilder(node, new RouteBuilder.Targets() {
       @Override
       public String cluster(Destination d, int listenerPort) {
-        return Names.cluster(d.host(), port(d, listenerPort), d.subset());
+        return ClusterName.format(d.host(), port(d, listenerPort), d.subset());
       }
 
       @Override
@@ -175,7 +176,7 @@ final class SnapshotBuilder {
 
   private void cluster(String host, ServiceEntry se, ServicePort port, @Nullable Subset subset, @Nullable DestinationRule dr,
       TrafficPolicy hostPolicy, List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {
-    String name = Names.cluster(host, port.number(), subset == null ? null : subset.name());
+    String name = ClusterName.format(host, port.number(), subset == null ? null : subset.name());
     TrafficPolicy subsetPolicy = subset == null ? null : subset.trafficPolicy();
     LoadBalancerSettings lb = ClusterBuilder.loadBalancer(subsetPolicy, hostPolicy, port.number());
     if (lb.consistentHash() != null) {

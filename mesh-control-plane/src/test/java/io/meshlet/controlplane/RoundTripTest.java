@@ -87,7 +87,7 @@ class RoundTripTest {
   }
 
   @Test
-  void aBadEditIsRejectedAndTheOldRoutingStaysWhileAGoodEditArrivesWithinASecond() throws Exception {
+  void aBadEditIsRejectedAndTheOldRoutingStaysUntilAGoodEditArrives() throws Exception {
     Mesh fromXds = xdsMesh("default", Map.of());
     Req jason = REQUESTS.get(0);
     long version = cp.version();
@@ -99,11 +99,10 @@ class RoundTripTest {
     assertThat(cp.version()).isEqualTo(version);
     assertThat(endpoint(fromXds, jason)).isEqualTo("10.0.0.2:9080");
 
-    long written = System.nanoTime();
+    // How fast a push is applied is measured by perf/ (XdsPushLatency), not by a wall clock here.
     write(Bookinfo.yaml("v3"));
-    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
         .until(() -> "10.0.0.3:9080".equals(endpoint(fromXds, jason)));
-    assertThat(Duration.ofNanos(System.nanoTime() - written)).isLessThan(Duration.ofSeconds(1));
     assertThat(cp.version()).isGreaterThan(version);
   }
 

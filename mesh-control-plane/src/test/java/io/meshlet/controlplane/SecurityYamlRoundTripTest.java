@@ -230,7 +230,8 @@ class SecurityYamlRoundTripTest {
   private Mesh xdsMesh(String workload, Map<String, String> labels, boolean delta) {
     XdsConfigSource.Builder source = XdsConfigSource.builder().target("127.0.0.1:" + cp.port())
         .nodeId("sidecar~10.0.0.9~" + workload + "-v1.default~default.svc.cluster.local")
-        .namespace("default").labels(labels).delta(delta).doesNotExistTimeout(Duration.ofSeconds(2));
+        // Every resource is served: a short does-not-exist timer would only race the real stream.
+        .namespace("default").labels(labels).delta(delta).doesNotExistTimeout(Duration.ofSeconds(15));
     if (workload.equals("reviews")) {
       source.serverPort(STRICT_PORT).serverPort(PERMISSIVE_PORT).serverPort(PLAIN_PORT);
     }

@@ -7,9 +7,12 @@ import io.meshlet.core.config.ConfigSourceProvider;
 import io.meshlet.core.config.istio.FileConfigSource;
 import io.meshlet.core.explain.ExplainRequest;
 import io.meshlet.core.explain.Explanation;
+import io.meshlet.core.explain.RouteExplainer;
 import io.meshlet.core.identity.CertificateProvider;
 import io.meshlet.core.identity.FileWatcherCertificateProvider;
 import io.meshlet.core.internal.MeshRuntime;
+import io.meshlet.core.internal.RuntimeListener;
+import io.meshlet.core.internal.StartupFailure;
 import io.meshlet.core.model.Workload;
 import io.meshlet.core.pipeline.MeshPipeline;
 import io.meshlet.core.resilience.Breaker;
@@ -18,7 +21,6 @@ import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.internal.MeshState;
 import io.meshlet.core.routing.RequestView;
-import io.meshlet.core.routing.RouteExplainer;
 import io.meshlet.core.routing.RouteTable;
 import io.meshlet.core.security.InboundExplanation;
 import io.meshlet.core.security.InboundPolicies;
@@ -209,11 +211,29 @@ public final class Mesh implements AutoCloseable {
   }
 
   public void addListener(MeshListener listener) {
-    runtime.addListener(requireNonNull(listener, "listener"));
+    runtime.addListener(new Listening(requireNonNull(listener, "listener")));
   }
 
   public void removeListener(MeshListener listener) {
-    runtime.removeListener(listener);
+    runtime.removeListener(new Listening(listener));
+  }
+
+  /** A {@link MeshListener} as the runtime hears: equal for the same listener, so removal finds it. */
+  private record Listening(MeshListener listener) implements RuntimeListener {
+    @Override
+    public void onSnapshot(MeshSnapshot snapshot) {
+      listener.onSnapshot(snapshot);
+    }
+
+    @Override
+    public void onRejection(Rejection rejection) {
+      listener.onRejection(rejection);
+    }
+
+    @Override
+    public String toString() {
+      return listener.toString();
+    }
   }
 
   @Override
@@ -492,6 +512,9 @@ public final class Mesh implements AutoCloseable {
       Mesh mesh = new Mesh(this, w, sources, control, owns, certs, ownsCerts);
       try {
         mesh.runtime.start(startupTimeout);
+      } catch (StartupFailure e) {
+        mesh.close();
+        throw new MeshStartupException(e.getMessage());
       } catch (RuntimeException e) {
         mesh.close();
         throw e;

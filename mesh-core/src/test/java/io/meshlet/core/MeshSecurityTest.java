@@ -51,12 +51,12 @@ class MeshSecurityTest {
       // Valid edit: reviews may call too.
       write(file, POLICIES.replace("[cluster.local/ns/istio-system/sa/ingress]",
           "[cluster.local/ns/istio-system/sa/ingress, cluster.local/ns/default/sa/reviews]"));
-      await().atMost(Duration.ofSeconds(2)).until(() -> mesh.snapshot().version() == 2);
+      await().atMost(Duration.ofSeconds(10)).until(() -> mesh.snapshot().version() == 2);
       assertThat(mesh.inbound().check(call("default/reviews", "GET")).allowed()).isTrue();
 
       // Invalid edit: a bad CIDR rejects the whole update; reviews keeps its access.
       write(file, POLICIES.replace("principals: [cluster.local/ns/istio-system/sa/ingress]", "ipBlocks: [10.0.0/8]"));
-      await().atMost(Duration.ofSeconds(2)).until(() -> mesh.lastRejection().isPresent());
+      await().atMost(Duration.ofSeconds(10)).until(() -> mesh.lastRejection().isPresent());
       Rejection rejection = mesh.lastRejection().orElseThrow();
       assertThat(rejection.errors()).extracting(ConfigProblem::toString).containsExactly(
           "AuthorizationPolicy productpage-viewer (" + file + "): rules[0].from[0].source.ipBlocks[0]: '10.0.0/8' "

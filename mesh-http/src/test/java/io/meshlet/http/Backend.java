@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -21,6 +22,7 @@ final class Backend implements AutoCloseable {
   volatile Behavior behavior = Behavior.OK;
   volatile int status = 503;
   volatile long delayMillis;
+  private final CountDownLatch released = new CountDownLatch(1);
 
   /** What a backend does with a request. */
   enum Behavior {
@@ -32,7 +34,9 @@ final class Backend implements AutoCloseable {
     /** Closes the connection without answering. */
     RESET,
     /** Answers 200 after {@link #delayMillis}. */
-    SLOW
+    SLOW,
+    /** Answers 200 once {@link #release()} is called (or the backend closes). */
+    HOLD
   }
 
   Backend(String name) {
@@ -56,6 +60,13 @@ final class Backend implements AutoCloseable {
             return b.onResponseStart(new SocketEffect.CloseSocket()).build();
           case SLOW:
             return b.headersDelay(delayMillis, TimeUnit.MILLISECONDS).build();
+          case HOLD:
+            try {
+              released.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return b.build();
           case OK:
           default:
             return b.build();
@@ -84,6 +95,11 @@ final class Backend implements AutoCloseable {
     return this;
   }
 
+  /** Lets the requests {@link Behavior#HOLD} holds (and any later ones) answer. */
+  void release() {
+    released.countDown();
+  }
+
   int hits() {
     return received.size();
   }
@@ -94,6 +110,7 @@ final class Backend implements AutoCloseable {
 
   @Override
   public void close() {
+    release();
     server.close();
   }
 }

@@ -190,11 +190,11 @@ class MeshInterceptorTest {
   @Test
   void hotReloadAppliesAValidEditAndKeepsRoutingThroughAnInvalidOne() throws IOException {
     write(reviews().replace("subset: v2 }", "subset: v3 }") + "---\n" + ratings());
-    await().atMost(Duration.ofSeconds(1)).until(() -> mesh.snapshot().version() == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> mesh.snapshot().version() == 2);
     assertThat(call("http://reviews:9080/", "end-user", "jason")).isEqualTo("v3");
 
     write(reviews().replace("weight: 80", "weight: -5") + "---\n" + ratings());
-    await().atMost(Duration.ofSeconds(1)).until(() -> mesh.lastRejection().isPresent());
+    await().atMost(Duration.ofSeconds(10)).until(() -> mesh.lastRejection().isPresent());
     assertThat(mesh.lastRejection().orElseThrow().errors().get(0).toString())
         .isEqualTo("VirtualService reviews (" + config + "): http[2].route[0].weight: -5 (expected: 0..100)");
     assertThat(call("http://reviews:9080/", "end-user", "jason")).isEqualTo("v3");

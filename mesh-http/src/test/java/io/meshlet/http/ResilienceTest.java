@@ -204,7 +204,8 @@ class ResilienceTest {
   @Test
   void perTryTimeoutMovesOnFromAHangingEndpoint() throws IOException {
     backends.get(0).behave(Backend.Behavior.HANG);
-    OkHttpClient client = client(mesh("retries: {attempts: 2, perTryTimeout: 200ms, retryOn: gateway-error}",
+    // A real socket timeout: long enough that a healthy endpoint on a loaded machine always beats it.
+    OkHttpClient client = client(mesh("retries: {attempts: 2, perTryTimeout: 2s, retryOn: gateway-error}",
         "loadBalancer: {simple: ROUND_ROBIN}", MeshTime.system()));
     for (int i = 0; i < 3; i++) {
       try (Response r = call(client, "GET")) {
@@ -213,7 +214,7 @@ class ResilienceTest {
       }
     }
     assertThat(backends.get(0).hits()).isPositive();
-    assertThat(backends.get(1).last().getHeaders().get(Deadline.HEADER)).isEqualTo("200");
+    assertThat(backends.get(1).last().getHeaders().get(Deadline.HEADER)).isEqualTo("2000");
   }
 
   @Test
@@ -231,8 +232,11 @@ class ResilienceTest {
   void theCallersDeadlineStopsRetries() throws IOException {
     ManualTime time = new ManualTime();
     backends.forEach(b -> b.respond(503));
-    OkHttpClient client = client(mesh("retries: {attempts: 3, retryOn: 5xx, backoff: 50ms}", "", time));
-    try (Deadline.Scope s = Deadline.after(Duration.ofMillis(10), time).attach();
+    // The interceptor turns what is left of the deadline into real socket timeouts, so it is generous
+    // (30 s, for a loopback call that answers at once); the first backoff is certainly longer: 2 min
+    // jittered by ±50 % is at least 60 s. The backoffs sleep on the ManualTime, so nothing waits.
+    OkHttpClient client = client(mesh("retries: {attempts: 3, retryOn: 5xx, backoff: 2m}", "", time));
+    try (Deadline.Scope s = Deadline.after(Duration.ofSeconds(30), time).attach();
         Response r = call(client, "GET")) {
       assertThat(r.code()).isEqualTo(503);
       assertThat(r.header(ResponseFlag.HEADER)).isEqualTo("URX");
@@ -285,10 +289,7 @@ class ResilienceTest {
 
   @Test
   void connectionPoolOverflowIsAnImmediate503WithUo() throws Exception {
-    backends.forEach(b -> {
-      b.behave(Backend.Behavior.SLOW);
-      b.delayMillis = 1500;
-    });
+    backends.forEach(b -> b.behave(Backend.Behavior.HOLD)); // in flight until released, however slow the machine
     OkHttpClient client = client(mesh("", "connectionPool: {tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: 1}}",
         MeshTime.system()));
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -310,6 +311,7 @@ class ResilienceTest {
         assertThat(r.header(ResponseFlag.HEADER)).isEqualTo("UO");
         assertThat(r.body().string()).contains("connectionPool limit");
       }
+      backends.forEach(Backend::release);
       for (Future<Integer> f : slow) {
         assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(200);
       }

@@ -70,9 +70,18 @@ class XdsSecurityTest {
         IstiodShapes.endpoints());
   }
 
+  /** Connects with a 2 s does-not-exist (and initial fetch) timer, for tests where it must fire. */
   void connect(boolean delta, int... ports) {
+    connect(delta, Duration.ofSeconds(2), ports);
+  }
+
+  /**
+   * Connects with {@code doesNotExist} as the does-not-exist and initial fetch timer: a test whose
+   * resources all arrive gives a long one, so that a slow first response cannot pass for a missing one.
+   */
+  void connect(boolean delta, Duration doesNotExist, int... ports) {
     XdsConfigSource.Builder b = XdsConfigSource.builder().target(cp.target()).nodeId("sidecar~10.0.0.2~reviews-v1.default~default")
-        .namespace("default").labels(Map.of("app", "reviews")).delta(delta).doesNotExistTimeout(Duration.ofSeconds(2));
+        .namespace("default").labels(Map.of("app", "reviews")).delta(delta).doesNotExistTimeout(doesNotExist);
     for (int p : ports) {
       b.serverPort(p);
     }
@@ -95,7 +104,7 @@ class XdsSecurityTest {
   @Test
   void inboundListenerAndTlsClustersTranslateAndABadMatcherIsNackedWithTheOldPoliciesKept() {
     serve("1", strict(IstiodSecurity.allowProductpage()));
-    connect(false, 9080);
+    connect(false, Duration.ofSeconds(30), 9080);
     await().atMost(Duration.ofSeconds(10)).until(() -> !updates.isEmpty());
 
     SourceUpdate first = last();
@@ -153,7 +162,10 @@ class XdsSecurityTest {
         .addPrincipals(Principal.newBuilder().setAny(true)).build();
     serve("1", strict(allowAll));
     connect(true, 9080, 9443);
-    await().atMost(Duration.ofSeconds(10)).until(() -> !updates.isEmpty());
+    // 9443 is never served and must time out; 9080 is, and a slow stream could let it time out first
+    // too (it is applied when it arrives): wait for the state with 9080's ALLOW and 9443 closed.
+    await().atMost(Duration.ofSeconds(20)).until(() -> !updates.isEmpty()
+        && policyNames(last()).contains("xds-inbound-missing-9443") && !policyNames(last()).contains("xds-inbound-missing-9080"));
 
     DeltaDiscoveryRequest lds = cp.deltaRequests(XdsType.LDS).get(0);
     assertThat(lds.getResourceNamesSubscribeList()).containsExactly("*", IstiodSecurity.INBOUND,

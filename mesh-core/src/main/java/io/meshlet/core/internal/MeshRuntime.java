@@ -1,7 +1,5 @@
 package io.meshlet.core.internal;
 
-import io.meshlet.core.MeshListener;
-import io.meshlet.core.MeshStartupException;
 import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.ConfigSource;
@@ -50,7 +48,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   private final MeshTime time;
   private final String rootNamespace;
   private final int numTrustedProxies;
-  private final List<MeshListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<RuntimeListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
   // Control thread only.
@@ -98,8 +96,13 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     sourceStatuses = List.copyOf(statuses.values());
   }
 
-  /** Starts every source and waits until each has delivered an accepted update. */
-  public void start(Duration timeout) {
+  /**
+   * Starts every source and waits until each has delivered an accepted update.
+   *
+   * @throws StartupFailure when that does not happen within {@code timeout}, a source's first update
+   *     is rejected or a source fails, saying which and why
+   */
+  public void start(Duration timeout) throws StartupFailure {
     for (ConfigSource source : sources) {
       source.start(this);
     }
@@ -109,12 +112,12 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     try {
       ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new MeshStartupException("no valid config within " + timeout + "; sources: " + sourceStatuses);
+      throw new StartupFailure("no valid config within " + timeout + "; sources: " + sourceStatuses);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof MeshStartupException mse ? mse : new MeshStartupException(e.getCause().toString());
+      throw e.getCause() instanceof StartupFailure sf ? sf : new StartupFailure(e.getCause().toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new MeshStartupException("interrupted while waiting for the first config");
+      throw new StartupFailure("interrupted while waiting for the first config");
     }
   }
 
@@ -130,11 +133,11 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     return sourceStatuses;
   }
 
-  public void addListener(MeshListener listener) {
+  public void addListener(RuntimeListener listener) {
     listeners.add(listener);
   }
 
-  public void removeListener(MeshListener listener) {
+  public void removeListener(RuntimeListener listener) {
     listeners.remove(listener);
   }
 
@@ -199,7 +202,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     MeshSnapshot snapshot = new MeshSnapshot(next, clock.instant(), merged, List.copyOf(statuses.values()), warnings);
     state = new MeshState(snapshot, compiled.table(), inbound);
     log.info("mesh config version {} in force: {} resources from {}", next, merged.size(), accepted.keySet());
-    for (MeshListener l : listeners) {
+    for (RuntimeListener l : listeners) {
       try {
         l.onSnapshot(snapshot);
       } catch (RuntimeException e) {
@@ -216,7 +219,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     lastRejection = rejection;
     setStatus(update.source(), SourceStatus.State.REJECTED, versionOf(update.source()), errors.size() + " errors, first: " + errors.get(0));
     log.warn("{}", rejection);
-    for (MeshListener l : listeners) {
+    for (RuntimeListener l : listeners) {
       try {
         l.onRejection(rejection);
       } catch (RuntimeException e) {
@@ -224,7 +227,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
       }
     }
     if (!ready.isDone() && !accepted.containsKey(update.source())) {
-      ready.completeExceptionally(new MeshStartupException("the first config from " + update.source() + " is invalid:\n" + rejection));
+      ready.completeExceptionally(new StartupFailure("the first config from " + update.source() + " is invalid:\n" + rejection));
     }
   }
 
@@ -232,7 +235,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     setStatus(source, SourceStatus.State.FAILED, versionOf(source), reason);
     log.warn("config source {} failed: {} (its last good config stays in force)", source, reason);
     if (!ready.isDone() && !accepted.containsKey(source)) {
-      ready.completeExceptionally(new MeshStartupException("config source " + source + " failed: " + reason));
+      ready.completeExceptionally(new StartupFailure("config source " + source + " failed: " + reason));
     }
   }
 

@@ -152,8 +152,9 @@ public record AuthorizationPolicy(
   /**
    * {@code when[]}: {@code key} is one of Istio's attributes ({@code request.headers[name]},
    * {@code source.ip}, {@code remote.ip}, {@code source.namespace}, {@code source.principal},
-   * {@code destination.port}, {@code connection.sni}, ...). It holds when the attribute matches
-   * some value (or {@code values} is empty) and matches no {@code notValues}.
+   * {@code destination.port}, {@code connection.sni}, ...; those Meshlet knows are listed, with
+   * what each means, in {@code io.meshlet.core.security.PolicyValues.WhenKey}). It holds when the
+   * attribute matches some value (or {@code values} is empty) and matches no {@code notValues}.
    */
   public record Condition(String key, List<String> values, List<String> notValues) {
     public Condition {

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One entry of {@code http[].match[]}: every condition set here must hold (AND). Header names are
  * lower case. {@code port} 0 means any port. {@code sourceLabels}, {@code sourceNamespace} and
- * {@code gateways} select the calling workload and are decided when the route table is compiled.
+ * {@code gateways} select the calling workload and are decided once per config, for a workload,
+ * by {@link #inactiveReason}.
  */
 public record HttpMatch(
     @Nullable String name,
@@ -30,6 +31,31 @@ public record HttpMatch(
     queryParams = Map.copyOf(queryParams);
     sourceLabels = Map.copyOf(sourceLabels);
     gateways = List.copyOf(gateways);
+  }
+
+  /**
+   * Why this block can never match a call made by a workload in {@code namespace} with {@code
+   * labels}: its {@code gateways} do not include {@code mesh}, its {@code sourceLabels} do not select
+   * the workload, or its {@code sourceNamespace} is another; null when it can match. The one rule
+   * for both the route table compiler (which shows the reason in explain) and the control plane
+   * (which serves a node only the blocks that can apply to it).
+   */
+  public @Nullable String inactiveReason(String namespace, Map<String, String> labels) {
+    if (!gateways.isEmpty() && !gateways.contains("mesh")) {
+      return "match gateways " + gateways + " do not include mesh";
+    }
+    if (!Labels.matches(sourceLabels, labels)) {
+      return "sourceLabels " + sourceLabels + " do not select this workload (labels " + labels + ")";
+    }
+    if (sourceNamespace != null && !sourceNamespace.equals(namespace)) {
+      return "sourceNamespace " + sourceNamespace + " is not this workload's namespace " + namespace;
+    }
+    return null;
+  }
+
+  /** True if this block can match calls of a workload in {@code namespace} with {@code labels}: {@link #inactiveReason} is null. */
+  public boolean activeFor(String namespace, Map<String, String> labels) {
+    return inactiveReason(namespace, labels) == null;
   }
 
   /** A match with no condition: matches every request. */

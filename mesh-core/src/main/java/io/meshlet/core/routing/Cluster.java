@@ -1,5 +1,6 @@
 package io.meshlet.core.routing;
 
+import io.meshlet.core.config.ClusterName;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.lb.LoadBalancer;
 import io.meshlet.core.model.CircuitBreakerPolicy;
@@ -18,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The endpoints of one service port and subset, with their load balancer. Named as Istio names its
- * clusters: {@code outbound|9080|v1|reviews.default.svc.cluster.local}. A passthrough cluster (a
+ * clusters ({@link ClusterName}): {@code outbound|9080|v1|reviews.default.svc.cluster.local}. A passthrough cluster (a
  * ServiceEntry with {@code resolution: NONE}, or {@code simple: PASSTHROUGH}) has no endpoints: the
  * call goes to the address the caller asked for.
  */
@@ -46,7 +47,7 @@ public final class Cluster {
       ClusterPolicy policy,
       @Nullable ClientTlsSettings tls,
       MeshTime time) {
-    this.name = name(host, port, subset);
+    this.name = ClusterName.format(host, port, subset);
     this.host = host;
     this.port = port;
     this.subset = subset;
@@ -82,10 +83,6 @@ public final class Cluster {
       }
     }
     return true;
-  }
-
-  static String name(String host, int port, @Nullable String subset) {
-    return "outbound|" + port + "|" + (subset == null ? "" : subset) + "|" + host;
   }
 
   /** Picks an endpoint for {@code req}; null when the cluster has none (or is a passthrough). */
@@ -205,11 +202,13 @@ public final class Cluster {
     return lb == null ? "PASSTHROUGH" : lb.policy();
   }
 
-  boolean hashes() {
+  /** True if the load balancer picks by a consistent hash of the request. */
+  public boolean hashes() {
     return loadBalancer != null && settings.consistentHash() != null;
   }
 
-  String describeHashKey(RequestView req) {
+  /** What the consistent hash of {@code req} is computed from, for explain. */
+  public String describeHashKey(RequestView req) {
     return hashPolicy.describe(req);
   }
 

@@ -8,6 +8,8 @@ import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.VirtualService;
 import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.resilience.RoutePolicy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +31,7 @@ public final class CompiledRoute {
   private final HttpRoute model;
   private final CompiledMatch[] matches;
   private final CompiledDestination[] destinations;
+  private final List<CompiledDestination> destinationList;
   private final int[] cumulativeWeights;
   private final int totalWeight;
   private final @Nullable Pattern uriRegex;
@@ -49,6 +52,7 @@ public final class CompiledRoute {
     this.model = model;
     this.matches = matches;
     this.destinations = destinations;
+    this.destinationList = List.of(destinations);
     this.policy = RoutePolicy.of(model);
     this.cumulativeWeights = new int[destinations.length];
     int sum = 0;
@@ -95,7 +99,7 @@ public final class CompiledRoute {
   }
 
   /** The index of the first match block that accepts {@code req}, 0 for a rule without blocks, -1 for none. */
-  int matchingBlock(RequestView req) {
+  public int matchingBlock(RequestView req) {
     if (matches.length == 0) {
       return 0;
     }
@@ -125,7 +129,11 @@ public final class CompiledRoute {
     return destinations[bucketOf(random.nextInt(totalWeight))];
   }
 
-  int bucketOf(int draw) {
+  /**
+   * The destination a weighted draw in {@code [0, totalWeight())} falls on, as {@link
+   * #pickDestination} chooses it: the first {@code i} with {@code draw < cumulativeWeight(i)}.
+   */
+  public int bucketOf(int draw) {
     for (int i = 0; i < cumulativeWeights.length; i++) {
       if (draw < cumulativeWeights[i]) {
         return i;
@@ -241,19 +249,34 @@ public final class CompiledRoute {
     return model;
   }
 
-  CompiledMatch[] matchBlocks() {
-    return matches;
+  /**
+   * Why {@code req} matches none of this rule's blocks: one entry per block, in order, each the
+   * reasons of {@code CompiledMatch.mismatch} (the same conditions, in the same order, as {@link
+   * #matches}), prefixed with {@code match[i] "name": } when the rule has more than one block.
+   */
+  public List<String> mismatch(RequestView req) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < matches.length; i++) {
+      List<String> why = matches[i].mismatch(req);
+      String name = matches[i].model().name();
+      String label = matches.length == 1 ? "" : "match[" + i + "]" + (name != null ? " \"" + name + "\"" : "") + ": ";
+      out.add(label + String.join(", ", why));
+    }
+    return out;
   }
 
-  CompiledDestination[] destinations() {
-    return destinations;
+  /** The weighted destinations, in rule order. */
+  public List<CompiledDestination> destinations() {
+    return destinationList;
   }
 
-  int[] cumulativeWeights() {
-    return cumulativeWeights;
+  /** The sum of the weights of destinations {@code 0..i}. */
+  public int cumulativeWeight(int i) {
+    return cumulativeWeights[i];
   }
 
-  int totalWeight() {
+  /** The sum of all destination weights: weighted draws are in {@code [0, totalWeight())}. */
+  public int totalWeight() {
     return totalWeight;
   }
 

@@ -1,5 +1,6 @@
 package io.meshlet.core.routing;
 
+import io.meshlet.core.config.ClusterName;
 import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.HostNames;
 import io.meshlet.core.lb.Endpoint;
@@ -104,7 +105,7 @@ public final class RouteTableCompiler {
 
     Map<String, ServiceRoutes> byName = new HashMap<>();
     for (Map.Entry<String, ServiceRoutes> e : exact.entrySet()) {
-      for (String alias : aliases(e.getKey())) {
+      for (String alias : HostNames.aliases(e.getKey(), workload.namespace())) {
         byName.putIfAbsent(alias, e.getValue());
       }
     }
@@ -191,8 +192,8 @@ public final class RouteTableCompiler {
     LoadBalancerSettings settings = lb != null ? lb : LoadBalancerSettings.DEFAULT;
     boolean passthrough = se.resolution() == ServiceEntry.Resolution.NONE
         || settings.simple() == LoadBalancerSettings.Simple.PASSTHROUGH;
-    Cluster old = previous.cluster(Cluster.name(host, port, subset));
-    String name = Cluster.name(host, port, subset);
+    Cluster old = previous.cluster(ClusterName.format(host, port, subset));
+    String name = ClusterName.format(host, port, subset);
     Cluster cluster = old != null && old.unchanged(settings, labels, endpoints, passthrough, pool, outlier, budget, breaker, tls)
         ? old
         : new Cluster(host, port, subset, labels, settings,
@@ -294,7 +295,7 @@ public final class RouteTableCompiler {
       CompiledMatch[] matches = new CompiledMatch[route.matches().size()];
       for (int m = 0; m < matches.length; m++) {
         HttpMatch match = route.matches().get(m);
-        matches[m] = new CompiledMatch(match, inactiveReason(vs, match));
+        matches[m] = new CompiledMatch(match, match.inactiveReason(workload.namespace(), workload.labels()));
       }
       CompiledDestination[] destinations = new CompiledDestination[route.destinations().size()];
       for (int d = 0; d < destinations.length; d++) {
@@ -305,21 +306,6 @@ public final class RouteTableCompiler {
       routes[i] = new CompiledRoute(vs, i, route, matches, destinations, rateLimitFor(host, route.name()));
     }
     return routes;
-  }
-
-  private @Nullable String inactiveReason(VirtualService vs, HttpMatch match) {
-    if (!match.gateways().isEmpty() && !match.gateways().contains("mesh")) {
-      return "match gateways " + match.gateways() + " do not include mesh";
-    }
-    for (Map.Entry<String, String> e : match.sourceLabels().entrySet()) {
-      if (!e.getValue().equals(workload.labels().get(e.getKey()))) {
-        return "sourceLabels " + match.sourceLabels() + " do not select this workload (labels " + workload.labels() + ")";
-      }
-    }
-    if (match.sourceNamespace() != null && !match.sourceNamespace().equals(workload.namespace())) {
-      return "sourceNamespace " + match.sourceNamespace() + " is not this workload's namespace " + workload.namespace();
-    }
-    return null;
   }
 
   private ServiceRoutes defaultRoutes(String host) {
@@ -368,7 +354,7 @@ public final class RouteTableCompiler {
     List<Integer> portNumbers = new ArrayList<>();
     List<Cluster> portClusters = new ArrayList<>();
     for (ServicePort p : ports) {
-      Cluster c = clusters.get(Cluster.name(serviceKey, p.number(), subset));
+      Cluster c = clusters.get(ClusterName.format(serviceKey, p.number(), subset));
       if (c != null) {
         portNumbers.add(p.number());
         portClusters.add(c);
@@ -392,25 +378,6 @@ public final class RouteTableCompiler {
       }
     }
     return best;
-  }
-
-  /** Every name a caller in this workload's namespace may use for {@code host}, as Kubernetes DNS search paths allow. */
-  private List<String> aliases(String host) {
-    List<String> names = new ArrayList<>(4);
-    names.add(host);
-    String suffix = "." + HostNames.CLUSTER_DOMAIN;
-    if (host.endsWith(suffix)) {
-      String nameAndNs = host.substring(0, host.length() - suffix.length());
-      int dot = nameAndNs.indexOf('.');
-      if (dot > 0 && nameAndNs.indexOf('.', dot + 1) < 0) {
-        names.add(nameAndNs + ".svc");
-        names.add(nameAndNs);
-        if (nameAndNs.substring(dot + 1).equals(workload.namespace())) {
-          names.add(nameAndNs.substring(0, dot));
-        }
-      }
-    }
-    return names;
   }
 
   private void warn(String kind, String name, String location, String path, String message) {

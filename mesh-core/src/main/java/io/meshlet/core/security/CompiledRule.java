@@ -1,9 +1,12 @@
 package io.meshlet.core.security;
 
+import static java.util.Objects.requireNonNull;
+
 import io.meshlet.core.model.AuthorizationPolicy.Condition;
 import io.meshlet.core.model.AuthorizationPolicy.Operation;
 import io.meshlet.core.model.AuthorizationPolicy.Rule;
 import io.meshlet.core.model.AuthorizationPolicy.Source;
+import io.meshlet.core.security.PolicyValues.WhenKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -167,17 +170,19 @@ final class CompiledRule {
   }
 
   private static Check check(String path, boolean not, String key, List<String> values, int hops) {
-    String header = PolicyValues.bracketName(key, "request.headers");
-    if (header != null) {
-      return new Check.Header(path, not, header, values);
+    WhenKey known = WhenKey.of(key);
+    if (known == null) {
+      return new Check.Absent(path, not, key, values);
     }
-    return switch (key) {
-      case "source.ip" -> new Check.Ip(path, not, values, -1);
-      case "remote.ip" -> new Check.Ip(path, not, values, hops);
-      case "source.namespace" -> new Check.PeerNamespace(path, not, values);
-      case "source.principal" -> new Check.Principal(path, not, values);
-      case "destination.port" -> new Check.Port(path, not, ports(path, values));
-      default -> new Check.Absent(path, not, key, values);
+    return switch (known) {
+      case REQUEST_HEADER -> new Check.Header(path, not, requireNonNull(PolicyValues.requestHeader(key)), values);
+      case SOURCE_IP -> new Check.Ip(path, not, values, -1);
+      case REMOTE_IP -> new Check.Ip(path, not, values, hops);
+      case SOURCE_NAMESPACE -> new Check.PeerNamespace(path, not, values);
+      case SOURCE_PRINCIPAL -> new Check.Principal(path, not, values);
+      case DESTINATION_PORT -> new Check.Port(path, not, ports(path, values));
+      case DESTINATION_IP, CONNECTION_SNI, REQUEST_AUTH_PRINCIPAL, REQUEST_AUTH_AUDIENCES, REQUEST_AUTH_PRESENTER,
+          REQUEST_AUTH_CLAIMS -> new Check.Absent(path, not, key, values);
     };
   }
 

@@ -2,22 +2,153 @@ package io.meshlet.core.security;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The value rules of AuthorizationPolicy that translators check and the engine relies on: Istio's
- * match strings, the {@code when} keys, ports. Shared so that the YAML and the xDS translator refuse
- * exactly what the engine could not apply.
+ * match strings, the {@code when} keys ({@link WhenKey}, the one list of them and of what each means
+ * here), ports. Shared so that the YAML and the xDS translator refuse exactly what the engine could
+ * not apply, and the control plane serves what the engine would decide.
  */
 public final class PolicyValues {
-  /** The {@code when} keys Meshlet knows, as a message lists them. */
-  public static final List<String> WHEN_KEYS = List.of(
-      "request.headers[<name>]", "source.ip", "remote.ip", "source.namespace", "source.principal",
-      "destination.ip", "destination.port", "connection.sni", "request.auth.principal",
-      "request.auth.audiences", "request.auth.presenter", "request.auth.claims[<name>]");
+  /**
+   * The {@code when} keys Meshlet knows, Istio's attributes of a request. Each says how its values
+   * are checked ({@link #valueProblem}) and whether the server side has the attribute at all
+   * ({@link #absent}: then values never match and notValues always hold). Every consumer switches
+   * over all of them: the YAML parser ({@code AuthorizationPolicyParser}), the engine's compiler
+   * ({@code CompiledRule}), the control plane's RBAC builder; the xDS translator reads request
+   * headers back ({@link PolicyValues#requestHeaderKey}). A key added here must be decided in each.
+   */
+  public enum WhenKey {
+    /** {@code request.headers[<name>]}: the request header's first value. */
+    REQUEST_HEADER("request.headers[<name>]", ValueKind.MATCH_STRING, false, false),
+    /** {@code source.ip}: the connection's peer address (as {@code ipBlocks}). */
+    SOURCE_IP("source.ip", ValueKind.IP, false, false),
+    /** {@code remote.ip}: the caller's address after trusted proxies (as {@code remoteIpBlocks}). */
+    REMOTE_IP("remote.ip", ValueKind.IP, false, false),
+    /** {@code source.namespace}: the mTLS peer's namespace (as {@code namespaces}). */
+    SOURCE_NAMESPACE("source.namespace", ValueKind.MATCH_STRING, true, false),
+    /** {@code source.principal}: the mTLS peer's principal (as {@code principals}). */
+    SOURCE_PRINCIPAL("source.principal", ValueKind.MATCH_STRING, true, false),
+    /** {@code destination.ip}: not known to the server side here, absent. */
+    DESTINATION_IP("destination.ip", ValueKind.IP, false, true),
+    /** {@code destination.port}: the local port the call arrived on (as {@code ports}). */
+    DESTINATION_PORT("destination.port", ValueKind.PORT, false, false),
+    /** {@code connection.sni}: not known to the server side here, absent. */
+    CONNECTION_SNI("connection.sni", ValueKind.MATCH_STRING, false, true),
+    /** {@code request.auth.principal}: needs a validated JWT, absent. */
+    REQUEST_AUTH_PRINCIPAL("request.auth.principal", ValueKind.MATCH_STRING, true, true),
+    /** {@code request.auth.audiences}: needs a validated JWT, absent. */
+    REQUEST_AUTH_AUDIENCES("request.auth.audiences", ValueKind.MATCH_STRING, true, true),
+    /** {@code request.auth.presenter}: needs a validated JWT, absent. */
+    REQUEST_AUTH_PRESENTER("request.auth.presenter", ValueKind.MATCH_STRING, true, true),
+    /** {@code request.auth.claims[<name>]}: needs a validated JWT, absent. */
+    REQUEST_AUTH_CLAIMS("request.auth.claims[<name>]", ValueKind.MATCH_STRING, true, true);
+
+    private static final String HEADERS = "request.headers";
+    private static final String CLAIMS = "request.auth.claims";
+    private static final String JWT = "request.auth.";
+
+    private final String key;
+    private final ValueKind values;
+    private final boolean identity;
+    private final boolean absent;
+
+    WhenKey(String key, ValueKind values, boolean identity, boolean absent) {
+      this.key = key;
+      this.values = values;
+      this.identity = identity;
+      this.absent = absent;
+    }
+
+    /** The key {@code key} is an instance of ({@code request.headers[x-user]} is {@link #REQUEST_HEADER}), or null if Meshlet does not know it. */
+    public static @Nullable WhenKey of(String key) {
+      requireNonNull(key, "key");
+      if (bracketName(key, HEADERS) != null) {
+        return REQUEST_HEADER;
+      }
+      if (bracketName(key, CLAIMS) != null) {
+        return REQUEST_AUTH_CLAIMS;
+      }
+      for (WhenKey k : values()) {
+        if (k.key.equals(key) && k.key.indexOf('<') < 0) {
+          return k;
+        }
+      }
+      return null;
+    }
+
+    /** The key as Istio writes it, {@code <name>} standing for the header or claim name. */
+    public String key() {
+      return key;
+    }
+
+    /**
+     * Why {@code value} cannot be a value of this key, or null if it can: an IP address or CIDR
+     * ({@code source.ip}, {@code remote.ip}, {@code destination.ip}), a port 1..65535 ({@code
+     * destination.port}), else one of Istio's match strings ({@link PolicyValues#matchStringProblem}).
+     */
+    public @Nullable String valueProblem(String value) {
+      return values.problem(value);
+    }
+
+    /**
+     * True for an identity of the peer or of the request ({@code source.namespace}, {@code
+     * source.principal}, {@code request.auth.*}), which Istio refuses in a CUSTOM policy: the
+     * external authorizer cannot see it.
+     */
+    public boolean identity() {
+      return identity;
+    }
+
+    /**
+     * True if the server side never has this attribute ({@code request.auth.*}: no JWT is
+     * validated; {@code destination.ip}, {@code connection.sni}: not known here). Its values never
+     * match and its notValues always hold.
+     */
+    public boolean absent() {
+      return absent;
+    }
+
+    /** True for the {@code request.auth.*} keys, which need a validated JWT (RequestAuthentication). */
+    public boolean needsJwt() {
+      return key.startsWith(JWT);
+    }
+  }
+
+  /** How the values of a {@code when} key are written. */
+  private enum ValueKind {
+    MATCH_STRING, IP, PORT;
+
+    @Nullable String problem(String value) {
+      return switch (this) {
+        case IP -> ipProblem(value);
+        case PORT -> portProblem(value);
+        case MATCH_STRING -> matchStringProblem(value);
+      };
+    }
+  }
+
+  /** The {@code when} keys Meshlet knows, as a message lists them ({@link WhenKey#key()} in order). */
+  public static final List<String> WHEN_KEYS = Arrays.stream(WhenKey.values()).map(WhenKey::key).toList();
 
   private PolicyValues() {}
+
+  /** The name of the header a {@link WhenKey#REQUEST_HEADER} key names ({@code request.headers[x-user]}: {@code x-user}), or null for another key. */
+  public static @Nullable String requestHeader(String key) {
+    return bracketName(key, WhenKey.HEADERS);
+  }
+
+  /** The {@code when} key of request header {@code name}: {@code request.headers[name]}. */
+  public static String requestHeaderKey(String name) {
+    requireNonNull(name, "name");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("name: '' (expected: a header name)");
+    }
+    return WhenKey.HEADERS + "[" + name + "]";
+  }
 
   /**
    * Why {@code value} is not one of Istio's match strings (exact, {@code prefix*}, {@code *suffix}
@@ -35,24 +166,14 @@ public final class PolicyValues {
     return ok ? null : "'" + value + "' (expected: an exact value, prefix*, *suffix or *; '*' only at the start or the end)";
   }
 
-  /** True if {@code key} is a {@code when} key Meshlet knows ({@link #WHEN_KEYS}). */
-  public static boolean isWhenKey(String key) {
-    return switch (key) {
-      case "source.ip", "remote.ip", "source.namespace", "source.principal", "destination.ip",
-          "destination.port", "connection.sni", "request.auth.principal", "request.auth.audiences",
-          "request.auth.presenter" -> true;
-      default -> bracketName(key, "request.headers") != null || bracketName(key, "request.auth.claims") != null;
-    };
+  /** Why {@code value} is not an IP address or CIDR ({@link IpBlock#parse}), or null if it is one. */
+  public static @Nullable String ipProblem(String value) {
+    return IpBlock.parse(value) == null ? "'" + value + "' (expected: an IP address or CIDR)" : null;
   }
 
-  /** True for keys that need a JWT ({@code request.auth.*}), which Meshlet does not validate. */
-  public static boolean needsJwt(String key) {
-    return key.startsWith("request.auth.");
-  }
-
-  /** True for keys whose attribute the server side does not know here ({@code destination.ip}, {@code connection.sni}). */
-  public static boolean unknownHere(String key) {
-    return key.equals("destination.ip") || key.equals("connection.sni");
+  /** Why {@code value} is not a port 1..65535, or null if it is one. */
+  public static @Nullable String portProblem(String value) {
+    return port(value) < 0 ? "'" + value + "' (expected: a port 1..65535)" : null;
   }
 
   /** {@code name} of {@code prefix[name]}, or null if {@code key} is not of that shape or the name is empty. */

@@ -2,6 +2,7 @@ package io.meshlet.xds.translate;
 
 import io.meshlet.core.config.HostNames;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,12 +11,10 @@ import java.util.Set;
 /**
  * A virtual host's {@code domains} as model hosts: lower-cased, {@code :port} dropped, short names
  * qualified with the namespace, and the Kubernetes aliases of a qualified name in the same list
- * ({@code reviews.default}, {@code reviews.default.svc}) dropped, since the route table derives
- * those itself.
+ * ({@code reviews.default}, {@code reviews.default.svc}: {@link HostNames#aliases}) dropped, since
+ * the route table derives those itself.
  */
 final class Domains {
-  private static final String SUFFIX = "." + HostNames.CLUSTER_DOMAIN;
-
   private Domains() {}
 
   static List<String> hosts(List<String> domains, String namespace, String path, Problems problems) {
@@ -30,19 +29,18 @@ final class Domains {
         hosts.add(HostNames.qualify(d, namespace));
       }
     }
+    Set<String> derived = new HashSet<>();
+    for (String h : hosts) {
+      List<String> aliases = HostNames.aliases(h, namespace);
+      derived.addAll(aliases.subList(1, aliases.size()));
+    }
     List<String> out = new ArrayList<>();
     for (String h : hosts) {
-      if (!isAliasOfAnother(h, hosts)) {
+      if (!derived.contains(h)) {
         out.add(h);
       }
     }
     return out;
-  }
-
-  /** {@code reviews.default} and {@code reviews.default.svc} when {@code reviews.default.svc.cluster.local} is there too. */
-  private static boolean isAliasOfAnother(String host, Set<String> hosts) {
-    return !host.endsWith(SUFFIX)
-        && (hosts.contains(host + SUFFIX) || (host.endsWith(".svc") && hosts.contains(host + ".cluster.local")));
   }
 
   /** {@code host:port} → {@code host}; {@code [::1]:80} → {@code [::1]}; an IPv6 literal without brackets is kept. */

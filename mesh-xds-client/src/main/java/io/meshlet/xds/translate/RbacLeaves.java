@@ -28,7 +28,6 @@ final class RbacLeaves {
   static final String NAMESPACES = "namespaces";
   static final String IP_BLOCKS = "ipBlocks";
   static final String REMOTE_IP_BLOCKS = "remoteIpBlocks";
-  static final String HEADER_PREFIX = "request.headers[";
 
   private static final String SPIFFE = "spiffe://";
   private static final String NS_START = ".*/ns/";
@@ -132,8 +131,12 @@ final class RbacLeaves {
         return cidr(p.getRemoteIp(), REMOTE_IP_BLOCKS, path + ".remote_ip", problems);
       case HEADER: {
         String name = p.getHeader().getName().toLowerCase(Locale.ROOT);
+        if (name.isEmpty()) {
+          problems.error(path + ".header.name", "empty (expected: a header name)");
+          return null;
+        }
         String v = header(p.getHeader(), path + ".header", false, problems);
-        return v == null ? null : new Leaf(HEADER_PREFIX + name + "]", v);
+        return v == null ? null : new Leaf(PolicyValues.requestHeaderKey(name), v);
       }
       default:
         problems.error(path + "." + p.getIdentifierCase().name().toLowerCase(Locale.ROOT), "not supported (expected: "

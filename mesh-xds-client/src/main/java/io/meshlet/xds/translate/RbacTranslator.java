@@ -9,6 +9,7 @@ import io.meshlet.core.model.AuthorizationPolicy.Rule;
 import io.meshlet.core.model.AuthorizationPolicy.Source;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
+import io.meshlet.core.security.PolicyValues;
 import io.meshlet.xds.translate.RbacTree.Fields;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,12 +159,12 @@ final class RbacTranslator {
   private static List<Condition> conditions(Fields f) {
     TreeMap<String, Condition> byKey = new TreeMap<>();
     for (String key : f.values.keySet()) {
-      if (key.startsWith(RbacLeaves.HEADER_PREFIX)) {
+      if (PolicyValues.requestHeader(key) != null) {
         byKey.put(key, new Condition(key, f.values(key), f.notValues(key)));
       }
     }
     for (String key : f.notValues.keySet()) {
-      if (key.startsWith(RbacLeaves.HEADER_PREFIX) && !byKey.containsKey(key)) {
+      if (PolicyValues.requestHeader(key) != null && !byKey.containsKey(key)) {
         byKey.put(key, new Condition(key, List.of(), f.notValues(key)));
       }
     }

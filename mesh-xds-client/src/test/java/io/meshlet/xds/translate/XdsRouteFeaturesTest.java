@@ -29,6 +29,7 @@ import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.StringMatch;
 import io.meshlet.core.model.VirtualService;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -155,5 +156,17 @@ class XdsRouteFeaturesTest {
     assertThat(Domains.listenerPort("reviews.default.svc.cluster.local:9080")).isEqualTo(9080);
     assertThat(Domains.listenerPort("backend")).isZero();
     assertThat(Domains.stripPort("[::1]:80")).isEqualTo("[::1]");
+  }
+
+  @Test
+  void domainsFoldTheAliasesTheRouteTableDerivesBackIntoTheirHost() {
+    Problems problems = new Problems("RouteConfiguration", "r");
+    assertThat(Domains.hosts(List.of(REVIEWS, REVIEWS + ":9080", "reviews", "reviews:9080", "reviews.default",
+        "reviews.default:9080", "reviews.default.svc", "reviews.default.svc:9080"), "default", "domains", problems))
+        .containsExactly(REVIEWS);
+    // Not a Kubernetes service name: the route table derives no alias for it, so both names stay hosts.
+    assertThat(Domains.hosts(List.of("a.b.c.svc.cluster.local", "a.b.c"), "default", "domains", problems))
+        .containsExactly("a.b.c.svc.cluster.local", "a.b.c");
+    assertThat(problems.hasErrors()).isFalse();
   }
 }

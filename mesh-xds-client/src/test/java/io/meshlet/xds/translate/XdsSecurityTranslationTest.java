@@ -318,6 +318,20 @@ class XdsSecurityTranslationTest {
     }
   }
 
+  /** A request-header principal names its header: without a name it could be no when key the engine knows. */
+  @Test
+  void aHeaderPrincipalWithoutANameIsAnErrorWithItsPath() {
+    Principal noName = Principal.newBuilder().setHeader(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder()
+        .setExactMatch("x")).build();
+    Policy p = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true)).addPrincipals(andIds(noName)).build();
+    Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of("y", p)))));
+    assertThat(t.errors()).singleElement().satisfies(err -> {
+      assertThat(err.path()).endsWith("policies[y].principals[0].and_ids.ids[0].or_ids.ids[0].header.name");
+      assertThat(err.message()).isEqualTo("empty (expected: a header name)");
+    });
+    assertThat(t.config().authorizationPolicies()).isEmpty();
+  }
+
   @Test
   void remoteAddressSettingsOfTheInboundHcmAreWarnedAboutWithTheirPath() throws Exception {
     Listener l = inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("default-deny-delete-0", IstiodSecurity.denyDelete()))));

@@ -8,8 +8,8 @@ import io.meshlet.core.model.AuthorizationPolicy.Rule;
 import io.meshlet.core.model.AuthorizationPolicy.Source;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
-import io.meshlet.core.security.IpBlock;
 import io.meshlet.core.security.PolicyValues;
+import io.meshlet.core.security.PolicyValues.WhenKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +144,7 @@ final class AuthorizationPolicyParser {
 
   private static Source source(YamlObject s, Action action) {
     Function<String, @Nullable String> match = PolicyValues::matchStringProblem;
-    Function<String, @Nullable String> ip = AuthorizationPolicyParser::ipProblem;
+    Function<String, @Nullable String> ip = PolicyValues::ipProblem;
     Source source = new Source(
         s.strings("principals", match),
         s.strings("notPrincipals", match),
@@ -225,19 +225,19 @@ final class AuthorizationPolicyParser {
     if (key == null) {
       return null;
     }
-    if (!PolicyValues.isWhenKey(key)) {
+    WhenKey known = WhenKey.of(key);
+    if (known == null) {
       problems.error(w.path("key"), "'" + key + "' (expected: one of " + String.join(", ", PolicyValues.WHEN_KEYS) + ")");
       return null;
     }
     if (emptyLists(w)) {
       problems.error(w.path(), "values and notValues both empty for key " + key + " (expected: at least one value)");
     }
-    if (action == Action.CUSTOM && (key.equals("source.namespace") || key.equals("source.principal")
-        || key.startsWith("request.auth."))) {
+    if (action == Action.CUSTOM && known.identity()) {
       problems.error(w.path("key"), key + " is currently not supported with CUSTOM action");
-    } else if (PolicyValues.needsJwt(key)) {
+    } else if (known.needsJwt()) {
       problems.notYetApplied(w.path("key"), "'" + key + "' " + NO_JWT);
-    } else if (PolicyValues.unknownHere(key)) {
+    } else if (known.absent()) {
       problems.notYetApplied(w.path("key"), "'" + key + "' is not known to Meshlet: the attribute is absent, "
           + "so values never match and notValues always hold");
     }
@@ -258,18 +258,10 @@ final class AuthorizationPolicyParser {
         && (notValues == null || notValues.isArray() && notValues.isEmpty());
   }
 
+  /** The value check of {@code key}'s values; match strings for a key that is missing or unknown (reported by the caller). */
   private static Function<String, @Nullable String> valueCheck(@Nullable String key) {
-    if ("source.ip".equals(key) || "remote.ip".equals(key) || "destination.ip".equals(key)) {
-      return AuthorizationPolicyParser::ipProblem;
-    }
-    if ("destination.port".equals(key)) {
-      return v -> PolicyValues.port(v) < 0 ? "'" + v + "' (expected: a port 1..65535)" : null;
-    }
-    return PolicyValues::matchStringProblem;
-  }
-
-  private static @Nullable String ipProblem(String value) {
-    return IpBlock.parse(value) == null ? "'" + value + "' (expected: an IP address or CIDR)" : null;
+    WhenKey known = key == null ? null : WhenKey.of(key);
+    return known == null ? PolicyValues::matchStringProblem : known::valueProblem;
   }
 
   @SafeVarargs

@@ -1,7 +1,6 @@
-package io.meshlet.core.routing;
+package io.meshlet.core.explain;
 
 import io.meshlet.core.config.ConfigProblem;
-import io.meshlet.core.explain.Explanation;
 import io.meshlet.core.explain.Explanation.Outcome;
 import io.meshlet.core.explain.Explanation.RuleCheck;
 import io.meshlet.core.explain.Explanation.WeightedChoice;
@@ -13,6 +12,12 @@ import io.meshlet.core.model.Headers;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.VirtualService;
 import io.meshlet.core.resilience.ClusterPolicy;
+import io.meshlet.core.routing.Cluster;
+import io.meshlet.core.routing.CompiledDestination;
+import io.meshlet.core.routing.CompiledRoute;
+import io.meshlet.core.routing.RequestView;
+import io.meshlet.core.routing.RouteTable;
+import io.meshlet.core.routing.ServiceRoutes;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +26,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Builds an {@link Explanation} by walking the same compiled route table the request path uses:
- * {@link RouteTable#lookup}, each rule's match blocks (asking them why they fail), the weight table
- * and the cluster's load balancer.
+ * {@link RouteTable#lookup}, each rule's match blocks ({@link CompiledRoute#matchingBlock}, and
+ * {@link CompiledRoute#mismatch} for why they fail), the weight table ({@link
+ * CompiledRoute#bucketOf}) and the cluster's load balancer ({@link Cluster#pick}). It reads the
+ * compiled structures through their public, read-only accessors only.
  */
 public final class RouteExplainer {
   private final MeshSnapshot snapshot;
@@ -80,7 +87,7 @@ public final class RouteExplainer {
         route = r;
         break;
       }
-      rules.add(new RuleCheck(r.index(), r.model().name(), false, reasons(r)));
+      rules.add(new RuleCheck(r.index(), r.model().name(), false, r.mismatch(req)));
     }
     addNotes(vs, route);
     if (route == null) {
@@ -102,19 +109,19 @@ public final class RouteExplainer {
   }
 
   private Explanation forward(CompiledRoute route, RandomGenerator random) {
-    CompiledDestination[] dests = route.destinations();
-    int draw = dests.length == 1 ? 0 : random.nextInt(route.totalWeight());
-    int bucket = dests.length == 1 ? 0 : route.bucketOf(draw);
+    List<CompiledDestination> dests = route.destinations();
+    int draw = dests.size() == 1 ? 0 : random.nextInt(route.totalWeight());
+    int bucket = dests.size() == 1 ? 0 : route.bucketOf(draw);
     int from = 0;
-    for (int i = 0; i < dests.length; i++) {
-      int to = route.cumulativeWeights()[i];
-      choices.add(new WeightedChoice(dests[i].destination().toString(), dests[i].weight(), from, to, i == bucket));
+    for (int i = 0; i < dests.size(); i++) {
+      int to = route.cumulativeWeight(i);
+      choices.add(new WeightedChoice(dests.get(i).destination().toString(), dests.get(i).weight(), from, to, i == bucket));
       from = to;
     }
-    if (dests.length > 1) {
+    if (dests.size() > 1) {
       notes.add("weighted split: drew " + draw + " of " + route.totalWeight() + "; another call may draw differently");
     }
-    CompiledDestination dest = dests[bucket];
+    CompiledDestination dest = dests.get(bucket);
     describeRewrites(route, dest);
     policies.add("route: " + route.policy());
     if (route.rateLimit() != null) {
@@ -149,18 +156,6 @@ public final class RouteExplainer {
     }
     endpoint = e.hostPort();
     return done(Outcome.FORWARD, "sent to " + e.hostPort() + " by " + route.describe());
-  }
-
-  private List<String> reasons(CompiledRoute r) {
-    List<String> out = new ArrayList<>();
-    CompiledMatch[] blocks = r.matchBlocks();
-    for (int i = 0; i < blocks.length; i++) {
-      List<String> why = blocks[i].mismatch(req);
-      String name = blocks[i].model().name();
-      String label = blocks.length == 1 ? "" : "match[" + i + "]" + (name != null ? " \"" + name + "\"" : "") + ": ";
-      out.add(label + String.join(", ", why));
-    }
-    return out;
   }
 
   private void describeRewrites(CompiledRoute route, CompiledDestination dest) {
@@ -238,7 +233,7 @@ public final class RouteExplainer {
   }
 
   private static @Nullable String queryOf(RequestView req) {
-    return req instanceof io.meshlet.core.explain.ExplainRequest er ? er.rawQuery() : null;
+    return req instanceof ExplainRequest er ? er.rawQuery() : null;
   }
 
   private Explanation done(Outcome outcome, String message) {
