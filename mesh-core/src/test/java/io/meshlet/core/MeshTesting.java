@@ -2,11 +2,9 @@ package io.meshlet.core;
 
 import io.meshlet.core.explain.ExplainRequest;
 import io.meshlet.core.lb.Endpoint;
-import io.meshlet.core.routing.Cluster;
-import io.meshlet.core.routing.CompiledDestination;
-import io.meshlet.core.routing.CompiledRoute;
+import io.meshlet.core.pipeline.OutboundCall;
+import io.meshlet.core.pipeline.Routed;
 import io.meshlet.core.routing.RequestView;
-import io.meshlet.core.routing.ServiceRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,19 +37,18 @@ public final class MeshTesting {
         .random(new Random(42));
   }
 
-  /** The endpoint an adapter would send {@code req} to, or null if routing stops before one. */
+  /** The endpoint an adapter would send {@code req} to (the pipeline's first try), or null if routing stops before one. */
   public static @Nullable Endpoint route(Mesh mesh, RequestView req) {
-    ServiceRoutes service = mesh.routeTable().lookup(req.host());
-    if (service == null) {
+    Routed routed = mesh.pipeline().outbound(req, null);
+    if (!(routed instanceof OutboundCall)) {
       return null;
     }
-    CompiledRoute route = service.match(req);
-    if (route == null || route.action() != CompiledRoute.Action.FORWARD) {
-      return null;
+    OutboundCall call = (OutboundCall) routed;
+    try {
+      return call.startTry() == null ? call.endpoint() : null;
+    } finally {
+      call.end();
     }
-    CompiledDestination d = route.pickDestination(mesh.random());
-    Cluster c = d.cluster(req.port());
-    return c == null ? null : c.pick(req, mesh.random());
   }
 
   public static ExplainRequest get(String url, String... headerPairs) {

@@ -218,6 +218,45 @@ class ResilienceTest {
   }
 
   @Test
+  void anEnqueuedCallSeesTheCallersDeadlineThroughApplyTo() throws Exception {
+    Mesh mesh = mesh("retries: {attempts: 0}", "loadBalancer: {simple: ROUND_ROBIN}", MeshTime.system());
+    OkHttpClient meshed = MeshInterceptor.of(mesh).applyTo(new OkHttpClient());
+    try (Deadline.Scope s = Deadline.after(Duration.ofSeconds(30), mesh.time()).attach()) {
+      enqueue(meshed);
+    }
+    String sent = backends.stream().filter(b -> b.hits() > 0).findFirst().orElseThrow().last().getHeaders().get(Deadline.HEADER);
+    assertThat(sent).as("the dispatcher thread's call carries what is left of the caller's 30 s").isNotNull();
+    assertThat(Long.parseLong(sent)).isBetween(1L, 30_000L);
+
+    backends.forEach(Backend::close);
+    backends.clear();
+    start();
+    Mesh again = mesh("retries: {attempts: 0}", "loadBalancer: {simple: ROUND_ROBIN}", MeshTime.system());
+    try (Deadline.Scope s = Deadline.after(Duration.ofSeconds(30), again.time()).attach()) {
+      enqueue(client(again));
+    }
+    assertThat(backends.stream().filter(b -> b.hits() > 0).findFirst().orElseThrow().last().getHeaders().get(Deadline.HEADER))
+        .as("without applyTo the dispatcher thread has no deadline").isNull();
+  }
+
+  private static void enqueue(OkHttpClient client) throws Exception {
+    java.util.concurrent.CompletableFuture<Integer> code = new java.util.concurrent.CompletableFuture<>();
+    client.newCall(new Request.Builder().url("http://catalog:8080/items").build()).enqueue(new okhttp3.Callback() {
+      @Override
+      public void onFailure(okhttp3.Call call, IOException e) {
+        code.completeExceptionally(e);
+      }
+
+      @Override
+      public void onResponse(okhttp3.Call call, Response response) {
+        response.close();
+        code.complete(response.code());
+      }
+    });
+    assertThat(code.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+  }
+
+  @Test
   void theRouteTimeoutBoundsEveryTry() throws IOException {
     backends.forEach(b -> b.behave(Backend.Behavior.HANG));
     OkHttpClient client = client(mesh("timeout: 300ms\n    retries: {attempts: 5, retryOn: reset}", "", MeshTime.system()));

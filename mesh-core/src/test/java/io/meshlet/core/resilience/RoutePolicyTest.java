@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.meshlet.core.model.FaultInjection;
+import io.meshlet.core.model.GrpcCode;
 import io.meshlet.core.model.RetryPolicy;
 import io.meshlet.core.model.RetryPolicy.Condition;
 import java.time.Duration;
@@ -41,7 +42,43 @@ class RoutePolicyTest {
     assertThat(retrying(Condition.RETRIABLE_STATUS_CODES).retriable(AttemptResult.status(429))).isTrue();
     assertThat(retrying(Condition.RETRIABLE_STATUS_CODES).retriable(AttemptResult.status(404))).isFalse();
     assertThat(retrying(Condition.UNAVAILABLE).retriable(AttemptResult.status(503)))
-        .as("gRPC conditions are the gRPC adapter's").isFalse();
+        .as("gRPC conditions match gRPC statuses only").isFalse();
+  }
+
+  @Test
+  void theGrpcConditionsMatchGrpcStatusesAndTheHttpOnesDoNot() {
+    for (GrpcCode code : GrpcCode.values()) {
+      AttemptResult r = AttemptResult.grpc(code);
+      assertThat(retrying(Condition.CANCELLED).retriable(r)).isEqualTo(code == GrpcCode.CANCELLED);
+      assertThat(retrying(Condition.DEADLINE_EXCEEDED).retriable(r)).isEqualTo(code == GrpcCode.DEADLINE_EXCEEDED);
+      assertThat(retrying(Condition.INTERNAL).retriable(r)).isEqualTo(code == GrpcCode.INTERNAL);
+      assertThat(retrying(Condition.RESOURCE_EXHAUSTED).retriable(r)).isEqualTo(code == GrpcCode.RESOURCE_EXHAUSTED);
+      assertThat(retrying(Condition.UNAVAILABLE).retriable(r)).isEqualTo(code == GrpcCode.UNAVAILABLE);
+      assertThat(retrying(Condition.FIVE_XX, Condition.GATEWAY_ERROR, Condition.RETRIABLE_STATUS_CODES).retriable(r))
+          .as("%s travels in an HTTP 200: the HTTP conditions do not see it, as in Envoy", code).isFalse();
+    }
+    assertThat(RoutePolicy.DEFAULT.retriable(AttemptResult.grpc(GrpcCode.UNAVAILABLE))).as("Istio's default").isTrue();
+    assertThat(RoutePolicy.DEFAULT.retriable(AttemptResult.grpc(GrpcCode.CANCELLED))).isTrue();
+    assertThat(RoutePolicy.DEFAULT.retriable(AttemptResult.grpc(GrpcCode.INTERNAL))).isFalse();
+  }
+
+  @Test
+  void outlierDetectionCountsAGrpcStatusAsEnvoyMapsIt() {
+    assertThat(AttemptResult.grpc(GrpcCode.UNAVAILABLE).countsAs5xx()).isTrue();
+    assertThat(AttemptResult.grpc(GrpcCode.UNAVAILABLE).countsAsGatewayError()).isTrue();
+    assertThat(AttemptResult.grpc(GrpcCode.DEADLINE_EXCEEDED).countsAsGatewayError()).isTrue();
+    assertThat(AttemptResult.grpc(GrpcCode.INTERNAL).countsAs5xx()).isTrue();
+    assertThat(AttemptResult.grpc(GrpcCode.INTERNAL).countsAsGatewayError()).isFalse();
+    assertThat(AttemptResult.grpc(GrpcCode.NOT_FOUND).countsAs5xx()).isFalse();
+    assertThat(AttemptResult.grpc(GrpcCode.OK).countsAs5xx()).isFalse();
+    assertThat(AttemptResult.grpc(GrpcCode.UNAVAILABLE).is5xx()).as("its wire status is 200").isFalse();
+    assertThat(AttemptResult.status(503).countsAs5xx()).isTrue();
+  }
+
+  @Test
+  void grpcCallsAreRetriedThoughTheyArePosts() {
+    assertThat(RoutePolicy.DEFAULT.mayRetry("POST", true)).isTrue();
+    assertThat(RoutePolicy.DEFAULT.mayRetry("POST", false)).isFalse();
   }
 
   @Test

@@ -1,0 +1,47 @@
+package io.meshlet.grpc;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.routing.Cluster;
+import io.meshlet.core.routing.CompiledRoute;
+import io.meshlet.core.routing.RequestView;
+import io.meshlet.core.routing.RouteTable;
+import io.meshlet.core.security.InboundPolicies;
+import io.meshlet.core.security.InboundRequest;
+import java.util.random.RandomGenerator;
+
+/** Adapters never depend on each other, nor on the core's internals, and never copy a step of the pipeline (DESIGN.md). */
+@AnalyzeClasses(packages = "io.meshlet.grpc", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+  @ArchTest
+  static final ArchRule noOtherAdapter = noClasses().that().resideInAPackage("io.meshlet.grpc..")
+      .should().dependOnClassesThat().resideInAnyPackage(
+          "io.meshlet.http..", "io.meshlet.xds..", "io.meshlet.consul..", "io.meshlet.spring..",
+          "io.meshlet.controlplane..", "okhttp3..", "org.springframework..", "jakarta.servlet..")
+      .because("adapters never depend on each other");
+
+  @ArchTest
+  static final ArchRule grpcApiOnly = noClasses().that().resideInAPackage("io.meshlet.grpc..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.grpc.netty..", "io.grpc.okhttp..", "io.grpc.internal..",
+          "io.grpc.xds..", "io.netty..")
+      .because("mesh-grpc builds on grpc-api; the application chooses its transport");
+
+  @ArchTest
+  static final ArchRule noCoreInternals = noClasses().that().resideInAPackage("io.meshlet.grpc..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.meshlet.core.internal..", "io.meshlet.core.config.istio..")
+      .because("an adapter reads the compiled tables through the core's public API");
+
+  @ArchTest
+  static final ArchRule thePipelineDecides = noClasses().that().resideInAPackage("io.meshlet.grpc..")
+      .should().callMethod(RouteTable.class, "lookup", String.class)
+      .orShould().callMethod(CompiledRoute.class, "pickDestination", RandomGenerator.class)
+      .orShould().callMethod(Cluster.class, "pick", RequestView.class, RandomGenerator.class)
+      .orShould().callMethod(Cluster.class, "pick", RequestView.class, RandomGenerator.class, Endpoint.class)
+      .orShould().callMethod(InboundPolicies.class, "check", InboundRequest.class)
+      .because("the order of the mesh's steps lives once, in mesh-core's MeshPipeline; an adapter only translates");
+}
