@@ -102,6 +102,63 @@ class MeshGrpcXdsTest {
   }
 
   @Test
+  void theInboundListenerServedOverXdsGuardsAGrpcServer() throws Exception {
+    // The server's mesh needs its port before it is built; the interceptor finds the mesh once it is.
+    java.util.concurrent.atomic.AtomicReference<io.grpc.ServerInterceptor> guard = new java.util.concurrent.atomic.AtomicReference<>();
+    GrpcBackend ratings = new GrpcBackend("ratings", io.grpc.InsecureServerCredentials.create(), new io.grpc.ServerInterceptor() {
+      @Override
+      public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers,
+          io.grpc.ServerCallHandler<Q, R> next) {
+        return guard.get().interceptCall(call, headers, next);
+      }
+    });
+    meshes.closeLater(ratings);
+    Files.writeString(configDir.resolve("ratings-security.yaml"), """
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: no-admin, namespace: default}
+        spec:
+          selector: {matchLabels: {app: ratings}}
+          action: DENY
+          rules: [{to: [{operation: {paths: ["/test.Echo/Admin"]}}]}]
+        """);
+    Path bootstrap = Files.writeString(dir.resolve("ratings-bootstrap.json"), """
+        {
+          "xds_servers": [{"server_uri": "127.0.0.1:%d", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
+          "node": {"id": "sidecar~127.0.0.1~ratings-v1-abc.default~default.svc.cluster.local",
+                   "metadata": {"NAMESPACE": "default", "LABELS": {"app": "ratings", "version": "v1"}}},
+          "server_listener_resource_name_template": "xds.istio.io/grpc/lds/inbound/%%s"
+        }
+        """.formatted(cp.port()));
+    Mesh server = Mesh.builder().workload("ratings").xdsBootstrap(bootstrap).serverPort(ratings.port())
+        .startupTimeout(Duration.ofSeconds(30)).build();
+    meshes.closeLater(server);
+    guard.set(MeshGrpc.serverInterceptor(server));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !server.inbound().enforcesNothing());
+
+    ManagedChannel direct = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", ratings.port())
+        .usePlaintext().build();
+    meshes.closeLater(direct::shutdownNow);
+    assertThat(who(direct)).isEqualTo("ratings");
+    io.grpc.StatusRuntimeException denied = GrpcMeshes.failure(() -> GrpcMeshes.call(direct, Echo.ADMIN, io.grpc.CallOptions.DEFAULT));
+    assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(denied.getStatus().getDescription()).isEqualTo("RBAC: access denied");
+    assertThat(ratings.hits()).isEqualTo(1);
+
+    Files.writeString(configDir.resolve("ratings-strict.yaml"), """
+        apiVersion: security.istio.io/v1
+        kind: PeerAuthentication
+        metadata: {name: ratings, namespace: default}
+        spec:
+          selector: {matchLabels: {app: ratings}}
+          mtls: {mode: STRICT}
+        """);
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+        .until(() -> GrpcMeshes.failure(() -> who(direct)).getStatus().getCode() == Status.Code.PERMISSION_DENIED);
+    assertThat(server.inbound().mtlsMode(ratings.port()).name()).isEqualTo("STRICT");
+  }
+
+  @Test
   void anEditServedByTheControlPlaneReroutesLiveCalls() throws Exception {
     ManagedChannel channel = meshes.channel(mesh);
     assertThat(who(channel, "end-user", "jason")).isEqualTo("v2-1");
