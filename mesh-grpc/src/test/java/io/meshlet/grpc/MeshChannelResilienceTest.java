@@ -236,6 +236,33 @@ class MeshChannelResilienceTest {
     assertThat(who(channel)).as("the place is free again").startsWith("v1-");
   }
 
+  @Test
+  void aCircuitBreakerOpensOnGrpcErrorsAndAnswersUo() throws Exception {
+    meshes.backends.forEach(b -> b.failing(Status.Code.INTERNAL));
+    Mesh mesh = meshes.mesh(GrpcMeshes.subsets("") + """
+        ---
+        apiVersion: resilience.meshlet.io/v1alpha1
+        kind: CircuitBreaker
+        metadata: {name: reviews}
+        spec:
+          host: reviews
+          failureRateThreshold: 50
+          minimumNumberOfCalls: 4
+          slidingWindow: {type: COUNT_BASED, size: 4}
+          waitDurationInOpenState: 1h
+          permittedNumberOfCallsInHalfOpenState: 1
+        """, new ManualTime(), new Random(3));
+    ManagedChannel channel = meshes.channel(mesh);
+    for (int i = 0; i < 4; i++) {
+      assertThat(failure(() -> who(channel)).getStatus().getCode()).as("INTERNAL counts as a 500").isEqualTo(Status.Code.INTERNAL);
+    }
+    assertThat(mesh.circuitBreakers().get("outbound|9080||reviews.default.svc.cluster.local").state()).isEqualTo("OPEN");
+    StatusRuntimeException open = failure(() -> who(channel));
+    assertThat(open.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(open.getStatus().getDescription()).contains("circuit breaker").endsWith("(UO)");
+    assertThat(hits()).isEqualTo(4);
+  }
+
   // ---- streaming ------------------------------------------------------------------------------
 
   @Test
