@@ -432,6 +432,8 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
           committed = true;
           sent.clear();
         }
+      } else if (!sent.isEmpty()) {
+        sent.clear(); // committed: no retry will replay them
       }
       ClientCall<ReqT, RespT> c = current;
       if (c != null) {

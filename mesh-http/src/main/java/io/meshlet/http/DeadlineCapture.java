@@ -1,10 +1,8 @@
 package io.meshlet.http;
 
 import io.meshlet.core.resilience.Deadline;
-import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.Call;
 import okhttp3.EventListener;
 import org.jspecify.annotations.Nullable;
@@ -13,12 +11,14 @@ import org.jspecify.annotations.Nullable;
  * Remembers the caller's {@link Deadline} of each call made while one is attached, for {@link
  * MeshInterceptor}: OkHttp creates a call's event listener in {@code newCall}, on the caller's
  * thread, while an {@code enqueue()}d call reaches the interceptor on a dispatcher thread. Calls
- * made without a deadline cost one thread-local read; the interceptor takes the entry out.
+ * made without a deadline cost one thread-local read, and while none is pending one volatile read in
+ * the interceptor, which takes the entry out.
  */
 final class DeadlineCapture implements EventListener.Factory {
-  /** Weak keys: a call created and never run does not stay here. */
-  private static final Map<Call, Deadline> PENDING = Collections.synchronizedMap(new WeakHashMap<>());
-  private static final AtomicInteger COUNT = new AtomicInteger();
+  /** Weak keys: a call created and never run does not stay here. Guarded by itself. */
+  private static final Map<Call, Deadline> PENDING = new WeakHashMap<>();
+  /** {@link #PENDING}'s size after its last change (collected keys are dropped then): 0 keeps calls off the lock. */
+  private static volatile int size;
 
   private final EventListener.Factory delegate;
 
@@ -30,21 +30,23 @@ final class DeadlineCapture implements EventListener.Factory {
   public EventListener create(Call call) {
     Deadline deadline = Deadline.current();
     if (deadline != null) {
-      COUNT.incrementAndGet();
-      PENDING.put(call, deadline);
+      synchronized (PENDING) {
+        PENDING.put(call, deadline);
+        size = PENDING.size();
+      }
     }
     return delegate.create(call);
   }
 
   /** The deadline captured when {@code call} was created, removed; null when none was. */
   static @Nullable Deadline take(Call call) {
-    if (COUNT.get() == 0) {
+    if (size == 0) {
       return null;
     }
-    Deadline d = PENDING.remove(call);
-    if (d != null) {
-      COUNT.decrementAndGet();
+    synchronized (PENDING) {
+      Deadline d = PENDING.remove(call);
+      size = PENDING.size();
+      return d;
     }
-    return d;
   }
 }
