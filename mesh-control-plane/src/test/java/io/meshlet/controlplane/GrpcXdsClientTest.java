@@ -2,6 +2,7 @@ package io.meshlet.controlplane;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -16,12 +17,14 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.internal.JsonParser;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.xds.XdsNameResolverProvider;
 import java.io.ByteArrayInputStream;
@@ -38,6 +41,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -71,6 +76,9 @@ class GrpcXdsClientTest {
       .setRequestMarshaller(Utf8.INSTANCE)
       .setResponseMarshaller(Utf8.INSTANCE)
       .build();
+  /** A method whose backend answers only after {@link #SLOW_ANSWER}; the VirtualService gives its route a 500 ms timeout. */
+  static final MethodDescriptor<String, String> SLOW = WHO.toBuilder().setFullMethodName("meshlet.test.Reviews/Slow").build();
+  static final Duration SLOW_ANSWER = Duration.ofSeconds(30);
 
   /** grpc-xds logs NACKs ("Failed processing ... Errors") and other xDS errors at FINE on this logger. */
   static final Logger XDS_LOG = Logger.getLogger("io.grpc.xds.XdsLogger");
@@ -95,6 +103,7 @@ class GrpcXdsClientTest {
     public void close() {}
   };
   Level xdsLogLevel;
+  final ScheduledExecutorService slowAnswers = Executors.newSingleThreadScheduledExecutor();
   MeshControlPlane cp;
   ManagedChannel channel;
 
@@ -133,6 +142,7 @@ class GrpcXdsClientTest {
       for (Server s : backends) {
         s.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       }
+      slowAnswers.shutdownNow();
     } finally {
       XDS_LOG.removeHandler(xdsLogHandler);
       XDS_LOG.setLevel(xdsLogLevel);
@@ -175,6 +185,27 @@ class GrpcXdsClientTest {
     assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
   }
 
+  /**
+   * VirtualService {@code timeout} reaches grpc-java: istiod writes it for proxyless clients into
+   * {@code max_stream_duration.max_stream_duration} (grpc-java reads no other field), which grpc-xds
+   * turns into the method config's timeout, a CallOptions deadline. The call sets no deadline of its
+   * own (and the test thread's Context has none), so a DEADLINE_EXCEEDED naming the CallOptions
+   * deadline can only come from the route; without it the backend would answer after 30 s.
+   */
+  @Test
+  void aRouteTimeoutEndsTheCall() {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(channel, SLOW, CallOptions.DEFAULT, "slow"));
+    assertThat(e).as("a call answered only after %s", SLOW_ANSWER).isNotNull();
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    // "CallOptions deadline exceeded after 0.5...s" (the timer) or "ClientCall started after CallOptions
+    // deadline was exceeded" (a late start): either way the deadline grpc-xds put on the call options.
+    assertThat(e.getStatus().getDescription()).contains("CallOptions deadline");
+    // The other routes carry no timeout: a call there is answered as before.
+    assertThat(who(channel)).startsWith("v");
+    assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   /**
@@ -210,6 +241,12 @@ class GrpcXdsClientTest {
         spec:
           hosts: [%1$s]
           http:
+          - name: slow
+            match:
+            - uri: {prefix: /meshlet.test.Reviews/Slow}
+            timeout: 500ms
+            route:
+            - destination: {host: %1$s, subset: v1}
           - name: jason
             match:
             - headers:
@@ -267,13 +304,22 @@ class GrpcXdsClientTest {
     return (Map<String, ?>) JsonParser.parse(json);
   }
 
-  /** A plaintext gRPC server on a free loopback port whose one method answers {@code name}. */
-  private static Server backend(String name) throws IOException {
+  /**
+   * A plaintext gRPC server on a free loopback port: {@code Who} answers {@code name}, {@code Slow}
+   * answers it after {@link #SLOW_ANSWER} unless the call was cancelled by then.
+   */
+  private Server backend(String name) throws IOException {
     ServerServiceDefinition service = ServerServiceDefinition.builder("meshlet.test.Reviews")
         .addMethod(WHO, ServerCalls.asyncUnaryCall((request, response) -> {
           response.onNext(name);
           response.onCompleted();
         }))
+        .addMethod(SLOW, ServerCalls.asyncUnaryCall((request, response) -> slowAnswers.schedule(() -> {
+          if (!((ServerCallStreamObserver<String>) response).isCancelled()) {
+            response.onNext(name);
+            response.onCompleted();
+          }
+        }, SLOW_ANSWER.toMillis(), TimeUnit.MILLISECONDS)))
         .build();
     return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
         .addService(service)

@@ -52,6 +52,19 @@ class SnapshotBuilderTest {
     Route jason = reviews.getVirtualHosts(0).getRoutes(0);
     assertThat(jason.getRoute().getCluster()).isEqualTo("outbound|9080|v2|" + REVIEWS);
     assertThat(jason.getRoute().getRetryPolicy().getNumRetries().getValue()).isEqualTo(2); // Istio's default, written out
+    // Timeouts as istiod's setTimeout writes them for proxyless nodes: the rule's (or 0, none) in both
+    // timeout and max_stream_duration (the only field gRPC reads); the default route gets timeout 0 alone.
+    Route mobile = reviews.getVirtualHosts(0).getRoutes(1);
+    assertThat(mobile.getRoute().getTimeout().getSeconds()).isEqualTo(2);
+    assertThat(mobile.getRoute().getMaxStreamDuration().getMaxStreamDuration()).isEqualTo(mobile.getRoute().getTimeout());
+    assertThat(jason.getRoute().hasTimeout()).isTrue();
+    assertThat(jason.getRoute().getTimeout()).isEqualTo(com.google.protobuf.Duration.getDefaultInstance());
+    assertThat(jason.getRoute().getMaxStreamDuration().hasMaxStreamDuration()).isTrue();
+    assertThat(jason.getRoute().getMaxStreamDuration().getMaxStreamDuration()).isEqualTo(com.google.protobuf.Duration.getDefaultInstance());
+    Route details = r.routes().get(2).getVirtualHosts(0).getRoutes(0);
+    assertThat(details.getName()).isEqualTo("default");
+    assertThat(details.getRoute().hasTimeout()).isTrue();
+    assertThat(details.getRoute().hasMaxStreamDuration()).isFalse();
 
     Cluster base = r.clusters().get(0);
     assertThat(base.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
