@@ -27,6 +27,9 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.xds.XdsNameResolverProvider;
+import io.meshlet.core.Mesh;
+import io.meshlet.core.explain.Explanation;
+import io.meshlet.xds.XdsConfigSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,7 +111,6 @@ class GrpcXdsClientTest {
   ManagedChannel channel;
 
   @BeforeEach
-  @SuppressWarnings("deprecation") // nameResolverFactory: the way to give one channel its own resolver (grpc-java #7133)
   void start() throws Exception {
     xdsLogLevel = XDS_LOG.getLevel();
     XDS_LOG.setLevel(Level.FINE);
@@ -121,11 +123,7 @@ class GrpcXdsClientTest {
     configDir = Files.createDirectory(dir.resolve("config"));
     writeConfig("v2", 80, 20);
     cp = MeshControlPlane.builder().configDir(configDir).port(0).pollInterval(Duration.ofMillis(50)).build().start();
-    // NettyChannelBuilder, not Grpc.newChannelBuilder: the latter hands the channel the default
-    // registry's provider for "xds", which would win over this channel's own.
-    channel = NettyChannelBuilder.forTarget(TARGET, InsecureChannelCredentials.create())
-        .nameResolverFactory(XdsNameResolverProvider.createForTest("xds", bootstrap(cp.port())))
-        .build();
+    channel = xdsChannel(TARGET);
     // The first config: LDS, RDS, CDS and EDS have all arrived once a call is answered.
     await().atMost(CONFIG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> who(channel), startsWith("v"));
   }
@@ -204,6 +202,48 @@ class GrpcXdsClientTest {
     // The other routes carry no timeout: a call there is answered as before.
     assertThat(who(channel)).startsWith("v");
     assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
+  }
+
+  /**
+   * A DNS ServiceEntry is served to grpc-xds as istiod serves it to proxyless clients: EDS clusters
+   * whose assignment has no endpoints (not STRICT_DNS, which grpc-java NACKs). grpc-xds ACKs it and
+   * fails the call UNAVAILABLE, as it would with istiod. Meshlet's client, beside it on the same
+   * control plane, still gets the name and routes to it.
+   */
+  @Test
+  void aDnsServiceEntryIsAcceptedAndHasNoEndpointForGrpc() throws Exception {
+    long before = cp.version();
+    Files.writeString(configDir.resolve("ext.yaml"), """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: ext, namespace: default}
+        spec:
+          hosts: [ext.example.com]
+          location: MESH_EXTERNAL
+          resolution: DNS
+          ports: [{number: 9090, name: grpc, protocol: GRPC}]
+          endpoints: [{address: localhost, ports: {grpc: %d}}]
+        """.formatted(ports.get("v1")));
+    await().atMost(CONFIG_WAIT).until(() -> cp.version() > before);
+    ManagedChannel ext = xdsChannel("xds:///ext.example.com:9090");
+    try {
+      // Before: "unsupported built-in discovery type: STRICT_DNS" in grpc-xds's log, the CDS response NACKed.
+      assertThat(who(ext)).isEqualTo("Status{code=UNAVAILABLE, description=No usable endpoint from cluster: "
+          + "outbound|9090||ext.example.com, cause=null}");
+    } finally {
+      ext.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+    assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
+
+    XdsConfigSource source = XdsConfigSource.builder().target("127.0.0.1:" + cp.port())
+        .nodeId("sidecar~127.0.0.1~productpage-v1-def.default~default.svc.cluster.local")
+        .namespace("default").labels(Map.of("app", "productpage")).build();
+    try (Mesh mesh = Mesh.builder().workload("productpage").namespace("default").labels(Map.of("app", "productpage"))
+        .configSource(source).startupTimeout(CONFIG_WAIT).build()) {
+      Explanation e = mesh.explain("http://ext.example.com:9090/meshlet.test.Reviews/Who", Map.of());
+      assertThat(e.cluster()).isEqualTo("outbound|9090||ext.example.com");
+      assertThat(e.endpoint()).isEqualTo("localhost:" + ports.get("v1"));
+    }
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -302,6 +342,18 @@ class GrpcXdsClientTest {
         }
         """.formatted(cpPort, certs);
     return (Map<String, ?>) JsonParser.parse(json);
+  }
+
+  /**
+   * A grpc-xds channel to {@code target} with this test's bootstrap. NettyChannelBuilder, not
+   * Grpc.newChannelBuilder: the latter hands the channel the default registry's provider for "xds",
+   * which would win over this channel's own.
+   */
+  @SuppressWarnings("deprecation") // nameResolverFactory: the way to give one channel its own resolver (grpc-java #7133)
+  private ManagedChannel xdsChannel(String target) throws IOException {
+    return NettyChannelBuilder.forTarget(target, InsecureChannelCredentials.create())
+        .nameResolverFactory(XdsNameResolverProvider.createForTest("xds", bootstrap(cp.port())))
+        .build();
   }
 
   /**

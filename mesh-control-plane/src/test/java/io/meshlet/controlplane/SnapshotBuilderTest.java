@@ -186,6 +186,77 @@ class SnapshotBuilderTest {
     assertThat(build(Bookinfo.yaml("v2"), "default", Map.of()).warnings()).isEmpty();
   }
 
+  /**
+   * A DNS ServiceEntry: Meshlet's client gets STRICT_DNS clusters carrying the names (it resolves them
+   * when it connects); gRPC's own clients, which NACK STRICT_DNS, get what istiod's grpcgen serves them,
+   * EDS clusters whose assignments have no endpoints, and a warning says so. Both translate back.
+   */
+  @Test
+  void aDnsServiceEntryIsServedToGrpcAsIstiodServesIt() {
+    String yaml = """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: ext, namespace: default}
+        spec:
+          hosts: [ext.example.com]
+          location: MESH_EXTERNAL
+          resolution: DNS
+          ports: [{number: 9090, name: grpc, protocol: GRPC}]
+          endpoints: [{address: ext-1.example.com, labels: {version: v1}}, {address: 192.0.2.7, labels: {version: v2}}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: ext, namespace: default}
+        spec:
+          host: ext.example.com
+          subsets: [{name: v1, labels: {version: v1}}]
+        """;
+    MeshConfig config = parse(yaml);
+    List<String> clusters = List.of("outbound|9090||ext.example.com", "outbound|9090|v1|ext.example.com");
+
+    SnapshotBuilder.Resources meshlet = SnapshotBuilder.build(config, new NodeKey("default", Map.of()));
+    assertThat(meshlet.clusters()).extracting(Cluster::getName).containsExactlyElementsOf(clusters);
+    assertThat(meshlet.clusters()).extracting(Cluster::getType).containsOnly(Cluster.DiscoveryType.STRICT_DNS);
+    assertThat(meshlet.clusters().get(0).getLoadAssignment().getEndpoints(0).getLbEndpointsCount()).isEqualTo(2);
+    assertThat(meshlet.endpoints()).isEmpty();
+    assertThat(meshlet.warnings()).isEmpty();
+    Translation back = XdsTranslator.translate(resources(meshlet), "default");
+    assertThat(back.problems()).isEmpty();
+    assertThat(back.config().serviceEntries()).singleElement().satisfies(se -> {
+      assertThat(se.resolution()).isEqualTo(io.meshlet.core.model.ServiceEntry.Resolution.DNS);
+      assertThat(se.endpoints()).extracting(e -> e.address()).containsExactly("ext-1.example.com", "192.0.2.7");
+    });
+
+    SnapshotBuilder.Resources grpc = SnapshotBuilder.build(config, new NodeKey("default", Map.of(), List.of(), true));
+    assertThat(grpc.clusters()).extracting(Cluster::getName).containsExactlyElementsOf(clusters);
+    assertThat(grpc.clusters()).allSatisfy(c -> {
+      assertThat(c.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
+      assertThat(c.getEdsClusterConfig().getServiceName()).isEqualTo(c.getName());
+      assertThat(c.hasLoadAssignment()).isFalse();
+    });
+    assertThat(grpc.endpoints()).extracting(ClusterLoadAssignment::getClusterName).containsExactlyElementsOf(clusters);
+    assertThat(grpc.endpoints()).allSatisfy(cla -> assertThat(cla.getEndpointsCount()).isZero());
+    assertThat(grpc.warnings()).singleElement().satisfies(w -> assertThat(w).contains("ServiceEntry default/ext")
+        .contains("resolution DNS").contains("gRPC").contains("ext.example.com").contains("UNAVAILABLE"));
+    Translation grpcBack = XdsTranslator.translate(resources(grpc), "default");
+    assertThat(grpcBack.problems()).isEmpty();
+    assertThat(grpcBack.config().serviceEntries()).singleElement().satisfies(se -> assertThat(se.endpoints()).isEmpty());
+
+    // Everything else is served to both alike.
+    assertThat(SnapshotBuilder.build(parse(Bookinfo.yaml("v2")), new NodeKey("default", Map.of(), List.of(), true)))
+        .isEqualTo(build(Bookinfo.yaml("v2"), "default", Map.of()));
+  }
+
+  /** gRPC's clients name themselves in {@code user_agent_name}; Meshlet's client sends none. */
+  @Test
+  void grpcClientsAreKnownByTheirUserAgent() {
+    io.envoyproxy.envoy.config.core.v3.Node.Builder node = io.envoyproxy.envoy.config.core.v3.Node.newBuilder().setId("n");
+    assertThat(NodeKey.of(node.clone().setUserAgentName("gRPC Java").build(), "default").proxylessGrpc()).isTrue();
+    assertThat(NodeKey.of(node.clone().setUserAgentName("gRPC Go").build(), "default").proxylessGrpc()).isTrue();
+    assertThat(NodeKey.of(node.clone().build(), "default").proxylessGrpc()).isFalse();
+    assertThat(NodeKey.of(node.clone().setUserAgentName("envoy").build(), "default").proxylessGrpc()).isFalse();
+  }
+
   @Test
   void whatIsServedTranslatesBackWithoutProblems() {
     SnapshotBuilder.Resources r = build(Bookinfo.yaml("v2"), "default", Map.of());
