@@ -26,11 +26,30 @@ import java.util.Map;
 import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
-/** The parts of a route that are not matches or destinations: retries, rewrite, header operations, redirect, direct response, fault. */
+/** The parts of a route that are not matches or destinations: timeout, retries, rewrite, header operations, redirect, direct response, fault. */
 final class ActionBuilder {
   static final String FAULT_FILTER = "envoy.filters.http.fault";
+  private static final com.google.protobuf.Duration NO_TIMEOUT = com.google.protobuf.Duration.getDefaultInstance();
 
   private ActionBuilder() {}
+
+  /**
+   * The timeout as istiod's {@code route.setTimeout} writes it for a proxyless node ({@code
+   * GENERATOR: grpc}): {@code timeout} is the rule's or 0 (none), and on a VirtualService's routes
+   * {@code max_stream_duration.max_stream_duration} carries the same value, because gRPC's xDS
+   * clients read a route's timeout from there only (gRFC A31; grpc-java's {@code
+   * XdsRouteConfigureResource}: {@code grpc_timeout_header_max}, else {@code max_stream_duration}).
+   * istiod's default route of a host without a VirtualService gets {@code timeout: 0s} alone (it
+   * calls {@code setTimeout} without the node); so does this one. Its deprecated {@code
+   * max_grpc_timeout: 0s} there is not written: no proxyless client reads it, and 0 means none.
+   */
+  static void timeout(RouteAction.Builder a, java.time.@Nullable Duration timeout, boolean fromVirtualService) {
+    com.google.protobuf.Duration d = timeout == null ? NO_TIMEOUT : Protos.duration(timeout);
+    a.setTimeout(d);
+    if (fromVirtualService) {
+      a.setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(d));
+    }
+  }
 
   /** The retry policy istiod writes: the rule's, or Istio's default (2 retries) when the rule sets none. */
   static RetryPolicy retries(io.meshlet.core.model.@Nullable RetryPolicy policy) {

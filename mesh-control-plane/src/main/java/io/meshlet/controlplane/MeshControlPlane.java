@@ -11,7 +11,9 @@ import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.meshlet.core.config.ConfigProblem;
@@ -58,9 +60,30 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>All state changes run on one control thread; the gRPC threads only read and enqueue.
+ *
+ * <p>A client's NACK (a request with {@code error_detail}) is logged at WARN once per node, type and
+ * rejected version, with its message, and counted ({@link #nacks()}, {@link #lastNack()}).
  */
 public final class MeshControlPlane implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(MeshControlPlane.class);
+
+  /**
+   * A client's rejection of a served version: a discovery request with {@code error_detail}.
+   *
+   * @param nodeId the id of the node of the stream ("" when its requests carried none)
+   * @param typeUrl the rejected resource type, e.g. {@code type.googleapis.com/envoy.config.cluster.v3.Cluster}
+   * @param version the version of the rejected response (found by the NACK's nonce), or {@code
+   *     unknown (nonce '...')} for a nonce this control plane did not send on that stream
+   * @param message the client's {@code error_detail.message}: what it rejected and why
+   */
+  public record Nack(String nodeId, String typeUrl, String version, String message) {
+    public Nack {
+      requireNonNull(nodeId, "nodeId");
+      requireNonNull(typeUrl, "typeUrl");
+      requireNonNull(version, "version");
+      requireNonNull(message, "message");
+    }
+  }
 
   /**
    * The node of the stream whose request the gRPC thread is handling. java-control-plane hashes the
@@ -77,6 +100,7 @@ public final class MeshControlPlane implements AutoCloseable {
   private final ScheduledExecutorService control;
   private final SimpleCache<NodeKey> cache;
   private final Map<Long, NodeKey> streams = new ConcurrentHashMap<>();
+  private final NackLog nackLog = new NackLog();
   /** Node groups seen, in the order they connected; touched on the control thread only. */
   private final Set<NodeKey> groups = new LinkedHashSet<>();
   private @Nullable MeshConfig config;
@@ -150,6 +174,19 @@ public final class MeshControlPlane implements AutoCloseable {
     return Optional.ofNullable(lastRejection);
   }
 
+  /**
+   * How many NACKs clients sent since the start, every one (as istiod's {@code
+   * pilot_total_xds_rejects}); the log has one line per node, type and rejected version.
+   */
+  public long nacks() {
+    return nackLog.received();
+  }
+
+  /** The last NACK a client sent, if any. */
+  public Optional<Nack> lastNack() {
+    return nackLog.last();
+  }
+
   /** Blocks until the server stops. */
   public void awaitTermination() throws InterruptedException {
     Server s = server;
@@ -189,12 +226,32 @@ public final class MeshControlPlane implements AutoCloseable {
     @Override
     public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
       keyStream(streamId, request.hasNode() ? request.getNode() : null);
+      nackLog.request(streamId, request.hasNode() ? request.getNode().getId() : null);
+      if (request.hasErrorDetail()) {
+        nackLog.received(streamId, request.getTypeUrl(), request.getResponseNonce(), request.getVersionInfo(),
+            request.getErrorDetail().getMessage());
+      }
     }
 
     @Override
     public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
       // Delta requests after the first carry no node either: key them by their stream the same way.
       keyStream(streamId, request.hasNode() ? request.getNode() : null);
+      nackLog.request(streamId, request.hasNode() ? request.getNode().getId() : null);
+      if (request.hasErrorDetail()) {
+        nackLog.received(streamId, request.getTypeUrl(), request.getResponseNonce(), null,
+            request.getErrorDetail().getMessage());
+      }
+    }
+
+    @Override
+    public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+      nackLog.sent(streamId, response.getTypeUrl(), response.getNonce(), response.getVersionInfo());
+    }
+
+    @Override
+    public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
+      nackLog.sent(streamId, response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo());
     }
 
     /**
@@ -218,11 +275,13 @@ public final class MeshControlPlane implements AutoCloseable {
     @Override
     public void onStreamClose(long streamId, String typeUrl) {
       streams.remove(streamId);
+      nackLog.closed(streamId);
     }
 
     @Override
     public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
       streams.remove(streamId);
+      nackLog.closed(streamId);
     }
   }
 
@@ -309,6 +368,11 @@ public final class MeshControlPlane implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }
+  }
+
+  /** How many NACKs were logged (the first of each node, type and version); for tests. */
+  long nacksLogged() {
+    return nackLog.logged();
   }
 
   /** The root namespace (mesh-wide security policies); for tests. */

@@ -13,18 +13,31 @@ import java.util.TreeMap;
 /**
  * What decides a node's config: its namespace ({@code exportTo}, short names, {@code
  * sourceNamespace}) and its labels ({@code sourceLabels}), read from the node metadata istio-agent
- * writes ({@code NAMESPACE}, {@code LABELS}), and the inbound listeners its servers subscribe to
+ * writes ({@code NAMESPACE}, {@code LABELS}), the inbound listeners its servers subscribe to
  * ({@value #SERVER_LISTENERS}, which Meshlet's xDS client writes: LDS is asked for by wildcard, so
- * the names are not in the request). Nodes with the same key share one snapshot.
+ * the names are not in the request), and whether it is one of gRPC's own xDS clients ({@link
+ * #proxylessGrpc}). Nodes with the same key share one snapshot.
+ *
+ * @param proxylessGrpc a gRPC library's xDS client (grpc-java, grpc-go, ...), which gets what istiod's
+ *     grpcgen serves where Meshlet's client and gRPC's read a shape differently (see {@link
+ *     SnapshotBuilder}); known by the {@code user_agent_name} gRPC's clients send ({@code "gRPC Java"},
+ *     {@code "gRPC Go"}). Meshlet's client sends none. Not istiod's test, metadata {@code GENERATOR:
+ *     grpc}: istio-agent writes that into every proxyless bootstrap, Meshlet's included.
  */
-record NodeKey(String namespace, Map<String, String> labels, List<String> serverListeners) {
+record NodeKey(String namespace, Map<String, String> labels, List<String> serverListeners, boolean proxylessGrpc) {
   /** The node metadata key {@code io.meshlet.xds.XdsConfigSource.SERVER_LISTENERS_METADATA}. */
   static final String SERVER_LISTENERS = "MESHLET_SERVER_LISTENERS";
+  /** How every gRPC xDS client's {@code user_agent_name} starts: {@code "gRPC Java"}, {@code "gRPC Go"}. */
+  static final String GRPC_USER_AGENT_PREFIX = "gRPC ";
 
   NodeKey {
     requireNonNull(namespace, "namespace");
     labels = Map.copyOf(labels);
     serverListeners = List.copyOf(serverListeners);
+  }
+
+  NodeKey(String namespace, Map<String, String> labels, List<String> serverListeners) {
+    this(namespace, labels, serverListeners, false);
   }
 
   NodeKey(String namespace, Map<String, String> labels) {
@@ -54,12 +67,13 @@ record NodeKey(String namespace, Map<String, String> labels, List<String> server
         }
       });
     }
-    return new NodeKey(namespace, labels, listeners);
+    return new NodeKey(namespace, labels, listeners, node.getUserAgentName().startsWith(GRPC_USER_AGENT_PREFIX));
   }
 
   @Override
   public String toString() {
     return namespace + (labels.isEmpty() ? "" : " " + new TreeMap<>(labels))
-        + (serverListeners.isEmpty() ? "" : " serving " + serverListeners);
+        + (serverListeners.isEmpty() ? "" : " serving " + serverListeners)
+        + (proxylessGrpc ? " (gRPC)" : "");
   }
 }

@@ -51,7 +51,7 @@ final class RouteBuilder {
     if (vs == null) {
       vh.addRoutes(route("default", null, List.of(new RouteDestination(new Destination(host, null, 0), 100,
           io.meshlet.core.model.HeaderOperations.NONE)), new HttpRoute(null, List.of(), List.of(), null, null, null,
-          io.meshlet.core.model.HeaderOperations.NONE), port));
+          io.meshlet.core.model.HeaderOperations.NONE), port, false));
     } else {
       for (HttpRoute rule : vs.http()) {
         List<HttpMatch> matches = applicable(rule.matches(), port);
@@ -59,7 +59,7 @@ final class RouteBuilder {
           continue; // no match block of this rule can apply to this node on this port
         }
         for (HttpMatch m : matches) {
-          vh.addRoutes(route(rule.name(), m, rule.destinations(), rule, port));
+          vh.addRoutes(route(rule.name(), m, rule.destinations(), rule, port, true));
         }
         fault |= rule.fault() != null;
       }
@@ -90,8 +90,9 @@ final class RouteBuilder {
     return (m.port() == 0 || m.port() == port) && m.activeFor(node.namespace(), node.labels());
   }
 
+  /** @param fromVirtualService false for the default route of a host without a VirtualService */
   private Route route(@Nullable String name, @Nullable HttpMatch match, List<RouteDestination> destinations, HttpRoute rule,
-      int port) {
+      int port, boolean fromVirtualService) {
     Route.Builder r = Route.newBuilder().setMatch(MatchBuilder.build(match));
     if (name != null) {
       r.setName(name);
@@ -101,7 +102,7 @@ final class RouteBuilder {
     } else if (rule.directResponse() != null) {
       r.setDirectResponse(ActionBuilder.directResponse(rule.directResponse()));
     } else {
-      r.setRoute(action(destinations, rule, port));
+      r.setRoute(action(destinations, rule, port, fromVirtualService));
     }
     r.addAllRequestHeadersToAdd(ActionBuilder.headersToAdd(rule.headers().request()))
         .addAllRequestHeadersToRemove(rule.headers().request().remove())
@@ -113,7 +114,7 @@ final class RouteBuilder {
     return r.build();
   }
 
-  private RouteAction action(List<RouteDestination> destinations, HttpRoute rule, int port) {
+  private RouteAction action(List<RouteDestination> destinations, HttpRoute rule, int port, boolean fromVirtualService) {
     RouteAction.Builder a = RouteAction.newBuilder();
     Set<ConsistentHash> hashes = new LinkedHashSet<>();
     if (destinations.size() == 1 && destinations.get(0).headers().isEmpty()) {
@@ -137,9 +138,7 @@ final class RouteBuilder {
       a.addHashPolicy(HashPolicies.of(h));
     }
     ActionBuilder.rewrite(a, rule.rewrite());
-    if (rule.timeout() != null) {
-      a.setTimeout(Protos.duration(rule.timeout()));
-    }
+    ActionBuilder.timeout(a, rule.timeout(), fromVirtualService);
     a.setRetryPolicy(ActionBuilder.retries(rule.retries()));
     return a.build();
   }

@@ -162,7 +162,28 @@ final class SnapshotBuilder {
     return se.ports().size() == 1 ? se.ports().get(0).number() : listenerPort;
   }
 
+  /**
+   * A DNS ServiceEntry for one of gRPC's own clients: served as istiod serves it to them, EDS
+   * clusters without endpoints. gRPC NACKs STRICT_DNS ("unsupported built-in discovery type"), its
+   * EDS takes IP addresses only ("Address is not an IP"), and istiod resolves no names for it; nor
+   * does this control plane (a lookup would block the control thread, and the answer would be the
+   * control plane's view of DNS, not the client's). Meshlet's client still gets STRICT_DNS with the
+   * names, which it resolves when it connects.
+   */
+  private boolean unresolvedForGrpc(ServiceEntry se) {
+    return node.proxylessGrpc()
+        && (se.resolution() == ServiceEntry.Resolution.DNS || se.resolution() == ServiceEntry.Resolution.DNS_ROUND_ROBIN);
+  }
+
   private void clusters(String host, ServiceEntry se, List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {
+    if (unresolvedForGrpc(se)) {
+      String w = "ServiceEntry " + se.id().namespace() + "/" + se.id().name() + ": resolution " + se.resolution()
+          + " is served to gRPC's proxyless clients as istiod serves it, EDS clusters without endpoints (no names are "
+          + "resolved for them): their calls to " + host + " fail UNAVAILABLE (expected: resolution STATIC with IP "
+          + "endpoints for gRPC's clients; Meshlet's client resolves the names itself)";
+      logger.warn(w);
+      warnings.add(w);
+    }
     DestinationRule dr = destinationRuleFor(host);
     TrafficPolicy hostPolicy = dr == null ? TrafficPolicy.NONE : dr.trafficPolicy();
     List<Subset> subsets = dr == null ? List.of() : dr.subsets();
@@ -182,8 +203,17 @@ final class SnapshotBuilder {
     if (lb.consistentHash() != null) {
       hashes.put(name, lb.consistentHash());
     }
-    ClusterLoadAssignment cla = EndpointBuilder.build(name, host, se, port, subset);
-    Cluster cluster = ClusterBuilder.build(name, se.resolution(), subsetPolicy, hostPolicy, port.number(), cla);
+    ClusterLoadAssignment cla;
+    ServiceEntry.Resolution served = se.resolution();
+    if (unresolvedForGrpc(se)) {
+      // istiod's grpcgen serves every cluster as EDS, and its EDS builder gives a DNS service no
+      // endpoints (EndpointBuilder.findShards skips DNS clusters; non-IP addresses are filtered too).
+      served = ServiceEntry.Resolution.STATIC;
+      cla = ClusterLoadAssignment.newBuilder().setClusterName(name).build();
+    } else {
+      cla = EndpointBuilder.build(name, host, se, port, subset);
+    }
+    Cluster cluster = ClusterBuilder.build(name, served, subsetPolicy, hostPolicy, port.number(), cla);
     ClientTlsSettings tls = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port.number(), TrafficPolicy::tlsFor);
     if (dr != null && tls != null && (tls.mode() == ClientTlsSettings.Mode.SIMPLE || tls.mode() == ClientTlsSettings.Mode.MUTUAL)) {
       String w = "DestinationRule " + dr.id().namespace() + "/" + dr.id().name() + ": tls mode " + tls.mode() + " for cluster "

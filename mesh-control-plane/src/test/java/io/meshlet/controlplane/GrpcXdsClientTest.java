@@ -2,6 +2,7 @@ package io.meshlet.controlplane;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -16,14 +17,19 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.internal.JsonParser;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.xds.XdsNameResolverProvider;
+import io.meshlet.core.Mesh;
+import io.meshlet.core.explain.Explanation;
+import io.meshlet.xds.XdsConfigSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +44,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -71,6 +79,9 @@ class GrpcXdsClientTest {
       .setRequestMarshaller(Utf8.INSTANCE)
       .setResponseMarshaller(Utf8.INSTANCE)
       .build();
+  /** A method whose backend answers only after {@link #SLOW_ANSWER}; the VirtualService gives its route a 500 ms timeout. */
+  static final MethodDescriptor<String, String> SLOW = WHO.toBuilder().setFullMethodName("meshlet.test.Reviews/Slow").build();
+  static final Duration SLOW_ANSWER = Duration.ofSeconds(30);
 
   /** grpc-xds logs NACKs ("Failed processing ... Errors") and other xDS errors at FINE on this logger. */
   static final Logger XDS_LOG = Logger.getLogger("io.grpc.xds.XdsLogger");
@@ -95,11 +106,11 @@ class GrpcXdsClientTest {
     public void close() {}
   };
   Level xdsLogLevel;
+  final ScheduledExecutorService slowAnswers = Executors.newSingleThreadScheduledExecutor();
   MeshControlPlane cp;
   ManagedChannel channel;
 
   @BeforeEach
-  @SuppressWarnings("deprecation") // nameResolverFactory: the way to give one channel its own resolver (grpc-java #7133)
   void start() throws Exception {
     xdsLogLevel = XDS_LOG.getLevel();
     XDS_LOG.setLevel(Level.FINE);
@@ -112,11 +123,7 @@ class GrpcXdsClientTest {
     configDir = Files.createDirectory(dir.resolve("config"));
     writeConfig("v2", 80, 20);
     cp = MeshControlPlane.builder().configDir(configDir).port(0).pollInterval(Duration.ofMillis(50)).build().start();
-    // NettyChannelBuilder, not Grpc.newChannelBuilder: the latter hands the channel the default
-    // registry's provider for "xds", which would win over this channel's own.
-    channel = NettyChannelBuilder.forTarget(TARGET, InsecureChannelCredentials.create())
-        .nameResolverFactory(XdsNameResolverProvider.createForTest("xds", bootstrap(cp.port())))
-        .build();
+    channel = xdsChannel(TARGET);
     // The first config: LDS, RDS, CDS and EDS have all arrived once a call is answered.
     await().atMost(CONFIG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> who(channel), startsWith("v"));
   }
@@ -133,6 +140,7 @@ class GrpcXdsClientTest {
       for (Server s : backends) {
         s.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       }
+      slowAnswers.shutdownNow();
     } finally {
       XDS_LOG.removeHandler(xdsLogHandler);
       XDS_LOG.setLevel(xdsLogLevel);
@@ -175,6 +183,69 @@ class GrpcXdsClientTest {
     assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
   }
 
+  /**
+   * VirtualService {@code timeout} reaches grpc-java: istiod writes it for proxyless clients into
+   * {@code max_stream_duration.max_stream_duration} (grpc-java reads no other field), which grpc-xds
+   * turns into the method config's timeout, a CallOptions deadline. The call sets no deadline of its
+   * own (and the test thread's Context has none), so a DEADLINE_EXCEEDED naming the CallOptions
+   * deadline can only come from the route; without it the backend would answer after 30 s.
+   */
+  @Test
+  void aRouteTimeoutEndsTheCall() {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(channel, SLOW, CallOptions.DEFAULT, "slow"));
+    assertThat(e).as("a call answered only after %s", SLOW_ANSWER).isNotNull();
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    // "CallOptions deadline exceeded after 0.5...s" (the timer) or "ClientCall started after CallOptions
+    // deadline was exceeded" (a late start): either way the deadline grpc-xds put on the call options.
+    assertThat(e.getStatus().getDescription()).contains("CallOptions deadline");
+    // The other routes carry no timeout: a call there is answered as before.
+    assertThat(who(channel)).startsWith("v");
+    assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
+  }
+
+  /**
+   * A DNS ServiceEntry is served to grpc-xds as istiod serves it to proxyless clients: EDS clusters
+   * whose assignment has no endpoints (not STRICT_DNS, which grpc-java NACKs). grpc-xds ACKs it and
+   * fails the call UNAVAILABLE, as it would with istiod. Meshlet's client, beside it on the same
+   * control plane, still gets the name and routes to it.
+   */
+  @Test
+  void aDnsServiceEntryIsAcceptedAndHasNoEndpointForGrpc() throws Exception {
+    long before = cp.version();
+    Files.writeString(configDir.resolve("ext.yaml"), """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: ext, namespace: default}
+        spec:
+          hosts: [ext.example.com]
+          location: MESH_EXTERNAL
+          resolution: DNS
+          ports: [{number: 9090, name: grpc, protocol: GRPC}]
+          endpoints: [{address: localhost, ports: {grpc: %d}}]
+        """.formatted(ports.get("v1")));
+    await().atMost(CONFIG_WAIT).until(() -> cp.version() > before);
+    ManagedChannel ext = xdsChannel("xds:///ext.example.com:9090");
+    try {
+      // Before: "unsupported built-in discovery type: STRICT_DNS" in grpc-xds's log, the CDS response NACKed.
+      assertThat(who(ext)).isEqualTo("Status{code=UNAVAILABLE, description=No usable endpoint from cluster: "
+          + "outbound|9090||ext.example.com, cause=null}");
+    } finally {
+      ext.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+    assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
+
+    XdsConfigSource source = XdsConfigSource.builder().target("127.0.0.1:" + cp.port())
+        .nodeId("sidecar~127.0.0.1~productpage-v1-def.default~default.svc.cluster.local")
+        .namespace("default").labels(Map.of("app", "productpage")).build();
+    try (Mesh mesh = Mesh.builder().workload("productpage").namespace("default").labels(Map.of("app", "productpage"))
+        .configSource(source).startupTimeout(CONFIG_WAIT).build()) {
+      Explanation e = mesh.explain("http://ext.example.com:9090/meshlet.test.Reviews/Who", Map.of());
+      assertThat(e.cluster()).isEqualTo("outbound|9090||ext.example.com");
+      assertThat(e.endpoint()).isEqualTo("localhost:" + ports.get("v1"));
+    }
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   /**
@@ -210,6 +281,12 @@ class GrpcXdsClientTest {
         spec:
           hosts: [%1$s]
           http:
+          - name: slow
+            match:
+            - uri: {prefix: /meshlet.test.Reviews/Slow}
+            timeout: 500ms
+            route:
+            - destination: {host: %1$s, subset: v1}
           - name: jason
             match:
             - headers:
@@ -267,13 +344,34 @@ class GrpcXdsClientTest {
     return (Map<String, ?>) JsonParser.parse(json);
   }
 
-  /** A plaintext gRPC server on a free loopback port whose one method answers {@code name}. */
-  private static Server backend(String name) throws IOException {
+  /**
+   * A grpc-xds channel to {@code target} with this test's bootstrap. NettyChannelBuilder, not
+   * Grpc.newChannelBuilder: the latter hands the channel the default registry's provider for "xds",
+   * which would win over this channel's own.
+   */
+  @SuppressWarnings("deprecation") // nameResolverFactory: the way to give one channel its own resolver (grpc-java #7133)
+  private ManagedChannel xdsChannel(String target) throws IOException {
+    return NettyChannelBuilder.forTarget(target, InsecureChannelCredentials.create())
+        .nameResolverFactory(XdsNameResolverProvider.createForTest("xds", bootstrap(cp.port())))
+        .build();
+  }
+
+  /**
+   * A plaintext gRPC server on a free loopback port: {@code Who} answers {@code name}, {@code Slow}
+   * answers it after {@link #SLOW_ANSWER} unless the call was cancelled by then.
+   */
+  private Server backend(String name) throws IOException {
     ServerServiceDefinition service = ServerServiceDefinition.builder("meshlet.test.Reviews")
         .addMethod(WHO, ServerCalls.asyncUnaryCall((request, response) -> {
           response.onNext(name);
           response.onCompleted();
         }))
+        .addMethod(SLOW, ServerCalls.asyncUnaryCall((request, response) -> slowAnswers.schedule(() -> {
+          if (!((ServerCallStreamObserver<String>) response).isCancelled()) {
+            response.onNext(name);
+            response.onCompleted();
+          }
+        }, SLOW_ANSWER.toMillis(), TimeUnit.MILLISECONDS)))
         .build();
     return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
         .addService(service)

@@ -52,6 +52,19 @@ class SnapshotBuilderTest {
     Route jason = reviews.getVirtualHosts(0).getRoutes(0);
     assertThat(jason.getRoute().getCluster()).isEqualTo("outbound|9080|v2|" + REVIEWS);
     assertThat(jason.getRoute().getRetryPolicy().getNumRetries().getValue()).isEqualTo(2); // Istio's default, written out
+    // Timeouts as istiod's setTimeout writes them for proxyless nodes: the rule's (or 0, none) in both
+    // timeout and max_stream_duration (the only field gRPC reads); the default route gets timeout 0 alone.
+    Route mobile = reviews.getVirtualHosts(0).getRoutes(1);
+    assertThat(mobile.getRoute().getTimeout().getSeconds()).isEqualTo(2);
+    assertThat(mobile.getRoute().getMaxStreamDuration().getMaxStreamDuration()).isEqualTo(mobile.getRoute().getTimeout());
+    assertThat(jason.getRoute().hasTimeout()).isTrue();
+    assertThat(jason.getRoute().getTimeout()).isEqualTo(com.google.protobuf.Duration.getDefaultInstance());
+    assertThat(jason.getRoute().getMaxStreamDuration().hasMaxStreamDuration()).isTrue();
+    assertThat(jason.getRoute().getMaxStreamDuration().getMaxStreamDuration()).isEqualTo(com.google.protobuf.Duration.getDefaultInstance());
+    Route details = r.routes().get(2).getVirtualHosts(0).getRoutes(0);
+    assertThat(details.getName()).isEqualTo("default");
+    assertThat(details.getRoute().hasTimeout()).isTrue();
+    assertThat(details.getRoute().hasMaxStreamDuration()).isFalse();
 
     Cluster base = r.clusters().get(0);
     assertThat(base.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
@@ -171,6 +184,77 @@ class SnapshotBuilderTest {
         .contains("DestinationRule default/pay-tls").contains("SIMPLE").contains("outbound|443||pay.example.com")
         .contains("plaintext"));
     assertThat(build(Bookinfo.yaml("v2"), "default", Map.of()).warnings()).isEmpty();
+  }
+
+  /**
+   * A DNS ServiceEntry: Meshlet's client gets STRICT_DNS clusters carrying the names (it resolves them
+   * when it connects); gRPC's own clients, which NACK STRICT_DNS, get what istiod's grpcgen serves them,
+   * EDS clusters whose assignments have no endpoints, and a warning says so. Both translate back.
+   */
+  @Test
+  void aDnsServiceEntryIsServedToGrpcAsIstiodServesIt() {
+    String yaml = """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: ext, namespace: default}
+        spec:
+          hosts: [ext.example.com]
+          location: MESH_EXTERNAL
+          resolution: DNS
+          ports: [{number: 9090, name: grpc, protocol: GRPC}]
+          endpoints: [{address: ext-1.example.com, labels: {version: v1}}, {address: 192.0.2.7, labels: {version: v2}}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: ext, namespace: default}
+        spec:
+          host: ext.example.com
+          subsets: [{name: v1, labels: {version: v1}}]
+        """;
+    MeshConfig config = parse(yaml);
+    List<String> clusters = List.of("outbound|9090||ext.example.com", "outbound|9090|v1|ext.example.com");
+
+    SnapshotBuilder.Resources meshlet = SnapshotBuilder.build(config, new NodeKey("default", Map.of()));
+    assertThat(meshlet.clusters()).extracting(Cluster::getName).containsExactlyElementsOf(clusters);
+    assertThat(meshlet.clusters()).extracting(Cluster::getType).containsOnly(Cluster.DiscoveryType.STRICT_DNS);
+    assertThat(meshlet.clusters().get(0).getLoadAssignment().getEndpoints(0).getLbEndpointsCount()).isEqualTo(2);
+    assertThat(meshlet.endpoints()).isEmpty();
+    assertThat(meshlet.warnings()).isEmpty();
+    Translation back = XdsTranslator.translate(resources(meshlet), "default");
+    assertThat(back.problems()).isEmpty();
+    assertThat(back.config().serviceEntries()).singleElement().satisfies(se -> {
+      assertThat(se.resolution()).isEqualTo(io.meshlet.core.model.ServiceEntry.Resolution.DNS);
+      assertThat(se.endpoints()).extracting(e -> e.address()).containsExactly("ext-1.example.com", "192.0.2.7");
+    });
+
+    SnapshotBuilder.Resources grpc = SnapshotBuilder.build(config, new NodeKey("default", Map.of(), List.of(), true));
+    assertThat(grpc.clusters()).extracting(Cluster::getName).containsExactlyElementsOf(clusters);
+    assertThat(grpc.clusters()).allSatisfy(c -> {
+      assertThat(c.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
+      assertThat(c.getEdsClusterConfig().getServiceName()).isEqualTo(c.getName());
+      assertThat(c.hasLoadAssignment()).isFalse();
+    });
+    assertThat(grpc.endpoints()).extracting(ClusterLoadAssignment::getClusterName).containsExactlyElementsOf(clusters);
+    assertThat(grpc.endpoints()).allSatisfy(cla -> assertThat(cla.getEndpointsCount()).isZero());
+    assertThat(grpc.warnings()).singleElement().satisfies(w -> assertThat(w).contains("ServiceEntry default/ext")
+        .contains("resolution DNS").contains("gRPC").contains("ext.example.com").contains("UNAVAILABLE"));
+    Translation grpcBack = XdsTranslator.translate(resources(grpc), "default");
+    assertThat(grpcBack.problems()).isEmpty();
+    assertThat(grpcBack.config().serviceEntries()).singleElement().satisfies(se -> assertThat(se.endpoints()).isEmpty());
+
+    // Everything else is served to both alike.
+    assertThat(SnapshotBuilder.build(parse(Bookinfo.yaml("v2")), new NodeKey("default", Map.of(), List.of(), true)))
+        .isEqualTo(build(Bookinfo.yaml("v2"), "default", Map.of()));
+  }
+
+  /** gRPC's clients name themselves in {@code user_agent_name}; Meshlet's client sends none. */
+  @Test
+  void grpcClientsAreKnownByTheirUserAgent() {
+    io.envoyproxy.envoy.config.core.v3.Node.Builder node = io.envoyproxy.envoy.config.core.v3.Node.newBuilder().setId("n");
+    assertThat(NodeKey.of(node.clone().setUserAgentName("gRPC Java").build(), "default").proxylessGrpc()).isTrue();
+    assertThat(NodeKey.of(node.clone().setUserAgentName("gRPC Go").build(), "default").proxylessGrpc()).isTrue();
+    assertThat(NodeKey.of(node.clone().build(), "default").proxylessGrpc()).isFalse();
+    assertThat(NodeKey.of(node.clone().setUserAgentName("envoy").build(), "default").proxylessGrpc()).isFalse();
   }
 
   @Test

@@ -127,15 +127,22 @@ final class ActionTranslator {
   }
 
   /**
-   * {@code timeout} (0: none, as in Istio), else {@code max_stream_duration.max_stream_duration}
-   * (what gRPC reads); null when neither is set. Envoy's 15 s default is not applied.
+   * The route's timeout, read as gRPC's xDS clients read it (gRFC A31, grpc-java's {@code
+   * XdsRouteConfigureResource}) when {@code max_stream_duration} sets one: its {@code
+   * grpc_timeout_header_max}, else its {@code max_stream_duration}; only when it sets neither, the
+   * route's {@code timeout} (Envoy's field; gRPC ignores it). istiod writes both fields with the same
+   * value for proxyless nodes, and {@code timeout} alone for Envoy. 0 is no timeout, as in Istio;
+   * null when none is set (Envoy's 15 s default is not applied).
    */
   static @Nullable Duration timeout(RouteAction a) {
     Duration d = null;
-    if (a.hasTimeout()) {
+    RouteAction.MaxStreamDuration msd = a.getMaxStreamDuration();
+    if (a.hasMaxStreamDuration() && msd.hasGrpcTimeoutHeaderMax()) {
+      d = Protos.duration(msd.getGrpcTimeoutHeaderMax());
+    } else if (a.hasMaxStreamDuration() && msd.hasMaxStreamDuration()) {
+      d = Protos.duration(msd.getMaxStreamDuration());
+    } else if (a.hasTimeout()) {
       d = Protos.duration(a.getTimeout());
-    } else if (a.hasMaxStreamDuration() && a.getMaxStreamDuration().hasMaxStreamDuration()) {
-      d = Protos.duration(a.getMaxStreamDuration().getMaxStreamDuration());
     }
     return d == null || d.isZero() ? null : d;
   }

@@ -103,6 +103,12 @@ final class Istiod {
             .addRetriableStatusCodes(503));
   }
 
+  /** A VirtualService {@code timeout} as istiod writes it for a proxyless node: both fields, the same value. */
+  static RouteAction.Builder timeout(RouteAction.Builder action, Duration timeout) {
+    return action.setTimeout(timeout)
+        .setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(timeout));
+  }
+
   static WeightedCluster.ClusterWeight.Builder weight(String cluster, int weight) {
     return WeightedCluster.ClusterWeight.newBuilder().setName(cluster).setWeight(UInt32Value.of(weight));
   }

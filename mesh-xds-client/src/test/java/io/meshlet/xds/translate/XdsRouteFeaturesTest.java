@@ -49,7 +49,7 @@ class XdsRouteFeaturesTest {
                 .setMatch(RouteMatch.newBuilder().setPrefix("/slow")
                     .addHeaders(HeaderMatcher.newBuilder().setName("x-canary").setPresentMatch(true).setInvertMatch(true))
                     .addHeaders(HeaderMatcher.newBuilder().setName(":method").setExactMatch("GET")))
-                .setRoute(Istiod.action().setCluster(Istiod.V1).setTimeout(Duration.newBuilder().setSeconds(3)))
+                .setRoute(Istiod.timeout(Istiod.action().setCluster(Istiod.V1), Duration.newBuilder().setSeconds(3).build()))
                 .putTypedPerFilterConfig("envoy.filters.http.fault", Any.pack(fault)))
             .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPath("/old"))
                 .setRedirect(RedirectAction.newBuilder().setPathRedirect("/new").setResponseCode(RedirectAction.RedirectResponseCode.FOUND)))
@@ -78,6 +78,42 @@ class XdsRouteFeaturesTest {
       assertThat(mesh.explain("http://reviews:9080/old", Map.of()).outcome()).isEqualTo(Explanation.Outcome.REDIRECT);
       assertThat(mesh.explain("http://reviews:9080/x", Map.of()).outcome()).isEqualTo(Explanation.Outcome.DIRECT_RESPONSE);
     }
+  }
+
+  /**
+   * The timeout is read as gRPC reads it (grpc-java's {@code XdsRouteConfigureResource}): {@code
+   * max_stream_duration.grpc_timeout_header_max}, else {@code max_stream_duration.max_stream_duration},
+   * and only when the route's {@code max_stream_duration} sets neither, Envoy's {@code timeout}.
+   */
+  @Test
+  void theTimeoutIsReadAsGrpcReadsIt() {
+    Duration s1 = Duration.newBuilder().setSeconds(1).build();
+    Duration s2 = Duration.newBuilder().setSeconds(2).build();
+    Duration s3 = Duration.newBuilder().setSeconds(3).build();
+    Duration zero = Duration.getDefaultInstance();
+    RouteAction.MaxStreamDuration.Builder msd = RouteAction.MaxStreamDuration.newBuilder();
+    assertThat(timeout(RouteAction.newBuilder().setTimeout(s3)
+        .setMaxStreamDuration(msd.clone().setMaxStreamDuration(s2).setGrpcTimeoutHeaderMax(s1)))).hasSeconds(1);
+    assertThat(timeout(RouteAction.newBuilder().setTimeout(s3).setMaxStreamDuration(msd.clone().setMaxStreamDuration(s2))))
+        .hasSeconds(2);
+    assertThat(timeout(RouteAction.newBuilder().setTimeout(s3).setMaxStreamDuration(msd.clone()))).hasSeconds(3);
+    assertThat(timeout(RouteAction.newBuilder().setTimeout(s3))).hasSeconds(3);
+    assertThat(timeout(RouteAction.newBuilder().setMaxStreamDuration(msd.clone().setMaxStreamDuration(s2)))).hasSeconds(2);
+    // 0 is no timeout, wherever it is read from; a set max_stream_duration of 0 wins over timeout, as in gRPC.
+    assertThat(timeout(RouteAction.newBuilder().setTimeout(s3).setMaxStreamDuration(msd.clone().setMaxStreamDuration(zero))))
+        .isNull();
+    assertThat(timeout(Istiod.action())).isNull();
+    assertThat(timeout(RouteAction.newBuilder())).isNull();
+  }
+
+  private static java.time.@org.jspecify.annotations.Nullable Duration timeout(RouteAction.Builder action) {
+    RouteConfiguration rc = RouteConfiguration.newBuilder().setName(Istiod.ROUTES)
+        .addVirtualHosts(Istiod.reviewsHost().addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+            .setRoute(action.setCluster(Istiod.V1).setRetryPolicy(Istiod.action().getRetryPolicy()))))
+        .build();
+    Translation t = XdsTranslator.translate(Istiod.with(Istiod.reviews(), Map.of(), Map.of(Istiod.ROUTES, rc)), "default");
+    assertThat(t.problems()).isEmpty();
+    return t.config().virtualServices().get(0).http().get(0).timeout();
   }
 
   @Test
