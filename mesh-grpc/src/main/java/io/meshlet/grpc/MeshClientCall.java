@@ -94,7 +94,8 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   @Override
   public void start(Listener<RespT> responseListener, Metadata requestHeaders) {
     // Read on the caller's thread: its deadline (inbound call being served, or its own) bounds every try.
-    Deadline caller = Deadline.earliest(Deadline.current(), callerDeadline());
+    Deadline caller = Deadline.earliest(Deadline.current(),
+        GrpcDeadlines.of(options.getDeadline(), context.getDeadline(), channel.mesh.time()));
     sync.execute(() -> {
       if (listener != null) {
         throw new IllegalStateException("start: already started");
@@ -130,16 +131,6 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
           forward((OutboundCall) routed, view);
       }
     });
-  }
-
-  /** The earliest of the call's own deadline and its context's, as the mesh's {@link Deadline}. */
-  private @Nullable Deadline callerDeadline() {
-    io.grpc.Deadline d = options.getDeadline();
-    io.grpc.Deadline c = context.getDeadline();
-    if (c != null && (d == null || c.isBefore(d))) {
-      d = c;
-    }
-    return d == null ? null : Deadline.after(Duration.ofNanos(d.timeRemaining(TimeUnit.NANOSECONDS)), channel.mesh.time());
   }
 
   /** A cancelled context (the server call being served went away) cancels this call, also between tries. */

@@ -11,9 +11,6 @@ import io.meshlet.core.Mesh;
 import io.meshlet.core.pipeline.InboundVerdict;
 import io.meshlet.core.pipeline.LocalReply;
 import io.meshlet.core.resilience.Deadline;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The mesh on the server side of a gRPC service ({@link MeshGrpc#serverInterceptor}): the inbound
@@ -33,7 +30,9 @@ final class MeshServerInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
       ServerCallHandler<ReqT, RespT> next) {
     GrpcInboundRequest request = new GrpcInboundRequest(call, headers);
-    InboundVerdict verdict = mesh.pipeline().inbound(request, deadlineOf(Context.current()));
+    // The caller's deadline: grpc-java turned its grpc-timeout into the call's context deadline.
+    // The caller's deadline: grpc-java made the call's grpc-timeout its context's deadline.
+    InboundVerdict verdict = mesh.pipeline().inbound(request, GrpcDeadlines.of(Context.current().getDeadline(), null, mesh.time()));
     LocalReply reply = verdict.reply();
     if (reply != null) {
       call.close(GrpcStatuses.of(reply), GrpcStatuses.trailers(reply.flags(), reply.headers()));
@@ -50,12 +49,6 @@ final class MeshServerInterceptor implements ServerInterceptor {
         : Contexts.interceptCall(context, call, headers, next);
     Deadline deadline = verdict.deadline();
     return deadline == null ? listener : new WithDeadline<>(listener, deadline);
-  }
-
-  /** The caller's deadline ({@code grpc-timeout}, which grpc-java turned into the call's context deadline). */
-  private @Nullable Deadline deadlineOf(Context context) {
-    io.grpc.Deadline d = context.getDeadline();
-    return d == null ? null : Deadline.after(Duration.ofNanos(d.timeRemaining(TimeUnit.NANOSECONDS)), mesh.time());
   }
 
   /**
