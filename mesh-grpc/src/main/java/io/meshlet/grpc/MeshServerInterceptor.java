@@ -31,7 +31,6 @@ final class MeshServerInterceptor implements ServerInterceptor {
       ServerCallHandler<ReqT, RespT> next) {
     GrpcInboundRequest request = new GrpcInboundRequest(call, headers);
     // The caller's deadline: grpc-java turned its grpc-timeout into the call's context deadline.
-    // The caller's deadline: grpc-java made the call's grpc-timeout its context's deadline.
     InboundVerdict verdict = mesh.pipeline().inbound(request, GrpcDeadlines.of(Context.current().getDeadline(), null, mesh.time()));
     LocalReply reply = verdict.reply();
     if (reply != null) {
