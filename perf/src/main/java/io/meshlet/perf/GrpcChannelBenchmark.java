@@ -1,7 +1,6 @@
 package io.meshlet.perf;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,10 +19,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A blocking gRPC unary call (a short string each way) to one grpc-java Netty server on 127.0.0.1,
- * through three clients ({@link GrpcChannels}): {@code channel = plain} (a Netty channel straight to
- * the server), {@code mesh} ({@code MeshGrpc.newChannelBuilder(mesh, "reviews:9080")}) and {@code xds}
+ * through these clients ({@link GrpcChannels}): {@code channel = plain} (a Netty channel straight to
+ * the server; {@code plainNoRetry} the same with {@code disableRetry()}, as the mesh builds its inner
+ * channels, since the mesh retries itself), {@code mesh} ({@code MeshGrpc.newChannelBuilder(mesh, "reviews:9080")}) and {@code xds}
  * (grpc-java's own xDS client fed the same Istio YAML by a {@code MeshControlPlane}). Every fork
- * starts the server and all three clients and checks that each reaches the server; only the chosen
+ * starts the server and all the clients and checks that each reaches the server; only the chosen
  * one is measured. {@code latency} is sampled (p50, p99, ...) in µs, {@code throughput} is calls per
  * second. Threads share the channel: run with {@code -t 16} for 16 concurrent callers. With {@code
  * -prof gc}, bytes per call count every thread of the JVM (server, Netty event loops, control plane),
@@ -35,10 +35,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(1)
 public class GrpcChannelBenchmark {
-  @Param({"plain", "mesh", "xds"})
+  @Param({"plain", "plainNoRetry", "mesh", "xds"})
   public String channel;
 
-  private Server server;
+  private GrpcEcho server;
   private GrpcChannels channels;
   private ManagedChannel measured;
 
@@ -46,9 +46,9 @@ public class GrpcChannelBenchmark {
   public void setUp() throws Exception {
     server = GrpcEcho.start();
     try {
-      channels = new GrpcChannels(server.getPort());
+      channels = new GrpcChannels(server.port());
     } catch (Exception | Error e) {
-      server.shutdownNow();
+      server.close();
       throw e;
     }
     measured = channels.channel(channel);
@@ -57,7 +57,7 @@ public class GrpcChannelBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     channels.close();
-    server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    server.close();
   }
 
   @Benchmark

@@ -24,10 +24,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The three clients of one gRPC server that the gRPC benchmarks compare, all in one JVM:
+ * The clients of one gRPC server that the gRPC benchmarks compare, all in one JVM:
  *
  * <ul>
  *   <li>{@code plain}: {@code NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()};
+ *   <li>{@code plainNoRetry}: the same with {@code disableRetry()}. grpc-java's retry support is on by
+ *       default and wraps every call's stream (a {@code RetriableStream}) even without a retry policy;
+ *       the mesh channel builds its inner channels with {@code disableRetry()} because the mesh
+ *       retries, so this is the plain channel with the mesh's transport setting;
  *   <li>{@code mesh}: {@code MeshGrpc.newChannelBuilder(mesh, "reviews:9080")}, the mesh reading
  *       {@link MeshYaml#grpcLoopback} from a file;
  *   <li>{@code xds}: grpc-java's own proxyless xDS client ({@code grpc-xds}) on {@code
@@ -49,6 +53,7 @@ final class GrpcChannels implements AutoCloseable {
   private final Path dir;
   private final List<AutoCloseable> closing = new ArrayList<>();
   final ManagedChannel plain;
+  final ManagedChannel plainNoRetry;
   final ManagedChannel mesh;
   final ManagedChannel xds;
 
@@ -61,6 +66,8 @@ final class GrpcChannels implements AutoCloseable {
     try {
       plain = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
       closing.add(() -> close(plain));
+      plainNoRetry = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().disableRetry().build();
+      closing.add(() -> close(plainNoRetry));
 
       Mesh m = Mesh.builder().workload("productpage").namespace("default")
           .labels(Map.of("app", "productpage", "version", "v1"))
@@ -78,6 +85,7 @@ final class GrpcChannels implements AutoCloseable {
       closing.add(() -> close(xds));
 
       check("plain", plain);
+      check("plainNoRetry", plainNoRetry);
       check("mesh", mesh);
       check("xds", xds); // waits for LDS, RDS, CDS and EDS
     } catch (Exception | Error e) {
@@ -94,12 +102,14 @@ final class GrpcChannels implements AutoCloseable {
     switch (name) {
       case "plain":
         return plain;
+      case "plainNoRetry":
+        return plainNoRetry;
       case "mesh":
         return mesh;
       case "xds":
         return xds;
       default:
-        throw new IllegalArgumentException("channel: " + name + " (expected: plain, mesh or xds)");
+        throw new IllegalArgumentException("channel: " + name + " (expected: plain, plainNoRetry, mesh or xds)");
     }
   }
 
