@@ -101,4 +101,35 @@ final class MeshYaml {
         + "  - match:\n    - uri: {prefix: /reviews}\n"
         + "    route:\n    - destination: {host: reviews}\n";
   }
+
+  /**
+   * The gRPC benchmarks' config: {@code reviews} in namespace {@code default} as a STATIC ServiceEntry
+   * (port {@value #PORT}, protocol GRPC) whose one endpoint is {@code 127.0.0.1:serverPort}, and a
+   * VirtualService with one route to it; no DestinationRule, no policies (so Istio's default retries).
+   * The same text feeds the mesh (as a file) and the control plane grpc-xds reads from.
+   */
+  static String grpcLoopback(int serverPort) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [reviews]
+          location: MESH_INTERNAL
+          resolution: STATIC
+          ports: [{number: %1$d, name: grpc, protocol: GRPC}]
+          endpoints:
+          - {address: 127.0.0.1, ports: {grpc: %2$d}, labels: {app: reviews, version: v1}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [reviews]
+          http:
+          - name: reviews
+            route:
+            - destination: {host: reviews}
+        """.formatted(PORT, serverPort);
+  }
 }
