@@ -299,10 +299,16 @@ class MeshChannelResilienceTest {
           io.meshlet.core.resilience.Deadline d = io.meshlet.core.resilience.Deadline.current();
           attached.complete(d == null ? -1 : d.remainingNanos(mesh.time()));
           try {
-            out.onNext(who(outbound));
+            // Detached from the server call's gRPC context, whose cancellation (the caller giving up a
+            // moment before the server's own timer) would race the deadline: only the mesh's deadline,
+            // attached to this thread by the server interceptor, can end the call to reviews.
+            out.onNext(io.grpc.Context.ROOT.call(() -> who(outbound)));
             reviews.complete(Status.Code.OK);
           } catch (StatusRuntimeException e) {
             reviews.complete(e.getStatus().getCode());
+            out.onError(e);
+          } catch (Exception e) {
+            reviews.completeExceptionally(e);
             out.onError(e);
           }
         })).build();
