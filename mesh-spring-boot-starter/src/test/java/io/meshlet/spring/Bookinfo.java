@@ -84,7 +84,8 @@ final class Bookinfo {
         spec:
           hosts: [ratings]
           http:
-          - route: [{destination: {host: ratings}}]
+          - match: [{uri: {prefix: /ratings/}}]
+            route: [{destination: {host: ratings}}]
             retries: {attempts: 2, retryOn: 5xx}
         ---
         apiVersion: security.istio.io/v1

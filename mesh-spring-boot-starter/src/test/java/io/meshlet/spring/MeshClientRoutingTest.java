@@ -1,7 +1,9 @@
 package io.meshlet.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meshlet.http.MeshRoutingException;
 import io.meshlet.http.MeshServletFilter;
 import io.meshlet.spring.app.Reviews;
 import io.meshlet.spring.other.Ratings;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 /** Calls from a real Boot application through {@code @MeshClient}, Boot's RestClient.Builder and OkHttp, routed by the mesh to real backends. */
@@ -51,6 +54,14 @@ class MeshClientRoutingTest extends BookinfoContext {
 
     assertThat(Bookinfo.RATINGS.received).hasSize(before + 2);
     assertThat(Bookinfo.RATINGS.received.get(before + 1).getUrl().encodedPath()).isEqualTo("/ratings/7");
+  }
+
+  @Test
+  void aCallTheMeshRefusesIsAResourceAccessExceptionWithTheMeshsReason() {
+    assertThatThrownBy(() -> restClientBuilder.build().get().uri("http://ratings:9080/other").retrieve().body(String.class))
+        .isInstanceOf(ResourceAccessException.class)
+        .cause().isInstanceOf(MeshRoutingException.class)
+        .hasMessageEndingWith("(NR)");
   }
 
   @Test
