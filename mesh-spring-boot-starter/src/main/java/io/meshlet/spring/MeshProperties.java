@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The {@code mesh.*} properties. Each maps to one {@link Mesh.Builder} option; unset ones keep the
- * builder's default.
+ * The {@code mesh.*} properties. Those of the mesh itself map one to one to {@link Mesh.Builder}
+ * options, and unset ones keep the builder's default; {@code enabled}, {@code client} and {@code
+ * server} switch the starter's own pieces.
  */
 @ConfigurationProperties(prefix = "mesh")
 public class MeshProperties {

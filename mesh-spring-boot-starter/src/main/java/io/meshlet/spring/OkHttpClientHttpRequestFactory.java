@@ -65,6 +65,10 @@ final class OkHttpClientHttpRequestFactory implements ClientHttpRequestFactory {
     protected ClientHttpResponse executeInternal(HttpHeaders headers, byte[] content) throws IOException {
       Request.Builder request = new Request.Builder().url(uri.toURL());
       headers.forEach((name, values) -> {
+        // OkHttp frames the body itself; a copied Content-Length would also go out on a bodiless GET.
+        if (name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH) || name.equalsIgnoreCase(HttpHeaders.TRANSFER_ENCODING)) {
+          return;
+        }
         for (String value : values) {
           request.addHeader(name, value);
         }

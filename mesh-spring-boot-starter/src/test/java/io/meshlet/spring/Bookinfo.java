@@ -16,7 +16,7 @@ import mockwebserver3.RecordedRequest;
 
 /**
  * Real backends on loopback (reviews v1, v2, v3 and ratings) and the Istio YAML that routes to them.
- * Each reviews backend answers {@code {"id":N,"version":"vX"}}; ratings fails the number of calls
+ * Each reviews backend answers a GET with {@code {"id":N,"version":"vX"}} and a POST with its body; ratings fails the number of calls
  * {@link Server#failNext} says with 503, then answers {@code 5}.
  */
 final class Bookinfo {
@@ -125,6 +125,10 @@ final class Bookinfo {
           received.add(request);
           if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return new MockResponse.Builder().code(503).body("unavailable").build();
+          }
+          if (request.getMethod().equals("POST")) {
+            return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                .body(request.getBody().utf8()).build();
           }
           String path = request.getUrl().encodedPath();
           String id = path.substring(path.lastIndexOf('/') + 1);

@@ -46,6 +46,27 @@ class MeshClientRoutingTest extends BookinfoContext {
   }
 
   @Test
+  void aBodyIsWrittenAsJsonByBootsConvertersAndSentToTheRoutedBackend() {
+    int v3 = Bookinfo.V3.received.size();
+
+    assertThat(reviews.post(new Reviews.ReviewList(9, "mine"), "kim")).isEqualTo(new Reviews.ReviewList(9, "mine"));
+
+    assertThat(Bookinfo.V3.received).hasSize(v3 + 1);
+    assertThat(Bookinfo.V3.received.get(v3).getMethod()).isEqualTo("POST");
+    assertThat(Bookinfo.V3.received.get(v3).getHeaders().get("Content-Type")).startsWith("application/json");
+    assertThat(Bookinfo.V3.received.get(v3).getBody().utf8()).isEqualTo("{\"id\":9,\"version\":\"mine\"}");
+  }
+
+  @Test
+  void aGetCarriesNoBodyHeaders() {
+    int v1 = Bookinfo.V1.received.size();
+
+    reviews.get(10, "someone");
+
+    assertThat(Bookinfo.V1.received.get(v1).getHeaders().get("Content-Length")).isNull();
+  }
+
+  @Test
   void aFailedTryIsRetriedAsTheVirtualServiceSays() {
     int before = Bookinfo.RATINGS.received.size();
     Bookinfo.RATINGS.failNext.set(1);
