@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -20,8 +21,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
 /**
- * One {@link Mesh} from {@code mesh.*}, the HTTP clients on it, {@link MeshClient} interfaces, and
- * {@link MeshServletFilter} first in a servlet application's chain.
+ * One {@link Mesh} from {@code mesh.*}, the HTTP clients on it, {@link MeshClient} interfaces, the
+ * SSL bundle {@code mesh}, and {@link MeshServletFilter} first in a servlet application's chain.
  *
  * <p>The mesh is built while the context starts: by default that waits for the first valid config and
  * fails the start naming every wrong field ({@code mesh.startup.await-first-config}). It is closed
@@ -56,6 +57,12 @@ public class MeshAutoConfiguration {
   @ConditionalOnBooleanProperty(name = "mesh.client.rest-client-builder", matchIfMissing = true)
   RestClientCustomizer meshRestClientCustomizer(MeshHttpClients clients) {
     return clients::mesh;
+  }
+
+  /** The SSL bundle {@code mesh} (the workload certificate, rotating), when the mesh has certificates. */
+  @Bean
+  SslBundleRegistrar meshSslBundle(Mesh mesh) {
+    return new MeshSslBundle(mesh);
   }
 
   @Configuration(proxyBeanMethods = false)
