@@ -280,12 +280,23 @@ public class MeshProperties {
     /** Whether MeshServletFilter (caller identity, authorization, rate limits, deadlines) runs first in a servlet application's filter chain. */
     private boolean filter = true;
 
+    /** Whether MeshGrpc's server interceptor (the same checks for gRPC) runs first on every service of Spring gRPC's server. */
+    private boolean grpcInterceptor = true;
+
     public boolean isFilter() {
       return filter;
     }
 
     public void setFilter(boolean filter) {
       this.filter = filter;
+    }
+
+    public boolean isGrpcInterceptor() {
+      return grpcInterceptor;
+    }
+
+    public void setGrpcInterceptor(boolean grpcInterceptor) {
+      this.grpcInterceptor = grpcInterceptor;
     }
   }
 }

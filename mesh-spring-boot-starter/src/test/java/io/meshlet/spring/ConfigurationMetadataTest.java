@@ -33,7 +33,7 @@ class ConfigurationMetadataTest {
         "mesh.xds.bootstrap", "mesh.xds.from-environment",
         "mesh.certificates.certificate-chain", "mesh.certificates.private-key", "mesh.certificates.ca-certificates",
         "mesh.startup.await-first-config", "mesh.startup.timeout",
-        "mesh.client.rest-client-builder", "mesh.server.filter");
+        "mesh.client.rest-client-builder", "mesh.server.filter", "mesh.server.grpc-interceptor");
     List<String> undocumented = new ArrayList<>();
     properties.forEach((name, p) -> {
       if (name.startsWith("mesh.") && (p.get("description") == null || p.get("description").asString().isBlank())) {
