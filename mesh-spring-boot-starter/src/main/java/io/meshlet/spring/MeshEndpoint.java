@@ -16,7 +16,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * {@code /actuator/mesh}: the workload, the snapshot in force, each source's state and the last
- * rejection with its errors; {@code /actuator/mesh/routes}, {@code /actuator/mesh/clusters}; and
+ * rejection with its errors; {@code /actuator/mesh/routes}, {@code /actuator/mesh/clusters},
+ * {@code /actuator/mesh/configdump} (every resource in force and each source's own dump); and
  * {@code /actuator/mesh/explain?url=http://reviews:9080/r&method=GET&header.end-user=jason}, the
  * mesh's explanation of where that request would go. Read-only.
  */
@@ -37,7 +38,7 @@ public class MeshEndpoint {
   }
 
   /**
-   * {@code routes}, {@code clusters} or {@code explain}. Over HTTP, {@code explain} takes the
+   * {@code routes}, {@code clusters}, {@code configdump} or {@code explain}. Over HTTP, {@code explain} takes the
    * request's headers from the {@code header.*} query parameters (an actuator operation can only
    * declare named parameters, so they are read from the servlet request).
    */
@@ -46,6 +47,7 @@ public class MeshEndpoint {
     return switch (part) {
       case "routes" -> MeshViews.routes(mesh);
       case "clusters" -> MeshViews.clusters(mesh);
+      case "configdump" -> MeshViews.configDump(mesh);
       case "explain" -> explain(url, method);
       default -> null;
     };

@@ -4,11 +4,13 @@ import io.meshlet.core.Mesh;
 import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.explain.Explanation;
 import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.model.MeshResource;
 import io.meshlet.core.resilience.Breaker;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.CompiledDestination;
 import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.ServiceRoutes;
+import io.meshlet.core.snapshot.MeshSnapshot;
 import io.meshlet.core.snapshot.Rejection;
 import io.meshlet.core.snapshot.SourceStatus;
 import java.util.ArrayList;
@@ -148,6 +150,36 @@ final class MeshViews {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("version", mesh.routeTable().version());
     out.put("clusters", clusters);
+    return out;
+  }
+
+  /**
+   * Every resource in force with where it came from, and each source's own account of what it holds
+   * ({@link Mesh#configDump()}: for xDS, every subscribed resource with its version and state).
+   */
+  static Map<String, Object> configDump(Mesh mesh) {
+    MeshSnapshot snapshot = mesh.snapshot();
+    List<Map<String, Object>> resources = new ArrayList<>();
+    for (MeshResource r : snapshot.config().all()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", r.id().kind());
+      m.put("namespace", r.id().namespace());
+      m.put("name", r.id().name());
+      m.put("source", r.origin().source());
+      m.put("location", r.origin().location());
+      m.put("notYetApplied", r.notYetApplied());
+      resources.add(m);
+    }
+    List<Map<String, Object>> sources = new ArrayList<>();
+    Map<String, List<String>> dumps = mesh.configDump();
+    for (Map<String, Object> source : sources(mesh)) {
+      source.put("entries", dumps.getOrDefault((String) source.get("name"), List.of()));
+      sources.add(source);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("version", snapshot.version());
+    out.put("resources", resources);
+    out.put("sources", sources);
     return out;
   }
 

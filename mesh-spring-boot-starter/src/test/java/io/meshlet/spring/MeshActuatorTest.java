@@ -62,6 +62,27 @@ class MeshActuatorTest extends BookinfoContext {
   }
 
   @Test
+  void configDumpListsEveryResourceInForceWithItsOrigin() throws IOException {
+    JsonNode dump = json("/actuator/mesh/configdump");
+
+    assertThat(dump.get("version").asLong()).isEqualTo(1);
+    assertThat(dump.get("resources")).hasSize(6);
+    JsonNode vs = null;
+    for (JsonNode r : dump.get("resources")) {
+      if (r.get("kind").asString().equals("VirtualService") && r.get("name").asString().equals("reviews")) {
+        vs = r;
+      }
+    }
+    assertThat(vs).as("VirtualService reviews in %s", dump).isNotNull();
+    assertThat(vs.get("namespace").asString()).isEqualTo("default");
+    assertThat(vs.get("source").asString()).isEqualTo("file:" + CONFIG);
+    assertThat(vs.get("location").asString()).isEqualTo(CONFIG.toString());
+    JsonNode source = dump.get("sources").get(0);
+    assertThat(source.get("name").asString()).isEqualTo("file:" + CONFIG);
+    assertThat(source.get("entries").isArray()).as("a file source keeps no dump of its own").isTrue();
+  }
+
+  @Test
   void explainSaysWhichRuleSubsetAndEndpointARequestGets() throws IOException {
     JsonNode explain = json("/actuator/mesh/explain?url=http://reviews:9080/reviews/1&method=GET&header.end-user=jason");
 
