@@ -10,6 +10,7 @@ import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.CompiledDestination;
 import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.ServiceRoutes;
+import io.meshlet.core.security.InboundExplanation;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import io.meshlet.core.snapshot.Rejection;
 import io.meshlet.core.snapshot.SourceStatus;
@@ -180,6 +181,17 @@ final class MeshViews {
     out.put("version", snapshot.version());
     out.put("resources", resources);
     out.put("sources", sources);
+    return out;
+  }
+
+  static Map<String, Object> inboundExplanation(InboundExplanation e) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("allowed", e.decision().allowed());
+    out.put("mtls", e.decision().mtls().name());
+    out.put("policy", e.decision().policy() == null ? null : e.decision().policy().toString());
+    out.put("reason", e.decision().reason());
+    out.put("steps", e.steps());
+    out.put("text", e.toString());
     return out;
   }
 

@@ -101,9 +101,25 @@ class MeshActuatorTest extends BookinfoContext {
   }
 
   @Test
+  void explainInboundSaysWhetherACallWouldBeAllowedAndWhichPolicyDecided() throws IOException {
+    JsonNode denied = json("/actuator/mesh/explain-inbound?path=/denied&principal=cluster.local/ns/default/sa/reviews");
+
+    assertThat(denied.get("allowed").asBoolean()).isFalse();
+    assertThat(denied.get("policy").asString()).isEqualTo("AuthorizationPolicy default/deny-denied");
+    assertThat(denied.get("steps")).isNotEmpty();
+    assertThat(denied.get("text").asString()).contains("deny-denied");
+
+    JsonNode allowed = json("/actuator/mesh/explain-inbound?path=/hello&method=GET");
+    assertThat(allowed.get("allowed").asBoolean()).isTrue();
+  }
+
+  @Test
   void explainWithoutAUrlIsABadRequestAndAnUnknownPartNotFound() throws IOException {
     try (Response r = get("/actuator/mesh/explain")) {
       assertThat(r.code()).as("Boot's error page hides the reason by default").isEqualTo(400);
+    }
+    try (Response r = get("/actuator/mesh/explain-inbound?path=/x&principal=not-an-identity")) {
+      assertThat(r.code()).isEqualTo(400);
     }
     try (Response r = get("/actuator/mesh/nope")) {
       assertThat(r.code()).isEqualTo(404);
