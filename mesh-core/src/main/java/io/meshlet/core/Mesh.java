@@ -140,6 +140,17 @@ public final class Mesh implements AutoCloseable {
     return inbound().explain(requireNonNull(request, "request"));
   }
 
+  /**
+   * Whether every config source has delivered an accepted config. Always true after a {@link
+   * Builder#build()} that waited for it (the default); with {@link Builder#awaitFirstConfig(boolean)
+   * awaitFirstConfig(false)} it turns true once the sources are in, which is what a readiness check
+   * asks. Until then the mesh routes with an empty config (unknown hosts pass through, or are refused
+   * under {@code REGISTRY_ONLY}).
+   */
+  public boolean hasFirstConfig() {
+    return runtime.hasFirstConfig();
+  }
+
   /** The last update the mesh refused, if any. */
   public Optional<Rejection> lastRejection() {
     return Optional.ofNullable(runtime.lastRejection());
@@ -278,6 +289,7 @@ public final class Mesh implements AutoCloseable {
     private @Nullable CertificateProvider certificates;
     private Path @Nullable [] certificateFiles;
     private final List<Integer> serverPorts = new ArrayList<>();
+    private boolean awaitFirstConfig = true;
 
     private Builder() {}
 
@@ -434,6 +446,18 @@ public final class Mesh implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether {@link #build()} waits for every source's first valid config ({@code true}, the
+     * default: it fails with {@link MeshStartupException} when one is invalid, a source fails or
+     * {@link #startupTimeout} passes). With {@code false} it starts the sources and returns at once;
+     * {@link Mesh#hasFirstConfig()}, {@link Mesh#sources()} and {@link Mesh#lastRejection()} then
+     * tell how they are doing, as a readiness check would ask.
+     */
+    public Builder awaitFirstConfig(boolean await) {
+      this.awaitFirstConfig = await;
+      return this;
+    }
+
     /** How often config files are checked for changes; {@code 250ms} by default. */
     public Builder pollInterval(Duration interval) {
       if (interval.isNegative() || interval.isZero()) {
@@ -511,7 +535,11 @@ public final class Mesh implements AutoCloseable {
       sources.addAll(configSources);
       Mesh mesh = new Mesh(this, w, sources, control, owns, certs, ownsCerts);
       try {
-        mesh.runtime.start(startupTimeout);
+        if (awaitFirstConfig) {
+          mesh.runtime.start(startupTimeout);
+        } else {
+          mesh.runtime.startSources();
+        }
       } catch (StartupFailure e) {
         mesh.close();
         throw new MeshStartupException(e.getMessage());

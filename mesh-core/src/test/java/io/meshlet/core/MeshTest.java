@@ -55,6 +55,32 @@ class MeshTest {
   }
 
   @Test
+  void withoutAwaitingTheFirstConfigBuildReturnsAndTheMeshTurnsReadyWhenAValidOneArrives() {
+    Path file = write(dir.resolve("mesh.yaml"),
+        BookinfoYaml.reviews("10.0.0.1", "10.0.0.2", "10.0.0.3").replace("weight: 80", "weight: -5"));
+    try (Mesh mesh = mesh(file).awaitFirstConfig(false).build()) {
+      await().until(() -> mesh.lastRejection().isPresent());
+      assertThat(mesh.hasFirstConfig()).isFalse();
+      assertThat(mesh.snapshot().version()).isZero();
+      assertThat(mesh.lastRejection().orElseThrow().errors())
+          .anySatisfy(e -> assertThat(e.toString()).contains("http[1].route[0].weight: -5 (expected: 0..100)"));
+
+      write(file, BookinfoYaml.reviews("10.0.0.1", "10.0.0.2", "10.0.0.3"));
+      await().until(mesh::hasFirstConfig);
+      assertThat(mesh.snapshot().version()).isEqualTo(1);
+      assertThat(mesh.sources()).singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(SourceStatus.State.ACTIVE));
+    }
+  }
+
+  @Test
+  void aMeshThatWaitedForItsConfigHasIt() {
+    Path file = write(dir.resolve("mesh.yaml"), BookinfoYaml.reviews("10.0.0.1", "10.0.0.2", "10.0.0.3"));
+    try (Mesh mesh = mesh(file).build()) {
+      assertThat(mesh.hasFirstConfig()).isTrue();
+    }
+  }
+
+  @Test
   void aMissingFileFailsStartupSayingWhichFile() {
     Path missing = dir.resolve("nope.yaml");
     assertThatThrownBy(() -> mesh(missing).startupTimeout(Duration.ofSeconds(5)).build())

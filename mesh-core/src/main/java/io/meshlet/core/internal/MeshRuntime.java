@@ -103,12 +103,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
    *     is rejected or a source fails, saying which and why
    */
   public void start(Duration timeout) throws StartupFailure {
-    for (ConfigSource source : sources) {
-      source.start(this);
-    }
-    if (sources.isEmpty()) {
-      control.execute(this::publishEmpty);
-    }
+    startSources();
     try {
       ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -119,6 +114,29 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new StartupFailure("interrupted while waiting for the first config");
     }
+  }
+
+  /** Starts every source without waiting for their first updates; {@link #hasFirstConfig()} tells when they are in. */
+  public void startSources() {
+    for (ConfigSource source : sources) {
+      source.start(this);
+    }
+    if (sources.isEmpty()) {
+      control.execute(this::publishEmpty);
+    }
+  }
+
+  /** Whether every source has had an update accepted (with no sources: the empty config is published). */
+  public boolean hasFirstConfig() {
+    if (sources.isEmpty()) {
+      return state.snapshot().version() > 0;
+    }
+    for (SourceStatus s : sourceStatuses) {
+      if (s.version() == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public MeshState state() {

@@ -1,0 +1,115 @@
+package io.meshlet.spring;
+
+import io.meshlet.core.Mesh;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.StringUtils;
+
+/** Turns {@link MeshProperties} into a {@link Mesh.Builder}: one property, one builder call. */
+final class MeshFactory {
+  static final String ENV_BOOTSTRAP = "GRPC_XDS_BOOTSTRAP";
+  static final String ENV_BOOTSTRAP_CONFIG = "GRPC_XDS_BOOTSTRAP_CONFIG";
+
+  private MeshFactory() {}
+
+  /** @param env reads the process environment ({@code System::getenv} outside tests) */
+  static Mesh.Builder builder(MeshProperties p, Environment environment, ResourceLoader resources,
+      UnaryOperator<@Nullable String> env) {
+    Mesh.Builder b = Mesh.builder();
+    String workload = p.getWorkload() != null ? p.getWorkload() : environment.getProperty("spring.application.name");
+    if (!StringUtils.hasText(workload)) {
+      throw new IllegalStateException(
+          "mesh.workload: not set (expected: the workload's name, or spring.application.name to default it from)");
+    }
+    b.workload(workload);
+    if (p.getNamespace() != null) {
+      b.namespace(p.getNamespace());
+    }
+    if (p.getLabels() != null) {
+      b.labels(p.getLabels());
+    }
+    if (p.getRootNamespace() != null) {
+      b.rootNamespace(p.getRootNamespace());
+    }
+    if (p.getNumTrustedProxies() != null) {
+      b.numTrustedProxies(p.getNumTrustedProxies());
+    }
+    if (p.getOutboundTrafficPolicy() != null) {
+      b.outboundTrafficPolicy(p.getOutboundTrafficPolicy());
+    }
+    for (int port : p.getServerPorts()) {
+      b.serverPort(port);
+    }
+    for (Path file : files(p.getConfig().getFiles(), resources)) {
+      b.configFile(file);
+    }
+    b.pollInterval(p.getConfig().getPollInterval());
+    MeshProperties.Xds xds = p.getXds();
+    if (xds.getBootstrap() != null) {
+      b.xdsBootstrap(xds.getBootstrap());
+    } else if (xds.isFromEnvironment() && (StringUtils.hasText(env.apply(ENV_BOOTSTRAP))
+        || StringUtils.hasText(env.apply(ENV_BOOTSTRAP_CONFIG)))) {
+      b.xdsFromEnvironment();
+    }
+    MeshProperties.Certificates c = p.getCertificates();
+    if (c.getCertificateChain() != null || c.getPrivateKey() != null || c.getCaCertificates() != null) {
+      if (c.getCertificateChain() == null || c.getPrivateKey() == null || c.getCaCertificates() == null) {
+        throw new IllegalStateException("mesh.certificates: certificate-chain, private-key and ca-certificates "
+            + "must be given together (given: chain=" + c.getCertificateChain() + ", key=" + c.getPrivateKey()
+            + ", ca=" + c.getCaCertificates() + ")");
+      }
+      b.certificateFiles(c.getCertificateChain(), c.getPrivateKey(), c.getCaCertificates());
+    }
+    b.startupTimeout(p.getStartup().getTimeout());
+    b.awaitFirstConfig(p.getStartup().isAwaitFirstConfig());
+    return b;
+  }
+
+  /**
+   * The config files as paths: a file path, or a {@code classpath:} (or other Spring) location. A
+   * resource that is a file (a build's {@code target/classes}) is watched in place; one inside a jar
+   * is copied to a temporary directory under its own name, so messages still name it.
+   */
+  static List<Path> files(List<String> locations, ResourceLoader resources) {
+    List<Path> out = new ArrayList<>();
+    for (int i = 0; i < locations.size(); i++) {
+      String location = locations.get(i);
+      if (!location.startsWith(ResourceLoader.CLASSPATH_URL_PREFIX) && !location.startsWith("file:")) {
+        out.add(Path.of(location));
+        continue;
+      }
+      Resource r = resources.getResource(location);
+      if (!r.exists()) {
+        throw new IllegalStateException("mesh.config.files[" + i + "]: " + location + " does not exist");
+      }
+      try {
+        if (r.isFile()) {
+          out.add(r.getFile().toPath());
+        } else {
+          Path dir = Files.createTempDirectory("meshlet-config");
+          dir.toFile().deleteOnExit();
+          Path copy = dir.resolve(r.getFilename() != null ? r.getFilename() : "mesh-" + i + ".yaml");
+          try (InputStream in = r.getInputStream()) {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+          }
+          copy.toFile().deleteOnExit();
+          out.add(copy);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("mesh.config.files[" + i + "]: " + location + " cannot be read: " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+}

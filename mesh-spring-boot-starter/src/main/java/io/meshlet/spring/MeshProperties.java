@@ -1,0 +1,302 @@
+package io.meshlet.spring;
+
+import io.meshlet.core.Mesh;
+import io.meshlet.core.OutboundTrafficPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code mesh.*} properties. Those of the mesh itself map one to one to {@link Mesh.Builder}
+ * options, and unset ones keep the builder's default; {@code enabled}, {@code client} and {@code
+ * server} switch the starter's own pieces.
+ */
+@ConfigurationProperties(prefix = "mesh")
+public class MeshProperties {
+  /** Whether to create the Mesh bean and everything built on it. */
+  private boolean enabled = true;
+
+  /** This workload's name (Istio's app label); defaults to spring.application.name. */
+  private @Nullable String workload;
+
+  /**
+   * The namespace short host names are qualified with and policies are selected in; defaults to the
+   * xDS bootstrap's node namespace, else "default".
+   */
+  private @Nullable String namespace;
+
+  /** This workload's labels, matched by sourceLabels and policy selectors; defaults to the xDS bootstrap's, else none. */
+  private @Nullable Map<String, String> labels;
+
+  /** Istio's root namespace: PeerAuthentication and AuthorizationPolicy there without a selector cover the mesh. */
+  private @Nullable String rootNamespace;
+
+  /** Proxies in front of this workload that append to X-Forwarded-For (Istio's gatewayTopology.numTrustedProxies). */
+  private @Nullable Integer numTrustedProxies;
+
+  /** ALLOW_ANY (Istio's default) lets calls to hosts the mesh does not know go out unchanged; REGISTRY_ONLY refuses them. */
+  private @Nullable OutboundTrafficPolicy outboundTrafficPolicy;
+
+  /** Ports this workload serves on, whose inbound listener (mTLS, authorization, rate limit) xDS sends. */
+  private List<Integer> serverPorts = new ArrayList<>();
+
+  private final Config config = new Config();
+  private final Xds xds = new Xds();
+  private final Certificates certificates = new Certificates();
+  private final Startup startup = new Startup();
+  private final Client client = new Client();
+  private final Server server = new Server();
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public @Nullable String getWorkload() {
+    return workload;
+  }
+
+  public void setWorkload(@Nullable String workload) {
+    this.workload = workload;
+  }
+
+  public @Nullable String getNamespace() {
+    return namespace;
+  }
+
+  public void setNamespace(@Nullable String namespace) {
+    this.namespace = namespace;
+  }
+
+  public @Nullable Map<String, String> getLabels() {
+    return labels;
+  }
+
+  public void setLabels(@Nullable Map<String, String> labels) {
+    this.labels = labels == null ? null : new LinkedHashMap<>(labels);
+  }
+
+  public @Nullable String getRootNamespace() {
+    return rootNamespace;
+  }
+
+  public void setRootNamespace(@Nullable String rootNamespace) {
+    this.rootNamespace = rootNamespace;
+  }
+
+  public @Nullable Integer getNumTrustedProxies() {
+    return numTrustedProxies;
+  }
+
+  public void setNumTrustedProxies(@Nullable Integer numTrustedProxies) {
+    this.numTrustedProxies = numTrustedProxies;
+  }
+
+  public @Nullable OutboundTrafficPolicy getOutboundTrafficPolicy() {
+    return outboundTrafficPolicy;
+  }
+
+  public void setOutboundTrafficPolicy(@Nullable OutboundTrafficPolicy outboundTrafficPolicy) {
+    this.outboundTrafficPolicy = outboundTrafficPolicy;
+  }
+
+  public List<Integer> getServerPorts() {
+    return serverPorts;
+  }
+
+  public void setServerPorts(List<Integer> serverPorts) {
+    this.serverPorts = new ArrayList<>(serverPorts);
+  }
+
+  public Config getConfig() {
+    return config;
+  }
+
+  public Xds getXds() {
+    return xds;
+  }
+
+  public Certificates getCertificates() {
+    return certificates;
+  }
+
+  public Startup getStartup() {
+    return startup;
+  }
+
+  public Client getClient() {
+    return client;
+  }
+
+  public Server getServer() {
+    return server;
+  }
+
+  /** Istio YAML files. */
+  public static class Config {
+    /**
+     * Istio YAML files or directories, watched for changes: file paths, or classpath: locations (a
+     * classpath resource inside a jar is read once, as it cannot change).
+     */
+    private List<String> files = new ArrayList<>();
+
+    /** How often the files are checked for changes. */
+    private Duration pollInterval = Mesh.Builder.DEFAULT_POLL_INTERVAL;
+
+    public List<String> getFiles() {
+      return files;
+    }
+
+    public void setFiles(List<String> files) {
+      this.files = new ArrayList<>(files);
+    }
+
+    public Duration getPollInterval() {
+      return pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+    }
+  }
+
+  /** Config from an xDS control plane (needs io.meshlet:mesh-xds-client). */
+  public static class Xds {
+    /** gRPC's xDS bootstrap file (as istio-agent writes it). */
+    private @Nullable Path bootstrap;
+
+    /**
+     * Whether to take the bootstrap from GRPC_XDS_BOOTSTRAP or GRPC_XDS_BOOTSTRAP_CONFIG when either is
+     * set and mesh.xds.bootstrap is not.
+     */
+    private boolean fromEnvironment = true;
+
+    public @Nullable Path getBootstrap() {
+      return bootstrap;
+    }
+
+    public void setBootstrap(@Nullable Path bootstrap) {
+      this.bootstrap = bootstrap;
+    }
+
+    public boolean isFromEnvironment() {
+      return fromEnvironment;
+    }
+
+    public void setFromEnvironment(boolean fromEnvironment) {
+      this.fromEnvironment = fromEnvironment;
+    }
+  }
+
+  /** The workload's certificate for mutual TLS, as PEM files re-read when they change (gRPC's file_watcher). */
+  public static class Certificates {
+    /** The certificate chain (istio-agent's cert-chain.pem). */
+    private @Nullable Path certificateChain;
+
+    /** The private key (key.pem). */
+    private @Nullable Path privateKey;
+
+    /** The CA certificates peers are checked against (root-cert.pem). */
+    private @Nullable Path caCertificates;
+
+    public @Nullable Path getCertificateChain() {
+      return certificateChain;
+    }
+
+    public void setCertificateChain(@Nullable Path certificateChain) {
+      this.certificateChain = certificateChain;
+    }
+
+    public @Nullable Path getPrivateKey() {
+      return privateKey;
+    }
+
+    public void setPrivateKey(@Nullable Path privateKey) {
+      this.privateKey = privateKey;
+    }
+
+    public @Nullable Path getCaCertificates() {
+      return caCertificates;
+    }
+
+    public void setCaCertificates(@Nullable Path caCertificates) {
+      this.caCertificates = caCertificates;
+    }
+  }
+
+  /** How the application waits for the mesh's first config. */
+  public static class Startup {
+    /**
+     * Whether startup waits for every source's first valid config and fails, naming the offending
+     * field, when it is invalid. With false the application starts at once and the mesh health
+     * contributor stays DOWN until the config is in.
+     */
+    private boolean awaitFirstConfig = true;
+
+    /** How long startup waits for the first valid config. */
+    private Duration timeout = Mesh.Builder.DEFAULT_STARTUP_TIMEOUT;
+
+    public boolean isAwaitFirstConfig() {
+      return awaitFirstConfig;
+    }
+
+    public void setAwaitFirstConfig(boolean awaitFirstConfig) {
+      this.awaitFirstConfig = awaitFirstConfig;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+  }
+
+  /** The client side. */
+  public static class Client {
+    /** Whether the RestClient.Builder Spring Boot auto-configures sends its calls through the mesh. */
+    private boolean restClientBuilder = true;
+
+    public boolean isRestClientBuilder() {
+      return restClientBuilder;
+    }
+
+    public void setRestClientBuilder(boolean restClientBuilder) {
+      this.restClientBuilder = restClientBuilder;
+    }
+  }
+
+  /** The server side. */
+  public static class Server {
+    /** Whether MeshServletFilter (caller identity, authorization, rate limits, deadlines) runs first in a servlet application's filter chain. */
+    private boolean filter = true;
+
+    /** Whether MeshGrpc's server interceptor (the same checks for gRPC) runs first on every service of Spring gRPC's server. */
+    private boolean grpcInterceptor = true;
+
+    public boolean isFilter() {
+      return filter;
+    }
+
+    public void setFilter(boolean filter) {
+      this.filter = filter;
+    }
+
+    public boolean isGrpcInterceptor() {
+      return grpcInterceptor;
+    }
+
+    public void setGrpcInterceptor(boolean grpcInterceptor) {
+      this.grpcInterceptor = grpcInterceptor;
+    }
+  }
+}
