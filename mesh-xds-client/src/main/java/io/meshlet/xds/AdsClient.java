@@ -18,7 +18,7 @@ import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import io.meshlet.core.config.ConfigProblem;
-import io.meshlet.core.config.CompileFailure;
+import io.meshlet.core.model.CompileFailure;
 import io.meshlet.xds.translate.Translation;
 import io.meshlet.xds.translate.XdsResources;
 import io.meshlet.xds.translate.XdsTranslator;
@@ -493,7 +493,7 @@ final class AdsClient {
       // The one guard of this source, Errors included: the response is NACKed with what went wrong and
       // the last accepted resources stay.
       log.warn("xDS {} version {} cannot be translated", type, version, e);
-      errors.add("cannot be applied: " + (e instanceof CompileFailure f ? f.problem().toString() : e.toString()));
+      errors.add("cannot be applied: " + (e instanceof CompileFailure f ? ConfigProblem.of(f, "xds").toString() : e.toString()));
       nack(type, st, version, received, Set.of(), errors);
       return;
     }

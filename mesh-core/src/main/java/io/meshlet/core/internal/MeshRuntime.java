@@ -1,10 +1,10 @@
 package io.meshlet.core.internal;
 
-import io.meshlet.core.config.CompileFailure;
 import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.ConfigSource;
 import io.meshlet.core.config.SourceUpdate;
+import io.meshlet.core.model.CompileFailure;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MeshResource;
 import io.meshlet.core.model.ResourceId;
@@ -170,7 +170,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     } catch (Throwable e) {
       log.error("applying update {} from {} failed; last good config stays in force", update.version(), update.source(), e);
       ConfigProblem problem = e instanceof CompileFailure f
-          ? f.problem()
+          ? ConfigProblem.of(f, update.source())
           : ConfigProblem.error(null, null, update.source(), "", "cannot be applied: " + e);
       try {
         reject(update, List.of(problem));
@@ -220,7 +220,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     for (RuntimeListener l : listeners) {
       try {
         l.onSnapshot(snapshot);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // a listener's Error must not turn a published update into a rejection
         log.warn("listener {} failed on snapshot {}", l, next, e);
       }
     }
@@ -237,7 +237,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     for (RuntimeListener l : listeners) {
       try {
         l.onRejection(rejection);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         log.warn("listener {} failed on rejection", l, e);
       }
     }

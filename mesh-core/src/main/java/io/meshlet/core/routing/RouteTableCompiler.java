@@ -1,11 +1,11 @@
 package io.meshlet.core.routing;
 
 import io.meshlet.core.config.ClusterName;
-import io.meshlet.core.config.CompileFailure;
 import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.HostNames;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.lb.LoadBalancers;
+import io.meshlet.core.model.CompileFailure;
 import io.meshlet.core.model.Destination;
 import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.HeaderOperations;
@@ -89,7 +89,7 @@ public final class RouteTableCompiler {
     try {
       return compiler.run();
     } catch (Throwable e) {
-      throw new CompileFailure(compiler.compiling, compiler.compilingWhat, "route table", e);
+      throw new CompileFailure(compiler.compiling, compiler.compilingWhat, e);
     }
   }
 

@@ -2,7 +2,7 @@ package io.meshlet.core.security;
 
 import static java.util.Objects.requireNonNull;
 
-import io.meshlet.core.config.CompileFailure;
+import io.meshlet.core.model.CompileFailure;
 import io.meshlet.core.model.AuthorizationPolicy;
 import io.meshlet.core.model.AuthorizationPolicy.Action;
 import io.meshlet.core.model.MeshConfig;
@@ -131,7 +131,7 @@ public final class InboundPolicies {
       try {
         compiled = new CompiledPolicy(p, numTrustedProxies);
       } catch (Throwable e) {
-        throw new CompileFailure(p, "", "inbound policies", e);
+        throw new CompileFailure(p, "authorization policy", e);
       }
       switch (p.action()) {
         case CUSTOM -> custom.add(compiled);

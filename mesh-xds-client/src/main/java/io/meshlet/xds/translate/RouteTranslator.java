@@ -115,7 +115,7 @@ final class RouteTranslator {
         String ap = path + ".route";
         destinations = ActionTranslator.destinations(a, ap, problems);
         rewrite = ActionTranslator.rewrite(a, ap, problems);
-        timeout = ActionTranslator.timeout(a);
+        timeout = ActionTranslator.timeout(a, ap, problems);
         retries = a.hasRetryPolicy()
             ? RetryTranslator.translate(a.getRetryPolicy(), ap + ".retry_policy", problems)
             : vhRetries;

@@ -1,6 +1,5 @@
 package io.meshlet.core.config.istio;
 
-import io.meshlet.core.config.HostNames;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
@@ -19,7 +18,7 @@ final class VirtualServiceParser {
    */
   static VirtualService parse(YamlObject spec, ResourceId id, ResourceOrigin origin, @Nullable String nonIdempotent) {
     Problems problems = spec.problems();
-    List<String> hosts = qualifiedHosts(spec, "hosts", id.namespace());
+    List<String> hosts = spec.qualifiedHosts("hosts", id.namespace());
     JsonNode hostsNode = spec.node("hosts");
     if (hostsNode == null) {
       problems.error(spec.path("hosts"), "missing (expected: at least one host)");
@@ -40,18 +39,6 @@ final class VirtualServiceParser {
     looseRules(spec, "tcp");
     looseRules(spec, "tls");
     return new VirtualService(id, origin, hosts, gateways, http, exportTo, problems.notYetAppliedPaths());
-  }
-
-  static List<String> qualifiedHosts(YamlObject spec, String field, String namespace) {
-    List<String> out = new ArrayList<>();
-    for (String h : spec.strings(field)) {
-      if (h.isEmpty()) {
-        spec.problems().error(spec.path(field), "'' (expected: a host name)");
-      } else {
-        out.add(HostNames.qualify(h, namespace));
-      }
-    }
-    return out;
   }
 
   /** {@code tcp} and {@code tls}: a list of mappings, not applied yet. */
