@@ -8,10 +8,14 @@ import tools.jackson.databind.JsonNode;
 final class Values {
   private Values() {}
 
-  /** {@code 'text'} for strings, the literal for numbers and booleans, a word for the rest. */
+  /** The longest string value quoted whole in a message; a longer one is cut, with its length. */
+  static final int MAX_QUOTED = 256;
+
+  /** {@code 'text'} for strings (cut beyond {@link #MAX_QUOTED}), the literal for numbers and booleans, a word for the rest. */
   static String render(JsonNode n) {
     if (n.isString()) {
-      return "'" + n.stringValue() + "'";
+      String v = n.stringValue();
+      return v.length() <= MAX_QUOTED ? "'" + v + "'" : "'" + v.substring(0, MAX_QUOTED) + "...' (" + v.length() + " characters)";
     }
     if (n.isNumber() || n.isBoolean()) {
       return n.toString();
