@@ -5,21 +5,14 @@ import static io.meshlet.core.MeshTesting.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.meshlet.core.config.ConfigProblem;
-import io.meshlet.core.config.ConfigSink;
-import io.meshlet.core.config.ConfigSource;
-import io.meshlet.core.config.SourceUpdate;
 import io.meshlet.core.model.CircuitBreakerPolicy;
 import io.meshlet.core.model.MeshConfig;
-import io.meshlet.core.model.MeshResource;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
 import io.meshlet.core.snapshot.Rejection;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,14 +27,14 @@ class MeshBadInputTest {
   @Test
   void aCompileFailureRejectsTheUpdateNamingTheResourceAndTheLastGoodStays() {
     Path file = write(dir.resolve("mesh.yaml"), BookinfoYaml.reviews("10.0.0.1", "10.0.0.2", "10.0.0.3"));
-    PushSource push = new PushSource();
+    PushSource push = new PushSource("push", MeshConfig.EMPTY, List.of());
     try (Mesh mesh = mesh(file).configSource(push).build()) {
       long good = mesh.snapshot().version();
       CircuitBreakerPolicy bad = new CircuitBreakerPolicy(new ResourceId("CircuitBreaker", "default", "reviews"),
           new ResourceOrigin("push", "pushed.yaml"), "reviews.default.svc.cluster.local", List.of(), 50f, 100f,
           Duration.ofSeconds(60), 20, CircuitBreakerPolicy.SlidingWindowType.COUNT_BASED, 100,
           Duration.ofNanos(1_000), 5, List.of(), List.of());
-      push.push("2", List.of(bad));
+      push.push("2", MeshConfig.of(List.of(bad)), List.of());
 
       await().atMost(Duration.ofSeconds(10)).until(() -> mesh.lastRejection().isPresent());
       Rejection r = mesh.lastRejection().orElseThrow();
@@ -54,32 +47,8 @@ class MeshBadInputTest {
       });
       assertThat(mesh.snapshot().version()).isEqualTo(good);
 
-      push.push("3", List.of());
+      push.push("3", MeshConfig.EMPTY, List.of());
       await().atMost(Duration.ofSeconds(10)).until(() -> mesh.snapshot().version() > good);
     }
-  }
-
-  /** A source whose updates the test pushes, built from model objects (past any translator). */
-  static final class PushSource implements ConfigSource {
-    private @Nullable ConfigSink sink;
-
-    @Override
-    public String name() {
-      return "push";
-    }
-
-    @Override
-    public void start(ConfigSink sink) {
-      this.sink = sink;
-      push("1", List.of());
-    }
-
-    void push(String version, List<MeshResource> resources) {
-      List<ConfigProblem> none = new ArrayList<>();
-      java.util.Objects.requireNonNull(sink, "sink").accept(new SourceUpdate(name(), version, MeshConfig.of(resources), none));
-    }
-
-    @Override
-    public void close() {}
   }
 }

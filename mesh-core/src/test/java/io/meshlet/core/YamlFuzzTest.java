@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.meshlet.core.config.ConfigProblem;
-import io.meshlet.core.config.ConfigSink;
-import io.meshlet.core.config.ConfigSource;
-import io.meshlet.core.config.SourceUpdate;
 import io.meshlet.core.config.istio.IstioYaml;
 import io.meshlet.core.internal.MeshRuntime;
 import io.meshlet.core.internal.MeshState;
@@ -25,7 +22,6 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,7 +54,8 @@ class YamlFuzzTest {
     assertThat(IstioYaml.parse("fuzz", "mesh.yaml", seed, "default").problems())
         .filteredOn(ConfigProblem::isError).as("the seed itself is valid").isEmpty();
     ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
-    PushSource source = new PushSource(seed);
+    IstioYaml.ParseResult seedParsed = IstioYaml.parse("fuzz", "mesh.yaml", seed, "default");
+    PushSource source = new PushSource("fuzz", seedParsed.config(), seedParsed.problems());
     Workload workload = new Workload("productpage", "default", Map.of("app", "productpage"), "10.0.0.7");
     try (MeshRuntime runtime = new MeshRuntime(workload, List.of(source), control, Clock.systemUTC(), MeshTime.system())) {
       runtime.start(Duration.ofSeconds(10));
@@ -84,7 +81,7 @@ class YamlFuzzTest {
         }
         MeshState before = runtime.state();
         Rejection rejectedBefore = runtime.lastRejection();
-        source.push("v" + i, parsed);
+        source.push("v" + i, parsed.config(), parsed.problems());
         control.submit(() -> { }).get(); // the update has been applied or rejected
         slowest = Math.max(slowest, checkTime(i, start, text));
         MeshState after = runtime.state();
@@ -109,7 +106,7 @@ class YamlFuzzTest {
       }
       System.out.printf("YamlFuzzTest: %d cases (seed %d): %d accepted, %d rejected by the parser, %d by the compiler;"
           + " slowest %d ms%n", CASES, SEED, accepted, parseRejected, compileRejected, slowest / 1_000_000);
-      source.push("final", IstioYaml.parse("fuzz", "mesh.yaml", seed, "default"));
+      source.push("final", seedParsed.config(), seedParsed.problems());
       long version = runtime.state().snapshot().version();
       control.submit(() -> { }).get();
       assertThat(runtime.state().snapshot().version()).as("the control thread still accepts updates").isGreaterThanOrEqualTo(version);
@@ -184,33 +181,5 @@ class YamlFuzzTest {
     try (InputStream in = YamlFuzzTest.class.getResourceAsStream(name)) {
       return new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8);
     }
-  }
-
-  /** Delivers what the test parsed; the first update is the seed. */
-  private static final class PushSource implements ConfigSource {
-    private final String seed;
-    private @Nullable ConfigSink sink;
-
-    PushSource(String seed) {
-      this.seed = seed;
-    }
-
-    @Override
-    public String name() {
-      return "fuzz";
-    }
-
-    @Override
-    public void start(ConfigSink sink) {
-      this.sink = sink;
-      push("seed", IstioYaml.parse("fuzz", "mesh.yaml", seed, "default"));
-    }
-
-    void push(String version, IstioYaml.ParseResult parsed) {
-      Objects.requireNonNull(sink, "sink").accept(new SourceUpdate(name(), version, parsed.config(), parsed.problems()));
-    }
-
-    @Override
-    public void close() {}
   }
 }

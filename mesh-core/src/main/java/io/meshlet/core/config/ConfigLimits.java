@@ -28,7 +28,18 @@ public final class ConfigLimits {
   /** The largest TIME_BASED sliding window, in seconds (one bucket per second): one hour. */
   public static final int MAX_TIME_WINDOW_SECONDS = 3_600;
 
+  /**
+   * The most HTTP rules of one VirtualService (or xDS virtual host): rules that cannot be indexed
+   * by uri are tested one by one on every request.
+   */
+  public static final int MAX_HTTP_RULES = 10_000;
+
   private ConfigLimits() {}
+
+  /** Why {@code count} rules are too many ({@link #MAX_HTTP_RULES}), or null. */
+  public static @Nullable String httpRulesProblem(int count) {
+    return count > MAX_HTTP_RULES ? count + " rules (expected: at most " + MAX_HTTP_RULES + ")" : null;
+  }
 
   /**
    * A protobuf {@code Duration} ({@code seconds}, {@code nanos}) as a Java one, or null when it is

@@ -1,5 +1,6 @@
 package io.meshlet.core.config.istio;
 
+import io.meshlet.core.config.ConfigLimits;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
@@ -29,6 +30,10 @@ final class VirtualServiceParser {
     List<String> exportTo = spec.strings("exportTo");
     List<HttpRoute> http = new ArrayList<>();
     List<YamlObject> rules = spec.objects("http");
+    String tooMany = ConfigLimits.httpRulesProblem(rules.size());
+    if (tooMany != null) {
+      problems.error(spec.path("http"), tooMany); // the rules are still read, so each of their problems is reported too
+    }
     for (int i = 0; i < rules.size(); i++) {
       HttpRoute route = HttpRouteParser.parse(rules.get(i), id.namespace());
       if (route != null) {

@@ -134,16 +134,8 @@ final class YamlObject {
    * {@code namespace}; null if absent or wrong (with an error).
    */
   @Nullable String qualifiedHost(String field, String namespace, boolean required) {
-    String s = required ? requiredString(field) : string(field);
-    if (s == null) {
-      return null;
-    }
-    String problem = HostNames.problem(s);
-    if (problem != null) {
-      problems.error(path(field), problem);
-      return null;
-    }
-    return HostNames.qualify(s, namespace);
+    String s = checked(field, required ? requiredString(field) : string(field), HostNames::problem);
+    return s == null ? null : HostNames.qualify(s, namespace);
   }
 
   /** A list of host names, each checked as {@link #qualifiedHost} does and qualified; wrong entries are reported and left out. */
@@ -157,13 +149,17 @@ final class YamlObject {
 
   /** A header name ({@link HeaderNames#problem}); null if absent or wrong (with an error). */
   @Nullable String headerName(String field) {
-    String s = string(field);
-    String problem = s == null ? null : HeaderNames.problem(s);
+    return checked(field, string(field), HeaderNames::problem);
+  }
+
+  /** {@code value} if {@code check} (why it is wrong, or null) finds nothing; else null, with the error at {@code field}. */
+  private <T> @Nullable T checked(String field, @Nullable T value, java.util.function.Function<T, @Nullable String> check) {
+    String problem = value == null ? null : check.apply(value);
     if (problem != null) {
       problems.error(path(field), problem);
       return null;
     }
-    return s;
+    return value;
   }
 
   @Nullable Boolean bool(String field) {
@@ -254,13 +250,7 @@ final class YamlObject {
    * at least {@link ConfigLimits#MIN_RESILIENCE4J_INTERVAL}; null if absent or wrong (with an error).
    */
   @Nullable Duration resilience4jInterval(String field) {
-    Duration d = positiveDuration(field);
-    String problem = d == null ? null : ConfigLimits.resilience4jIntervalProblem(d);
-    if (problem != null) {
-      problems.error(path(field), problem);
-      return null;
-    }
-    return d;
+    return checked(field, positiveDuration(field), ConfigLimits::resilience4jIntervalProblem);
   }
 
   /** One of {@code allowed}, written exactly; null if absent or wrong (with an error). */

@@ -137,6 +137,13 @@ class BadInputTest {
   }
 
   @Test
+  void ruleCountsAreBounded() {
+    String rules = "- route: [{destination: {host: reviews}}]\n".repeat(10_001);
+    assertThat(errorsFast(vs("hosts: [reviews]\nhttp:\n" + rules)))
+        .containsExactly("VirtualService reviews (mesh.yaml): http: 10001 rules (expected: at most 10000)");
+  }
+
+  @Test
   void everyProblemOfAGuardedFailureNamesTheText() {
     IstioYaml.ParseResult r = parse("a: " + "[".repeat(5000));
     assertThat(r.errors()).extracting(ConfigProblem::location).containsOnly("mesh.yaml");
