@@ -3,14 +3,23 @@ package io.meshlet.xds.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.model.CompileFailure;
 import io.meshlet.core.model.Workload;
@@ -101,12 +110,21 @@ class XdsFuzzTest {
     assertThat(refused).as("and find invalid ones").isPositive();
   }
 
-  /** Bookinfo's reviews as istiod serves it, with an outbound rate limit and a DNS cluster. */
+  /**
+   * Bookinfo's reviews as istiod serves it, with an outbound rate limit, a DNS cluster, upstream
+   * mutual TLS, and this workload's inbound listener (mutual TLS, DENY and ALLOW RBAC, a rate limit).
+   */
   private static XdsResources seed() {
     XdsResources r = Istiod.reviews();
     Map<String, Listener> listeners = new LinkedHashMap<>(r.listeners());
     listeners.put(Istiod.LISTENER, Istiod.listener(Istiod.LISTENER, Istiod.hcm(Istiod.ROUTES).toBuilder()
         .addHttpFilters(0, IstiodSecurity.localRateLimit(10, 2)).build()));
+    listeners.put(IstiodSecurity.INBOUND, IstiodSecurity.inbound(IstiodSecurity.INBOUND, 9080, true, List.of(
+        IstiodSecurity.rbac(io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.DENY,
+            Map.of("default-deny-delete-0", IstiodSecurity.denyDelete())),
+        IstiodSecurity.rbac(io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.ALLOW,
+            Map.of("default-allow-productpage-0", IstiodSecurity.allowProductpage())),
+        IstiodSecurity.localRateLimit(50, 1))));
     Map<String, Cluster> clusters = new LinkedHashMap<>(r.clusters());
     String dns = "outbound|443||api.example.com";
     clusters.put(dns, Cluster.newBuilder().setName(dns).setType(Cluster.DiscoveryType.STRICT_DNS)
@@ -114,6 +132,8 @@ class XdsFuzzTest {
             io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY)))
         .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(5))
         .build());
+    clusters.put(Istiod.BASE, clusters.get(Istiod.BASE).toBuilder().setTransportSocket(IstiodSecurity.upstreamTls(
+        List.of("spiffe://cluster.local/ns/default/sa/bookinfo-reviews"), "outbound_.9080_._." + Istiod.REVIEWS)).build());
     return new XdsResources(listeners, r.routes(), clusters, r.endpoints());
   }
 
@@ -144,8 +164,26 @@ class XdsFuzzTest {
     resources.put(name, (M) mutate(resources.get(name), random, 0));
   }
 
-  /** A random field of {@code m}, or of a message below it, set to a hostile value, cleared, or repeated. */
+  /** The types Meshlet unpacks from an {@code Any}: mutated inside, then packed again. */
+  private static final List<Class<? extends Message>> PACKED = List.of(HttpConnectionManager.class, HTTPFault.class,
+      LocalRateLimit.class, RBAC.class, Router.class, UpstreamTlsContext.class, DownstreamTlsContext.class);
+
+  /**
+   * A random field of {@code m}, or of a message below it (inside an {@code Any} of a type Meshlet
+   * reads, too), set to a hostile value, cleared, or repeated.
+   */
   static Message mutate(Message m, Random random, int depth) {
+    if (m instanceof Any any && random.nextInt(5) > 0) {
+      for (Class<? extends Message> type : PACKED) {
+        if (any.is(type)) {
+          try {
+            return Any.pack(mutate(any.unpack(type), random, depth + 1));
+          } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+    }
     Message.Builder b = m.toBuilder();
     List<FieldDescriptor> fields = b.getDescriptorForType().getFields();
     if (fields.isEmpty()) {

@@ -91,7 +91,7 @@ public final class IstioYaml {
       // The one guard of this source, Errors included: whatever the reader or a parser throws becomes a
       // problem, named by the resource being read when there is one, and the caller rejects the text.
       problems.error("", "cannot be read (document " + (index + 1) + "): " + e);
-      problems.endResource();
+      problems.abandonResource();
     }
     return new ParseResult(collector.config(), problems.all());
   }
