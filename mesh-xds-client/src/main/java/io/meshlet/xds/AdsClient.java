@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.core.model.CompileFailure;
 import io.meshlet.xds.translate.Translation;
 import io.meshlet.xds.translate.XdsResources;
 import io.meshlet.xds.translate.XdsTranslator;
@@ -483,9 +484,19 @@ final class AdsClient {
     Translation unchanged = acceptedTranslation;
     // The same resources as accepted (a new version of unchanged content, as a control plane that
     // versions a snapshot as a whole sends every type): the translation would be the same.
-    Translation translation = unchanged != null && next.equals(st.accepted)
-        ? unchanged
-        : model.translate(resourcesWith(type, next));
+    Translation translation;
+    try {
+      translation = unchanged != null && next.equals(st.accepted)
+          ? unchanged
+          : model.translate(resourcesWith(type, next));
+    } catch (Throwable e) {
+      // The one guard of this source, Errors included: the response is NACKed with what went wrong and
+      // the last accepted resources stay.
+      log.warn("xDS {} version {} cannot be translated", type, version, e);
+      errors.add("cannot be applied: " + (e instanceof CompileFailure f ? ConfigProblem.of(f, "xds").toString() : e.toString()));
+      nack(type, st, version, received, Set.of(), errors);
+      return;
+    }
     Set<String> bad = new LinkedHashSet<>();
     for (ConfigProblem p : translation.problems()) {
       if (p.isError() && type.resourceName().equals(p.kind())) {

@@ -2,6 +2,11 @@ package io.meshlet.xds;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.meshlet.core.model.Workload;
+import io.meshlet.core.resilience.MeshTime;
+import io.meshlet.core.routing.RouteTable;
+import io.meshlet.core.routing.RouteTableCompiler;
+import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.xds.translate.Translation;
 import io.meshlet.xds.translate.XdsResources;
 import io.meshlet.xds.translate.XdsTranslator;
@@ -9,7 +14,11 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 
-/** What the ADS client needs of the translation: the model of the resources, and the names they reference. */
+/**
+ * What the ADS client needs of the translation: the model of the resources, and the names they
+ * reference. {@link #translate} may throw (a translator bug, a compile-stage {@code CompileFailure}):
+ * the ADS client NACKs the response then.
+ */
 interface XdsModel {
   Translation translate(XdsResources resources);
 
@@ -28,7 +37,15 @@ interface XdsModel {
     return new XdsModel() {
       @Override
       public Translation translate(XdsResources resources) {
-        return XdsTranslator.translate(resources, namespace, listeners);
+        Translation t = XdsTranslator.translate(resources, namespace, listeners);
+        if (t.errors().isEmpty()) {
+          // Compiled once before the ACK, so that what the runtime would refuse is NACKed instead
+          // (throws CompileFailure, naming the resource).
+          Workload probe = new Workload("xds-check", namespace, Map.of(), "");
+          RouteTableCompiler.compile(0, t.config(), probe, RouteTable.EMPTY, MeshTime.system());
+          InboundPolicies.compile(t.config(), probe, InboundPolicies.DEFAULT_ROOT_NAMESPACE);
+        }
+        return t;
       }
 
       @Override

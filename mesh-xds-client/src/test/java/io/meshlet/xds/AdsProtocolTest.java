@@ -99,6 +99,24 @@ class AdsProtocolTest {
   }
 
   @Test
+  void aTranslationThatThrowsEvenAnErrorIsNackedAndTheStreamGoesOn() {
+    // Issue 14: an exception escaping onResources left the response neither ACKed nor NACKed.
+    cp.serve("1", List.of(), List.of(), List.of(cluster("c1")), List.of(endpoints("c1")));
+    connect(Duration.ofSeconds(15));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !updates.isEmpty());
+
+    cp.serve("2", List.of(), List.of(), List.of(cluster("c1"), cluster("crash-one")), List.of(endpoints("c1"), endpoints("crash-one")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> cp.requests(XdsType.CDS).stream().anyMatch(DiscoveryRequest::hasErrorDetail));
+    DiscoveryRequest nack = cp.requests(XdsType.CDS).stream().filter(DiscoveryRequest::hasErrorDetail).findFirst().orElseThrow();
+    assertThat(nack.getVersionInfo()).isEqualTo("1");
+    assertThat(nack.getErrorDetail().getMessage()).contains("cannot be applied: java.lang.StackOverflowError: crash-one");
+    assertThat(clusters(last())).containsExactly("c1");
+
+    cp.serve("3", List.of(), List.of(), List.of(cluster("c1"), cluster("c2")), List.of(endpoints("c1"), endpoints("c2")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> clusters(last()).size() == 2);
+  }
+
+  @Test
   void aNamedResourceThatNeverComesIsMarkedDoesNotExistAndTheRestIsDelivered() {
     cp.serve("1", List.of(listener("ratings:9080")), List.of(), List.of(cluster("c1")), List.of(endpoints("c1")));
     connect(Duration.ofMillis(300));
@@ -167,13 +185,16 @@ class AdsProtocolTest {
     return ClusterLoadAssignment.newBuilder().setClusterName(name).build();
   }
 
-  /** One ServiceEntry per cluster; "bad-..." clusters cannot be translated; listener L wants route "route-L". */
+  /** One ServiceEntry per cluster; "bad-..." clusters cannot be translated, "crash-..." ones throw; listener L wants route "route-L". */
   static final class FakeModel implements XdsModel {
     @Override
     public Translation translate(XdsResources r) {
       List<ServiceEntry> ses = new ArrayList<>();
       List<ConfigProblem> problems = new ArrayList<>();
       for (String name : r.clusters().keySet()) {
+        if (name.startsWith("crash-")) {
+          throw new StackOverflowError(name);
+        }
         if (name.startsWith("bad-")) {
           problems.add(ConfigProblem.error("Cluster", name, "xds", "", "cannot be translated"));
           continue;

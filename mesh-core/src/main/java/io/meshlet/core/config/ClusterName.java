@@ -32,11 +32,11 @@ public record ClusterName(String host, int port, @Nullable String subset) {
   /**
    * The host (lower-cased), port and subset of an outbound cluster name; null when {@code name} is
    * not one: not four {@code |}-separated parts, another direction ({@code inbound|}), a port
-   * outside 1..65535, or no host. An empty subset is none.
+   * outside 1..65535, or no host name ({@link HostNames#problem}). An empty subset is none.
    */
   public static @Nullable ClusterName parse(String name) {
     String[] parts = name.split("\\|", -1);
-    if (parts.length != 4 || !parts[0].equals("outbound") || parts[3].isEmpty()) {
+    if (parts.length != 4 || !parts[0].equals("outbound") || HostNames.problem(parts[3]) != null) {
       return null;
     }
     int port = port(parts[1]);

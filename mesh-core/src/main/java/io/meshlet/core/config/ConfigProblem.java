@@ -2,6 +2,8 @@ package io.meshlet.core.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshlet.core.model.CompileFailure;
+import io.meshlet.core.model.MeshResource;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,19 @@ public record ConfigProblem(
 
   public static ConfigProblem warning(@Nullable String kind, @Nullable String name, String location, String path, String message) {
     return new ConfigProblem(Severity.WARNING, kind, name, location, path, message);
+  }
+
+  /**
+   * The error of a {@link CompileFailure}: on the resource it names (else at {@code fallbackLocation}),
+   * saying what was being compiled and what was thrown.
+   */
+  public static ConfigProblem of(CompileFailure failure, String fallbackLocation) {
+    MeshResource r = failure.resource();
+    Throwable cause = failure.getCause() == null ? failure : failure.getCause();
+    String message = "cannot be compiled" + (failure.what().isEmpty() ? "" : " (" + failure.what() + ")") + ": " + cause;
+    return r == null
+        ? error(null, null, fallbackLocation, "", message)
+        : error(r.id().kind(), r.id().name(), r.origin().location(), "", message);
   }
 
   public boolean isError() {

@@ -3,6 +3,7 @@ package io.meshlet.core.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Istio's rules for host names in config. A short name (no dot) is qualified with the namespace of
@@ -14,7 +15,81 @@ import java.util.Locale;
 public final class HostNames {
   public static final String CLUSTER_DOMAIN = "svc.cluster.local";
 
+  /** The longest host name accepted (DNS). */
+  public static final int MAX_LENGTH = 253;
+
+  /** The longest label of a host name (DNS-1123). */
+  public static final int MAX_LABEL_LENGTH = 63;
+
   private HostNames() {}
+
+  /**
+   * Why {@code host} is not a host name as Istio validates them, or null when it is one: {@code *},
+   * or dot-separated DNS-1123 labels (ASCII letters, digits and inner {@code -}, at most {@value
+   * #MAX_LABEL_LENGTH} each, {@value #MAX_LENGTH} in all) of which only the first may be the
+   * wildcard {@code *}; a bracketed IPv6 literal is a host too. Checked before anything lower-cases
+   * the name, so a long non-ASCII one costs nothing. Every translator calls this one check.
+   */
+  public static @Nullable String problem(String host) {
+    if (host.isEmpty()) {
+      return "'' (expected: a host name)";
+    }
+    if (host.length() > MAX_LENGTH) {
+      return host.length() + " characters (expected: a host name of at most " + MAX_LENGTH + ")";
+    }
+    if (host.equals("*") || isIpv6Literal(host)) {
+      return null;
+    }
+    int start = 0;
+    while (start <= host.length()) {
+      int dot = host.indexOf('.', start);
+      int end = dot < 0 ? host.length() : dot;
+      String why = labelProblem(host, start, end);
+      if (why != null) {
+        return "'" + host + "' (expected: a host name of DNS-1123 labels, only the first may be *; " + why + ")";
+      }
+      if (dot < 0) {
+        break;
+      }
+      start = dot + 1;
+    }
+    return null;
+  }
+
+  private static @Nullable String labelProblem(String host, int start, int end) {
+    if (end == start) {
+      return "empty label";
+    }
+    if (end - start == 1 && host.charAt(start) == '*') {
+      return start == 0 && end < host.length() ? null : "* only as the whole first label";
+    }
+    if (end - start > MAX_LABEL_LENGTH) {
+      return "label of " + (end - start) + " characters, at most " + MAX_LABEL_LENGTH;
+    }
+    if (host.charAt(start) == '-' || host.charAt(end - 1) == '-') {
+      return "a label starts or ends with -";
+    }
+    for (int i = start; i < end; i++) {
+      char c = host.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+        return "'" + c + "' is not allowed";
+      }
+    }
+    return null;
+  }
+
+  private static boolean isIpv6Literal(String host) {
+    if (host.length() < 3 || host.charAt(0) != '[' || host.charAt(host.length() - 1) != ']') {
+      return false;
+    }
+    for (int i = 1; i < host.length() - 1; i++) {
+      char c = host.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** Qualifies {@code host} written in a resource of {@code namespace}; lower-cases it. */
   public static String qualify(String host, String namespace) {

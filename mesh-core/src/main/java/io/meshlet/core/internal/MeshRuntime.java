@@ -4,6 +4,7 @@ import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.ConfigSource;
 import io.meshlet.core.config.SourceUpdate;
+import io.meshlet.core.model.CompileFailure;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MeshResource;
 import io.meshlet.core.model.ResourceId;
@@ -161,7 +162,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
 
   @Override
   public void accept(SourceUpdate update) {
-    control.execute(() -> apply(update));
+    control.execute(() -> applyGuarded(update));
   }
 
   @Override
@@ -176,6 +177,27 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
         InboundPolicies.NONE);
   }
 
+  /**
+   * The one guard of the control loop: whatever applying throws, {@link Error}s included, rejects the
+   * update (naming the resource when a compiler says which), the last good state stays and the control
+   * thread lives on.
+   */
+  private void applyGuarded(SourceUpdate update) {
+    try {
+      apply(update);
+    } catch (Throwable e) {
+      log.error("applying update {} from {} failed; last good config stays in force", update.version(), update.source(), e);
+      ConfigProblem problem = e instanceof CompileFailure f
+          ? ConfigProblem.of(f, update.source())
+          : ConfigProblem.error(null, null, update.source(), "", "cannot be applied: " + e);
+      try {
+        reject(update, List.of(problem));
+      } catch (Throwable again) {
+        log.error("rejecting update {} from {} failed too", update.version(), update.source(), again);
+      }
+    }
+  }
+
   private void apply(SourceUpdate update) {
     List<ConfigProblem> errors = new ArrayList<>(update.errors());
     Map<String, SourceUpdate> candidate = new LinkedHashMap<>(accepted);
@@ -185,16 +207,9 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
       reject(update, errors);
       return;
     }
-    RouteTableCompiler.Result compiled;
-    InboundPolicies inbound;
-    try {
-      compiled = RouteTableCompiler.compile(version + 1, merged, workload, state.routes(), time);
-      inbound = InboundPolicies.compile(merged, workload, rootNamespace, numTrustedProxies);
-    } catch (RuntimeException e) {
-      log.error("compiling update {} from {} failed; last good config stays in force", update.version(), update.source(), e);
-      reject(update, List.of(ConfigProblem.error(null, null, update.source(), "", "internal error: " + e)));
-      return;
-    }
+    // A failure here is thrown to applyGuarded, which rejects the update: nothing has been recorded yet.
+    RouteTableCompiler.Result compiled = RouteTableCompiler.compile(version + 1, merged, workload, state.routes(), time);
+    InboundPolicies inbound = InboundPolicies.compile(merged, workload, rootNamespace, numTrustedProxies);
     // Only now does the update count as accepted: a failure above leaves no trace but the rejection.
     accepted.put(update.source(), update);
     setStatus(update.source(), SourceStatus.State.ACTIVE, update.version(), null);
@@ -223,7 +238,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     for (RuntimeListener l : listeners) {
       try {
         l.onSnapshot(snapshot);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // a listener's Error must not turn a published update into a rejection
         log.warn("listener {} failed on snapshot {}", l, next, e);
       }
     }
@@ -240,7 +255,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     for (RuntimeListener l : listeners) {
       try {
         l.onRejection(rejection);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         log.warn("listener {} failed on rejection", l, e);
       }
     }

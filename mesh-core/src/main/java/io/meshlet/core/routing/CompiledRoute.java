@@ -1,5 +1,7 @@
 package io.meshlet.core.routing;
 
+import com.google.re2j.Pattern;
+import io.meshlet.core.config.Regexes;
 import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.model.HttpRedirect;
@@ -11,7 +13,6 @@ import io.meshlet.core.resilience.RoutePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,7 +64,7 @@ public final class CompiledRoute {
     this.totalWeight = sum;
     HttpRewrite rw = model.rewrite();
     if (rw != null && rw.uriRegexMatch() != null && rw.uriRegexRewrite() != null) {
-      this.uriRegex = Pattern.compile(rw.uriRegexMatch());
+      this.uriRegex = Regexes.compile(rw.uriRegexMatch(), false);
       this.uriRegexReplacement = javaReplacement(rw.uriRegexRewrite());
     } else {
       this.uriRegex = null;

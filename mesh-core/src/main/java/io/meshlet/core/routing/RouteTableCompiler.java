@@ -5,6 +5,7 @@ import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.HostNames;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.lb.LoadBalancers;
+import io.meshlet.core.model.CompileFailure;
 import io.meshlet.core.model.Destination;
 import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.HeaderOperations;
@@ -21,6 +22,7 @@ import io.meshlet.core.model.RetryBudget;
 import io.meshlet.core.resilience.ClusterPolicy;
 import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.model.MeshResource;
 import io.meshlet.core.model.RouteDestination;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.ServicePort;
@@ -60,6 +62,9 @@ public final class RouteTableCompiler {
   private final Map<String, LocalRateLimit> rateLimits = new LinkedHashMap<>();
   /** host → its DestinationRule (Optional.empty() for none), so the scan runs once per host. */
   private final Map<String, Optional<DestinationRule>> ruleByHost = new HashMap<>();
+  /** The resource being compiled and what of it, so that a failure names them ({@link CompileFailure}). */
+  private @Nullable MeshResource compiling;
+  private String compilingWhat = "";
 
   private RouteTableCompiler(long version, MeshConfig config, Workload workload, RouteTable previous, MeshTime time) {
     this.version = version;
@@ -74,8 +79,23 @@ public final class RouteTableCompiler {
     }
   }
 
+  /**
+   * Compiles {@code config} for {@code workload}.
+   *
+   * @throws CompileFailure when anything (an {@link Error} included) fails, naming the resource being compiled
+   */
   public static Result compile(long version, MeshConfig config, Workload workload, RouteTable previous, MeshTime time) {
-    return new RouteTableCompiler(version, config, workload, previous, time).run();
+    RouteTableCompiler compiler = new RouteTableCompiler(version, config, workload, previous, time);
+    try {
+      return compiler.run();
+    } catch (Throwable e) {
+      throw new CompileFailure(compiler.compiling, compiler.compilingWhat, e);
+    }
+  }
+
+  private void compiling(MeshResource resource, String what) {
+    compiling = resource;
+    compilingWhat = what;
   }
 
   /** {@link #compile(long, MeshConfig, Workload, RouteTable, MeshTime)} on the system clock. */
@@ -91,6 +111,7 @@ public final class RouteTableCompiler {
     Map<String, ServiceRoutes> exact = new LinkedHashMap<>();
     Map<String, ServiceRoutes> wildcard = new LinkedHashMap<>();
     for (Map.Entry<String, VirtualService> e : vsByHost.entrySet()) {
+      compiling(e.getValue(), "routes of " + e.getKey());
       ServiceRoutes routes = new ServiceRoutes(e.getKey(), e.getValue(), compileRoutes(e.getValue(), e.getKey()));
       (HostNames.isWildcard(e.getKey()) ? wildcard : exact).put(e.getKey(), routes);
     }
@@ -98,6 +119,7 @@ public final class RouteTableCompiler {
       if (exact.containsKey(host) || wildcard.containsKey(host)) {
         continue;
       }
+      compiling(services.get(host), "default route of " + host);
       ServiceRoutes viaWildcard = HostNames.isWildcard(host) ? null : mostSpecific(wildcard, host);
       ServiceRoutes routes = viaWildcard != null ? viaWildcard : defaultRoutes(host);
       (HostNames.isWildcard(host) ? wildcard : exact).put(host, routes);
@@ -120,12 +142,15 @@ public final class RouteTableCompiler {
     List<LocalRateLimit> inbound = new ArrayList<>();
     for (RateLimitPolicy rl : config.rateLimits()) {
       if (rl.selects(workload.labels()) && rl.id().namespace().equals(workload.namespace())) {
+        compiling(rl, "server-side rate limit");
         inbound.add(rateLimits.computeIfAbsent(rl.id().toString(), k -> {
           LocalRateLimit old = previous.rateLimits().get(k);
           return old != null && old.sameSettings(rl) ? old : new LocalRateLimit(rl);
         }));
       }
     }
+    compiling = null;
+    compilingWhat = "";
     RouteTable table = new RouteTable(version, Map.copyOf(byName), wildcardSuffixes, wildcardRoutes,
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters)),
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits)), List.copyOf(inbound));
@@ -139,6 +164,7 @@ public final class RouteTableCompiler {
       if (!se.visibleTo(workload.namespace())) {
         continue;
       }
+      compiling(se, "hosts");
       for (int i = 0; i < se.hosts().size(); i++) {
         String host = se.hosts().get(i);
         ServiceEntry first = services.putIfAbsent(host, se);
@@ -189,6 +215,7 @@ public final class RouteTableCompiler {
     RetryBudget budget = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::retryBudgetFor);
     ClientTlsSettings tls = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::tlsFor);
     CircuitBreakerPolicy breaker = circuitBreakerFor(host, subset);
+    compiling(breaker != null ? breaker : se, "cluster " + ClusterName.format(host, port, subset));
     LoadBalancerSettings settings = lb != null ? lb : LoadBalancerSettings.DEFAULT;
     boolean passthrough = se.resolution() == ServiceEntry.Resolution.NONE
         || settings.simple() == LoadBalancerSettings.Simple.PASSTHROUGH;
@@ -271,6 +298,7 @@ public final class RouteTableCompiler {
       if (!vs.visibleTo(workload.namespace())) {
         continue;
       }
+      compiling(vs, "hosts");
       if (!vs.appliesToMesh()) {
         warn(vs.id().kind(), vs.id().name(), vs.origin().location(), "gateways",
             vs.gateways() + " do not include mesh: this VirtualService applies to gateways only and Meshlet clients ignore it");

@@ -2,10 +2,11 @@ package io.meshlet.core.routing;
 
 import io.meshlet.core.model.StringMatch;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
+import io.meshlet.core.config.Regexes;
 import org.jspecify.annotations.Nullable;
 
-/** A compiled {@link StringMatch}; regexes are compiled once and must match the whole value. */
+/** A compiled {@link StringMatch}; regexes (RE2, linear time) are compiled once and must match the whole value. */
 final class StringMatcher {
   private final StringMatch match;
   private final boolean ignoreCase;
@@ -15,7 +16,7 @@ final class StringMatcher {
     this.match = match;
     this.ignoreCase = ignoreCase;
     this.pattern = match.type() == StringMatch.Type.REGEX
-        ? Pattern.compile(match.value(), ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0)
+        ? Regexes.compile(match.value(), ignoreCase)
         : null;
   }
 
@@ -30,7 +31,7 @@ final class StringMatcher {
       case PREFIX:
         return value.regionMatches(ignoreCase, 0, match.value(), 0, match.value().length());
       case REGEX:
-        return pattern.matcher(value).matches();
+        return pattern.matches(value);
       case PRESENT:
       default:
         return true;

@@ -1,8 +1,12 @@
 package io.meshlet.core.routing;
 
+import static java.util.Objects.requireNonNull;
+
 import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.StringMatch;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,7 +59,7 @@ final class UriIndex {
     if (unindexed.size() > routes.length / 2) {
       return null;
     }
-    return new UriIndex(routes, ints(unindexed), root.build());
+    return new UriIndex(routes, ints(unindexed), Builder.build(root));
   }
 
   /** The uri conditions of every block, or null if some block does not pin the uri by exact or prefix. */
@@ -152,16 +156,39 @@ final class UriIndex {
     final Map<Character, Builder> children = new TreeMap<>();
     final List<Integer> prefix = new ArrayList<>();
     final List<Integer> exact = new ArrayList<>();
+    @Nullable Node built;
 
-    Node build() {
+    /**
+     * The trie under {@code root}, built without recursion: a uri value of any length (one node per
+     * character) must not overflow the control thread's stack.
+     */
+    static Node build(Builder root) {
+      List<Builder> preorder = new ArrayList<>();
+      Deque<Builder> stack = new ArrayDeque<>();
+      stack.push(root);
+      while (!stack.isEmpty()) {
+        Builder b = stack.pop();
+        preorder.add(b);
+        for (Builder child : b.children.values()) {
+          stack.push(child);
+        }
+      }
+      // Children come after their parent in preorder: built in reverse, each finds its children done.
+      for (int n = preorder.size() - 1; n >= 0; n--) {
+        preorder.get(n).freeze();
+      }
+      return requireNonNull(root.built, "root");
+    }
+
+    private void freeze() {
       char[] keys = new char[children.size()];
       Node[] nodes = new Node[children.size()];
       int i = 0;
       for (Map.Entry<Character, Builder> e : children.entrySet()) {
         keys[i] = e.getKey();
-        nodes[i++] = e.getValue().build();
+        nodes[i++] = requireNonNull(e.getValue().built, "child");
       }
-      return new Node(keys, nodes, sortedDistinct(prefix), sortedDistinct(exact));
+      built = new Node(keys, nodes, sortedDistinct(prefix), sortedDistinct(exact));
     }
 
     private static int[] sortedDistinct(List<Integer> list) {

@@ -2,6 +2,7 @@ package io.meshlet.core.security;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshlet.core.model.CompileFailure;
 import io.meshlet.core.model.AuthorizationPolicy;
 import io.meshlet.core.model.AuthorizationPolicy.Action;
 import io.meshlet.core.model.MeshConfig;
@@ -126,7 +127,12 @@ public final class InboundPolicies {
         notApplied.add(p);
         continue;
       }
-      CompiledPolicy compiled = new CompiledPolicy(p, numTrustedProxies);
+      CompiledPolicy compiled;
+      try {
+        compiled = new CompiledPolicy(p, numTrustedProxies);
+      } catch (Throwable e) {
+        throw new CompileFailure(p, "authorization policy", e);
+      }
       switch (p.action()) {
         case CUSTOM -> custom.add(compiled);
         case DENY -> deny.add(compiled);

@@ -48,6 +48,20 @@ class UriIndexTest {
   }
 
   @Test
+  void aVeryLongUriRuleAmongManyIsIndexedWithoutDeepRecursion() {
+    // Issue 14: the recursive trie build overflowed the stack on an 8,000-character rule.
+    String longUri = "/" + "a".repeat(100_000);
+    List<CompiledRoute> list = new ArrayList<>();
+    for (int r = 0; r < 8; r++) {
+      list.add(route(r, List.of(block(StringMatch.prefix(r == 7 ? longUri : "/api/v" + r), false, null))));
+    }
+    ServiceRoutes routes = new ServiceRoutes("h", null, list.toArray(new CompiledRoute[0]));
+    assertThat(routes.indexed()).isTrue();
+    assertThat(routes.match(ExplainRequest.get("http://h" + longUri + "/x")).index()).isEqualTo(7);
+    assertThat(routes.match(ExplainRequest.get("http://h/api/v3")).index()).isEqualTo(3);
+  }
+
+  @Test
   void fewRulesAreNotIndexed() {
     CompiledRoute[] few = {route(0, List.of(block(StringMatch.prefix("/a"), false, null)))};
     assertThat(new ServiceRoutes("h", null, few).indexed()).isFalse();

@@ -70,6 +70,9 @@ final class ActionTranslator {
       problems.error(path + ".clusters", "empty (expected: at least one cluster)");
     } else if (problems.errorCount() == errors && sum == 0) {
       problems.error(path + ".clusters", "weights add up to 0 (expected: at least one weight > 0)");
+    } else if (sum > Integer.MAX_VALUE) {
+      // The route's cumulative weight table is of ints.
+      problems.error(path + ".clusters", "weights add up to " + sum + " (expected: at most " + Integer.MAX_VALUE + ")");
     }
     return problems.errorCount() > errors ? List.of() : out;
   }
@@ -134,15 +137,15 @@ final class ActionTranslator {
    * value for proxyless nodes, and {@code timeout} alone for Envoy. 0 is no timeout, as in Istio;
    * null when none is set (Envoy's 15 s default is not applied).
    */
-  static @Nullable Duration timeout(RouteAction a) {
+  static @Nullable Duration timeout(RouteAction a, String path, Problems problems) {
     Duration d = null;
     RouteAction.MaxStreamDuration msd = a.getMaxStreamDuration();
     if (a.hasMaxStreamDuration() && msd.hasGrpcTimeoutHeaderMax()) {
-      d = Protos.duration(msd.getGrpcTimeoutHeaderMax());
+      d = Protos.duration(msd.getGrpcTimeoutHeaderMax(), path + ".max_stream_duration.grpc_timeout_header_max", problems);
     } else if (a.hasMaxStreamDuration() && msd.hasMaxStreamDuration()) {
-      d = Protos.duration(msd.getMaxStreamDuration());
+      d = Protos.duration(msd.getMaxStreamDuration(), path + ".max_stream_duration.max_stream_duration", problems);
     } else if (a.hasTimeout()) {
-      d = Protos.duration(a.getTimeout());
+      d = Protos.duration(a.getTimeout(), path + ".timeout", problems);
     }
     return d == null || d.isZero() ? null : d;
   }
@@ -156,7 +159,7 @@ final class ActionTranslator {
     for (int i = 0; i < a.getHashPolicyCount(); i++) {
       HashPolicy h = a.getHashPolicy(i);
       String p = path + ".hash_policy[" + i + "]";
-      ConsistentHash c = hash(h);
+      ConsistentHash c = hash(h, p, problems);
       if (c == null) {
         problems.ignored(p, h.getPolicySpecifierCase().name().toLowerCase(Locale.ROOT)
             + " is not representable (expected: header, cookie, query_parameter or connection_properties.source_ip)");
@@ -181,11 +184,12 @@ final class ActionTranslator {
     }
   }
 
-  private static @Nullable ConsistentHash hash(HashPolicy h) {
+  private static @Nullable ConsistentHash hash(HashPolicy h, String path, Problems problems) {
     long ring = ConsistentHash.DEFAULT_MINIMUM_RING_SIZE;
     switch (h.getPolicySpecifierCase()) {
       case HEADER:
-        return new ConsistentHash(HashOn.HTTP_HEADER_NAME, h.getHeader().getHeaderName().toLowerCase(Locale.ROOT), ring);
+        String name = MatchTranslator.headerName(h.getHeader().getHeaderName(), path + ".header.header_name", problems);
+        return name == null ? null : new ConsistentHash(HashOn.HTTP_HEADER_NAME, name, ring);
       case COOKIE:
         return new ConsistentHash(HashOn.HTTP_COOKIE, h.getCookie().getName(), ring);
       case QUERY_PARAMETER:

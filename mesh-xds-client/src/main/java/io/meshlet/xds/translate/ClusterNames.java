@@ -1,6 +1,7 @@
 package io.meshlet.xds.translate;
 
 import io.meshlet.core.config.ClusterName;
+import io.meshlet.core.config.HostNames;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +24,7 @@ final class ClusterNames {
    */
   static @Nullable Parsed parse(String name) {
     if (!ClusterName.isIstioShaped(name)) {
-      return name.isEmpty() ? null : new Parsed(name.toLowerCase(Locale.ROOT), 0, null, false);
+      return HostNames.problem(name) != null ? null : new Parsed(name.toLowerCase(Locale.ROOT), 0, null, false);
     }
     ClusterName c = ClusterName.parse(name);
     return c == null ? null : new Parsed(c.host(), c.port(), c.subset(), true);

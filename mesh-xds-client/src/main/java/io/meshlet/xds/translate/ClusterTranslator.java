@@ -72,6 +72,13 @@ final class ClusterTranslator {
       case LOGICAL_DNS:
         resolution = ServiceEntry.Resolution.DNS;
         inline = c.getLoadAssignment();
+        if (inline.getEndpointsCount() == 0) {
+          // The names to resolve are the load assignment's: without one there is nothing to call
+          // (and no port to call it on).
+          problems.error("load_assignment", "missing for " + c.getType() + " cluster " + c.getName()
+              + " (expected: load_assignment with the endpoints to resolve)");
+          return null;
+        }
         break;
       case ORIGINAL_DST:
         resolution = ServiceEntry.Resolution.NONE;
@@ -158,7 +165,7 @@ final class ClusterTranslator {
    * percentage is above 0 (5xx and local-origin default to 100, gateway errors to 0). Panic below
    * {@code common_lb_config.healthy_panic_threshold} (Envoy's default 50 %).
    */
-  private static io.meshlet.core.model.OutlierDetection outlier(Cluster c, Problems problems) {
+  private static io.meshlet.core.model.@Nullable OutlierDetection outlier(Cluster c, Problems problems) {
     io.envoyproxy.envoy.config.cluster.v3.OutlierDetection o = c.getOutlierDetection();
     String p = "outlier_detection";
     int enforce5xx = o.hasEnforcingConsecutive5Xx() ? o.getEnforcingConsecutive5Xx().getValue() : 100;
@@ -182,9 +189,13 @@ final class ClusterTranslator {
     int gateway = o.hasConsecutiveGatewayFailure() ? o.getConsecutiveGatewayFailure().getValue() : 5;
     int local = o.hasConsecutiveLocalOriginFailure() ? o.getConsecutiveLocalOriginFailure().getValue() : 5;
     Duration interval = o.hasInterval()
-        ? Protos.duration(o.getInterval()) : io.meshlet.core.model.OutlierDetection.DEFAULT_INTERVAL;
+        ? Protos.duration(o.getInterval(), p + ".interval", problems) : io.meshlet.core.model.OutlierDetection.DEFAULT_INTERVAL;
     Duration base = o.hasBaseEjectionTime()
-        ? Protos.duration(o.getBaseEjectionTime()) : io.meshlet.core.model.OutlierDetection.DEFAULT_BASE_EJECTION_TIME;
+        ? Protos.duration(o.getBaseEjectionTime(), p + ".base_ejection_time", problems)
+        : io.meshlet.core.model.OutlierDetection.DEFAULT_BASE_EJECTION_TIME;
+    if (interval == null || base == null) {
+      return null;
+    }
     int maxEjection = o.hasMaxEjectionPercent()
         ? Math.min(100, o.getMaxEjectionPercent().getValue()) : io.meshlet.core.model.OutlierDetection.DEFAULT_MAX_EJECTION_PERCENT;
     int minHealth = c.getCommonLbConfig().hasHealthyPanicThreshold()
@@ -207,7 +218,7 @@ final class ClusterTranslator {
    */
   private static @Nullable ConnectionPoolSettings connectionPool(Cluster c, Problems problems) {
     CircuitBreakers.Thresholds t = defaultThresholds(c, problems);
-    Duration connect = c.hasConnectTimeout() ? Protos.duration(c.getConnectTimeout()) : null;
+    Duration connect = c.hasConnectTimeout() ? Protos.duration(c.getConnectTimeout(), "connect_timeout", problems) : null;
     if (connect != null && connect.isZero()) {
       connect = null;
     }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -20,11 +19,13 @@ final class Domains {
   static List<String> hosts(List<String> domains, String namespace, String path, Problems problems) {
     Set<String> hosts = new LinkedHashSet<>();
     for (int i = 0; i < domains.size(); i++) {
-      String d = stripPort(domains.get(i).toLowerCase(Locale.ROOT));
-      if (d.isEmpty()) {
-        problems.ignored(path + "[" + i + "]", "'" + domains.get(i) + "' is not a host name");
-      } else if (d.endsWith("*") && !d.equals("*")) {
+      // Checked before lower-casing: the check bounds the length (and so the cost) first.
+      String d = stripPort(domains.get(i));
+      String problem = HostNames.problem(d);
+      if (d.endsWith("*") && !d.equals("*")) {
         problems.ignored(path + "[" + i + "]", "'" + domains.get(i) + "': suffix wildcards are not supported (only *.domain and *)");
+      } else if (problem != null) {
+        problems.ignored(path + "[" + i + "]", problem);
       } else {
         hosts.add(HostNames.qualify(d, namespace));
       }

@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.grpc.Status;
 import io.meshlet.core.model.FaultInjection;
+import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -73,7 +74,8 @@ final class FaultTranslator {
     double percentage = Protos.percent(d.getPercentage());
     switch (d.getFaultDelaySecifierCase()) {
       case FIXED_DELAY:
-        return new FaultInjection.Delay(Protos.duration(d.getFixedDelay()), percentage);
+        Duration fixed = Protos.duration(d.getFixedDelay(), path + ".fixed_delay", problems);
+        return fixed == null ? null : new FaultInjection.Delay(fixed, percentage);
       case HEADER_DELAY:
         problems.ignored(path + ".header_delay", "delays chosen by a request header are not applied by Meshlet");
         return null;

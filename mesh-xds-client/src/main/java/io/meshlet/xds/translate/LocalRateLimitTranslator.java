@@ -35,8 +35,11 @@ final class LocalRateLimitTranslator {
     }
     TokenBucket b = l.getTokenBucket();
     String bp = path + ".token_bucket";
-    Duration fill = b.hasFillInterval() ? Protos.duration(b.getFillInterval()) : Duration.ZERO;
-    if (fill.isZero() || fill.isNegative()) {
+    Duration fill = b.hasFillInterval() ? Protos.duration(b.getFillInterval(), bp + ".fill_interval", problems) : Duration.ZERO;
+    if (fill == null) {
+      return null;
+    }
+    if (fill.isZero()) {
       problems.error(bp + ".fill_interval", fill + " (expected: > 0)");
       return null;
     }

@@ -4,14 +4,14 @@ import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.meshlet.core.config.HeaderNames;
+import io.meshlet.core.config.Regexes;
 import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.StringMatch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,7 +39,7 @@ final class MatchTranslator {
         break;
       case PATH_SEPARATED_PREFIX:
         // "/api" matches /api and /api/..., never /apiv2.
-        uri = StringMatch.regex(Pattern.quote(m.getPathSeparatedPrefix()) + "(/.*)?");
+        uri = written(Regexes.quote(m.getPathSeparatedPrefix()) + "(/.*)?", path + ".path_separated_prefix", problems);
         break;
       case PATH_MATCH_POLICY:
         problems.error(path + ".path_match_policy", m.getPathMatchPolicy().getName()
@@ -92,9 +92,8 @@ final class MatchTranslator {
   private static void header(
       HeaderMatcher h, String path, Problems problems, Map<String, StringMatch> headers,
       Map<String, StringMatch> withoutHeaders, StringMatch[] pseudo) {
-    String name = h.getName().toLowerCase(Locale.ROOT);
-    if (name.isEmpty()) {
-      problems.error(path + ".name", "'' (expected: a header name)");
+    String name = headerName(h.getName(), path + ".name", problems);
+    if (name == null) {
       return;
     }
     boolean invert = h.getInvertMatch();
@@ -107,10 +106,10 @@ final class MatchTranslator {
         match = StringMatch.prefix(h.getPrefixMatch());
         break;
       case SUFFIX_MATCH:
-        match = StringMatch.regex(".*" + Pattern.quote(h.getSuffixMatch()));
+        match = written(".*" + Regexes.quote(h.getSuffixMatch()), path + ".suffix_match", problems);
         break;
       case CONTAINS_MATCH:
-        match = StringMatch.regex(".*" + Pattern.quote(h.getContainsMatch()) + ".*");
+        match = written(".*" + Regexes.quote(h.getContainsMatch()) + ".*", path + ".contains_match", problems);
         break;
       case SAFE_REGEX_MATCH:
         String regex = regex(h.getSafeRegexMatch().getRegex(), path + ".safe_regex_match.regex", problems);
@@ -185,15 +184,15 @@ final class MatchTranslator {
     String ci = s.getIgnoreCase() ? "(?i)" : "";
     switch (s.getMatchPatternCase()) {
       case EXACT:
-        return s.getIgnoreCase() ? StringMatch.regex(ci + Pattern.quote(s.getExact())) : StringMatch.exact(s.getExact());
+        return s.getIgnoreCase() ? written(ci + Regexes.quote(s.getExact()), path + ".exact", problems) : StringMatch.exact(s.getExact());
       case PREFIX:
         return s.getIgnoreCase()
-            ? StringMatch.regex(ci + Pattern.quote(s.getPrefix()) + ".*")
+            ? written(ci + Regexes.quote(s.getPrefix()) + ".*", path + ".prefix", problems)
             : StringMatch.prefix(s.getPrefix());
       case SUFFIX:
-        return StringMatch.regex(ci + ".*" + Pattern.quote(s.getSuffix()));
+        return written(ci + ".*" + Regexes.quote(s.getSuffix()), path + ".suffix", problems);
       case CONTAINS:
-        return StringMatch.regex(ci + ".*" + Pattern.quote(s.getContains()) + ".*");
+        return written(ci + ".*" + Regexes.quote(s.getContains()) + ".*", path + ".contains", problems);
       case SAFE_REGEX:
         // Envoy: ignore_case has no effect on safe_regex.
         String regex = regex(s.getSafeRegex().getRegex(), path + ".safe_regex.regex", problems);
@@ -208,14 +207,32 @@ final class MatchTranslator {
     }
   }
 
-  /** A regex that compiles; null (with an error) otherwise. */
-  static @Nullable String regex(String regex, String path, Problems problems) {
-    try {
-      Pattern.compile(regex);
-      return regex;
-    } catch (PatternSyntaxException e) {
-      problems.error(path, "'" + regex + "' (expected: a valid regex; " + e.getDescription() + ")");
+  /**
+   * A header name checked as Istio checks them ({@link HeaderNames}: an RFC 7230 token, bounded) and
+   * only then lower-cased; null (with an error) otherwise.
+   */
+  static @Nullable String headerName(String name, String path, Problems problems) {
+    String problem = HeaderNames.problem(name);
+    if (problem != null) {
+      problems.error(path, problem);
       return null;
     }
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  /** A regex that compiles as RE2 within the length bound ({@link Regexes}); null (with an error) otherwise. */
+  static @Nullable String regex(String regex, String path, Problems problems) {
+    String problem = Regexes.problem(regex);
+    if (problem != null) {
+      problems.error(path, problem);
+      return null;
+    }
+    return regex;
+  }
+
+  /** A regex Meshlet writes for an Envoy matcher ({@code .*suffix}), checked like a written one. */
+  private static @Nullable StringMatch written(String regex, String path, Problems problems) {
+    String checked = regex(regex, path, problems);
+    return checked == null ? null : StringMatch.regex(checked);
   }
 }

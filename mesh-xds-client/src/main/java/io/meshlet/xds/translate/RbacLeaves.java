@@ -78,7 +78,10 @@ final class RbacLeaves {
   private static @Nullable Leaf permission0(Permission p, String path, Problems problems) {
     switch (p.getRuleCase()) {
       case HEADER: {
-        String name = p.getHeader().getName().toLowerCase(Locale.ROOT);
+        String name = MatchTranslator.headerName(p.getHeader().getName(), path + ".header.name", problems);
+        if (name == null) {
+          return null;
+        }
         String field = name.equals(":method") ? METHODS
             : name.equals(":authority") || name.equals("host") ? HOSTS
             : name.equals(":path") ? PATHS : null;
@@ -130,9 +133,8 @@ final class RbacLeaves {
       case REMOTE_IP:
         return cidr(p.getRemoteIp(), REMOTE_IP_BLOCKS, path + ".remote_ip", problems);
       case HEADER: {
-        String name = p.getHeader().getName().toLowerCase(Locale.ROOT);
-        if (name.isEmpty()) {
-          problems.error(path + ".header.name", "empty (expected: a header name)");
+        String name = MatchTranslator.headerName(p.getHeader().getName(), path + ".header.name", problems);
+        if (name == null) {
           return null;
         }
         String v = header(p.getHeader(), path + ".header", false, problems);

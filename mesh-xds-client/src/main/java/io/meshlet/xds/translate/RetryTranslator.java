@@ -37,10 +37,10 @@ final class RetryTranslator {
       }
     }
     int attempts = p.hasNumRetries() ? Protos.uint32(p.getNumRetries().getValue()) : DEFAULT_NUM_RETRIES;
-    Duration perTry = p.hasPerTryTimeout() ? nonZero(Protos.duration(p.getPerTryTimeout())) : null;
+    Duration perTry = p.hasPerTryTimeout() ? nonZero(Protos.duration(p.getPerTryTimeout(), path + ".per_try_timeout", problems)) : null;
     Set<Integer> codes = new LinkedHashSet<>(p.getRetriableStatusCodesList());
     Duration backoff = p.hasRetryBackOff() && p.getRetryBackOff().hasBaseInterval()
-        ? nonZero(Protos.duration(p.getRetryBackOff().getBaseInterval()))
+        ? Protos.resilience4jInterval(p.getRetryBackOff().getBaseInterval(), path + ".retry_back_off.base_interval", problems)
         : null;
     if (p.hasRetryBackOff() && p.getRetryBackOff().hasMaxInterval()) {
       problems.ignored(path + ".retry_back_off.max_interval", "not applied by Meshlet");
@@ -60,7 +60,7 @@ final class RetryTranslator {
     return new io.meshlet.core.model.RetryPolicy(attempts, perTry, retryOn, codes, false, backoff, false);
   }
 
-  private static @Nullable Duration nonZero(Duration d) {
-    return d.isZero() ? null : d;
+  private static @Nullable Duration nonZero(@Nullable Duration d) {
+    return d == null || d.isZero() ? null : d;
   }
 }

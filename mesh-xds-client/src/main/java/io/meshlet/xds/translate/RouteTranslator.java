@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.meshlet.core.config.ConfigLimits;
 import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.FaultInjection;
 import io.meshlet.core.model.HeaderOperations;
@@ -90,6 +91,11 @@ final class RouteTranslator {
         path + ".retry_policy", problems);
     FaultInjection vhFault = FaultTranslator.perRoute(vh.getTypedPerFilterConfigMap(), path, problems);
     List<HttpRoute> out = new ArrayList<>();
+    String tooMany = ConfigLimits.httpRulesProblem(vh.getRoutesCount());
+    if (tooMany != null) {
+      problems.error(path + ".routes", tooMany);
+      return out;
+    }
     for (int r = 0; r < vh.getRoutesCount(); r++) {
       HttpRoute route = route(vh.getRoutes(r), path + ".routes[" + r + "]", vhRetries, vhFault, problems, hashes);
       if (route != null) {
@@ -115,7 +121,7 @@ final class RouteTranslator {
         String ap = path + ".route";
         destinations = ActionTranslator.destinations(a, ap, problems);
         rewrite = ActionTranslator.rewrite(a, ap, problems);
-        timeout = ActionTranslator.timeout(a);
+        timeout = ActionTranslator.timeout(a, ap, problems);
         retries = a.hasRetryPolicy()
             ? RetryTranslator.translate(a.getRetryPolicy(), ap + ".retry_policy", problems)
             : vhRetries;

@@ -39,7 +39,7 @@ class XdsProblemsTest {
     Translation t = XdsTranslator.translate(Istiod.with(Istiod.reviews(), Map.of(), Map.of(Istiod.ROUTES, bad)), "default");
 
     assertThat(t.problems()).containsExactly(ConfigProblem.error("RouteConfiguration", Istiod.ROUTES, "xds",
-        "virtual_hosts[0].routes[1].match.safe_regex.regex", "'/(reviews' (expected: a valid regex; Unclosed group)"));
+        "virtual_hosts[0].routes[1].match.safe_regex.regex", "'/(reviews' (expected: a valid RE2 regex; missing closing ))"));
     assertThat(t.config().virtualServices()).isEmpty();
     assertThat(t.config().serviceEntries()).hasSize(1);
   }

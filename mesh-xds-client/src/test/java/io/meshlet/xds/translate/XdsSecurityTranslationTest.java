@@ -327,7 +327,7 @@ class XdsSecurityTranslationTest {
     Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of("y", p)))));
     assertThat(t.errors()).singleElement().satisfies(err -> {
       assertThat(err.path()).endsWith("policies[y].principals[0].and_ids.ids[0].or_ids.ids[0].header.name");
-      assertThat(err.message()).isEqualTo("empty (expected: a header name)");
+      assertThat(err.message()).isEqualTo("'' (expected: a header name)");
     });
     assertThat(t.config().authorizationPolicies()).isEmpty();
   }

@@ -8,7 +8,7 @@ import static io.meshlet.core.model.CircuitBreakerPolicy.DEFAULT_SLOW_CALL_DURAT
 import static io.meshlet.core.model.CircuitBreakerPolicy.DEFAULT_SLOW_CALL_RATE_THRESHOLD;
 import static io.meshlet.core.model.CircuitBreakerPolicy.DEFAULT_WAIT_DURATION_IN_OPEN_STATE;
 
-import io.meshlet.core.config.HostNames;
+import io.meshlet.core.config.ConfigLimits;
 import io.meshlet.core.model.CircuitBreakerPolicy;
 import io.meshlet.core.model.CircuitBreakerPolicy.SlidingWindowType;
 import io.meshlet.core.model.ResourceId;
@@ -28,10 +28,10 @@ final class CircuitBreakerParser {
   private CircuitBreakerParser() {}
 
   static CircuitBreakerPolicy parse(YamlObject spec, ResourceId id, ResourceOrigin origin) {
-    String host = spec.requiredString("host");
+    String host = spec.qualifiedHost("host", id.namespace(), true);
     List<String> subsets = spec.names("subsets");
-    Double failureRate = spec.positiveNumber("failureRateThreshold", 100);
-    Double slowCallRate = spec.positiveNumber("slowCallRateThreshold", 100);
+    Float failureRate = rate(spec, "failureRateThreshold");
+    Float slowCallRate = rate(spec, "slowCallRateThreshold");
     Duration slowCallDuration = spec.positiveDuration("slowCallDurationThreshold");
     Long minimumCalls = spec.integer("minimumNumberOfCalls", 1, Integer.MAX_VALUE);
     SlidingWindowType windowType = SlidingWindowType.COUNT_BASED;
@@ -42,18 +42,19 @@ final class CircuitBreakerParser {
       if (type != null) {
         windowType = SlidingWindowType.valueOf(type);
       }
-      windowSize = window.integer("size", 1, Integer.MAX_VALUE);
+      boolean timeBased = windowType == SlidingWindowType.TIME_BASED;
+      windowSize = window.integer("size", 1, timeBased ? ConfigLimits.MAX_TIME_WINDOW_SECONDS : ConfigLimits.MAX_COUNT_WINDOW);
     }
-    Duration waitInOpen = spec.positiveDuration("waitDurationInOpenState");
-    Long halfOpenCalls = spec.integer("permittedNumberOfCallsInHalfOpenState", 1, Integer.MAX_VALUE);
+    Duration waitInOpen = spec.resilience4jInterval("waitDurationInOpenState");
+    Long halfOpenCalls = spec.integer("permittedNumberOfCallsInHalfOpenState", 1, ConfigLimits.MAX_COUNT_WINDOW);
     List<String> exportTo = spec.strings("exportTo");
     return new CircuitBreakerPolicy(
         id,
         origin,
-        host == null ? "" : HostNames.qualify(host, id.namespace()),
+        host == null ? "" : host,
         subsets,
-        failureRate == null ? DEFAULT_FAILURE_RATE_THRESHOLD : failureRate.floatValue(),
-        slowCallRate == null ? DEFAULT_SLOW_CALL_RATE_THRESHOLD : slowCallRate.floatValue(),
+        failureRate == null ? DEFAULT_FAILURE_RATE_THRESHOLD : failureRate,
+        slowCallRate == null ? DEFAULT_SLOW_CALL_RATE_THRESHOLD : slowCallRate,
         slowCallDuration == null ? DEFAULT_SLOW_CALL_DURATION_THRESHOLD : slowCallDuration,
         orDefault(minimumCalls, DEFAULT_MINIMUM_NUMBER_OF_CALLS),
         windowType,
@@ -92,6 +93,16 @@ final class CircuitBreakerParser {
       }
     }
     return null;
+  }
+
+  /** A percentage > 0 and <= 100 that stays > 0 as the float Resilience4j keeps ({@code 1e-46} does not). */
+  private static @Nullable Float rate(YamlObject spec, String field) {
+    Double d = spec.positiveNumber(field, 100);
+    if (d != null && d.floatValue() <= 0) {
+      spec.problems().error(spec.path(field), d + " (expected: > 0 and <= 100; it is 0 as a 32-bit float)");
+      return null;
+    }
+    return d == null ? null : d.floatValue();
   }
 
   private static int orDefault(@Nullable Long value, int defaultValue) {

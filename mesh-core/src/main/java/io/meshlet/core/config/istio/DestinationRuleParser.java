@@ -1,6 +1,5 @@
 package io.meshlet.core.config.istio;
 
-import io.meshlet.core.config.HostNames;
 import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
@@ -17,7 +16,7 @@ final class DestinationRuleParser {
 
   static DestinationRule parse(YamlObject spec, ResourceId id, ResourceOrigin origin) {
     Problems problems = spec.problems();
-    String host = spec.requiredString("host");
+    String host = spec.qualifiedHost("host", id.namespace(), true);
     TrafficPolicy policy = TrafficPolicyParser.parse(spec.object("trafficPolicy"));
     List<Subset> subsets = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -41,7 +40,7 @@ final class DestinationRuleParser {
     return new DestinationRule(
         id,
         origin,
-        host == null ? "" : HostNames.qualify(host, id.namespace()),
+        host == null ? "" : host,
         policy,
         subsets,
         exportTo,

@@ -134,8 +134,20 @@ public final class FileConfigSource implements ConfigSource {
     if (version.equals(lastVersion)) {
       return;
     }
+    // Seen only once translated (accepted or rejected by the sink): an edit is never dropped unread.
+    target.accept(translateSafely(files, version));
     lastVersion = version;
-    target.accept(translate(files, version));
+  }
+
+  /** {@link #translate}; anything it throws is a problem of the update, which is then rejected whole. */
+  private SourceUpdate translateSafely(List<ConfigFiles.FileText> files, String version) {
+    try {
+      return translate(files, version);
+    } catch (Throwable e) {
+      logger.warn("{}: translating version {} failed", name, version, e);
+      return new SourceUpdate(name, version, MeshConfig.EMPTY,
+          List.of(ConfigProblem.error(null, null, name, "", "cannot be translated: " + e)));
+    }
   }
 
   private SourceUpdate translate(List<ConfigFiles.FileText> files, String version) {

@@ -1,5 +1,6 @@
 package io.meshlet.core.config.istio;
 
+import io.meshlet.core.config.HeaderNames;
 import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.model.Headers;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,7 @@ final class HeadersParser {
     if (o == null) {
       return Headers.NONE;
     }
-    return new Headers(o.stringMap("set"), o.stringMap("add"), o.strings("remove"));
+    return new Headers(o.stringMap("set", HeaderNames::problem), o.stringMap("add", HeaderNames::problem),
+        o.strings("remove", HeaderNames::problem));
   }
 }

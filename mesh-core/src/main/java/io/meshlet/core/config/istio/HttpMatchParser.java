@@ -1,5 +1,7 @@
 package io.meshlet.core.config.istio;
 
+import io.meshlet.core.config.HeaderNames;
+import io.meshlet.core.config.Regexes;
 import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.StringMatch;
 import java.util.ArrayList;
@@ -7,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -62,6 +62,11 @@ final class HttpMatchParser {
     Map<String, StringMatch> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : n.properties()) {
       String path = m.path(field) + "." + e.getKey();
+      String nameProblem = lowerCaseKeys ? HeaderNames.problem(e.getKey()) : null;
+      if (nameProblem != null) {
+        m.problems().error(path, nameProblem);
+        continue;
+      }
       JsonNode value = e.getValue();
       StringMatch match = value.isNull()
           ? StringMatch.present()
@@ -104,18 +109,17 @@ final class HttpMatchParser {
     return given.isEmpty() ? StringMatch.present() : null;
   }
 
-  /** A string field holding a regex that must compile; null (with an error) otherwise. */
+  /** A string field holding a regex that must compile as RE2 ({@link Regexes}); null (with an error) otherwise. */
   static @Nullable String regex(YamlObject o, String field) {
     String regex = o.string(field);
     if (regex == null) {
       return null;
     }
-    try {
-      Pattern.compile(regex);
-      return regex;
-    } catch (PatternSyntaxException e) {
-      o.problems().error(o.path(field), "'" + regex + "' (expected: a valid regex; " + e.getDescription() + ")");
+    String problem = Regexes.problem(regex);
+    if (problem != null) {
+      o.problems().error(o.path(field), problem);
       return null;
     }
+    return regex;
   }
 }

@@ -1,5 +1,6 @@
 package io.meshlet.core.config.istio;
 
+import io.meshlet.core.config.Regexes;
 import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.FaultInjection;
 import io.meshlet.core.model.HeaderOperations;
@@ -20,6 +21,9 @@ import org.jspecify.annotations.Nullable;
 
 /** One {@code http[]} rule of a VirtualService: its matches, its one action, rewrite, headers, timeout, retries and fault. */
 final class HttpRouteParser {
+  /** {@code \1} in an Envoy/RE2 substitution (ASCII digits only). */
+  private static final Pattern GROUP_REFERENCE = Pattern.compile("\\\\([0-9])");
+
   private static final List<String> DERIVE_PORT = List.of("FROM_PROTOCOL_DEFAULT", "FROM_REQUEST_PORT");
 
   private HttpRouteParser() {}
@@ -127,8 +131,8 @@ final class HttpRouteParser {
       regexMatch = HttpMatchParser.regex(r, "match");
       regexRewrite = r.string("rewrite");
       if (regexMatch != null && regexRewrite != null) {
-        int groups = Pattern.compile(regexMatch).matcher("").groupCount();
-        Matcher ref = Pattern.compile("\\\\(\\d)").matcher(regexRewrite);
+        int groups = Regexes.compile(regexMatch, false).groupCount();
+        Matcher ref = GROUP_REFERENCE.matcher(regexRewrite);
         while (ref.find()) {
           if (Integer.parseInt(ref.group(1)) > groups) {
             r.problems().error(r.path("rewrite"), "'" + regexRewrite + "' refers to group \\" + ref.group(1)

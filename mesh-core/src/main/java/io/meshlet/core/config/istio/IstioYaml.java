@@ -8,12 +8,17 @@ import io.meshlet.core.model.ResourceOrigin;
 import java.util.List;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.util.JsonParserDelegate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
  * Translates Istio-format YAML ({@code ServiceEntry}, {@code VirtualService}, {@code DestinationRule}
@@ -73,7 +78,7 @@ public final class IstioYaml {
     Problems problems = new Problems(location);
     DocumentCollector collector = new DocumentCollector(problems, new ResourceOrigin(sourceName, location), defaultNamespace);
     int index = 0;
-    try (MappingIterator<JsonNode> it = READER.readValues(yamlText)) {
+    try (MappingIterator<JsonNode> it = READER.readValues(new NoAliases(READER.createParser(yamlText)))) {
       while (it.hasNextValue()) {
         JsonNode doc = it.nextValue();
         index++;
@@ -82,8 +87,33 @@ public final class IstioYaml {
     } catch (JacksonException e) {
       problems.endResource();
       problems.error("", syntaxError(e));
+    } catch (Throwable e) {
+      // The one guard of this source, Errors included: whatever the reader or a parser throws becomes a
+      // problem, named by the resource being read when there is one, and the caller rejects the text.
+      problems.error("", "cannot be read (document " + (index + 1) + "): " + e);
+      problems.abandonResource();
     }
     return new ParseResult(collector.config(), problems.all());
+  }
+
+  /**
+   * Refuses YAML aliases ({@code *name}): Jackson would read one as the anchor's name, not its value.
+   * Kubernetes resources never use them, so a clear error is better than a silent wrong value.
+   */
+  private static final class NoAliases extends JsonParserDelegate {
+    NoAliases(JsonParser delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public JsonToken nextToken() {
+      JsonToken t = super.nextToken();
+      if (delegate() instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+        throw new StreamReadException(this, "alias *" + yaml.getText()
+            + " is not supported (expected: the value written out; Kubernetes resources use no YAML anchors or aliases)");
+      }
+      return t;
+    }
   }
 
   private static String syntaxError(JacksonException e) {

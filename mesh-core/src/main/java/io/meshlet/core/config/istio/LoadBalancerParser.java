@@ -68,7 +68,7 @@ final class LoadBalancerParser {
     List<String> given = new ArrayList<>();
     HashOn on = null;
     String key = "";
-    String header = ch.string("httpHeaderName");
+    String header = ch.headerName("httpHeaderName");
     if (header != null) {
       given.add("httpHeaderName");
       on = HashOn.HTTP_HEADER_NAME;

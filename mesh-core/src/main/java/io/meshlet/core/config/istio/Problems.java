@@ -47,6 +47,13 @@ final class Problems {
     return ok;
   }
 
+  /** Ends the resource being read without reporting its unread fields: its reading was cut short. */
+  void abandonResource() {
+    objects.clear();
+    kind = null;
+    name = null;
+  }
+
   void track(YamlObject object) {
     objects.add(object);
   }

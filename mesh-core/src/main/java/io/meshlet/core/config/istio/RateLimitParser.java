@@ -1,6 +1,5 @@
 package io.meshlet.core.config.istio;
 
-import io.meshlet.core.config.HostNames;
 import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
@@ -28,7 +27,7 @@ final class RateLimitParser {
         spec.problems().error(workloadSelector.path("labels"), "missing or empty (expected: the labels of the workloads to limit)");
       }
     }
-    String host = workloadSelector == null ? spec.requiredString("host") : spec.string("host");
+    String host = spec.qualifiedHost("host", id.namespace(), workloadSelector == null);
     if (workloadSelector != null && host != null) {
       spec.problems().error(spec.path("host"), "host and workloadSelector given (expected: host for a client-side limit, "
           + "workloadSelector for a server-side one)");
@@ -46,7 +45,7 @@ final class RateLimitParser {
     return new RateLimitPolicy(
         id,
         origin,
-        host == null ? "" : HostNames.qualify(host, id.namespace()),
+        host == null ? "" : host,
         routes,
         limit == null ? 1 : limit.intValue(),
         refresh == null ? DEFAULT_LIMIT_REFRESH_PERIOD : refresh,

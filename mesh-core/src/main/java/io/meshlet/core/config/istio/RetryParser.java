@@ -30,7 +30,7 @@ final class RetryParser {
     Duration perTryTimeout = retries.positiveDuration("perTryTimeout");
     String retryOnText = retries.string("retryOn");
     Boolean remote = retries.bool("retryRemoteLocalities");
-    Duration backoff = retries.positiveDuration("backoff");
+    Duration backoff = retries.resilience4jInterval("backoff");
 
     Set<Condition> retryOn;
     Set<Integer> codes;

@@ -1,6 +1,5 @@
 package io.meshlet.core.config.istio;
 
-import io.meshlet.core.config.HostNames;
 import io.meshlet.core.model.Destination;
 import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.model.RouteDestination;
@@ -61,7 +60,7 @@ final class RouteDestinationParser {
     if (o == null) {
       return null;
     }
-    String host = o.requiredString("host");
+    String host = o.qualifiedHost("host", namespace, true);
     String subset = o.string("subset");
     int port = 0;
     YamlObject p = o.object("port");
@@ -72,6 +71,6 @@ final class RouteDestinationParser {
         p.problems().error(p.path("number"), "missing (required)");
       }
     }
-    return host == null ? null : new Destination(HostNames.qualify(host, namespace), subset, port);
+    return host == null ? null : new Destination(host, subset, port);
   }
 }

@@ -24,7 +24,7 @@ final class ServiceEntryParser {
 
   static ServiceEntry parse(YamlObject spec, ResourceId id, ResourceOrigin origin) {
     Problems problems = spec.problems();
-    List<String> hosts = VirtualServiceParser.qualifiedHosts(spec, "hosts", id.namespace());
+    List<String> hosts = spec.qualifiedHosts("hosts", id.namespace());
     JsonNode hostsNode = spec.node("hosts");
     if (hostsNode == null) {
       problems.error(spec.path("hosts"), "missing (expected: at least one host)");

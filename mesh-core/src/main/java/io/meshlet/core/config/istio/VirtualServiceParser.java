@@ -1,6 +1,6 @@
 package io.meshlet.core.config.istio;
 
-import io.meshlet.core.config.HostNames;
+import io.meshlet.core.config.ConfigLimits;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
@@ -19,7 +19,7 @@ final class VirtualServiceParser {
    */
   static VirtualService parse(YamlObject spec, ResourceId id, ResourceOrigin origin, @Nullable String nonIdempotent) {
     Problems problems = spec.problems();
-    List<String> hosts = qualifiedHosts(spec, "hosts", id.namespace());
+    List<String> hosts = spec.qualifiedHosts("hosts", id.namespace());
     JsonNode hostsNode = spec.node("hosts");
     if (hostsNode == null) {
       problems.error(spec.path("hosts"), "missing (expected: at least one host)");
@@ -30,6 +30,10 @@ final class VirtualServiceParser {
     List<String> exportTo = spec.strings("exportTo");
     List<HttpRoute> http = new ArrayList<>();
     List<YamlObject> rules = spec.objects("http");
+    String tooMany = ConfigLimits.httpRulesProblem(rules.size());
+    if (tooMany != null) {
+      problems.error(spec.path("http"), tooMany); // the rules are still read, so each of their problems is reported too
+    }
     for (int i = 0; i < rules.size(); i++) {
       HttpRoute route = HttpRouteParser.parse(rules.get(i), id.namespace());
       if (route != null) {
@@ -40,18 +44,6 @@ final class VirtualServiceParser {
     looseRules(spec, "tcp");
     looseRules(spec, "tls");
     return new VirtualService(id, origin, hosts, gateways, http, exportTo, problems.notYetAppliedPaths());
-  }
-
-  static List<String> qualifiedHosts(YamlObject spec, String field, String namespace) {
-    List<String> out = new ArrayList<>();
-    for (String h : spec.strings(field)) {
-      if (h.isEmpty()) {
-        spec.problems().error(spec.path(field), "'' (expected: a host name)");
-      } else {
-        out.add(HostNames.qualify(h, namespace));
-      }
-    }
-    return out;
   }
 
   /** {@code tcp} and {@code tls}: a list of mappings, not applied yet. */

@@ -1,5 +1,8 @@
 package io.meshlet.core.config.istio;
 
+import io.meshlet.core.config.ConfigLimits;
+import io.meshlet.core.config.HeaderNames;
+import io.meshlet.core.config.HostNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,6 +129,39 @@ final class YamlObject {
     return s;
   }
 
+  /**
+   * A host name ({@link HostNames#problem}: DNS-1123 labels, one leading wildcard) qualified in
+   * {@code namespace}; null if absent or wrong (with an error).
+   */
+  @Nullable String qualifiedHost(String field, String namespace, boolean required) {
+    String s = checked(field, required ? requiredString(field) : string(field), HostNames::problem);
+    return s == null ? null : HostNames.qualify(s, namespace);
+  }
+
+  /** A list of host names, each checked as {@link #qualifiedHost} does and qualified; wrong entries are reported and left out. */
+  List<String> qualifiedHosts(String field, String namespace) {
+    List<String> out = new ArrayList<>();
+    for (String h : strings(field, HostNames::problem)) {
+      out.add(HostNames.qualify(h, namespace));
+    }
+    return out;
+  }
+
+  /** A header name ({@link HeaderNames#problem}); null if absent or wrong (with an error). */
+  @Nullable String headerName(String field) {
+    return checked(field, string(field), HeaderNames::problem);
+  }
+
+  /** {@code value} if {@code check} (why it is wrong, or null) finds nothing; else null, with the error at {@code field}. */
+  private <T> @Nullable T checked(String field, @Nullable T value, java.util.function.Function<T, @Nullable String> check) {
+    String problem = value == null ? null : check.apply(value);
+    if (problem != null) {
+      problems.error(path(field), problem);
+      return null;
+    }
+    return value;
+  }
+
   @Nullable Boolean bool(String field) {
     JsonNode n = node(field);
     if (n == null) {
@@ -209,6 +245,14 @@ final class YamlObject {
     return d;
   }
 
+  /**
+   * A duration Resilience4j takes as an interval ({@code waitDurationInOpenState}, retry backoff):
+   * at least {@link ConfigLimits#MIN_RESILIENCE4J_INTERVAL}; null if absent or wrong (with an error).
+   */
+  @Nullable Duration resilience4jInterval(String field) {
+    return checked(field, positiveDuration(field), ConfigLimits::resilience4jIntervalProblem);
+  }
+
   /** One of {@code allowed}, written exactly; null if absent or wrong (with an error). */
   @Nullable String enumValue(String field, List<String> allowed) {
     String s = string(field);
@@ -283,6 +327,11 @@ final class YamlObject {
 
   /** A map of user-chosen keys (labels, header names) to strings; keys are kept as written. */
   Map<String, String> stringMap(String field) {
+    return stringMap(field, key -> null);
+  }
+
+  /** {@link #stringMap(String)} whose keys are checked by {@code keyCheck} (why a key is wrong, or null). */
+  Map<String, String> stringMap(String field, java.util.function.Function<String, @Nullable String> keyCheck) {
     JsonNode n = node(field);
     if (n == null) {
       return Map.of();
@@ -293,7 +342,10 @@ final class YamlObject {
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : n.properties()) {
-      if (e.getValue().isString()) {
+      String keyProblem = keyCheck.apply(e.getKey());
+      if (keyProblem != null) {
+        problems.error(path(field) + "." + e.getKey(), keyProblem);
+      } else if (e.getValue().isString()) {
         out.put(e.getKey(), e.getValue().stringValue());
       } else {
         problems.error(path(field) + "." + e.getKey(), Values.render(e.getValue()) + " (expected: a string)");

@@ -133,9 +133,9 @@ class CircuitBreakerValidationTest {
             P + "slowCallDurationThreshold: '0s' (expected: > 0)",
             P + "minimumNumberOfCalls: 0 (expected: 1..2147483647)",
             P + "slidingWindow.type: 'SLIDING' (expected: one of COUNT_BASED, TIME_BASED)",
-            P + "slidingWindow.size: 0 (expected: 1..2147483647)",
+            P + "slidingWindow.size: 0 (expected: 1..10000)",
             P + "waitDurationInOpenState: 30 (expected: a duration like 1.5s or 100ms)",
-            P + "permittedNumberOfCallsInHalfOpenState: 2.5 (expected: an integer 1..2147483647)",
+            P + "permittedNumberOfCallsInHalfOpenState: 2.5 (expected: an integer 1..10000)",
             P + "exportTo: 'all' (expected: a list of strings)");
   }
 
@@ -163,7 +163,7 @@ class CircuitBreakerValidationTest {
         sliding_window: {size: -1}
         """))).containsExactly(
             P + "failure_rate_threshold: 101 (expected: > 0 and <= 100)",
-            P + "sliding_window.size: -1 (expected: 1..2147483647)");
+            P + "sliding_window.size: -1 (expected: 1..10000)");
   }
 
   @Test

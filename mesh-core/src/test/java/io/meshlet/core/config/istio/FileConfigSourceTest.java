@@ -100,6 +100,30 @@ class FileConfigSourceTest {
   }
 
   @Test
+  void aVersionIsSeenOnlyOnceDeliveredSoAnEditIsNeverDropped() throws Exception {
+    // Issue 14: the version was marked seen before translation, so a failed delivery lost the edit.
+    Path file = Files.writeString(dir.resolve("mesh.yaml"), dr("reviews"));
+    AtomicInteger calls = new AtomicInteger();
+    RecordingSink flaky = new RecordingSink() {
+      @Override
+      public void accept(SourceUpdate update) {
+        if (calls.incrementAndGet() == 2) {
+          throw new IllegalStateException("sink failed once");
+        }
+        super.accept(update);
+      }
+    };
+    try (FileConfigSource source = source(file)) {
+      source.start(flaky);
+      replace(file, dr("ratings"));
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> flaky.updates.size() == 2);
+      assertThat(names(flaky.last())).containsExactly("ratings");
+      assertThat(calls.get()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void unchangedContentIsNotDeliveredAgain() throws Exception {
     Path file = Files.writeString(dir.resolve("mesh.yaml"), dr("reviews"));
     try (FileConfigSource source = source(file)) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A sink that records what it is given, safe to read from the test thread. */
-final class RecordingSink implements ConfigSink {
+class RecordingSink implements ConfigSink {
   final List<SourceUpdate> updates = new CopyOnWriteArrayList<>();
   final List<String> failures = new CopyOnWriteArrayList<>();
 

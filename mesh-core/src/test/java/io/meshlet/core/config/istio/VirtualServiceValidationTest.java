@@ -206,7 +206,7 @@ class VirtualServiceValidationTest {
           - destination: {host: reviews}
         """))).containsExactlyInAnyOrder(
             P + "http[0].match[0].uri: exact and prefix given (expected: one of exact, prefix, regex)",
-            P + "http[0].match[1].uri.regex: '(unclosed' (expected: a valid regex; Unclosed group)",
+            P + "http[0].match[1].uri.regex: '(unclosed' (expected: a valid RE2 regex; missing closing ))",
             P + "http[0].match[2].headers.x-a.exakt: unknown field (did you mean exact?)");
   }
 
@@ -290,7 +290,7 @@ class VirtualServiceValidationTest {
             P + "http[1].directResponse.status: 600 (expected: 200..599)",
             P + "http[2].directResponse.status: missing (required)",
             P + "http[2].directResponse.body.bytes: '***' (expected: base64; Illegal base64 character 2a)",
-            P + "http[3].rewrite.uriRegexRewrite.match: '[' (expected: a valid regex; Unclosed character class)");
+            P + "http[3].rewrite.uriRegexRewrite.match: '[' (expected: a valid RE2 regex; missing closing ])");
   }
 
   @Test
