@@ -6,7 +6,7 @@ import io.meshlet.core.Mesh;
 import io.meshlet.core.MeshTesting;
 import io.meshlet.core.resilience.AttemptResult;
 import io.meshlet.core.resilience.ManualTime;
-import io.meshlet.core.security.InboundRequest;
+import io.meshlet.core.security.Call;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,7 +180,7 @@ class CallListenerTest {
   @Test
   void inboundCallsAreHeardWithTheirScopeAndEnd() {
     MeshPipeline p = pipeline(new Recorder());
-    InboundVerdict v = p.inbound(new Plain(), null);
+    InboundVerdict v = p.inbound(Call.plain(), null);
     assertThat(v.allowed()).isTrue();
     try (CallListener.Scope s = v.attachContext()) {
       heard.add("app");
@@ -195,52 +195,9 @@ class CallListenerTest {
     MeshPipeline p = pipeline();
     assertThat(p.hasListeners()).isFalse();
     assertThat(p.captureContext()).isNull();
-    assertThat(p.inbound(new Plain(), null).event()).isNull();
+    assertThat(p.inbound(Call.plain(), null).event()).isNull();
     OutboundCall call = (OutboundCall) p.outbound(MeshTesting.get("http://reviews:9080/r"), null);
     assertThat(call.observed()).isFalse();
     call.end();
-  }
-
-  /** A plaintext {@code GET /} to this workload. */
-  static final class Plain implements InboundRequest {
-    @Override
-    public io.meshlet.core.identity.@Nullable SpiffeId peer() {
-      return null;
-    }
-
-    @Override
-    public boolean secure() {
-      return false;
-    }
-
-    @Override
-    public String sourceAddress() {
-      return "10.0.0.9";
-    }
-
-    @Override
-    public int destinationPort() {
-      return 9080;
-    }
-
-    @Override
-    public String host() {
-      return "productpage";
-    }
-
-    @Override
-    public String method() {
-      return "GET";
-    }
-
-    @Override
-    public String path() {
-      return "/";
-    }
-
-    @Override
-    public @Nullable String header(String name) {
-      return null;
-    }
   }
 }

@@ -77,7 +77,7 @@ class AccessLogTest {
   @Test
   void aServedCallIsLoggedWithTheInboundCluster() {
     mesh("", AccessLog.Format.TEXT);
-    var v = mesh.pipeline().inbound(Inbound.get("/reviews/0", "user-agent", "curl/8", "x-request-id", "abc"), null);
+    var v = mesh.pipeline().inbound(TelemetryFixture.inbound("/reviews/0", "user-agent", "curl/8", "x-request-id", "abc"), null);
     time.advance(Duration.ofMillis(4));
     v.end(200, 0, 42);
     assertThat(lines.get(0)).matches("\\[.*] \"GET /reviews/0 HTTP/1.1\" 200 - via_upstream - \"-\" 0 42 4 - \"-\" \"curl/8\" "

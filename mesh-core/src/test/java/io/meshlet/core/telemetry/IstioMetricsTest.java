@@ -6,6 +6,7 @@ import io.meshlet.core.Mesh;
 import io.meshlet.core.identity.SpiffeId;
 import io.meshlet.core.pipeline.InboundVerdict;
 import io.meshlet.core.resilience.ManualTime;
+import io.meshlet.core.security.Call;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ class IstioMetricsTest {
   void aServedCallIsReportedByDestinationWithThePeersIdentity() {
     mesh("");
     SpiffeId peer = new SpiffeId("cluster.local", "front", "productpage-sa");
-    InboundVerdict v = mesh.pipeline().inbound(Inbound.get("/reviews/0").from(peer), null);
+    InboundVerdict v = mesh.pipeline().inbound(Call.plain().request("GET", "/reviews/0").peer(peer), null);
     time.advance(Duration.ofMillis(7));
     v.end(200, 0, 123);
     String line = series(registry.scrape(), "istio_requests_total", "reporter=\"destination\"");

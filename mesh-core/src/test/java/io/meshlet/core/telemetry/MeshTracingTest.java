@@ -95,7 +95,7 @@ class MeshTracingTest {
   @Test
   void aServerSpanContinuesTheCallersW3cTraceAndIsTheParentOfCallsMadeWhileServing() throws Exception {
     mesh("");
-    InboundVerdict v = mesh.pipeline().inbound(Inbound.get("/reviews/0",
+    InboundVerdict v = mesh.pipeline().inbound(TelemetryFixture.inbound("/reviews/0",
         "traceparent", "00-" + TRACE + "-" + PARENT + "-01", "tracestate", "congo=t61rcWkgMzE"), null);
     CallerContext captured;
     try (CallListener.Scope s = v.attachContext()) {
@@ -128,9 +128,9 @@ class MeshTracingTest {
   @Test
   void b3SingleAndMultiHeadersAreAcceptedInbound() {
     mesh("");
-    mesh.pipeline().inbound(Inbound.get("/a", "b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1"), null)
+    mesh.pipeline().inbound(TelemetryFixture.inbound("/a", "b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1"), null)
         .end(200, 0, 0);
-    mesh.pipeline().inbound(Inbound.get("/b", "X-B3-TraceId", "463ac35c9f6413ad", "X-B3-SpanId", "a2fb4a1d1a96d312",
+    mesh.pipeline().inbound(TelemetryFixture.inbound("/b", "X-B3-TraceId", "463ac35c9f6413ad", "X-B3-SpanId", "a2fb4a1d1a96d312",
         "X-B3-Sampled", "1"), null).end(200, 0, 0);
     List<SpanData> all = spans.getFinishedSpanItems();
     assertThat(all.get(0).getTraceId()).isEqualTo("80f198ee56343ba864fe8b2a57d3eff7");
@@ -150,9 +150,9 @@ class MeshTracingTest {
           - randomSamplingPercentage: 0
         """);
     TelemetryFixture.call(mesh, time, "http://reviews:9080/root", 1, 200);
-    mesh.pipeline().inbound(Inbound.get("/root"), null).end(200, 0, 0);
+    mesh.pipeline().inbound(TelemetryFixture.inbound("/root"), null).end(200, 0, 0);
     assertThat(spans.getFinishedSpanItems()).isEmpty();
-    mesh.pipeline().inbound(Inbound.get("/child", "traceparent", "00-" + TRACE + "-" + PARENT + "-01"), null).end(200, 0, 0);
+    mesh.pipeline().inbound(TelemetryFixture.inbound("/child", "traceparent", "00-" + TRACE + "-" + PARENT + "-01"), null).end(200, 0, 0);
     assertThat(spans.getFinishedSpanItems()).hasSize(1);
   }
 
@@ -164,7 +164,7 @@ class MeshTracingTest {
         metadata: {name: deny-all}
         spec: {action: DENY, rules: [{}]}
         """);
-    InboundVerdict v = mesh.pipeline().inbound(Inbound.get("/x"), null);
+    InboundVerdict v = mesh.pipeline().inbound(TelemetryFixture.inbound("/x"), null);
     assertThat(v.allowed()).isFalse();
     v.end(403, 0, 0);
     SpanData span = spans.getFinishedSpanItems().get(0);

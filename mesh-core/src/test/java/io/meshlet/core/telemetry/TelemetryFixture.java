@@ -6,6 +6,7 @@ import io.meshlet.core.pipeline.OutboundCall;
 import io.meshlet.core.pipeline.Routed;
 import io.meshlet.core.resilience.AttemptResult;
 import io.meshlet.core.resilience.ManualTime;
+import io.meshlet.core.security.Call;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -42,6 +43,15 @@ final class TelemetryFixture {
 
   static Mesh.Builder mesh(Path dir, String extra, ManualTime time) {
     return MeshTesting.mesh(config(dir, extra)).time(time);
+  }
+
+  /** A plaintext {@code GET path} to reviews from 10.0.0.9 with the given header name/value pairs. */
+  static Call inbound(String path, String... headerPairs) {
+    Call c = Call.plain().request("GET", path);
+    for (int i = 0; i < headerPairs.length; i += 2) {
+      c = c.header(headerPairs[i], headerPairs[i + 1]);
+    }
+    return c;
   }
 
   /** One outbound call through the pipeline: each status one try, {@code tryMillis} apart. */
