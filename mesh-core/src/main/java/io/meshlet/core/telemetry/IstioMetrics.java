@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -88,29 +89,36 @@ public final class IstioMetrics implements CallListener {
   private final WorkloadLabels self;
   private final Supplier<@Nullable SpiffeId> identity;
   private final Supplier<MetricsSettings> settings;
+  private final Function<String, @Nullable String> knownService;
   private final Object endpointKey = new Object();
   private final Map<String, String[]> services = new ConcurrentHashMap<>();
   private final Map<LabelKey, Meters> meters = new ConcurrentHashMap<>();
   private volatile MetricsSettings applied;
+  private final String ownService;
 
   private IstioMetrics(MeterRegistry registry, Workload workload, Supplier<@Nullable SpiffeId> identity,
-      Supplier<MetricsSettings> settings) {
+      Supplier<MetricsSettings> settings, Function<String, @Nullable String> knownService) {
+    this.knownService = knownService;
     this.registry = registry;
     this.self = WorkloadLabels.of(workload.labels(), workload.name(), workload.namespace());
     this.identity = identity;
     this.settings = settings;
     this.applied = settings.get();
+    this.ownService = self.canonicalService() + "." + self.namespace() + ".svc.cluster.local";
   }
 
   /**
    * @param workload this workload (source labels client-side, destination labels server-side)
    * @param identity this workload's SPIFFE identity now (null without certificates)
    * @param settings the metric overrides in force ({@code Telemetry} resources), read per call
+   * @param knownService the qualified host of a service the mesh knows by this name, or null: the
+   *     server side names {@code destination_service} after the {@code Host} a caller sent only when
+   *     the config knows it (a caller writes that header, so it must not create series)
    */
   public static IstioMetrics create(MeterRegistry registry, Workload workload, Supplier<@Nullable SpiffeId> identity,
-      Supplier<MetricsSettings> settings) {
+      Supplier<MetricsSettings> settings, Function<String, @Nullable String> knownService) {
     return new IstioMetrics(requireNonNull(registry, "registry"), requireNonNull(workload, "workload"),
-        requireNonNull(identity, "identity"), requireNonNull(settings, "settings"));
+        requireNonNull(identity, "identity"), requireNonNull(settings, "settings"), requireNonNull(knownService, "knownService"));
   }
 
   @Override
@@ -169,12 +177,14 @@ public final class IstioMetrics implements CallListener {
     record(s, v, call);
   }
 
-  /** The service a call to this workload addressed: its host qualified, or this workload's own service for an address. */
+  /**
+   * The service a call to this workload addressed: the service the config knows under its {@code
+   * Host}, else this workload's own ({@code <canonical service>.<namespace>.svc.cluster.local}).
+   * Never the raw header: the caller writes it.
+   */
   private String serviceOf(String host) {
-    if (host.isEmpty() || host.equals("localhost") || Character.isDigit(host.charAt(0)) || host.indexOf(':') >= 0) {
-      return self.canonicalService() + "." + self.namespace() + ".svc.cluster.local";
-    }
-    return host.indexOf('.') < 0 ? host + "." + self.namespace() + ".svc.cluster.local" : host;
+    String known = host.isEmpty() ? null : knownService.apply(host);
+    return known != null ? known : ownService;
   }
 
   private void self(String[] v, int at) {

@@ -6,6 +6,7 @@ import io.meshlet.core.model.Workload;
 import io.meshlet.core.pipeline.CallListener;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.RouteTable;
+import io.meshlet.core.routing.ServiceRoutes;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -52,7 +53,10 @@ public final class MeshTelemetry implements AutoCloseable {
       listeners.add(MeshTracing.create(openTelemetry, () -> policy().effectiveSamplingPercentage(), random));
     }
     if (registry != null) {
-      listeners.add(IstioMetrics.create(registry, workload, identity, () -> policy().metrics()));
+      listeners.add(IstioMetrics.create(registry, workload, identity, () -> policy().metrics(), host -> {
+        ServiceRoutes s = routes.get().lookup(host);
+        return s == null ? null : s.host();
+      }));
     }
     if (!listeners.isEmpty() || accessLog != null) {
       // With the events built anyway, a Telemetry resource may turn the access log on.

@@ -109,6 +109,18 @@ class IstioMetricsTest {
   }
 
   @Test
+  void aHostTheConfigDoesNotKnowMakesNoSeriesOfItsOwn() {
+    mesh("");
+    for (String host : new String[] {"evil-1.example", "evil-2.example", "10.1.2.3"}) {
+      mesh.pipeline().inbound(Call.plain().host(host), null).end(200, 0, 0);
+    }
+    String scrape = registry.scrape();
+    assertThat(scrape).doesNotContain("evil", "10.1.2.3");
+    assertThat(series(scrape, "istio_requests_total", "reporter=\"destination\""))
+        .contains("destination_service=\"productpage.default.svc.cluster.local\"").endsWith(" 3.0");
+  }
+
+  @Test
   void callsTheMeshFailsCarryTheirResponseFlags() {
     mesh("");
     TelemetryFixture.call(mesh, time, "http://reviews:9080/r", 1, 503, 503, 503);
