@@ -101,7 +101,7 @@ public final class Mesh implements AutoCloseable {
     this.ownsCertificates = ownsCertificates;
     this.telemetry = new MeshTelemetry(b.meterRegistry, b.openTelemetry, b.accessLog, b.clock, random,
         workload, b.rootNamespace, this::identity, () -> runtime.state().snapshot(), () -> runtime.state().routes(),
-        () -> this.certificates);
+        () -> this.certificates, runtime::sourceStatuses);
     runtime.addListener(new RuntimeListener() {
       @Override
       public void onSnapshot(MeshSnapshot snapshot) {}

@@ -8,6 +8,7 @@ import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.RouteTable;
 import io.meshlet.core.routing.ServiceRoutes;
 import io.meshlet.core.snapshot.MeshSnapshot;
+import io.meshlet.core.snapshot.SourceStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -43,7 +44,8 @@ public final class MeshTelemetry implements AutoCloseable {
    */
   public MeshTelemetry(@Nullable MeterRegistry registry, @Nullable OpenTelemetry openTelemetry, AccessLog.@Nullable Format accessLog,
       Clock clock, RandomGenerator random, Workload workload, String rootNamespace, Supplier<@Nullable SpiffeId> identity,
-      Supplier<MeshSnapshot> snapshot, Supplier<RouteTable> routes, Supplier<@Nullable CertificateProvider> certificates) {
+      Supplier<MeshSnapshot> snapshot, Supplier<RouteTable> routes, Supplier<@Nullable CertificateProvider> certificates,
+      Supplier<List<SourceStatus>> sources) {
     this.snapshot = snapshot;
     this.workload = workload;
     this.rootNamespace = rootNamespace;
@@ -71,6 +73,11 @@ public final class MeshTelemetry implements AutoCloseable {
           .description("Endpoints outlier detection has ejected, over all clusters").register(registry));
       health.add(Gauge.builder("meshlet.certificate.expiry", certificates, c -> expiry(c.get(), clock))
           .baseUnit("seconds").description("Seconds until the workload certificate expires (NaN without one)").register(registry));
+      for (SourceStatus.State state : SourceStatus.State.values()) {
+        health.add(Gauge.builder("meshlet.config.sources", sources, s -> count(s.get(), state))
+            .tag("state", state.name()).description("Config sources in each state (FAILED: e.g. the xDS stream is down)")
+            .register(registry));
+      }
       rejections = Counter.builder("meshlet.config.rejections").description("Config updates the mesh refused")
           .register(registry);
       health.add(rejections);
@@ -99,6 +106,16 @@ public final class MeshTelemetry implements AutoCloseable {
       compiledFor = s;
     }
     return policy;
+  }
+
+  private static double count(List<SourceStatus> sources, SourceStatus.State state) {
+    int n = 0;
+    for (SourceStatus s : sources) {
+      if (s.state() == state) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static double openBreakers(Supplier<RouteTable> routes) {

@@ -157,6 +157,7 @@ class IstioMetricsTest {
     mesh("");
     String scrape = registry.scrape();
     assertThat(scrape).contains("meshlet_config_version 1.0", "meshlet_config_rejections_total 0.0",
-        "meshlet_circuit_breakers_open 0.0", "meshlet_endpoints_ejected 0.0", "meshlet_certificate_expiry_seconds NaN");
+        "meshlet_circuit_breakers_open 0.0",
+        "meshlet_config_sources{state=\"ACTIVE\"} 1.0", "meshlet_config_sources{state=\"FAILED\"} 0.0", "meshlet_endpoints_ejected 0.0", "meshlet_certificate_expiry_seconds NaN");
   }
 }
