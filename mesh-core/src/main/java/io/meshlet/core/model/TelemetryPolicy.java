@@ -48,12 +48,7 @@ public record TelemetryPolicy(
 
   /** True if this resource covers a workload with these labels (an empty selector covers every one in scope). */
   public boolean selects(Map<String, String> labels) {
-    for (Map.Entry<String, String> e : selector.entrySet()) {
-      if (!e.getValue().equals(labels.get(e.getKey()))) {
-        return false;
-      }
-    }
-    return true;
+    return Labels.matches(selector, labels);
   }
 
   /**
