@@ -77,6 +77,7 @@ class TelemetryChainTest {
         "request_protocol=\"http\"", "response_flags=\"-\"");
     String reviewsIn = series(scrape, "istio_requests_total", "reporter=\"destination\"", "destination_workload=\"reviews\"");
     assertThat(reviewsIn).contains("destination_service=\"reviews.default.svc.cluster.local\"", "response_code=\"200\"",
+        "source_workload=\"productpage\"", "source_app=\"productpage\"", "source_version=\"v1\"",
         "connection_security_policy=\"none\"");
     String reviewsToRatings = series(scrape, "istio_requests_total", "reporter=\"source\"", "source_workload=\"reviews\"");
     assertThat(reviewsToRatings).contains("destination_service=\"ratings.default.svc.cluster.local\"",

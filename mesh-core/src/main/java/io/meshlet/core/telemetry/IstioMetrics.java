@@ -65,6 +65,15 @@ public final class IstioMetrics implements CallListener {
       "destination_canonical_service", "destination_canonical_revision", "destination_cluster",
       "request_protocol", "response_code", "grpc_response_status", "response_flags", "connection_security_policy");
 
+  /**
+   * The request header a client-side mesh tells the server-side mesh its workload in (the part of
+   * Istio's peer metadata exchange Meshlet does), so {@code reporter="destination"} series name their
+   * source: {@code workload;namespace;app;version;canonical-service;canonical-revision;cluster}. Sent
+   * on every try to a mesh cluster (never on passthrough calls).
+   */
+  public static final String PEER_HEADER = "x-meshlet-peer";
+  /** At most this many distinct peers are named; more (a caller writes the header) are {@code unknown}. */
+  static final int MAX_PEERS = 1000;
   private static final String UNKNOWN = WorkloadLabels.UNKNOWN;
   private static final int N = 25;
   private static final int SOURCE = 1;
@@ -92,6 +101,8 @@ public final class IstioMetrics implements CallListener {
   private final Function<String, @Nullable String> knownService;
   private final Object endpointKey = new Object();
   private final Map<String, String[]> services = new ConcurrentHashMap<>();
+  private final Map<String, WorkloadLabels> peers = new ConcurrentHashMap<>();
+  private final String selfHeader;
   private final Map<LabelKey, Meters> meters = new ConcurrentHashMap<>();
   private volatile MetricsSettings applied;
   private final String ownService;
@@ -105,6 +116,7 @@ public final class IstioMetrics implements CallListener {
     this.settings = settings;
     this.applied = settings.get();
     this.ownService = self.canonicalService() + "." + self.namespace() + ".svc.cluster.local";
+    this.selfHeader = self.header();
   }
 
   /**
@@ -119,6 +131,15 @@ public final class IstioMetrics implements CallListener {
       Supplier<MetricsSettings> settings, Function<String, @Nullable String> knownService) {
     return new IstioMetrics(requireNonNull(registry, "registry"), requireNonNull(workload, "workload"),
         requireNonNull(identity, "identity"), requireNonNull(settings, "settings"), requireNonNull(knownService, "knownService"));
+  }
+
+  /** Tells the destination who calls ({@link #PEER_HEADER}), on tries to mesh clusters only. */
+  @Override
+  public void onTryStart(OutboundEvent call) {
+    Cluster c = call.cluster();
+    if (c != null && !c.isPassthrough()) {
+      call.addTryHeader(PEER_HEADER, selfHeader);
+    }
   }
 
   @Override
@@ -159,7 +180,7 @@ public final class IstioMetrics implements CallListener {
     String[] v = new String[N];
     v[0] = "destination";
     SpiffeId peer = call.peer();
-    workload(v, SOURCE, WorkloadLabels.NONE);
+    workload(v, SOURCE, peerOf(call, peer));
     if (peer != null) {
       v[SOURCE + 1] = peer.namespace();
       v[SOURCE + 2] = peer.uri();
@@ -175,6 +196,26 @@ public final class IstioMetrics implements CallListener {
     outcome(v, call);
     v[N - 1] = peer != null ? "mutual_tls" : "none";
     record(s, v, call);
+  }
+
+  /**
+   * The caller as its mesh said in {@link #PEER_HEADER}; with a verified identity only when the
+   * header's namespace is the identity's. At most {@link #MAX_PEERS} distinct values are kept.
+   */
+  private WorkloadLabels peerOf(InboundEvent call, @Nullable SpiffeId identity) {
+    String h = call.request().header(PEER_HEADER);
+    if (h == null) {
+      return WorkloadLabels.NONE;
+    }
+    WorkloadLabels w = peers.get(h);
+    if (w == null) {
+      WorkloadLabels parsed = WorkloadLabels.fromHeader(h);
+      if (parsed == null || peers.size() >= MAX_PEERS) {
+        return WorkloadLabels.NONE;
+      }
+      w = peers.computeIfAbsent(h, k -> parsed);
+    }
+    return identity != null && !identity.namespace().equals(w.namespace()) ? WorkloadLabels.NONE : w;
   }
 
   /**

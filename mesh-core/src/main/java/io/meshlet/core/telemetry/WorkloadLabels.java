@@ -59,6 +59,34 @@ record WorkloadLabels(String workload, String namespace, String app, String vers
     return s == null || s.isEmpty() ? null : s;
   }
 
+  /**
+   * This workload as the {@value IstioMetrics#PEER_HEADER} header says it: {@code
+   * workload;namespace;app;version;canonical-service;canonical-revision;cluster}, each part
+   * percent-free (a {@code ;} in a value is dropped).
+   */
+  String header() {
+    return String.join(";", clean(workload), clean(namespace), clean(app), clean(version), clean(canonicalService),
+        clean(canonicalRevision), clean(cluster));
+  }
+
+  private static String clean(String s) {
+    return s.replace(";", "");
+  }
+
+  /** The labels a {@link #header()} value carries; null when it is not one. */
+  static @Nullable WorkloadLabels fromHeader(String value) {
+    String[] p = value.split(";", -1);
+    if (p.length != 7) {
+      return null;
+    }
+    for (String part : p) {
+      if (part.isEmpty() || part.length() > 253) {
+        return null;
+      }
+    }
+    return new WorkloadLabels(p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
+  }
+
   static String orUnknown(@Nullable String s) {
     return s == null || s.isEmpty() ? UNKNOWN : s;
   }

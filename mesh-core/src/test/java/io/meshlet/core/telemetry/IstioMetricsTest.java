@@ -109,6 +109,30 @@ class IstioMetricsTest {
   }
 
   @Test
+  void theClientTellsTheServerWhoCallsAndTheServerBelievesItOnlyWithinTheCallersIdentity() {
+    mesh("");
+    io.meshlet.core.pipeline.OutboundCall call =
+        (io.meshlet.core.pipeline.OutboundCall) mesh.pipeline().outbound(io.meshlet.core.MeshTesting.get("http://reviews:9080/"), null);
+    call.admit();
+    call.startTry();
+    java.util.Map<String, String> sent = new java.util.HashMap<>();
+    call.forEachTryHeader(sent::put);
+    call.end();
+    String header = sent.get(IstioMetrics.PEER_HEADER);
+    assertThat(header).isEqualTo("productpage;default;productpage;v1;productpage;v1;unknown");
+
+    mesh.pipeline().inbound(Call.plain().header(IstioMetrics.PEER_HEADER, header), null).end(200, 0, 0);
+    mesh.pipeline().inbound(Call.from("other", "sa").header(IstioMetrics.PEER_HEADER, header), null).end(201, 0, 0);
+    String scrape = registry.scrape();
+    assertThat(series(scrape, "istio_requests_total", "reporter=\"destination\"", "response_code=\"200\""))
+        .contains("source_workload=\"productpage\"", "source_workload_namespace=\"default\"", "source_app=\"productpage\"",
+            "source_version=\"v1\"", "source_canonical_service=\"productpage\"");
+    assertThat(series(scrape, "istio_requests_total", "reporter=\"destination\"", "response_code=\"201\""))
+        .as("a header that contradicts the verified identity is not believed")
+        .contains("source_workload=\"unknown\"", "source_workload_namespace=\"other\"");
+  }
+
+  @Test
   void aHostTheConfigDoesNotKnowMakesNoSeriesOfItsOwn() {
     mesh("");
     for (String host : new String[] {"evil-1.example", "evil-2.example", "10.1.2.3"}) {
