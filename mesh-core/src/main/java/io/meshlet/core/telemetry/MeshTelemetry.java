@@ -66,17 +66,18 @@ public final class MeshTelemetry implements AutoCloseable {
     }
     if (registry != null) {
       health.add(Gauge.builder("meshlet.config.version", snapshot, s -> s.get().version())
-          .description("Version of the config snapshot in force").register(registry));
+          .description("Version of the config snapshot in force").strongReference(true).register(registry));
       health.add(Gauge.builder("meshlet.circuit.breakers.open", routes, MeshTelemetry::openBreakers)
-          .description("Clusters whose circuit breaker is open").register(registry));
+          .description("Clusters whose circuit breaker is open").strongReference(true).register(registry));
       health.add(Gauge.builder("meshlet.endpoints.ejected", routes, MeshTelemetry::ejected)
-          .description("Endpoints outlier detection has ejected, over all clusters").register(registry));
+          .description("Endpoints outlier detection has ejected, over all clusters").strongReference(true).register(registry));
       health.add(Gauge.builder("meshlet.certificate.expiry", certificates, c -> expiry(c.get(), clock))
-          .baseUnit("seconds").description("Seconds until the workload certificate expires (NaN without one)").register(registry));
+          .baseUnit("seconds").description("Seconds until the workload certificate expires (NaN without one)")
+          .strongReference(true).register(registry));
       for (SourceStatus.State state : SourceStatus.State.values()) {
         health.add(Gauge.builder("meshlet.config.sources", sources, s -> count(s.get(), state))
             .tag("state", state.name()).description("Config sources in each state (FAILED: e.g. the xDS stream is down)")
-            .register(registry));
+            .strongReference(true).register(registry));
       }
       rejections = Counter.builder("meshlet.config.rejections").description("Config updates the mesh refused")
           .register(registry);
@@ -85,6 +86,9 @@ public final class MeshTelemetry implements AutoCloseable {
       rejections = null;
     }
   }
+
+  // Gauges hold their state strongly: the suppliers are lambdas nothing else keeps, and Micrometer's
+  // default weak reference would turn them into NaN at the next collection. close() removes them.
 
   /** The listeners to register with the pipeline, in order; empty when no telemetry is configured. */
   public List<CallListener> listeners() {
