@@ -73,6 +73,9 @@ final class MeshFactory {
     }
     b.startupTimeout(p.getStartup().getTimeout());
     b.awaitFirstConfig(p.getStartup().isAwaitFirstConfig());
+    if (p.getTelemetry().getAccessLog() != null) {
+      b.accessLog(p.getTelemetry().getAccessLog());
+    }
     return b;
   }
 
