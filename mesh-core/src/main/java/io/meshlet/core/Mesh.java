@@ -15,6 +15,7 @@ import io.meshlet.core.internal.RuntimeListener;
 import io.meshlet.core.internal.StartupFailure;
 import io.meshlet.core.model.Workload;
 import io.meshlet.core.pipeline.MeshPipeline;
+import io.meshlet.core.pipeline.Mirrors;
 import io.meshlet.core.resilience.Breaker;
 import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.resilience.MeshTime;
@@ -89,7 +90,7 @@ public final class Mesh implements AutoCloseable {
     this.certificates = certificates;
     this.ownsCertificates = ownsCertificates;
     this.pipeline = new MeshPipeline(() -> runtime.state().routes(), () -> runtime.state().inbound(), random, time,
-        outboundTrafficPolicy == OutboundTrafficPolicy.REGISTRY_ONLY);
+        outboundTrafficPolicy == OutboundTrafficPolicy.REGISTRY_ONLY, new Mirrors(b.maxMirrorsInFlight));
   }
 
   public static Builder builder() {
@@ -290,8 +291,22 @@ public final class Mesh implements AutoCloseable {
     private Path @Nullable [] certificateFiles;
     private final List<Integer> serverPorts = new ArrayList<>();
     private boolean awaitFirstConfig = true;
+    private int maxMirrorsInFlight = Mirrors.DEFAULT_MAX_IN_FLIGHT;
 
     private Builder() {}
+
+    /**
+     * The most mirrored requests ({@code mirror}, {@code mirrors}) in flight at once for this mesh,
+     * {@value io.meshlet.core.pipeline.Mirrors#DEFAULT_MAX_IN_FLIGHT} by default; a copy drawn beyond
+     * it is dropped and counted ({@code pipeline().mirrors()}). 0 turns mirroring off.
+     */
+    public Builder maxMirrorsInFlight(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxMirrorsInFlight: " + max + " (expected: >= 0)");
+      }
+      this.maxMirrorsInFlight = max;
+      return this;
+    }
 
     /** The workload's name ({@code app} label in Istio terms), for example {@code productpage}. */
     public Builder workload(String workload) {

@@ -21,6 +21,8 @@ public final class RouteTable {
   private final Map<String, Cluster> clusters;
   private final Map<String, LocalRateLimit> rateLimits;
   private final List<LocalRateLimit> inboundRateLimits;
+  private final @Nullable ServiceRoutes inboundService;
+  private final boolean inboundCors;
 
   RouteTable(
       long version,
@@ -30,6 +32,26 @@ public final class RouteTable {
       Map<String, Cluster> clusters,
       Map<String, LocalRateLimit> rateLimits,
       List<LocalRateLimit> inboundRateLimits) {
+    this(version, byName, wildcardSuffixes, wildcardRoutes, clusters, rateLimits, inboundRateLimits, null);
+  }
+
+  RouteTable(
+      long version,
+      Map<String, ServiceRoutes> byName,
+      String[] wildcardSuffixes,
+      ServiceRoutes[] wildcardRoutes,
+      Map<String, Cluster> clusters,
+      Map<String, LocalRateLimit> rateLimits,
+      List<LocalRateLimit> inboundRateLimits,
+      @Nullable ServiceRoutes inboundService) {
+    this.inboundService = inboundService;
+    boolean cors = false;
+    if (inboundService != null) {
+      for (CompiledRoute r : inboundService.routes()) {
+        cors |= r.cors() != null;
+      }
+    }
+    this.inboundCors = cors;
     this.version = version;
     this.byName = byName;
     this.wildcardSuffixes = wildcardSuffixes;
@@ -42,6 +64,20 @@ public final class RouteTable {
   /** The server-side rate limits that select this workload: every inbound call takes a permission of each. */
   public List<LocalRateLimit> inboundRateLimits() {
     return inboundRateLimits;
+  }
+
+  /**
+   * The routes of this workload's own service (the host named by its {@code app} label, else its
+   * name, in its namespace), whose rules' {@code corsPolicy} the server side applies; null when the
+   * mesh does not know the service.
+   */
+  public @Nullable ServiceRoutes inboundService() {
+    return inboundService;
+  }
+
+  /** True when a rule of {@link #inboundService()} has a CORS policy: only then does the server side look for one. */
+  public boolean inboundCors() {
+    return inboundCors;
   }
 
   /** The local rate limits in force, by the resource that configured each ({@code RateLimit default/reviews}). */
