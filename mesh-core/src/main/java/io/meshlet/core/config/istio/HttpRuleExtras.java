@@ -89,7 +89,10 @@ final class HttpRuleExtras {
     if (cors.has("allowOrigin")) {
       cors.problems().warning(cors.path("allowOrigin"), "deprecated (use allowOrigins); read as exact matches");
     }
-    List<String> methods = cors.strings("allowMethods", HttpRuleExtras::tokenOrStar);
+    List<String> methods = cors.strings("allowMethods", m -> {
+      String problem = tokenOrStar(m);
+      return problem == null ? null : problem.replace("a header name", "a method");
+    });
     List<String> allowHeaders = cors.strings("allowHeaders", HttpRuleExtras::tokenOrStar);
     List<String> exposeHeaders = cors.strings("exposeHeaders", HttpRuleExtras::tokenOrStar);
     Duration maxAge = cors.duration("maxAge");
