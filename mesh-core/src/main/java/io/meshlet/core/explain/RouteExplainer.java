@@ -179,7 +179,8 @@ public final class RouteExplainer {
   private void describeMirrors(CompiledRoute route, String authority) {
     for (CompiledMirror m : route.mirrors()) {
       Cluster c = m.destination().cluster(req.port());
-      actions.add("mirror " + m + " to " + (c != null ? c.name() : m.destination().unavailableReason(req.port()) + " (not sent)")
+      actions.add("mirror " + (m.millionths() / 10_000.0) + "% to "
+          + (c != null ? c.name() : m.destination().unavailableReason(req.port()) + " (not sent)")
           + ", Host " + Mirror.shadowAuthority(authority) + ", fire and forget");
     }
   }

@@ -130,7 +130,7 @@ class MirrorAndCorsPipelineTest {
   void explainShowsTheMirrors() {
     Mesh m = mesh(MIRRORED, 10, "productpage");
     assertThat(m.explain(MeshTesting.get("http://reviews:9080/")).actions()).contains(
-        "mirror reviews.default.svc.cluster.local subset v3 10.0% to outbound|9080|v3|reviews.default.svc.cluster.local,"
+        "mirror 10.0% to outbound|9080|v3|reviews.default.svc.cluster.local,"
             + " Host reviews-shadow:9080, fire and forget");
   }
 
