@@ -39,7 +39,7 @@ public record HttpRoute(
     requireNonNull(headers, "headers");
   }
 
-  /** A rule without timeout, retry policy or fault. */
+  /** A rule without timeout, retry policy, fault, mirrors or CORS policy. */
   public HttpRoute(
       @Nullable String name,
       List<HttpMatch> matches,
@@ -48,22 +48,7 @@ public record HttpRoute(
       @Nullable DirectResponse directResponse,
       @Nullable HttpRewrite rewrite,
       HeaderOperations headers) {
-    this(name, matches, destinations, redirect, directResponse, rewrite, headers, null, null, null);
-  }
-
-  /** A rule without mirrors or CORS policy. */
-  public HttpRoute(
-      @Nullable String name,
-      List<HttpMatch> matches,
-      List<RouteDestination> destinations,
-      @Nullable HttpRedirect redirect,
-      @Nullable DirectResponse directResponse,
-      @Nullable HttpRewrite rewrite,
-      HeaderOperations headers,
-      @Nullable Duration timeout,
-      @Nullable RetryPolicy retries,
-      @Nullable FaultInjection fault) {
-    this(name, matches, destinations, redirect, directResponse, rewrite, headers, timeout, retries, fault, List.of(), null);
+    this(name, matches, destinations, redirect, directResponse, rewrite, headers, null, null, null, List.of(), null);
   }
 
   /** The retry policy in force: the rule's, or Istio's default. */

@@ -87,11 +87,7 @@ public final class CompiledCors {
 
   /** The headers of the mesh's answer to an allowed preflight. */
   public Map<String, String> preflightHeaders(RequestView request) {
-    Map<String, String> out = new LinkedHashMap<>();
-    out.put(ALLOW_ORIGIN, request.header("origin"));
-    if (model.allowCredentials()) {
-      out.put(ALLOW_CREDENTIALS, "true");
-    }
+    Map<String, String> out = originAndCredentials(request);
     if (!allowMethods.isEmpty()) {
       out.put(ALLOW_METHODS, allowMethods.equals("*") ? request.header("access-control-request-method") : allowMethods);
     }
@@ -111,13 +107,19 @@ public final class CompiledCors {
 
   /** The headers added to the response of an actual CORS request. */
   public Map<String, String> responseHeaders(RequestView request) {
+    Map<String, String> out = originAndCredentials(request);
+    if (!exposeHeaders.isEmpty()) {
+      out.put(EXPOSE_HEADERS, exposeHeaders);
+    }
+    return out;
+  }
+
+  /** What preflight answers and actual responses both carry: the request's origin, and credentials if allowed. */
+  private Map<String, String> originAndCredentials(RequestView request) {
     Map<String, String> out = new LinkedHashMap<>();
     out.put(ALLOW_ORIGIN, request.header("origin"));
     if (model.allowCredentials()) {
       out.put(ALLOW_CREDENTIALS, "true");
-    }
-    if (!exposeHeaders.isEmpty()) {
-      out.put(EXPOSE_HEADERS, exposeHeaders);
     }
     return out;
   }

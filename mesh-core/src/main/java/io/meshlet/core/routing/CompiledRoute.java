@@ -48,16 +48,6 @@ public final class CompiledRoute {
       HttpRoute model,
       CompiledMatch[] matches,
       CompiledDestination[] destinations,
-      @Nullable LocalRateLimit rateLimit) {
-    this(virtualService, index, model, matches, destinations, rateLimit, new CompiledMirror[0]);
-  }
-
-  CompiledRoute(
-      @Nullable VirtualService virtualService,
-      int index,
-      HttpRoute model,
-      CompiledMatch[] matches,
-      CompiledDestination[] destinations,
       @Nullable LocalRateLimit rateLimit,
       CompiledMirror[] mirrors) {
     this.mirrorList = List.of(mirrors);

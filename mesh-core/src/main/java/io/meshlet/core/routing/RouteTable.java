@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * the FQDN), then, only if that misses, a scan of the wildcard hosts, most specific first.
  */
 public final class RouteTable {
-  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of(), Map.of(), List.of());
+  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of(), Map.of(), List.of(), null);
 
   private final long version;
   private final Map<String, ServiceRoutes> byName;
@@ -23,17 +23,6 @@ public final class RouteTable {
   private final List<LocalRateLimit> inboundRateLimits;
   private final @Nullable ServiceRoutes inboundService;
   private final boolean inboundCors;
-
-  RouteTable(
-      long version,
-      Map<String, ServiceRoutes> byName,
-      String[] wildcardSuffixes,
-      ServiceRoutes[] wildcardRoutes,
-      Map<String, Cluster> clusters,
-      Map<String, LocalRateLimit> rateLimits,
-      List<LocalRateLimit> inboundRateLimits) {
-    this(version, byName, wildcardSuffixes, wildcardRoutes, clusters, rateLimits, inboundRateLimits, null);
-  }
 
   RouteTable(
       long version,

@@ -350,7 +350,8 @@ public final class RouteTableCompiler {
     HttpRoute route = new HttpRoute(null, List.of(), List.of(new RouteDestination(self, 100, HeaderOperations.NONE)),
         null, null, null, HeaderOperations.NONE);
     return new ServiceRoutes(host, null, new CompiledRoute[] {
-        new CompiledRoute(null, -1, route, new CompiledMatch[0], new CompiledDestination[] {d}, rateLimitFor(host, null))});
+        new CompiledRoute(null, -1, route, new CompiledMatch[0], new CompiledDestination[] {d}, rateLimitFor(host, null),
+            new CompiledMirror[0])});
   }
 
   private CompiledDestination compileDestination(

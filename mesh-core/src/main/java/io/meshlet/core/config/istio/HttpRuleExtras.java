@@ -22,6 +22,9 @@ final class HttpRuleExtras {
    * own {@code percentage} (100 % when absent). A mirror drawn 0 % is left out.
    */
   static List<MirrorPolicy> mirrors(YamlObject rule, String namespace) {
+    if (!rule.has("mirror") && !rule.has("mirrors") && !rule.has("mirrorPercentage") && !rule.has("mirrorPercent")) {
+      return List.of();
+    }
     Problems problems = rule.problems();
     List<MirrorPolicy> out = new ArrayList<>();
     Destination single = rule.has("mirror") ? RouteDestinationParser.destination(rule.object("mirror"), namespace) : null;
