@@ -10,6 +10,7 @@ import io.meshlet.core.model.Destination;
 import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
+import io.meshlet.core.model.MirrorPolicy;
 import io.meshlet.core.model.RouteDestination;
 import io.meshlet.core.model.VirtualService;
 import java.util.ArrayList;
@@ -111,6 +112,9 @@ final class RouteBuilder {
     if (rule.fault() != null) {
       r.putTypedPerFilterConfig(ActionBuilder.FAULT_FILTER, ActionBuilder.fault(rule.fault()));
     }
+    if (rule.cors() != null) {
+      r.putTypedPerFilterConfig(MirrorCorsBuilder.CORS_FILTER, MirrorCorsBuilder.cors(rule.cors()));
+    }
     return r.build();
   }
 
@@ -140,6 +144,9 @@ final class RouteBuilder {
     ActionBuilder.rewrite(a, rule.rewrite());
     ActionBuilder.timeout(a, rule.timeout(), fromVirtualService);
     a.setRetryPolicy(ActionBuilder.retries(rule.retries()));
+    for (MirrorPolicy m : rule.mirrors()) {
+      a.addRequestMirrorPolicies(MirrorCorsBuilder.mirror(m, targets.cluster(m.destination(), port)));
+    }
     return a.build();
   }
 

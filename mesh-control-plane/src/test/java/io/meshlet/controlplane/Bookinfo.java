@@ -133,6 +133,17 @@ final class Bookinfo {
                 set: {x-via: mesh}
             route:
             - destination: {host: ratings, subset: v1}
+            mirrors:
+            - destination: {host: ratings, subset: v2}
+              percentage: {value: 25}
+            corsPolicy:
+              allowOrigins: [{exact: "https://bookinfo.example"}, {regex: "https://.*[.]dev[.]example"}]
+              allowMethods: [GET]
+              allowHeaders: [x-user]
+              exposeHeaders: [x-via]
+              maxAge: 24h
+              allowCredentials: true
+              unmatchedPreflights: IGNORE
         ---
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry

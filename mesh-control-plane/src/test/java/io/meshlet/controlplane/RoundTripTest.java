@@ -41,6 +41,7 @@ class RoundTripTest {
       new Req("http://reviews.default.svc:9080/x", Map.of("user-agent", "Foo Mobile Safari")),
       new Req("http://ratings:9080/ratings/v2/1", Map.of("x-user", "u1")),
       new Req("http://ratings:9080/ratings/1", Map.of()),
+      new Req("http://ratings:9080/ratings/1", Map.of("origin", "https://a.dev.example")),
       new Req("http://ratings:9080/ratings/1?debug=true", Map.of()),
       new Req("http://ratings:9080/health", Map.of()),
       new Req("http://ratings:9080/old/page", Map.of()),
@@ -71,6 +72,10 @@ class RoundTripTest {
       assertThat(outcomes(fromXds, r)).as("%s %s", r.url(), r.headers()).isEqualTo(outcomes(fromYaml, r));
       assertThat(policies(fromXds, r)).as("policies of %s %s", r.url(), r.headers()).isEqualTo(policies(fromYaml, r));
     }
+    // Mirrors and the CORS policy are served, and read back.
+    assertThat(policies(fromXds, REQUESTS.get(7)))
+        .contains("mirror 25.0% to outbound|9080|v2|ratings.default.svc.cluster.local, Host ratings-shadow:9080")
+        .contains("origin 'https://a.dev.example' allowed");
     // And the split is really one: both subsets are reached.
     assertThat(outcomes(fromXds, REQUESTS.get(1))).hasSize(2);
     assertThat(outcomes(fromXds, REQUESTS.get(0))).containsExactly("FORWARD outbound|9080|v2|reviews.default.svc.cluster.local 10.0.0.2:9080");

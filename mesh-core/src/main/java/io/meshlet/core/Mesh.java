@@ -22,6 +22,7 @@ import io.meshlet.core.telemetry.MeshTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.meshlet.core.pipeline.MeshPipeline;
+import io.meshlet.core.pipeline.Mirrors;
 import io.meshlet.core.resilience.Breaker;
 import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.resilience.MeshTime;
@@ -114,7 +115,7 @@ public final class Mesh implements AutoCloseable {
     List<CallListener> listeners = new ArrayList<>(telemetry.listeners());
     listeners.addAll(b.callListeners);
     this.pipeline = new MeshPipeline(() -> runtime.state().routes(), () -> runtime.state().inbound(), random, time,
-        outboundTrafficPolicy == OutboundTrafficPolicy.REGISTRY_ONLY, listeners);
+        outboundTrafficPolicy == OutboundTrafficPolicy.REGISTRY_ONLY, new Mirrors(b.maxMirrorsInFlight), listeners);
   }
 
   public static Builder builder() {
@@ -334,8 +335,22 @@ public final class Mesh implements AutoCloseable {
     private @Nullable MeterRegistry meterRegistry;
     private @Nullable OpenTelemetry openTelemetry;
     private AccessLog.@Nullable Format accessLog;
+    private int maxMirrorsInFlight = Mirrors.DEFAULT_MAX_IN_FLIGHT;
 
     private Builder() {}
+
+    /**
+     * The most mirrored requests ({@code mirror}, {@code mirrors}) in flight at once for this mesh,
+     * {@value io.meshlet.core.pipeline.Mirrors#DEFAULT_MAX_IN_FLIGHT} by default; a copy drawn beyond
+     * it is dropped and counted ({@code pipeline().mirrors()}). 0 turns mirroring off.
+     */
+    public Builder maxMirrorsInFlight(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxMirrorsInFlight: " + max + " (expected: >= 0)");
+      }
+      this.maxMirrorsInFlight = max;
+      return this;
+    }
 
     /** The workload's name ({@code app} label in Istio terms), for example {@code productpage}. */
     public Builder workload(String workload) {

@@ -13,6 +13,7 @@ import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.pipeline.CallFailure;
 import io.meshlet.core.pipeline.CallerContext;
 import io.meshlet.core.pipeline.LocalReply;
+import io.meshlet.core.pipeline.Mirror;
 import io.meshlet.core.pipeline.OutboundCall;
 import io.meshlet.core.pipeline.Redirect;
 import io.meshlet.core.pipeline.ResponseFlag;
@@ -71,6 +72,8 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private volatile @Nullable ClientCall<ReqT, RespT> current;
   private @Nullable Attempt active;
   private final List<ReqT> sent = new ArrayList<>();
+  /** The mirrored copies of a unary call, fed the caller's message and half-close. */
+  private final List<ClientCall<ReqT, RespT>> shadows = new ArrayList<>(0);
   private int requested;
   private boolean halfClosed;
   private boolean cancelled;
@@ -214,7 +217,56 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       deliverClose(GrpcStatuses.of(refused), GrpcStatuses.trailers(refused.flags(), refused.headers()));
       return;
     }
+    if (method.getType() == MethodDescriptor.MethodType.UNARY) {
+      startMirrors(c);
+    }
     nextTry();
+  }
+
+  /**
+   * Starts a copy of this unary call per mirror the pipeline chose: to the mirror's endpoint, with
+   * the shadow authority and the route's header operations, outside the caller's context (the
+   * caller going away does not cancel it) and with the mirror's own deadline. Its response is
+   * discarded; it ends the mirror when it closes. The request message follows as the caller sends it.
+   */
+  private void startMirrors(OutboundCall c) {
+    List<Mirror> mirrors = c.mirrors();
+    for (int i = 0; i < mirrors.size(); i++) {
+      Mirror m = mirrors.get(i);
+      try {
+        ManagedChannel inner = channel.channel(ChannelKey.endpoints(m.tls()));
+        CallOptions o = CallOptions.DEFAULT
+            .withOption(EndpointBalancer.ADDRESS, MeshChannel.address(m.endpoint()))
+            .withAuthority(m.authority())
+            .withDeadlineAfter(Math.max(1, m.timeout().toNanos()), TimeUnit.NANOSECONDS);
+        Metadata h = new Metadata();
+        h.merge(headers);
+        MetadataEditor.apply(m.headers().request(), h);
+        ClientCall<ReqT, RespT> copy;
+        Context previous = Context.ROOT.attach();
+        try {
+          copy = inner.newCall(tryMethod, o);
+        } finally {
+          Context.ROOT.detach(previous);
+        }
+        copy.start(new Listener<RespT>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            m.done();
+          }
+        }, h);
+        copy.request(2);
+        for (ReqT message : sent) {
+          copy.sendMessage(message);
+        }
+        if (halfClosed) {
+          copy.halfClose();
+        }
+        shadows.add(copy);
+      } catch (IOException | RuntimeException e) {
+        m.done(); // never the original's problem
+      }
+    }
   }
 
   /** Starts a try: its endpoint, timeout and metadata, over the inner channel of its cluster's TLS. */
@@ -442,6 +494,9 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (c != null) {
         c.sendMessage(message);
       }
+      for (int i = 0; i < shadows.size(); i++) {
+        shadows.get(i).sendMessage(message);
+      }
     });
   }
 
@@ -453,6 +508,10 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (c != null) {
         c.halfClose();
       }
+      for (int i = 0; i < shadows.size(); i++) {
+        shadows.get(i).halfClose();
+      }
+      shadows.clear();
     });
   }
 

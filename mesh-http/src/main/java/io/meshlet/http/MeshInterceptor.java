@@ -8,6 +8,7 @@ import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.pipeline.CallFailure;
 import io.meshlet.core.pipeline.CallerContext;
 import io.meshlet.core.pipeline.LocalReply;
+import io.meshlet.core.pipeline.Mirror;
 import io.meshlet.core.pipeline.OutboundCall;
 import io.meshlet.core.pipeline.Redirect;
 import io.meshlet.core.pipeline.ResponseFlag;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,9 +73,12 @@ public final class MeshInterceptor implements Interceptor {
   private final Map<ClientTlsSettings, OutboundTls> tls = new ConcurrentHashMap<>();
   /** The route table version {@link #tls} was last pruned for. */
   private volatile long tlsVersion = -1;
+  private final @Nullable OkHttpClient mirrorClient;
+  private volatile @Nullable MirrorSender mirrorSender;
 
   private MeshInterceptor(Builder b) {
     this.mesh = b.mesh;
+    this.mirrorClient = b.mirrorClient;
     this.followRedirects = b.followRedirects;
     this.maxRedirects = b.maxRedirects;
   }
@@ -153,6 +158,10 @@ public final class MeshInterceptor implements Interceptor {
       if (refused != null) {
         return reply(request, refused);
       }
+      List<Mirror> mirrors = call.mirrors();
+      if (!mirrors.isEmpty()) {
+        mirrorSender().send(mirrorBase(request, view, call), mirrors);
+      }
       Response response = tries(chain, out, request.url(), view, call, secure);
       if (call.observed()) {
         call.reportBytes(requestBytes(request), response.body().contentLength());
@@ -166,6 +175,30 @@ public final class MeshInterceptor implements Interceptor {
     } finally {
       call.end();
     }
+  }
+
+  /** The request every copy starts from: the caller's, with the authority sent and the route's header operations. */
+  private static Request mirrorBase(Request request, OkHttpRequestView view, OutboundCall call) {
+    Request.Builder b = request.newBuilder();
+    String authority = call.authority();
+    b.header("Host", authority != null ? authority : request.header("Host") != null ? request.header("Host") : view.authority());
+    HeaderEditor.apply(call.routeHeaders().request(), b);
+    return b.build();
+  }
+
+  private MirrorSender mirrorSender() {
+    MirrorSender s = mirrorSender;
+    if (s == null) {
+      synchronized (this) {
+        s = mirrorSender;
+        if (s == null) {
+          s = new MirrorSender(mirrorClient != null ? mirrorClient : new OkHttpClient(),
+              mesh.pipeline().mirrors().maxInFlight(), this::tls);
+          mirrorSender = s;
+        }
+      }
+    }
+    return s;
   }
 
   /** Tries until a result is final: a response, or a failure that is not retried. */
@@ -188,12 +221,7 @@ public final class MeshInterceptor implements Interceptor {
       } else {
         // Start from the endpoint's own parsed URL: setting a host on a builder re-canonicalizes it
         // (IDNA) on every call, the largest cost of a routed call before this.
-        target = endpoint.attachment(ENDPOINT_URL, MeshInterceptor::endpointUrl).newBuilder()
-            .scheme(secure != null ? "https" : url.scheme())
-            .port(endpoint.port())
-            .encodedPath(path)
-            .encodedQuery(url.encodedQuery())
-            .build();
+        target = endpointTarget(endpoint, secure != null ? "https" : url.scheme(), path, url.encodedQuery());
       }
       out.url(target);
       call.forEachTryHeader(out::header);
@@ -323,6 +351,20 @@ public final class MeshInterceptor implements Interceptor {
     return HeaderEditor.apply(reply.responseHeaderOps(), b.build());
   }
 
+  /** The URL of {@code path} on {@code endpoint}, from the endpoint's own parsed URL. */
+  static HttpUrl endpointTarget(Endpoint endpoint, String scheme, String path, @Nullable String encodedQuery) {
+    return endpoint.attachment(ENDPOINT_URL, MeshInterceptor::endpointUrl).newBuilder()
+        .scheme(scheme)
+        .port(endpoint.port())
+        .encodedPath(path)
+        .encodedQuery(encodedQuery)
+        .build();
+  }
+
+  static HttpUrl endpointTarget(Endpoint endpoint, boolean https, String path, @Nullable String encodedQuery) {
+    return endpointTarget(endpoint, https ? "https" : "http", path, encodedQuery);
+  }
+
   private static HttpUrl endpointUrl(Endpoint endpoint) {
     return new HttpUrl.Builder().scheme("http").host(endpoint.address()).port(endpoint.port()).build();
   }
@@ -382,9 +424,20 @@ public final class MeshInterceptor implements Interceptor {
     private final Mesh mesh;
     private boolean followRedirects = true;
     private int maxRedirects = DEFAULT_MAX_REDIRECTS;
+    private @Nullable OkHttpClient mirrorClient;
 
     private Builder(Mesh mesh) {
       this.mesh = mesh;
+    }
+
+    /**
+     * The client whose settings (connection pool, timeouts, socket factory) mirrored copies are sent
+     * with; a plain {@code OkHttpClient} by default. Never a client with this interceptor: the copies
+     * are already routed. Its dispatcher is replaced by one sized to the mesh's mirror bound.
+     */
+    public Builder mirrorClient(OkHttpClient client) {
+      this.mirrorClient = requireNonNull(client, "client");
+      return this;
     }
 
     /** Whether redirects answered by a route ({@code http[].redirect}) are followed; true by default. */

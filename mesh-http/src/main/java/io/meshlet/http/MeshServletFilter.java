@@ -37,6 +37,12 @@ import org.jspecify.annotations.Nullable;
  *       workload has nothing to enforce ({@link InboundPolicies#enforcesNothing()}: no {@code STRICT}
  *       port, no CUSTOM, DENY or ALLOW policy) every call is allowed without asking, and that
  *       attribute is absent;
+ *   <li>applies the {@code corsPolicy} of the rule of this workload's own service (the
+ *       VirtualService for the host named by its {@code app} label, else its name) that the request
+ *       matches, as Envoy's CORS filter does: a preflight from an allowed origin is answered 200
+ *       with the {@code Access-Control-Allow-*} headers and never reaches the application; an
+ *       actual request from an allowed origin gets {@code Access-Control-Allow-Origin} (and
+ *       {@code -Credentials}, {@code -Expose-Headers}) on its response;
  *   <li>applies the server-side rate limits (Meshlet {@code RateLimit} resources whose {@code
  *       workloadSelector} selects this workload): over the limit, the request is answered 429 with
  *       response flag {@code RL} and {@code x-envoy-ratelimited}, and never reaches the application;
@@ -94,6 +100,9 @@ public final class MeshServletFilter implements Filter {
       verdict.end(reply.status(), in.getContentLengthLong(), reply.body().length);
       return;
     }
+    // CORS headers of an allowed cross-origin request: set before the application writes, so they
+    // are in the response when it commits.
+    verdict.responseHeaders().forEach(out::setHeader);
     if (verdict.event() == null) {
       serve(request, response, chain, verdict.deadline());
       return;
@@ -163,6 +172,10 @@ public final class MeshServletFilter implements Filter {
     reply.headers().forEach(out::setHeader);
     byte[] body = reply.body();
     out.setStatus(reply.status());
+    if (body.length == 0) {
+      out.setContentLength(0);
+      return;
+    }
     out.setContentType("text/plain");
     out.setContentLength(body.length);
     out.getOutputStream().write(body);

@@ -11,9 +11,11 @@ import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.model.Headers;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.VirtualService;
+import io.meshlet.core.pipeline.Mirror;
 import io.meshlet.core.resilience.ClusterPolicy;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.CompiledDestination;
+import io.meshlet.core.routing.CompiledMirror;
 import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.RequestView;
 import io.meshlet.core.routing.RouteTable;
@@ -167,6 +169,20 @@ public final class RouteExplainer {
     actions.add("Host header: " + (authority != null ? authority + " (rewritten)" : req.authority()));
     describeHeaders("route", route.headers());
     describeHeaders("destination", dest.headers());
+    describeMirrors(route, authority != null ? authority : req.authority());
+    if (route.cors() != null) {
+      actions.add("corsPolicy: applied by the server side of " + req.host() + " (" + route.cors().describeOrigin(req.header("origin")) + ")");
+    }
+  }
+
+  /** Each mirror as {@code OutboundCall.mirrors} would send it: destination, share, cluster, shadow Host. */
+  private void describeMirrors(CompiledRoute route, String authority) {
+    for (CompiledMirror m : route.mirrors()) {
+      Cluster c = m.destination().cluster(req.port());
+      actions.add("mirror " + (m.millionths() / 10_000.0) + "% to "
+          + (c != null ? c.name() : m.destination().unavailableReason(req.port()) + " (not sent)")
+          + ", Host " + Mirror.shadowAuthority(authority) + ", fire and forget");
+    }
   }
 
   private void describeHeaders(String where, HeaderOperations ops) {

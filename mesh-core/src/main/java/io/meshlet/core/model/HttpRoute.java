@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param timeout the whole call's timeout including retries, or null for none (Istio's default)
  * @param retries the retry policy, or null for {@link RetryPolicy#DEFAULT}
  * @param fault faults to inject, or null
+ * @param mirrors where copies of the requests this rule forwards go (fire and forget); empty for none
+ * @param cors the rule's CORS policy, applied where the rule is evaluated for a server (see
+ *     docs/configuration.md, corsPolicy), or null
  */
 public record HttpRoute(
     @Nullable String name,
@@ -25,15 +28,18 @@ public record HttpRoute(
     HeaderOperations headers,
     @Nullable Duration timeout,
     @Nullable RetryPolicy retries,
-    @Nullable FaultInjection fault) {
+    @Nullable FaultInjection fault,
+    List<MirrorPolicy> mirrors,
+    @Nullable CorsPolicy cors) {
 
   public HttpRoute {
     matches = List.copyOf(matches);
+    mirrors = List.copyOf(mirrors);
     destinations = List.copyOf(destinations);
     requireNonNull(headers, "headers");
   }
 
-  /** A rule without timeout, retry policy or fault. */
+  /** A rule without timeout, retry policy, fault, mirrors or CORS policy. */
   public HttpRoute(
       @Nullable String name,
       List<HttpMatch> matches,
@@ -42,7 +48,7 @@ public record HttpRoute(
       @Nullable DirectResponse directResponse,
       @Nullable HttpRewrite rewrite,
       HeaderOperations headers) {
-    this(name, matches, destinations, redirect, directResponse, rewrite, headers, null, null, null);
+    this(name, matches, destinations, redirect, directResponse, rewrite, headers, null, null, null, List.of(), null);
   }
 
   /** The retry policy in force: the rule's, or Istio's default. */

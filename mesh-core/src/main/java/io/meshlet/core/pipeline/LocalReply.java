@@ -72,6 +72,21 @@ public record LocalReply(
     return DENIED;
   }
 
+  /** The mesh's answer to a CORS preflight: 200, empty body, with these headers. */
+  static LocalReply preflight(Map<String, String> headers) {
+    return new LocalReply(200, null, ResponseFlags.NONE, new byte[0], headers, Headers.NONE);
+  }
+
+  /** This reply with {@code more} headers too (CORS headers on a reply to an allowed CORS request). */
+  LocalReply withHeaders(Map<String, String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+    all.putAll(more);
+    return new LocalReply(status, grpcCode, flags, body, all, responseHeaderOps);
+  }
+
   static LocalReply direct(CompiledRoute route) {
     DirectResponse direct = route.directResponse();
     return new LocalReply(direct.status(), null, ResponseFlags.NONE, direct.body(), Map.of(), route.headers().response());

@@ -6,6 +6,7 @@ import io.meshlet.core.resilience.Deadline;
 import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.routing.Cluster;
+import io.meshlet.core.routing.CompiledCors;
 import io.meshlet.core.routing.CompiledDestination;
 import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.RequestView;
@@ -15,6 +16,7 @@ import io.meshlet.core.security.InboundDecision;
 import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.security.InboundRequest;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +45,7 @@ public final class MeshPipeline {
   private final MeshTime time;
   private final boolean registryOnly;
   private final Listeners listeners;
+  private final Mirrors mirrors;
 
   /**
    * @param routes the compiled routes in force (read once per call)
@@ -51,14 +54,16 @@ public final class MeshPipeline {
    */
   public MeshPipeline(Supplier<RouteTable> routes, Supplier<InboundPolicies> policies, RandomGenerator random,
       MeshTime time, boolean registryOnly) {
-    this(routes, policies, random, time, registryOnly, List.of());
+    this(routes, policies, random, time, registryOnly, new Mirrors(Mirrors.DEFAULT_MAX_IN_FLIGHT), List.of());
   }
 
   /**
+   * @param mirrors the mesh's bound on mirrored requests in flight (and their counters)
    * @param listeners hear every call ({@link CallListener}); with none, no event is ever built
    */
   public MeshPipeline(Supplier<RouteTable> routes, Supplier<InboundPolicies> policies, RandomGenerator random,
-      MeshTime time, boolean registryOnly, List<CallListener> listeners) {
+      MeshTime time, boolean registryOnly, Mirrors mirrors, List<CallListener> listeners) {
+    this.mirrors = requireNonNull(mirrors, "mirrors");
     this.listeners = listeners.isEmpty() ? Listeners.NONE : new Listeners(List.copyOf(listeners));
     this.routes = requireNonNull(routes, "routes");
     this.policies = requireNonNull(policies, "policies");
@@ -161,7 +166,7 @@ public final class MeshPipeline {
     if (event != null) {
       event.cluster = cluster;
     }
-    return new OutboundCall(route, destination, cluster, request, callerDeadline, time, random, event);
+    return new OutboundCall(route, destination, cluster, request, callerDeadline, time, random, mirrors, event);
   }
 
   /**
@@ -177,7 +182,7 @@ public final class MeshPipeline {
     InboundEvent event = new InboundEvent(listeners, request, time);
     InboundVerdict v = decide(request, callerDeadline);
     event.decided(v.decision(), v.reply());
-    return new InboundVerdict(v.decision(), v.reply(), v.deadline(), event);
+    return new InboundVerdict(v.decision(), v.reply(), v.deadline(), v.responseHeaders(), event);
   }
 
   private InboundVerdict decide(InboundRequest request, @Nullable Deadline callerDeadline) {
@@ -192,13 +197,62 @@ public final class MeshPipeline {
         return new InboundVerdict(decision, LocalReply.denied(), null);
       }
     }
-    for (LocalRateLimit limit : routes.get().inboundRateLimits()) {
+    RouteTable table = routes.get();
+    Map<String, String> corsHeaders = Map.of();
+    if (table.inboundCors()) {
+      CorsAnswer cors = cors(table, request);
+      if (cors != null && cors.reply != null) {
+        return new InboundVerdict(decision, cors.reply, null);
+      }
+      if (cors != null) {
+        corsHeaders = cors.headers;
+      }
+    }
+    for (LocalRateLimit limit : table.inboundRateLimits()) {
       if (!limit.tryAcquire()) {
-        return new InboundVerdict(decision, LocalReply.rateLimited(limit), null);
+        return new InboundVerdict(decision, LocalReply.rateLimited(limit).withHeaders(corsHeaders), null);
       }
     }
     Deadline deadline = Deadline.earliest(Deadline.current(), callerDeadline);
-    return decision == null && deadline == null ? InboundVerdict.ALLOWED : new InboundVerdict(decision, null, deadline);
+    return decision == null && deadline == null && corsHeaders.isEmpty()
+        ? InboundVerdict.ALLOWED
+        : new InboundVerdict(decision, null, deadline, corsHeaders, null);
+  }
+
+  private record CorsAnswer(@Nullable LocalReply reply, Map<String, String> headers) {}
+
+  /**
+   * The CORS step of an inbound call (Envoy's CORS filter, after authorization): the rule of this
+   * workload's own service that the call matches, and its {@code corsPolicy}'s answer. Null when
+   * no rule matches, the rule has no policy, or the call is not a CORS request for it.
+   */
+  private static @Nullable CorsAnswer cors(RouteTable table, InboundRequest request) {
+    ServiceRoutes self = table.inboundService();
+    if (self == null || request.header("origin") == null) {
+      return null;
+    }
+    InboundRequestView view = new InboundRequestView(request, self.host());
+    CompiledRoute route = self.match(view);
+    CompiledCors cors = route == null ? null : route.cors();
+    if (cors == null) {
+      return null;
+    }
+    switch (cors.decide(view)) {
+      case PREFLIGHT:
+        return new CorsAnswer(LocalReply.preflight(cors.preflightHeaders(view)), Map.of());
+      case IGNORED_PREFLIGHT:
+        return new CorsAnswer(LocalReply.preflight(Map.of()), Map.of());
+      case ACTUAL:
+        return new CorsAnswer(null, cors.responseHeaders(view));
+      case NONE:
+      default:
+        return null;
+    }
+  }
+
+  /** The mesh's bound on mirrored requests and its counters. */
+  public Mirrors mirrors() {
+    return mirrors;
   }
 
   /** The mesh's clock and scheduler (fault delays, backoff). */

@@ -14,7 +14,11 @@ import io.meshlet.core.routing.CompiledDestination;
 import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.RequestView;
 import io.meshlet.core.model.GrpcCode;
+import io.meshlet.core.model.MirrorPolicy;
+import io.meshlet.core.routing.CompiledMirror;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -76,8 +80,12 @@ public final class OutboundCall implements Routed {
   private Refusal refusal = Refusal.NONE;
   private final @Nullable OutboundEvent event;
 
+  private final Mirrors mirrorBound;
+
   OutboundCall(CompiledRoute route, CompiledDestination destination, Cluster cluster, RequestView request,
-      @Nullable Deadline callerDeadline, MeshTime time, RandomGenerator random, @Nullable OutboundEvent event) {
+      @Nullable Deadline callerDeadline, MeshTime time, RandomGenerator random, Mirrors mirrors,
+      @Nullable OutboundEvent event) {
+    this.mirrorBound = mirrors;
     this.route = route;
     this.destination = destination;
     this.cluster = cluster;
@@ -147,6 +155,42 @@ public final class OutboundCall implements Routed {
   /** The TLS of this call's cluster ({@code DestinationRule tls}); null or {@code DISABLE}: plaintext. */
   public @Nullable ClientTlsSettings tls() {
     return cluster.tls();
+  }
+
+  /**
+   * The copies of this request to send now, fire and forget: each of the route's mirrors that the
+   * mesh's random source draws (its percentage, in millionths, as Envoy's runtime fraction), whose
+   * destination has a cluster for the request's port and an endpoint, and that fits the mesh's
+   * bound ({@link Mirrors}; otherwise dropped and counted). Empty (no allocation) for a route
+   * without mirrors. Call once, after {@link #admit()} let the call through; the adapter must end
+   * every returned {@link Mirror} with {@code done()} or {@code skip()}.
+   */
+  public List<Mirror> mirrors() {
+    List<CompiledMirror> all = route.mirrors();
+    if (all.isEmpty()) {
+      return List.of();
+    }
+    List<Mirror> out = new ArrayList<>(all.size());
+    for (int i = 0; i < all.size(); i++) {
+      CompiledMirror m = all.get(i);
+      if (m.millionths() < MirrorPolicy.ALL && !m.takes(random.nextInt(MirrorPolicy.ALL))) {
+        continue;
+      }
+      Cluster target = m.destination().cluster(request.port());
+      Endpoint endpoint = target == null ? null : target.pick(request, random);
+      if (endpoint == null) {
+        mirrorBound.countUnroutable();
+        continue;
+      }
+      if (!mirrorBound.tryAcquire()) {
+        continue;
+      }
+      String authority = route.rewriteAuthority();
+      Duration timeout = policy.timeout();
+      out.add(new Mirror(target, endpoint, Mirror.shadowAuthority(authority != null ? authority : request.authority()),
+          path, route.headers(), timeout != null ? timeout : Mirror.DEFAULT_TIMEOUT, mirrorBound));
+    }
+    return out;
   }
 
   // ---- faults and admission -------------------------------------------------------------------

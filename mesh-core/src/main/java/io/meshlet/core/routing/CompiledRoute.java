@@ -39,6 +39,8 @@ public final class CompiledRoute {
   private final @Nullable String uriRegexReplacement;
   private final RoutePolicy policy;
   private final @Nullable LocalRateLimit rateLimit;
+  private final List<CompiledMirror> mirrorList;
+  private final @Nullable CompiledCors cors;
 
   CompiledRoute(
       @Nullable VirtualService virtualService,
@@ -46,7 +48,10 @@ public final class CompiledRoute {
       HttpRoute model,
       CompiledMatch[] matches,
       CompiledDestination[] destinations,
-      @Nullable LocalRateLimit rateLimit) {
+      @Nullable LocalRateLimit rateLimit,
+      CompiledMirror[] mirrors) {
+    this.mirrorList = List.of(mirrors);
+    this.cors = model.cors() == null ? null : new CompiledCors(model.cors());
     this.virtualService = virtualService;
     this.rateLimit = rateLimit;
     this.index = index;
@@ -219,6 +224,16 @@ public final class CompiledRoute {
 
   public @Nullable DirectResponse directResponse() {
     return model.directResponse();
+  }
+
+  /** The rule's mirrors, in config order. */
+  public List<CompiledMirror> mirrors() {
+    return mirrorList;
+  }
+
+  /** The rule's CORS policy, or null. */
+  public @Nullable CompiledCors cors() {
+    return cors;
   }
 
   /** The local rate limit on calls this rule matches, or null. */

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * the FQDN), then, only if that misses, a scan of the wildcard hosts, most specific first.
  */
 public final class RouteTable {
-  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of(), Map.of(), List.of());
+  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of(), Map.of(), List.of(), null);
 
   private final long version;
   private final Map<String, ServiceRoutes> byName;
@@ -21,6 +21,8 @@ public final class RouteTable {
   private final Map<String, Cluster> clusters;
   private final Map<String, LocalRateLimit> rateLimits;
   private final List<LocalRateLimit> inboundRateLimits;
+  private final @Nullable ServiceRoutes inboundService;
+  private final boolean inboundCors;
 
   RouteTable(
       long version,
@@ -29,7 +31,16 @@ public final class RouteTable {
       ServiceRoutes[] wildcardRoutes,
       Map<String, Cluster> clusters,
       Map<String, LocalRateLimit> rateLimits,
-      List<LocalRateLimit> inboundRateLimits) {
+      List<LocalRateLimit> inboundRateLimits,
+      @Nullable ServiceRoutes inboundService) {
+    this.inboundService = inboundService;
+    boolean cors = false;
+    if (inboundService != null) {
+      for (CompiledRoute r : inboundService.routes()) {
+        cors |= r.cors() != null;
+      }
+    }
+    this.inboundCors = cors;
     this.version = version;
     this.byName = byName;
     this.wildcardSuffixes = wildcardSuffixes;
@@ -42,6 +53,20 @@ public final class RouteTable {
   /** The server-side rate limits that select this workload: every inbound call takes a permission of each. */
   public List<LocalRateLimit> inboundRateLimits() {
     return inboundRateLimits;
+  }
+
+  /**
+   * The routes of this workload's own service (the host named by its {@code app} label, else its
+   * name, in its namespace), whose rules' {@code corsPolicy} the server side applies; null when the
+   * mesh does not know the service.
+   */
+  public @Nullable ServiceRoutes inboundService() {
+    return inboundService;
+  }
+
+  /** True when a rule of {@link #inboundService()} has a CORS policy: only then does the server side look for one. */
+  public boolean inboundCors() {
+    return inboundCors;
   }
 
   /** The local rate limits in force, by the resource that configured each ({@code RateLimit default/reviews}). */

@@ -23,6 +23,7 @@ import io.meshlet.core.resilience.ClusterPolicy;
 import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MeshResource;
+import io.meshlet.core.model.MirrorPolicy;
 import io.meshlet.core.model.RouteDestination;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.ServicePort;
@@ -153,7 +154,8 @@ public final class RouteTableCompiler {
     compilingWhat = "";
     RouteTable table = new RouteTable(version, Map.copyOf(byName), wildcardSuffixes, wildcardRoutes,
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters)),
-        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits)), List.copyOf(inbound));
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits)), List.copyOf(inbound),
+        byName.get(workload.labels().getOrDefault("app", workload.name())));
     return new Result(table, List.copyOf(warnings));
   }
 
@@ -331,7 +333,13 @@ public final class RouteTableCompiler {
         String path = "http[" + i + "].route[" + d + "].destination";
         destinations[d] = compileDestination(rd.destination(), rd.weight(), rd.headers(), vs, path);
       }
-      routes[i] = new CompiledRoute(vs, i, route, matches, destinations, rateLimitFor(host, route.name()));
+      CompiledMirror[] mirrors = new CompiledMirror[route.mirrors().size()];
+      for (int m = 0; m < mirrors.length; m++) {
+        MirrorPolicy mp = route.mirrors().get(m);
+        String path = "http[" + i + "]." + (vs.http().get(i).mirrors().size() == 1 ? "mirror" : "mirrors[" + m + "].destination");
+        mirrors[m] = new CompiledMirror(compileDestination(mp.destination(), 100, HeaderOperations.NONE, vs, path), mp.millionths());
+      }
+      routes[i] = new CompiledRoute(vs, i, route, matches, destinations, rateLimitFor(host, route.name()), mirrors);
     }
     return routes;
   }
@@ -342,7 +350,8 @@ public final class RouteTableCompiler {
     HttpRoute route = new HttpRoute(null, List.of(), List.of(new RouteDestination(self, 100, HeaderOperations.NONE)),
         null, null, null, HeaderOperations.NONE);
     return new ServiceRoutes(host, null, new CompiledRoute[] {
-        new CompiledRoute(null, -1, route, new CompiledMatch[0], new CompiledDestination[] {d}, rateLimitFor(host, null))});
+        new CompiledRoute(null, -1, route, new CompiledMatch[0], new CompiledDestination[] {d}, rateLimitFor(host, null),
+            new CompiledMirror[0])});
   }
 
   private CompiledDestination compileDestination(

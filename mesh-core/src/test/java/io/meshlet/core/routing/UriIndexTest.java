@@ -116,6 +116,6 @@ class UriIndexTest {
     for (int i = 0; i < compiled.length; i++) {
       compiled[i] = new CompiledMatch(matches.get(i), null);
     }
-    return new CompiledRoute(null, index, model, compiled, new CompiledDestination[0], null);
+    return new CompiledRoute(null, index, model, compiled, new CompiledDestination[0], null, new CompiledMirror[0]);
   }
 }

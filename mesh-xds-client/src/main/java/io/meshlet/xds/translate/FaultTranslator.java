@@ -1,8 +1,6 @@
 package io.meshlet.xds.translate;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.envoyproxy.envoy.config.route.v3.FilterConfig;
 import io.envoyproxy.envoy.extensions.filters.common.fault.v3.FaultDelay;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
@@ -19,7 +17,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class FaultTranslator {
   static final String TYPE_URL = "type.googleapis.com/" + HTTPFault.getDescriptor().getFullName();
-  private static final String FILTER_CONFIG_URL = "type.googleapis.com/" + FilterConfig.getDescriptor().getFullName();
   /** The HTTP status of an abort that gives only a gRPC status (as Istio YAML's). */
   static final int GRPC_ONLY_HTTP_STATUS = 503;
 
@@ -27,26 +24,8 @@ final class FaultTranslator {
 
   /** The HTTPFault among {@code configs} (keyed by filter name), or null when there is none. */
   static @Nullable FaultInjection perRoute(Map<String, Any> configs, String path, Problems problems) {
-    for (Map.Entry<String, Any> e : configs.entrySet()) {
-      String p = path + ".typed_per_filter_config[" + e.getKey() + "]";
-      Any any = e.getValue();
-      try {
-        if (any.getTypeUrl().equals(FILTER_CONFIG_URL)) {
-          FilterConfig fc = any.unpack(FilterConfig.class);
-          if (fc.getDisabled() || !fc.getConfig().getTypeUrl().equals(TYPE_URL)) {
-            continue;
-          }
-          return translate(fc.getConfig().unpack(HTTPFault.class), p + ".config", problems);
-        }
-        if (any.getTypeUrl().equals(TYPE_URL)) {
-          return translate(any.unpack(HTTPFault.class), p, problems);
-        }
-      } catch (InvalidProtocolBufferException ex) {
-        problems.error(p, "cannot be decoded (expected: " + TYPE_URL + "; " + ex.getMessage() + ")");
-        return null;
-      }
-    }
-    return null;
+    PerFilterConfigs.Found<HTTPFault> found = PerFilterConfigs.find(configs, HTTPFault.class, TYPE_URL, path, problems);
+    return found == null ? null : translate(found.config(), found.path(), problems);
   }
 
   static @Nullable FaultInjection translate(HTTPFault f, String path, Problems problems) {

@@ -117,6 +117,9 @@ final class ListenerTranslator {
       }
       return true;
     }
+    if (type.equals(CorsTranslator.FILTER_TYPE_URL) || (type.isEmpty() && f.getName().equals("envoy.filters.http.cors"))) {
+      return false; // its policies are per route (CorsTranslator), applied by the server side
+    }
     problems.ignored(path, "http filter " + f.getName() + (type.isEmpty() ? "" : " (" + type + ")") + " is not applied by Meshlet");
     return false;
   }

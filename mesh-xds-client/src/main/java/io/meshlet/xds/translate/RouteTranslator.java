@@ -5,6 +5,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.meshlet.core.config.ConfigLimits;
+import io.meshlet.core.model.CorsPolicy;
 import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.FaultInjection;
 import io.meshlet.core.model.HeaderOperations;
@@ -13,6 +14,7 @@ import io.meshlet.core.model.HttpRedirect;
 import io.meshlet.core.model.HttpRewrite;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
+import io.meshlet.core.model.MirrorPolicy;
 import io.meshlet.core.model.RetryPolicy;
 import io.meshlet.core.model.RouteDestination;
 import java.time.Duration;
@@ -79,7 +81,10 @@ final class RouteTranslator {
       problems.ignored(path + ".request_headers_to_add", "header operations of a virtual host are not applied; set them on routes");
     }
     if (vh.getRequestMirrorPoliciesCount() > 0) {
-      problems.ignored(path + ".request_mirror_policies", "mirroring is not applied by Meshlet");
+      problems.ignored(path + ".request_mirror_policies", "mirror policies of a virtual host are not applied; set them on routes");
+    }
+    if (vh.hasCors()) {
+      problems.ignored(path + ".cors", "deprecated; set the CORS filter's CorsPolicy in typed_per_filter_config");
     }
     if (vh.hasHedgePolicy()) {
       problems.ignored(path + ".hedge_policy", "hedging is not applied by Meshlet");
@@ -90,6 +95,7 @@ final class RouteTranslator {
     RetryPolicy vhRetries = RetryTranslator.translate(vh.hasRetryPolicy() ? vh.getRetryPolicy() : null,
         path + ".retry_policy", problems);
     FaultInjection vhFault = FaultTranslator.perRoute(vh.getTypedPerFilterConfigMap(), path, problems);
+    CorsPolicy vhCors = CorsTranslator.perRoute(vh.getTypedPerFilterConfigMap(), path, problems);
     List<HttpRoute> out = new ArrayList<>();
     String tooMany = ConfigLimits.httpRulesProblem(vh.getRoutesCount());
     if (tooMany != null) {
@@ -97,7 +103,7 @@ final class RouteTranslator {
       return out;
     }
     for (int r = 0; r < vh.getRoutesCount(); r++) {
-      HttpRoute route = route(vh.getRoutes(r), path + ".routes[" + r + "]", vhRetries, vhFault, problems, hashes);
+      HttpRoute route = route(vh.getRoutes(r), path + ".routes[" + r + "]", vhRetries, vhFault, vhCors, problems, hashes);
       if (route != null) {
         out.add(route);
       }
@@ -106,7 +112,8 @@ final class RouteTranslator {
   }
 
   private static @Nullable HttpRoute route(
-      Route r, String path, RetryPolicy vhRetries, @Nullable FaultInjection vhFault, Problems problems, Map<String, List<ConsistentHash>> hashes) {
+      Route r, String path, RetryPolicy vhRetries, @Nullable FaultInjection vhFault, @Nullable CorsPolicy vhCors,
+      Problems problems, Map<String, List<ConsistentHash>> hashes) {
     int errors = problems.errorCount();
     HttpMatch match = MatchTranslator.translate(r.getMatch(), path + ".match", problems);
     List<RouteDestination> destinations = List.of();
@@ -115,6 +122,7 @@ final class RouteTranslator {
     HttpRewrite rewrite = null;
     Duration timeout = null;
     RetryPolicy retries = null;
+    List<MirrorPolicy> mirrors = List.of();
     switch (r.getActionCase()) {
       case ROUTE:
         RouteAction a = r.getRoute();
@@ -126,6 +134,7 @@ final class RouteTranslator {
             ? RetryTranslator.translate(a.getRetryPolicy(), ap + ".retry_policy", problems)
             : vhRetries;
         ActionTranslator.hashPolicy(a, ap, problems, hashes);
+        mirrors = MirrorTranslator.translate(a.getRequestMirrorPoliciesList(), ap, problems);
         actionExtras(a, ap, problems);
         break;
       case REDIRECT:
@@ -148,18 +157,19 @@ final class RouteTranslator {
         r.getRequestHeadersToRemoveList(), r.getResponseHeadersToAddList(), r.getResponseHeadersToRemoveList(),
         path, problems);
     FaultInjection fault = FaultTranslator.perRoute(r.getTypedPerFilterConfigMap(), path, problems);
+    CorsPolicy cors = CorsTranslator.perRoute(r.getTypedPerFilterConfigMap(), path, problems);
     if (problems.errorCount() > errors || match == null) {
       return null;
     }
     List<HttpMatch> matches = isAny(match) ? List.of() : List.of(match);
     String name = r.getName().isEmpty() ? null : r.getName();
     return new HttpRoute(name, matches, destinations, redirect, direct, rewrite, headers, timeout, retries,
-        fault != null ? fault : vhFault);
+        fault != null ? fault : vhFault, mirrors, cors != null ? cors : vhCors);
   }
 
   private static void actionExtras(RouteAction a, String path, Problems problems) {
-    if (a.getRequestMirrorPoliciesCount() > 0) {
-      problems.ignored(path + ".request_mirror_policies", "mirroring is not applied by Meshlet");
+    if (a.hasCors()) {
+      problems.ignored(path + ".cors", "deprecated; set the CORS filter's CorsPolicy in typed_per_filter_config");
     }
     if (a.hasHedgePolicy()) {
       problems.ignored(path + ".hedge_policy", "hedging is not applied by Meshlet");

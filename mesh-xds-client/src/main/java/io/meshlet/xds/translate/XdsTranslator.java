@@ -253,6 +253,6 @@ public final class XdsTranslator {
     }
     FaultInjection fault = faultFilter ? r.fault() : null;
     return new HttpRoute(r.name(), matches, r.destinations(), r.redirect(), r.directResponse(), r.rewrite(),
-        r.headers(), r.timeout(), r.retries(), fault);
+        r.headers(), r.timeout(), r.retries(), fault, r.mirrors(), r.cors());
   }
 }

@@ -55,11 +55,11 @@ class XdsTranslatorTest {
     assertThat(vs.http()).containsExactly(
         new HttpRoute("jason", List.of(jason),
             List.of(new RouteDestination(new Destination(REVIEWS, "v2", 9080), 100, HeaderOperations.NONE)),
-            null, null, null, HeaderOperations.NONE, null, ISTIO_DEFAULT_RETRIES, null),
+            null, null, null, HeaderOperations.NONE, null, ISTIO_DEFAULT_RETRIES, null, List.of(), null),
         new HttpRoute(null, List.of(port9080),
             List.of(new RouteDestination(new Destination(REVIEWS, "v1", 9080), 80, HeaderOperations.NONE),
                 new RouteDestination(new Destination(REVIEWS, "v3", 9080), 20, HeaderOperations.NONE)),
-            null, null, null, HeaderOperations.NONE, null, ISTIO_DEFAULT_RETRIES, null));
+            null, null, null, HeaderOperations.NONE, null, ISTIO_DEFAULT_RETRIES, null, List.of(), null));
 
     ServiceEntry se = config.serviceEntries().get(0);
     assertThat(config.serviceEntries()).hasSize(1);

@@ -1,6 +1,7 @@
 package io.meshlet.core.config.istio;
 
 import io.meshlet.core.config.Regexes;
+import io.meshlet.core.model.CorsPolicy;
 import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.FaultInjection;
 import io.meshlet.core.model.HeaderOperations;
@@ -8,6 +9,7 @@ import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.HttpRedirect;
 import io.meshlet.core.model.HttpRewrite;
 import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.MirrorPolicy;
 import io.meshlet.core.model.RetryPolicy;
 import io.meshlet.core.model.RouteDestination;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,8 @@ final class HttpRouteParser {
     Duration timeout = rule.duration("timeout");
     RetryPolicy retries = RetryParser.parse(rule.object("retries"));
     FaultInjection fault = FaultParser.parse(rule.object("fault"));
-    HttpRuleExtras.parse(rule, namespace);
+    List<MirrorPolicy> mirrors = HttpRuleExtras.mirrors(rule, namespace);
+    CorsPolicy cors = HttpRuleExtras.cors(rule.object("corsPolicy"));
 
     List<String> actions = new ArrayList<>();
     for (String a : List.of("route", "redirect", "directResponse")) {
@@ -65,7 +68,7 @@ final class HttpRouteParser {
     }
     // 0 is Istio's "no timeout", as is an absent one.
     return new HttpRoute(name, matches, destinations, redirect, directResponse, rewrite, headers,
-        timeout == null || timeout.isZero() ? null : timeout, retries, fault);
+        timeout == null || timeout.isZero() ? null : timeout, retries, fault, mirrors, cors);
   }
 
   private static @Nullable HttpRedirect redirect(@Nullable YamlObject o) {

@@ -1,69 +1,107 @@
 package io.meshlet.core.config.istio;
 
+import io.meshlet.core.config.HeaderNames;
+import io.meshlet.core.model.CorsPolicy;
+import io.meshlet.core.model.Destination;
+import io.meshlet.core.model.MirrorPolicy;
+import io.meshlet.core.model.StringMatch;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/**
- * The {@code http[]} rule fields that are validated but not applied yet: mirroring and CORS. Each
- * one present is listed as not yet applied.
- */
+/** The {@code http[]} rule fields of mirroring ({@code mirror}, {@code mirrorPercentage}, {@code mirrorPercent}, {@code mirrors}) and CORS ({@code corsPolicy}). */
 final class HttpRuleExtras {
   private static final List<String> UNMATCHED_PREFLIGHTS = List.of("UNSPECIFIED", "FORWARD", "IGNORE");
 
   private HttpRuleExtras() {}
 
-  static void parse(YamlObject rule, String namespace) {
+  /**
+   * The rule's mirrors, as Istio's {@code mirrorPercent} translation reads them: {@code
+   * mirrorPercentage} first, then {@code mirrorPercent}, else 100 %; each of {@code mirrors} with its
+   * own {@code percentage} (100 % when absent). A mirror drawn 0 % is left out.
+   */
+  static List<MirrorPolicy> mirrors(YamlObject rule, String namespace) {
+    if (!rule.has("mirror") && !rule.has("mirrors") && !rule.has("mirrorPercentage") && !rule.has("mirrorPercent")) {
+      return List.of();
+    }
     Problems problems = rule.problems();
-    if (rule.has("mirror")) {
-      mirror(rule.object("mirror"), namespace);
-      problems.notYetApplied(rule.path("mirror"));
+    List<MirrorPolicy> out = new ArrayList<>();
+    Destination single = rule.has("mirror") ? RouteDestinationParser.destination(rule.object("mirror"), namespace) : null;
+    Double percentage = percentage(rule.object("mirrorPercentage"));
+    Long percent = rule.integer("mirrorPercent", 0, 100);
+    if (rule.has("mirror") && rule.has("mirrors")) {
+      problems.error(rule.path(), "mirror and mirrors given (expected: at most one of them)");
     }
-    if (rule.has("mirrorPercentage")) {
-      percentage(rule.object("mirrorPercentage"));
-      problems.notYetApplied(rule.path("mirrorPercentage"));
+    if (!rule.has("mirror") && (rule.has("mirrorPercentage") || rule.has("mirrorPercent"))) {
+      problems.warning(rule.path(rule.has("mirrorPercentage") ? "mirrorPercentage" : "mirrorPercent"),
+          "has no effect without mirror (each of mirrors has its own percentage)");
     }
-    if (rule.has("mirrorPercent")) {
-      rule.integer("mirrorPercent", 0, 100);
-      problems.notYetApplied(rule.path("mirrorPercent"));
+    if (single != null) {
+      double p = percentage != null ? percentage : percent != null ? percent : 100;
+      add(out, single, p);
     }
-    if (rule.has("mirrors")) {
-      for (YamlObject m : rule.objects("mirrors")) {
-        mirror(m.object("destination"), namespace);
-        if (!m.has("destination")) {
-          problems.error(m.path("destination"), "missing (required)");
-        }
-        percentage(m.object("percentage"));
+    for (YamlObject m : rule.objects("mirrors")) {
+      Destination d = RouteDestinationParser.destination(m.object("destination"), namespace);
+      if (!m.has("destination")) {
+        problems.error(m.path("destination"), "missing (required)");
       }
-      problems.notYetApplied(rule.path("mirrors"));
+      Double p = percentage(m.object("percentage"));
+      if (d != null) {
+        add(out, d, p != null ? p : 100);
+      }
     }
-    YamlObject cors = rule.object("corsPolicy");
-    if (cors != null) {
-      cors(cors);
-      problems.notYetApplied(cors.path());
-    }
+    return out;
   }
 
-  private static void mirror(@Nullable YamlObject destination, String namespace) {
-    RouteDestinationParser.destination(destination, namespace);
-  }
-
-  /** Istio's {@code Percent}: {@code value} in 0..100. */
-  static void percentage(@Nullable YamlObject p) {
-    if (p != null) {
-      p.number("value", 0, 100);
+  private static void add(List<MirrorPolicy> out, Destination d, double percent) {
+    int millionths = MirrorPolicy.fromPercent(percent);
+    if (millionths > 0) {
+      out.add(new MirrorPolicy(d, millionths));
     }
   }
 
-  private static void cors(YamlObject cors) {
+  /** Istio's {@code Percent}: {@code value} in 0..100; null when absent. */
+  static @Nullable Double percentage(@Nullable YamlObject p) {
+    if (p == null) {
+      return null;
+    }
+    Double v = p.number("value", 0, 100);
+    return v == null ? 0.0 : v;
+  }
+
+  /** A method or header name (an RFC 7230 token, as Envoy will send it in a header) or {@code *}. */
+  private static @Nullable String tokenOrStar(String value) {
+    return value.equals("*") ? null : HeaderNames.problem(value);
+  }
+
+  static @Nullable CorsPolicy cors(@Nullable YamlObject cors) {
+    if (cors == null) {
+      return null;
+    }
+    List<StringMatch> origins = new ArrayList<>();
     for (YamlObject origin : cors.objects("allowOrigins")) {
-      HttpMatchParser.stringMatch(origin);
+      StringMatch m = HttpMatchParser.stringMatch(origin);
+      if (m != null) {
+        origins.add(m);
+      }
     }
-    cors.strings("allowOrigin");
-    cors.strings("allowMethods");
-    cors.strings("allowHeaders");
-    cors.strings("exposeHeaders");
-    cors.duration("maxAge");
-    cors.bool("allowCredentials");
-    cors.enumValue("unmatchedPreflights", UNMATCHED_PREFLIGHTS);
+    for (String exact : cors.strings("allowOrigin")) {
+      origins.add(StringMatch.exact(exact));
+    }
+    if (cors.has("allowOrigin")) {
+      cors.problems().warning(cors.path("allowOrigin"), "deprecated (use allowOrigins); read as exact matches");
+    }
+    List<String> methods = cors.strings("allowMethods", m -> {
+      String problem = tokenOrStar(m);
+      return problem == null ? null : problem.replace("a header name", "a method");
+    });
+    List<String> allowHeaders = cors.strings("allowHeaders", HttpRuleExtras::tokenOrStar);
+    List<String> exposeHeaders = cors.strings("exposeHeaders", HttpRuleExtras::tokenOrStar);
+    Duration maxAge = cors.duration("maxAge");
+    Boolean credentials = cors.bool("allowCredentials");
+    String unmatched = cors.enumValue("unmatchedPreflights", UNMATCHED_PREFLIGHTS);
+    return new CorsPolicy(origins, methods, allowHeaders, exposeHeaders, maxAge,
+        credentials != null && credentials, !"IGNORE".equals(unmatched));
   }
 }

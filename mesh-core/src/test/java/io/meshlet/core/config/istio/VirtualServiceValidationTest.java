@@ -6,14 +6,18 @@ import static io.meshlet.core.config.istio.Yaml.vs;
 import static io.meshlet.core.config.istio.Yaml.warnings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshlet.core.model.CorsPolicy;
+import io.meshlet.core.model.Destination;
 import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.HttpRedirect;
 import io.meshlet.core.model.HttpRewrite;
 import io.meshlet.core.model.HttpRoute;
+import io.meshlet.core.model.MirrorPolicy;
 import io.meshlet.core.model.RouteDestination;
 import io.meshlet.core.model.StringMatch;
 import io.meshlet.core.model.VirtualService;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -316,13 +320,13 @@ class VirtualServiceValidationTest {
         - route: [{destination: {host: db}}]
         """);
     VirtualService vs = only(yaml);
-    // timeout, retries and fault are applied: neither listed nor warned about.
-    assertThat(vs.notYetApplied()).containsExactly("http[0].mirror", "http[0].mirrorPercentage", "http[0].corsPolicy", "tcp");
-    assertThat(warnings(yaml)).containsExactly(
-        P + "http[0].mirror: not yet applied by Meshlet",
-        P + "http[0].mirrorPercentage: not yet applied by Meshlet",
-        P + "http[0].corsPolicy: not yet applied by Meshlet",
-        P + "tcp: not yet applied by Meshlet");
+    // timeout, retries, fault, mirror and corsPolicy are applied: neither listed nor warned about.
+    assertThat(vs.notYetApplied()).containsExactly("tcp");
+    assertThat(warnings(yaml)).containsExactly(P + "tcp: not yet applied by Meshlet");
+    assertThat(vs.http().get(0).mirrors()).containsExactly(
+        new MirrorPolicy(new Destination("shadow.default.svc.cluster.local", null, 0), 500_000));
+    assertThat(vs.http().get(0).cors()).isEqualTo(new CorsPolicy(List.of(StringMatch.exact("https://example.com")),
+        List.of("GET"), List.of(), List.of(), java.time.Duration.ofHours(24), true, true));
   }
 
   @Test
@@ -347,7 +351,7 @@ class VirtualServiceValidationTest {
   }
 
   @Test
-  void mirrorsAndTlsAreNotYetApplied() {
+  void mirrorsAreReadWithTheirOwnPercentagesAndTlsIsNotYetApplied() {
     String yaml = vs("""
         hosts: [reviews]
         http:
@@ -361,7 +365,10 @@ class VirtualServiceValidationTest {
         - match: [{sniHosts: [reviews]}]
           route: [{destination: {host: reviews}}]
         """);
-    assertThat(only(yaml).notYetApplied()).containsExactly("http[0].mirror_percent", "http[0].mirrors", "tls");
+    assertThat(only(yaml).notYetApplied()).containsExactly("tls");
+    assertThat(only(yaml).http().get(0).mirrors()).containsExactly(
+        new MirrorPolicy(new Destination("shadow.default.svc.cluster.local", "v2", 0), 50_000));
+    assertThat(warnings(yaml)).contains(P + "http[0].mirror_percent: has no effect without mirror (each of mirrors has its own percentage)");
     assertThat(errors(vs("""
         hosts: [reviews]
         http:
@@ -373,6 +380,72 @@ class VirtualServiceValidationTest {
         """))).containsExactly(
             P + "http[0].mirrors[0].destination: missing (required)",
             P + "tcp[0]: 'route' (expected: a mapping)");
+  }
+
+  @Test
+  void mirrorPercentagesFollowIstiosPrecedenceAndZeroMirrorsNothing() {
+    assertThat(only(vs("""
+        hosts: [reviews]
+        http:
+        - route: [{destination: {host: reviews}}]
+          mirror: {host: shadow, port: {number: 9080}}
+          mirrorPercentage: {value: 0.5}
+          mirrorPercent: 20
+        """)).http().get(0).mirrors()).extracting(MirrorPolicy::millionths).containsExactly(5_000);
+    assertThat(only(vs("""
+        hosts: [reviews]
+        http:
+        - route: [{destination: {host: reviews}}]
+          mirror: {host: shadow}
+          mirrorPercent: 20
+        """)).http().get(0).mirrors()).extracting(MirrorPolicy::millionths).containsExactly(200_000);
+    assertThat(only(vs("""
+        hosts: [reviews]
+        http:
+        - route: [{destination: {host: reviews}}]
+          mirror: {host: shadow}
+        """)).http().get(0).mirrors()).extracting(MirrorPolicy::millionths).containsExactly(MirrorPolicy.ALL);
+    assertThat(only(vs("""
+        hosts: [reviews]
+        http:
+        - route: [{destination: {host: reviews}}]
+          mirrors:
+          - destination: {host: a}
+            percentage: {value: 0}
+          - destination: {host: b}
+        """)).http().get(0).mirrors()).extracting(m -> m.destination().host())
+        .containsExactly("b.default.svc.cluster.local");
+  }
+
+  @Test
+  void mirrorAndCorsErrorsCarryTheirPaths() {
+    assertThat(errors(vs("""
+        hosts: [reviews]
+        http:
+        - route: [{destination: {host: reviews}}]
+          mirror: {host: shadow}
+          mirrors:
+          - destination: {host: shadow}
+            percentage: {value: 120}
+          mirrorPercentage: {value: -1}
+          corsPolicy:
+            allowOrigins: [{exact: a, prefix: b}, {regex: "("}]
+            allowMethods: ["GE T"]
+            exposeHeaders: ["x y"]
+            maxAge: forever
+            allowCredentials: maybe
+            unmatchedPreflights: DROP
+        """))).containsExactlyInAnyOrder(
+            P + "http[0]: mirror and mirrors given (expected: at most one of them)",
+            P + "http[0].mirrors[0].percentage.value: 120 (expected: 0..100)",
+            P + "http[0].mirrorPercentage.value: -1 (expected: 0..100)",
+            P + "http[0].corsPolicy.allowOrigins[0]: exact and prefix given (expected: one of exact, prefix, regex)",
+            P + "http[0].corsPolicy.allowOrigins[1].regex: '(' (expected: a valid RE2 regex; missing closing ))",
+            P + "http[0].corsPolicy.allowMethods[0]: 'GE T' (expected: a method, RFC 7230 token characters only)",
+            P + "http[0].corsPolicy.exposeHeaders[0]: 'x y' (expected: a header name, RFC 7230 token characters only)",
+            P + "http[0].corsPolicy.maxAge: 'forever' (expected: a duration like 1.5s or 100ms)",
+            P + "http[0].corsPolicy.allowCredentials: 'maybe' (expected: true or false)",
+            P + "http[0].corsPolicy.unmatchedPreflights: 'DROP' (expected: one of UNSPECIFIED, FORWARD, IGNORE)");
   }
 
   @Test

@@ -1,0 +1,105 @@
+package io.meshlet.core.pipeline;
+
+import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.model.ClientTlsSettings;
+import io.meshlet.core.model.HeaderOperations;
+import io.meshlet.core.routing.Cluster;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One copy of a forwarded request to send, fire and forget, as {@link OutboundCall#mirrors()}
+ * chose it: the endpoint of the mirror destination's cluster, the authority with Envoy's {@code
+ * -shadow} suffix, the path and route header operations of the original. The adapter sends it
+ * without waiting, discards the response, and calls {@link #done()} exactly once when it is over
+ * (or {@link #skip()} when it cannot send it at all), which frees its place in the mesh's bound.
+ */
+public final class Mirror {
+  /** The timeout of a copy whose route has none: Envoy's router default. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+  private final Cluster cluster;
+  private final Endpoint endpoint;
+  private final String authority;
+  private final String path;
+  private final HeaderOperations headers;
+  private final Duration timeout;
+  private final Mirrors bound;
+  private final AtomicBoolean finished = new AtomicBoolean();
+
+  Mirror(Cluster cluster, Endpoint endpoint, String authority, String path, HeaderOperations headers,
+      Duration timeout, Mirrors bound) {
+    this.cluster = cluster;
+    this.endpoint = endpoint;
+    this.authority = authority;
+    this.path = path;
+    this.headers = headers;
+    this.timeout = timeout;
+    this.bound = bound;
+  }
+
+  /**
+   * Envoy's shadow authority: {@code -shadow} after the host, before any port ({@code
+   * reviews:9080} → {@code reviews-shadow:9080}, {@code reviews} → {@code reviews-shadow}).
+   */
+  public static String shadowAuthority(String authority) {
+    int end = authority.startsWith("[") ? authority.indexOf(']') + 1 : authority.indexOf(':');
+    return end <= 0 || end >= authority.length()
+        ? authority + "-shadow"
+        : authority.substring(0, end) + "-shadow" + authority.substring(end);
+  }
+
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** The {@code Host}/{@code :authority} to send: the original's with {@code -shadow}. */
+  public String authority() {
+    return authority;
+  }
+
+  /** The path to send: the original's, rewritten as the route rewrites it. */
+  public String path() {
+    return path;
+  }
+
+  /** The route's request header operations (a destination's belong to the original's destination). */
+  public HeaderOperations headers() {
+    return headers;
+  }
+
+  /** The most the copy may take: the route's timeout, else {@link #DEFAULT_TIMEOUT}. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The TLS of the mirror's cluster; null or {@code DISABLE}: plaintext. */
+  public @Nullable ClientTlsSettings tls() {
+    return cluster.tls();
+  }
+
+  /** The copy is over (answered, failed, timed out): frees its place. Idempotent. */
+  public void done() {
+    if (finished.compareAndSet(false, true)) {
+      bound.release();
+    }
+  }
+
+  /** The adapter could not send the copy (its body cannot be read twice): counted as dropped. Idempotent. */
+  public void skip() {
+    if (finished.compareAndSet(false, true)) {
+      bound.release();
+      bound.skipped();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "mirror to " + cluster.name() + " " + endpoint.hostPort() + " as " + authority;
+  }
+}
