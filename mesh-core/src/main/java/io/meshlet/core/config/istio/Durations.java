@@ -6,14 +6,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** Go/Istio style durations: {@code 10s}, {@code 1.5s}, {@code 100ms}, {@code 1h30m}, {@code 250us}. */
-final class Durations {
+/**
+ * Go/Istio style durations: {@code 10s}, {@code 1.5s}, {@code 100ms}, {@code 1h30m}, {@code 250us}.
+ * Public for the other translators that read Go durations (Consul's config entries).
+ */
+public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ms|us|µs|ns|h|m|s)");
 
   private Durations() {}
 
   /** The duration, or null if {@code text} is not one. */
-  static @Nullable Duration parse(String text) {
+  public static @Nullable Duration parse(String text) {
     String s = text.trim();
     if (s.isEmpty()) {
       return null;
