@@ -1,6 +1,6 @@
 package io.meshlet.consul;
 
-import io.meshlet.core.config.istio.Durations;
+import io.meshlet.core.config.GoDurations;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash.HashOn;
@@ -68,7 +68,7 @@ record Resolver(
     if (s == null) {
       return null;
     }
-    Duration d = Durations.parse(s);
+    Duration d = GoDurations.parse(s);
     if (d == null || d.isNegative()) {
       e.problems().error(e.path(field), "'" + s + "' (expected: a duration such as 5s or 1m30s)");
       return null;

@@ -1,4 +1,4 @@
-package io.meshlet.core.config.istio;
+package io.meshlet.core.config;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -8,12 +8,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Go/Istio style durations: {@code 10s}, {@code 1.5s}, {@code 100ms}, {@code 1h30m}, {@code 250us}.
- * Public for the other translators that read Go durations (Consul's config entries).
+ * The one parser of them for every translator that reads Go durations (Istio YAML, Consul's config
+ * entries).
  */
-public final class Durations {
+public final class GoDurations {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ms|us|µs|ns|h|m|s)");
 
-  private Durations() {}
+  private GoDurations() {}
 
   /** The duration, or null if {@code text} is not one. */
   public static @Nullable Duration parse(String text) {
