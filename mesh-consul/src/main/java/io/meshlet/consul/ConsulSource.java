@@ -108,7 +108,7 @@ public final class ConsulSource implements ConfigSource {
     Consul.Builder cb = Consul.builder().withUrl(settings.address().toString()).withPing(false)
         .withReadTimeoutMillis(readTimeout);
     if (settings.token() != null) {
-      cb.withAclToken(settings.token());
+      cb.withTokenAuth(settings.token()); // the X-Consul-Token header, not the deprecated ?token=
     }
     consul = cb.build();
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
