@@ -112,10 +112,28 @@ public final class ConsulSource implements ConfigSource {
     }
     consul = cb.build();
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
-    BlockingQuery.Listener<List<ConsulInstance>> onHealth = new BlockingQuery.Listener<>() {
+    BlockingQuery.Listener<List<ConsulInstance>> onHealth = storingInto(instances);
+    for (String service : settings.services()) {
+      queries.add(new BlockingQuery<>(service, new HealthQuery(consul.healthClient(), service, settings), ex, backoff, onHealth));
+    }
+    if (settings.configEntries()) {
+      http = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(readTimeout)).build();
+      BlockingQuery.Listener<List<JsonNode>> onEntries = storingInto(entries);
+      for (String kind : ENTRY_KINDS) {
+        queries.add(new BlockingQuery<>(kind, new ConfigEntryQuery(http, kind, settings), ex, backoff, onEntries));
+      }
+    }
+    for (BlockingQuery<?> q : queries) {
+      q.start();
+    }
+  }
+
+  /** A listener that keeps each query's last answer in {@code state} and delivers. */
+  private <T> BlockingQuery.Listener<T> storingInto(Map<String, T> state) {
+    return new BlockingQuery.Listener<>() {
       @Override
-      public void onValue(String what, List<ConsulInstance> value, BigInteger index) {
-        instances.put(what, value);
+      public void onValue(String what, T value, BigInteger index) {
+        state.put(what, value);
         changed(what, index);
       }
 
@@ -124,30 +142,6 @@ public final class ConsulSource implements ConfigSource {
         failed(what, reason);
       }
     };
-    for (String service : settings.services()) {
-      queries.add(new BlockingQuery<>(service, new HealthQuery(consul.healthClient(), service, settings), ex, backoff, onHealth));
-    }
-    if (settings.configEntries()) {
-      http = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(readTimeout)).build();
-      BlockingQuery.Listener<List<JsonNode>> onEntries = new BlockingQuery.Listener<>() {
-        @Override
-        public void onValue(String what, List<JsonNode> value, BigInteger index) {
-          entries.put(what, value);
-          changed(what, index);
-        }
-
-        @Override
-        public void onFailure(String what, String reason) {
-          failed(what, reason);
-        }
-      };
-      for (String kind : ENTRY_KINDS) {
-        queries.add(new BlockingQuery<>(kind, new ConfigEntryQuery(http, kind, settings), ex, backoff, onEntries));
-      }
-    }
-    for (BlockingQuery<?> q : queries) {
-      q.start();
-    }
   }
 
   private void changed(String what, BigInteger index) {

@@ -16,7 +16,7 @@ public enum HostForm {
   /** The host of Consul service {@code service} in this form; {@code namespace} is the mesh namespace. */
   String host(String service, String namespace) {
     return switch (this) {
-      case CONSUL -> service + ".service.consul";
+      case CONSUL -> service.toLowerCase(java.util.Locale.ROOT) + ".service.consul";
       case KUBERNETES -> HostNames.qualify(service, namespace);
     };
   }
