@@ -72,6 +72,7 @@ public final class ConsulSource implements ConfigSource {
   private @Nullable Consul consul;
   private @Nullable OkHttpClient http;
   private volatile List<String> dump = List.of();
+  private final EntriesLastGood entriesLastGood;
 
   private ConsulSource(Builder b) {
     this.settings = new ConsulSettings(b.address, b.token, b.datacenter, b.consulNamespace,
@@ -80,6 +81,7 @@ public final class ConsulSource implements ConfigSource {
     this.name = "consul:" + settings.address().getAuthority();
     this.random = b.random;
     this.givenExecutor = b.executor;
+    this.entriesLastGood = new EntriesLastGood(settings, name);
   }
 
   public static Builder builder() {
@@ -180,7 +182,7 @@ public final class ConsulSource implements ConfigSource {
           settings.servicePort(), new ResourceOrigin(name, "/v1/health/service/" + e.getKey())));
     }
     if (settings.configEntries()) {
-      resources.addAll(ConfigEntries.translate(entries, settings, name, problems));
+      resources.addAll(entriesLastGood.translate(entries, problems));
     }
     StringBuilder version = new StringBuilder();
     for (Map.Entry<String, BigInteger> e : indexes.entrySet()) {

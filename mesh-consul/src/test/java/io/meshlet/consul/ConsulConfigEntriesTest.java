@@ -96,7 +96,7 @@ class ConsulConfigEntriesTest {
   }
 
   @Test
-  void aChangedSplitterIsAppliedAndABadOneRejectedWithItsPathWhileTheLastGoodRoutes() throws IOException {
+  void aChangedSplitterIsAppliedAndABadOneRejectedWithItsPathWhileTheLastGoodRoutesAndEndpointsStillChange() throws IOException {
     consul.configEntries("service-splitter", 8, SPLITTER.formatted(100, 0));
     await().untilAsserted(() -> assertThat(call("/reviews/1", null)).isEqualTo("v1 /reviews/1"));
 
@@ -109,7 +109,23 @@ class ConsulConfigEntriesTest {
     assertThat(status.state()).isEqualTo(SourceStatus.State.REJECTED);
     assertThat(call("/reviews/1", null)).isEqualTo("v1 /reviews/1");
 
+    // While the splitter stays bad, endpoint changes still apply, with the last good entries.
+    Backend v1b = new Backend("v1b");
+    try {
+      consul.health("reviews", 11, List.of(
+          Instance.passing("reviews-3", v1b.port(), Map.of("version", "v1")),
+          Instance.passing("reviews-2", v2.port(), Map.of("version", "v2"), "canary")));
+      await().untilAsserted(() -> assertThat(call("/reviews/1", null)).isEqualTo("v1b /reviews/1"));
+      assertThat(mesh.sources().get(0).state()).isEqualTo(SourceStatus.State.ACTIVE);
+      assertThat(mesh.snapshot().warnings()).extracting(ConfigProblem::toString).contains(
+          "service-splitter reviews (/v1/config/service-splitter/reviews): Splits: " + EntriesLastGood.KEPT
+              + "weights sum to 95.5 (expected: 100)");
+    } finally {
+      v1b.close();
+    }
+
     consul.configEntries("service-splitter", 10, SPLITTER.formatted(50, 50));
-    await().untilAsserted(() -> assertThat(mesh.sources().get(0).state()).isEqualTo(SourceStatus.State.ACTIVE));
+    await().untilAsserted(() -> assertThat(mesh.snapshot().warnings()).isEmpty());
+    assertThat(mesh.sources().get(0).state()).isEqualTo(SourceStatus.State.ACTIVE);
   }
 }
