@@ -13,6 +13,7 @@ record ConsulSettings(
     @Nullable String consulNamespace,
     String meshNamespace,
     List<String> services,
+    boolean allServices,
     List<HostForm> hostForms,
     int servicePort,
     boolean passingOnly,
@@ -24,6 +25,12 @@ record ConsulSettings(
   ConsulSettings {
     services = List.copyOf(services);
     hostForms = List.copyOf(hostForms);
+  }
+
+  /** These settings with the services the source watches now (from the catalog). */
+  ConsulSettings withServices(List<String> now) {
+    return new ConsulSettings(address, token, datacenter, consulNamespace, meshNamespace, now, allServices, hostForms,
+        servicePort, passingOnly, configEntries, blockingWait, initialBackoff, maxBackoff);
   }
 
   int waitSeconds() {

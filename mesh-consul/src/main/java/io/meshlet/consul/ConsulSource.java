@@ -61,7 +61,11 @@ public final class ConsulSource implements ConfigSource {
   private final String name;
   private final RandomGenerator random;
   private final @Nullable ScheduledExecutorService givenExecutor;
-  private final List<BlockingQuery<?>> queries = new ArrayList<>();
+  /** Every query, by what it watches (a service, a config kind, {@value #CATALOG}); changed on the executor only. */
+  private final Map<String, BlockingQuery<?>> queries = new java.util.concurrent.ConcurrentHashMap<>();
+  static final String CATALOG = "/v1/catalog/services";
+  private BlockingQuery.@Nullable Listener<List<ConsulInstance>> onHealth;
+  private @Nullable Backoff backoff;
   // State below is touched on the executor only.
   private final Map<String, List<ConsulInstance>> instances = new TreeMap<>();
   private final Map<String, List<JsonNode>> entries = new TreeMap<>();
@@ -72,16 +76,17 @@ public final class ConsulSource implements ConfigSource {
   private @Nullable Consul consul;
   private @Nullable OkHttpClient http;
   private volatile List<String> dump = List.of();
+  private List<String> watched = List.of();
   private final EntriesLastGood entriesLastGood;
 
   private ConsulSource(Builder b) {
     this.settings = new ConsulSettings(b.address, b.token, b.datacenter, b.consulNamespace,
         b.meshNamespace != null ? b.meshNamespace : b.consulNamespace != null ? b.consulNamespace : Mesh.Builder.DEFAULT_NAMESPACE,
-        b.services, b.hostForms, b.servicePort, b.passingOnly, b.configEntries, b.wait, b.initialBackoff, b.maxBackoff);
+        b.services, b.allServices, b.hostForms, b.servicePort, b.passingOnly, b.configEntries, b.wait, b.initialBackoff, b.maxBackoff);
     this.name = "consul:" + settings.address().getAuthority();
     this.random = b.random;
     this.givenExecutor = b.executor;
-    this.entriesLastGood = new EntriesLastGood(settings, name);
+    this.entriesLastGood = new EntriesLastGood(name);
   }
 
   public static Builder builder() {
@@ -114,20 +119,65 @@ public final class ConsulSource implements ConfigSource {
     }
     consul = cb.build();
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
-    BlockingQuery.Listener<List<ConsulInstance>> onHealth = storingInto(instances);
+    this.backoff = backoff;
+    onHealth = storingInto(instances);
     for (String service : settings.services()) {
-      queries.add(new BlockingQuery<>(service, new HealthQuery(consul.healthClient(), service, settings), ex, backoff, onHealth));
+      watch(service);
+    }
+    if (settings.allServices()) {
+      queries.put(CATALOG, new BlockingQuery<>(CATALOG, new CatalogQuery(consul.catalogClient(), settings), ex, backoff,
+          new BlockingQuery.Listener<List<String>>() {
+            @Override
+            public void onValue(String what, List<String> value, BigInteger index) {
+              catalog(value);
+              changed(what, index);
+            }
+
+            @Override
+            public void onFailure(String what, String reason) {
+              failed(what, reason);
+            }
+          }));
     }
     if (settings.configEntries()) {
       http = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(readTimeout)).build();
       BlockingQuery.Listener<List<JsonNode>> onEntries = storingInto(entries);
       for (String kind : ENTRY_KINDS) {
-        queries.add(new BlockingQuery<>(kind, new ConfigEntryQuery(http, kind, settings), ex, backoff, onEntries));
+        queries.put(kind, new BlockingQuery<>(kind, new ConfigEntryQuery(http, kind, settings), ex, backoff, onEntries));
       }
     }
-    for (BlockingQuery<?> q : queries) {
+    for (BlockingQuery<?> q : queries.values()) {
       q.start();
     }
+  }
+
+  private BlockingQuery<?> watch(String service) {
+    BlockingQuery<?> q = new BlockingQuery<>(service, new HealthQuery(requireNonNull(consul).healthClient(), service, settings),
+        requireNonNull(executor), requireNonNull(backoff), requireNonNull(onHealth));
+    queries.put(service, q);
+    return q;
+  }
+
+  /** The catalog's services now: watch the new ones (valid host labels only), drop the gone ones. */
+  private void catalog(List<String> names) {
+    List<String> now = names.stream().filter(n -> n.indexOf('.') < 0 && HostNames.problem(n) == null).toList();
+    for (String gone : watched) {
+      if (!now.contains(gone)) {
+        BlockingQuery<?> q = queries.remove(gone);
+        if (q != null) {
+          q.close();
+        }
+        instances.remove(gone);
+        indexes.remove(gone);
+        failing.remove(gone);
+      }
+    }
+    for (String n : now) {
+      if (!queries.containsKey(n)) {
+        watch(n).start();
+      }
+    }
+    watched = now;
   }
 
   /** A listener that keeps each query's last answer in {@code state} and delivers. */
@@ -149,8 +199,10 @@ public final class ConsulSource implements ConfigSource {
   private void changed(String what, BigInteger index) {
     indexes.put(what, index);
     boolean wasFailing = failing.remove(what) != null;
-    if (indexes.size() < queries.size()) {
-      return; // the first update waits for every query's first answer
+    for (String q : queries.keySet()) {
+      if (!indexes.containsKey(q)) {
+        return; // an update waits for every query's first answer
+      }
     }
     deliver();
     if (wasFailing && !failing.isEmpty()) {
@@ -182,7 +234,8 @@ public final class ConsulSource implements ConfigSource {
           settings.servicePort(), new ResourceOrigin(name, "/v1/health/service/" + e.getKey())));
     }
     if (settings.configEntries()) {
-      resources.addAll(entriesLastGood.translate(entries, problems));
+      resources.addAll(entriesLastGood.translate(entries, settings.allServices() ? settings.withServices(watched) : settings,
+          problems));
     }
     StringBuilder version = new StringBuilder();
     for (Map.Entry<String, BigInteger> e : indexes.entrySet()) {
@@ -210,7 +263,7 @@ public final class ConsulSource implements ConfigSource {
 
   @Override
   public synchronized void close() {
-    for (BlockingQuery<?> q : queries) {
+    for (BlockingQuery<?> q : queries.values()) {
       q.close();
     }
     if (givenExecutor == null && executor != null) {
@@ -227,7 +280,7 @@ public final class ConsulSource implements ConfigSource {
 
   @Override
   public String toString() {
-    return name + settings.services();
+    return name + (settings.allServices() ? "[all services]" : settings.services());
   }
 
   /** Builds a {@link ConsulSource}; {@link #services} is required. */
@@ -238,6 +291,7 @@ public final class ConsulSource implements ConfigSource {
     private @Nullable String consulNamespace;
     private @Nullable String meshNamespace;
     private final List<String> services = new ArrayList<>();
+    private boolean allServices;
     private List<HostForm> hostForms = List.of(HostForm.CONSUL);
     private int servicePort = DEFAULT_SERVICE_PORT;
     private boolean passingOnly = true;
@@ -250,7 +304,7 @@ public final class ConsulSource implements ConfigSource {
 
     private Builder() {}
 
-    /** The agent's HTTP API, {@value "http://127.0.0.1:8500"} by default ({@code https://} for TLS). */
+    /** The agent's HTTP API, {@code http://127.0.0.1:8500} by default ({@code https://} for TLS). */
     public Builder address(URI address) {
       requireNonNull(address, "address");
       if (address.getScheme() == null || !address.getScheme().matches("https?") || address.getHost() == null) {
@@ -303,6 +357,16 @@ public final class ConsulSource implements ConfigSource {
           services.add(n);
         }
       }
+      return this;
+    }
+
+    /**
+     * Watch every service in the catalog ({@code /v1/catalog/services}, itself a blocking query):
+     * services that register are watched from their first appearance, services that leave are
+     * dropped. Names that are not DNS labels (dots, underscores) are skipped.
+     */
+    public Builder allServices() {
+      this.allServices = true;
       return this;
     }
 
@@ -371,8 +435,11 @@ public final class ConsulSource implements ConfigSource {
     }
 
     public ConsulSource build() {
-      if (services.isEmpty()) {
-        throw new IllegalStateException("services: none (expected: the Consul services to watch, e.g. reviews)");
+      if (services.isEmpty() && !allServices) {
+        throw new IllegalStateException("services: none (expected: the Consul services to watch, e.g. reviews, or allServices())");
+      }
+      if (!services.isEmpty() && allServices) {
+        throw new IllegalStateException("services: " + services + " and allServices() given (expected: one of them)");
       }
       return new ConsulSource(this);
     }

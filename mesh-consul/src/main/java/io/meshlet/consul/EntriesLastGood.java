@@ -18,23 +18,23 @@ import tools.jackson.databind.JsonNode;
 final class EntriesLastGood {
   static final String KEPT = "rejected, the last good config entries stay in force: ";
 
-  private final ConsulSettings settings;
   private final String source;
+  private List<String> seenServices = List.of();
   private @Nullable Map<String, List<JsonNode>> seen;
   private List<MeshResource> good = List.of();
   private List<ConfigProblem> goodProblems = List.of();
 
-  EntriesLastGood(ConsulSettings settings, String source) {
-    this.settings = settings;
+  EntriesLastGood(String source) {
     this.source = source;
   }
 
-  /** The resources to deliver for {@code entries}, adding their problems to {@code problems}. */
-  List<MeshResource> translate(Map<String, List<JsonNode>> entries, List<ConfigProblem> problems) {
+  /** The resources to deliver for {@code entries} with the services watched {@code now}, adding their problems to {@code problems}. */
+  List<MeshResource> translate(Map<String, List<JsonNode>> entries, ConsulSettings now, List<ConfigProblem> problems) {
     List<ConfigProblem> found = new ArrayList<>();
-    List<MeshResource> resources = ConfigEntries.translate(entries, settings, source, found);
-    boolean changed = !entries.equals(seen);
+    List<MeshResource> resources = ConfigEntries.translate(entries, now, source, found);
+    boolean changed = !entries.equals(seen) || !now.services().equals(seenServices);
     seen = Map.copyOf(entries);
+    seenServices = now.services();
     if (ConfigProblem.errors(found).isEmpty()) {
       good = resources;
       goodProblems = found;

@@ -32,13 +32,7 @@ final class HealthQuery implements BlockingQuery.Call<List<ConsulInstance>> {
 
   @Override
   public void start(BigInteger index, BlockingQuery.Answer<List<ConsulInstance>> answer) {
-    ImmutableQueryOptions.Builder options = QueryOptions.blockSeconds(settings.waitSeconds(), index);
-    if (settings.datacenter() != null) {
-      options.datacenter(settings.datacenter());
-    }
-    if (settings.consulNamespace() != null) {
-      options.namespace(settings.consulNamespace());
-    }
+    ImmutableQueryOptions options = options(settings, index);
     ConsulResponseCallback<List<ServiceHealth>> callback = new ConsulResponseCallback<>() {
       @Override
       public void onComplete(ConsulResponse<List<ServiceHealth>> response) {
@@ -58,10 +52,22 @@ final class HealthQuery implements BlockingQuery.Call<List<ConsulInstance>> {
       }
     };
     if (settings.passingOnly()) {
-      health.getHealthyServiceInstances(service, options.build(), callback);
+      health.getHealthyServiceInstances(service, options, callback);
     } else {
-      health.getAllServiceInstances(service, options.build(), callback);
+      health.getAllServiceInstances(service, options, callback);
     }
+  }
+
+  /** A blocking query from {@code index} with {@code wait}, in the datacenter and namespace given. */
+  static ImmutableQueryOptions options(ConsulSettings settings, BigInteger index) {
+    ImmutableQueryOptions.Builder options = QueryOptions.blockSeconds(settings.waitSeconds(), index);
+    if (settings.datacenter() != null) {
+      options.datacenter(settings.datacenter());
+    }
+    if (settings.consulNamespace() != null) {
+      options.namespace(settings.consulNamespace());
+    }
+    return options.build();
   }
 
   private List<ConsulInstance> instances(@Nullable List<ServiceHealth> entries) {

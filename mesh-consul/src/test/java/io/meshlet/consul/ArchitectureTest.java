@@ -18,8 +18,8 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule consulClientTypesStopAtTheirBoundary = noClasses().that().resideInAPackage("io.meshlet.consul..")
-      .and().doNotHaveSimpleName("HealthQuery").and().doNotHaveSimpleName("ConsulSource")
+      .and().doNotHaveSimpleName("HealthQuery").and().doNotHaveSimpleName("CatalogQuery").and().doNotHaveSimpleName("ConsulSource")
       .and().areNotNestedClasses()
       .should().dependOnClassesThat().resideInAnyPackage("org.kiwiproject..", "com.fasterxml.jackson..", "retrofit2..")
-      .because("consul-client's model is translated into ConsulInstance in HealthQuery; ConsulSource only builds the client");
+      .because("consul-client's model is translated in HealthQuery (into ConsulInstance) and CatalogQuery (into names); ConsulSource only builds the client");
 }

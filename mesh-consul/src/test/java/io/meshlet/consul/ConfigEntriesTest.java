@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ConfigEntriesTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final ConsulSettings SETTINGS = new ConsulSettings(URI.create("http://127.0.0.1:8500"), null, null, null,
-      "default", List.of("reviews", "ratings"), List.of(HostForm.CONSUL), 80, true, true, Duration.ofSeconds(5),
+      "default", List.of("reviews", "ratings"), false, List.of(HostForm.CONSUL), 80, true, true, Duration.ofSeconds(5),
       Duration.ofSeconds(1), Duration.ofSeconds(2));
 
   private final List<ConfigProblem> problems = new ArrayList<>();

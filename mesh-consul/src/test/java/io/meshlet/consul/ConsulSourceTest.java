@@ -189,6 +189,22 @@ class ConsulSourceTest {
   }
 
   @Test
+  void allServicesFollowsTheCatalog() {
+    consul.catalog(3, "consul", "reviews");
+    consul.health("consul", 1, List.of());
+    startMesh(ConsulSource.builder().address(consul.address()).allServices().blockingWait(Duration.ofSeconds(2))
+        .backoff(Duration.ofMillis(20), Duration.ofMillis(100)));
+    assertThat(mesh.snapshot().config().serviceEntries()).extracting(se -> se.id().name())
+        .containsExactly("consul-consul", "consul-reviews");
+
+    consul.health("ratings", 1, List.of(Instance.passing("ratings-1", v1b.port(), Map.of())));
+    consul.catalog(4, "consul", "ratings", "web_frontend");
+    await().untilAsserted(() -> assertThat(mesh.snapshot().config().serviceEntries()).extracting(se -> se.id().name())
+        .containsExactly("consul-consul", "consul-ratings"));
+    assertThat(consul.queries("/v1/catalog/services").get(0)).contains("index=0");
+  }
+
+  @Test
   void theAclTokenAndDatacenterGoWithEveryQuery() {
     startMesh(source().token("s3cr3t").datacenter("dc2"));
 

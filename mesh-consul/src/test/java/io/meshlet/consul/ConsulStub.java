@@ -68,6 +68,15 @@ final class ConsulStub implements AutoCloseable {
     answer("/v1/health/service/" + service, index, body);
   }
 
+  /** The catalog's services at {@code index}, as {@link #health}. */
+  void catalog(long index, String... services) {
+    StringBuilder body = new StringBuilder("{");
+    for (String svc : services) {
+      body.append(body.length() > 1 ? "," : "").append('"').append(svc).append("\":[]");
+    }
+    answer("/v1/catalog/services", index, body.append('}').toString());
+  }
+
   /** The entries of config kind {@code kind} (JSON objects) at {@code index}, as {@link #health}. */
   void configEntries(String kind, long index, String... entries) {
     answer("/v1/config/" + kind, index, "[" + String.join(",", entries) + "]");
@@ -92,10 +101,11 @@ final class ConsulStub implements AutoCloseable {
 
   /** The agent answers every request with {@code status} (a restarting agent, an ACL failure) until the next answer is stubbed. */
   void failing(int status, String body) {
-    server.resetAll();
-    stubs.clear();
+    // Added first (the newest stub of the highest priority wins), so no request sees a gap.
     failure = server.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).atPriority(1)
         .willReturn(aResponse().withStatus(status).withBody(body)));
+    stubs.values().forEach(list -> list.forEach(server::removeStub));
+    stubs.clear();
   }
 
   /** Requests received at {@code path}, in order, as their query strings. */

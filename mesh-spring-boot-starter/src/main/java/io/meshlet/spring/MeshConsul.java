@@ -18,14 +18,14 @@ final class MeshConsul {
 
   private MeshConsul() {}
 
-  /** Adds the Consul source when {@code mesh.consul.services} lists any. */
+  /** Adds the Consul source when {@code mesh.consul.services} lists any or {@code all-services} is set. */
   static void apply(MeshProperties.Consul c, @Nullable String meshNamespace, Mesh.Builder b) {
-    if (c.getServices().isEmpty()) {
+    if (c.getServices().isEmpty() && !c.isAllServices()) {
       return;
     }
     if (!ClassUtils.isPresent(SOURCE_CLASS, MeshConsul.class.getClassLoader())) {
-      throw new IllegalStateException("mesh.consul.services: " + c.getServices()
-          + " (expected: io.meshlet:mesh-consul on the classpath to read them)");
+      throw new IllegalStateException((c.isAllServices() ? "mesh.consul.all-services: true" : "mesh.consul.services: "
+          + c.getServices()) + " (expected: io.meshlet:mesh-consul on the classpath to read them)");
     }
     Sources.add(c, meshNamespace, b);
   }
@@ -36,6 +36,9 @@ final class MeshConsul {
       ConsulSource.Builder s = ConsulSource.builder().address(c.getAddress()).services(c.getServices())
           .servicePort(c.getServicePort()).passingOnly(c.isPassingOnly()).configEntries(c.isConfigEntries())
           .blockingWait(c.getWait()).hostForms(hostForms(c.getHostForms()));
+      if (c.isAllServices()) {
+        s.allServices();
+      }
       if (c.getToken() != null) {
         s.token(c.getToken());
       }

@@ -203,8 +203,8 @@ public class MeshProperties {
   }
 
   /**
-   * Endpoints (and, if asked, L7 config entries) from a Consul agent; on when services are listed
-   * (needs io.meshlet:mesh-consul).
+   * Endpoints (and, if asked, L7 config entries) from a Consul agent; on when services are listed or
+   * all-services is true (needs io.meshlet:mesh-consul).
    */
   public static class Consul {
     /** The agent's HTTP API. */
@@ -221,6 +221,9 @@ public class MeshProperties {
 
     /** The Consul services to watch, by name. */
     private List<String> services = new ArrayList<>();
+
+    /** Whether to watch every service in the catalog instead of a list. */
+    private boolean allServices;
 
     /**
      * The mesh hosts each service is known by: consul (reviews.service.consul) and/or kubernetes
@@ -279,6 +282,14 @@ public class MeshProperties {
 
     public void setServices(List<String> services) {
       this.services = new ArrayList<>(services);
+    }
+
+    public boolean isAllServices() {
+      return allServices;
+    }
+
+    public void setAllServices(boolean allServices) {
+      this.allServices = allServices;
     }
 
     public List<String> getHostForms() {
