@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -107,63 +108,38 @@ final class JsonFields {
   }
 
   List<JsonFields> objects(String field) {
-    List<JsonFields> out = new ArrayList<>();
-    JsonNode v = value(field);
-    if (v == null) {
-      return out;
-    }
-    if (!v.isArray()) {
-      problems.error(path(field), v + " (expected: a list)");
-      return out;
-    }
-    for (int i = 0; i < v.size(); i++) {
-      JsonNode e = v.get(i);
-      if (!e.isObject()) {
-        problems.error(path(field) + "[" + i + "]", e + " (expected: an object)");
-      } else {
-        out.add(new JsonFields(e, path(field) + "[" + i + "]", problems));
-      }
-    }
-    return out;
+    return list(field, "a list", (e, path) -> e.isObject() ? new JsonFields(e, path, problems) : null, "an object");
   }
 
   List<String> strings(String field) {
-    List<String> out = new ArrayList<>();
-    JsonNode v = value(field);
-    if (v == null) {
-      return out;
-    }
-    if (!v.isArray()) {
-      problems.error(path(field), v + " (expected: a list of strings)");
-      return out;
-    }
-    for (int i = 0; i < v.size(); i++) {
-      JsonNode e = v.get(i);
-      if (e.isString()) {
-        out.add(e.stringValue());
-      } else {
-        problems.error(path(field) + "[" + i + "]", e + " (expected: a string)");
-      }
-    }
-    return out;
+    return list(field, "a list of strings", (e, path) -> e.isString() ? e.stringValue() : null, "a string");
   }
 
   List<Integer> integers(String field, int min, int max) {
-    List<Integer> out = new ArrayList<>();
+    return list(field, "a list of numbers",
+        (e, path) -> e.isIntegralNumber() && e.asLong() >= min && e.asLong() <= max ? (int) e.asLong() : null,
+        "a whole number " + min + ".." + max);
+  }
+
+  /** The items of a list field that {@code item} accepts; each other item is an error of its path. */
+  private <T> List<T> list(String field, String expectedList, BiFunction<JsonNode, String, @Nullable T> item,
+      String expectedItem) {
+    List<T> out = new ArrayList<>();
     JsonNode v = value(field);
     if (v == null) {
       return out;
     }
     if (!v.isArray()) {
-      problems.error(path(field), v + " (expected: a list of numbers)");
+      problems.error(path(field), v + " (expected: " + expectedList + ")");
       return out;
     }
     for (int i = 0; i < v.size(); i++) {
-      JsonNode e = v.get(i);
-      if (e.isIntegralNumber() && e.asLong() >= min && e.asLong() <= max) {
-        out.add((int) e.asLong());
+      String itemPath = path(field) + "[" + i + "]";
+      T t = item.apply(v.get(i), itemPath);
+      if (t == null) {
+        problems.error(itemPath, v.get(i) + " (expected: " + expectedItem + ")");
       } else {
-        problems.error(path(field) + "[" + i + "]", e + " (expected: a whole number " + min + ".." + max + ")");
+        out.add(t);
       }
     }
     return out;
