@@ -154,6 +154,28 @@ class ConsulSourceTest {
   }
 
   @Test
+  void anIndexThatGoesBackwardsIsResetAndTheStateReadAgain() {
+    startMesh(source());
+    await().untilAsserted(() -> assertThat(consul.queries("/v1/health/service/reviews")).anyMatch(q -> q.contains("index=10")));
+
+    // The agent restarted from a snapshot: its index is now lower than the one we hold.
+    consul.health("reviews", 4, List.of(Instance.passing("reviews-3", v1b.port(), Map.of("version", "v1"))));
+    await().untilAsserted(() -> assertThat(endpoints("v1")).containsExactly("127.0.0.1:" + v1b.port()));
+    await().untilAsserted(() -> {
+      List<String> q = consul.queries("/v1/health/service/reviews");
+      int back = -1;
+      for (int i = 0; i < q.size(); i++) {
+        if (q.get(i).contains("index=10")) {
+          back = i;
+        }
+      }
+      // After the answer with index 4: a non-blocking read from 0, then blocking at 4.
+      assertThat(q.subList(back + 1, q.size())).extracting(s -> s.replaceAll(".*index=(\\d+).*", "$1"))
+          .startsWith("0", "4");
+    });
+  }
+
+  @Test
   void withPassingOnlyOffWarningInstancesStayAndCriticalOnesLeave() {
     consul.health("reviews", 20, List.of(
         Instance.passing("reviews-1", v1.port(), Map.of("version", "v1")),
