@@ -62,6 +62,7 @@ final class MeshFactory {
         || StringUtils.hasText(env.apply(ENV_BOOTSTRAP_CONFIG)))) {
       b.xdsFromEnvironment();
     }
+    MeshConsul.apply(p.getConsul(), p.getNamespace(), b);
     MeshProperties.Certificates c = p.getCertificates();
     if (c.getCertificateChain() != null || c.getPrivateKey() != null || c.getCaCertificates() != null) {
       if (c.getCertificateChain() == null || c.getPrivateKey() == null || c.getCaCertificates() == null) {

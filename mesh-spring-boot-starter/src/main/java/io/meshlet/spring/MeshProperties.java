@@ -3,6 +3,7 @@ package io.meshlet.spring;
 import io.meshlet.core.Mesh;
 import io.meshlet.core.telemetry.AccessLog;
 import io.meshlet.core.OutboundTrafficPolicy;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public class MeshProperties {
 
   private final Config config = new Config();
   private final Xds xds = new Xds();
+  private final Consul consul = new Consul();
   private final Certificates certificates = new Certificates();
   private final Startup startup = new Startup();
   private final Client client = new Client();
@@ -126,6 +128,10 @@ public class MeshProperties {
     return xds;
   }
 
+  public Consul getConsul() {
+    return consul;
+  }
+
   public Certificates getCertificates() {
     return certificates;
   }
@@ -199,6 +205,137 @@ public class MeshProperties {
 
     public void setFromEnvironment(boolean fromEnvironment) {
       this.fromEnvironment = fromEnvironment;
+    }
+  }
+
+  /**
+   * Endpoints (and, if asked, L7 config entries) from a Consul agent; on when services are listed or
+   * all-services is true (needs io.meshlet:mesh-consul).
+   */
+  public static class Consul {
+    /** The agent's HTTP API. */
+    private URI address = URI.create("http://127.0.0.1:8500");
+
+    /** The ACL token sent with every request (X-Consul-Token). */
+    private @Nullable String token;
+
+    /** The datacenter to read; the agent's own by default. */
+    private @Nullable String datacenter;
+
+    /** The Consul Enterprise namespace to read; the token's by default. */
+    private @Nullable String namespace;
+
+    /** The Consul services to watch, by name. */
+    private List<String> services = new ArrayList<>();
+
+    /** Whether to watch every service in the catalog instead of a list. */
+    private boolean allServices;
+
+    /**
+     * The mesh hosts each service is known by: consul (reviews.service.consul) and/or kubernetes
+     * (reviews.<mesh.namespace>.svc.cluster.local, and reviews for callers in that namespace); the first is the
+     * one Consul's config entries route to.
+     */
+    private List<String> hostForms = new ArrayList<>(List.of("consul"));
+
+    /** The port number of each service's one mesh port (calls on any port reach it). */
+    private int servicePort = 80;
+
+    /** Whether only instances whose checks all pass are endpoints; if false, warning ones are too. */
+    private boolean passingOnly = true;
+
+    /** Whether to read service-resolver, service-splitter and service-router config entries. */
+    private boolean configEntries;
+
+    /** How long the agent may hold a blocking query (Consul's wait). */
+    private Duration wait = Duration.ofMinutes(5);
+
+    public URI getAddress() {
+      return address;
+    }
+
+    public void setAddress(URI address) {
+      this.address = address;
+    }
+
+    public @Nullable String getToken() {
+      return token;
+    }
+
+    public void setToken(@Nullable String token) {
+      this.token = token;
+    }
+
+    public @Nullable String getDatacenter() {
+      return datacenter;
+    }
+
+    public void setDatacenter(@Nullable String datacenter) {
+      this.datacenter = datacenter;
+    }
+
+    public @Nullable String getNamespace() {
+      return namespace;
+    }
+
+    public void setNamespace(@Nullable String namespace) {
+      this.namespace = namespace;
+    }
+
+    public List<String> getServices() {
+      return services;
+    }
+
+    public void setServices(List<String> services) {
+      this.services = new ArrayList<>(services);
+    }
+
+    public boolean isAllServices() {
+      return allServices;
+    }
+
+    public void setAllServices(boolean allServices) {
+      this.allServices = allServices;
+    }
+
+    public List<String> getHostForms() {
+      return hostForms;
+    }
+
+    public void setHostForms(List<String> hostForms) {
+      this.hostForms = new ArrayList<>(hostForms);
+    }
+
+    public int getServicePort() {
+      return servicePort;
+    }
+
+    public void setServicePort(int servicePort) {
+      this.servicePort = servicePort;
+    }
+
+    public boolean isPassingOnly() {
+      return passingOnly;
+    }
+
+    public void setPassingOnly(boolean passingOnly) {
+      this.passingOnly = passingOnly;
+    }
+
+    public boolean isConfigEntries() {
+      return configEntries;
+    }
+
+    public void setConfigEntries(boolean configEntries) {
+      this.configEntries = configEntries;
+    }
+
+    public Duration getWait() {
+      return wait;
+    }
+
+    public void setWait(Duration wait) {
+      this.wait = wait;
     }
   }
 

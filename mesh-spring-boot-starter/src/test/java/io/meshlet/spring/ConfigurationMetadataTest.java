@@ -31,6 +31,9 @@ class ConfigurationMetadataTest {
         "mesh.num-trusted-proxies", "mesh.outbound-traffic-policy", "mesh.server-ports",
         "mesh.config.files", "mesh.config.poll-interval",
         "mesh.xds.bootstrap", "mesh.xds.from-environment",
+        "mesh.consul.address", "mesh.consul.token", "mesh.consul.datacenter", "mesh.consul.namespace",
+        "mesh.consul.services", "mesh.consul.all-services", "mesh.consul.host-forms", "mesh.consul.service-port", "mesh.consul.passing-only",
+        "mesh.consul.config-entries", "mesh.consul.wait",
         "mesh.certificates.certificate-chain", "mesh.certificates.private-key", "mesh.certificates.ca-certificates",
         "mesh.startup.await-first-config", "mesh.startup.timeout",
         "mesh.client.rest-client-builder", "mesh.server.filter", "mesh.server.grpc-interceptor");

@@ -1,6 +1,7 @@
 package io.meshlet.core.config.istio;
 
 import io.meshlet.core.config.ConfigLimits;
+import io.meshlet.core.config.GoDurations;
 import io.meshlet.core.config.HeaderNames;
 import io.meshlet.core.config.HostNames;
 import java.time.Duration;
@@ -227,7 +228,7 @@ final class YamlObject {
     if (n == null) {
       return null;
     }
-    Duration d = n.isString() ? Durations.parse(n.stringValue()) : null;
+    Duration d = n.isString() ? GoDurations.parse(n.stringValue()) : null;
     if (d == null) {
       problems.error(path(field), Values.render(n) + " (expected: a duration like 1.5s or 100ms)");
     }

@@ -1,4 +1,4 @@
-package io.meshlet.core.config.istio;
+package io.meshlet.core.config;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -6,14 +6,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** Go/Istio style durations: {@code 10s}, {@code 1.5s}, {@code 100ms}, {@code 1h30m}, {@code 250us}. */
-final class Durations {
+/**
+ * Go/Istio style durations: {@code 10s}, {@code 1.5s}, {@code 100ms}, {@code 1h30m}, {@code 250us}.
+ * The one parser of them for every translator that reads Go durations (Istio YAML, Consul's config
+ * entries).
+ */
+public final class GoDurations {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ms|us|µs|ns|h|m|s)");
 
-  private Durations() {}
+  private GoDurations() {}
 
   /** The duration, or null if {@code text} is not one. */
-  static @Nullable Duration parse(String text) {
+  public static @Nullable Duration parse(String text) {
     String s = text.trim();
     if (s.isEmpty()) {
       return null;
