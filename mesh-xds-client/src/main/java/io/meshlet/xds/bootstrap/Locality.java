@@ -15,6 +15,15 @@ public record Locality(String region, String zone, String subZone) {
     requireNonNull(subZone, "subZone");
   }
 
+  /** {@code region/zone/subzone} without trailing empty parts, as the mesh writes a locality; empty if none. */
+  public String path() {
+    String p = region + "/" + zone + "/" + subZone;
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+
   public boolean isEmpty() {
     return region.isEmpty() && zone.isEmpty() && subZone.isEmpty();
   }
