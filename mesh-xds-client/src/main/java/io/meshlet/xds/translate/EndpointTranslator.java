@@ -11,13 +11,17 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A ClusterLoadAssignment's usable endpoints: priority 0, HEALTHY or UNKNOWN, with a socket address.
+ * A ClusterLoadAssignment's usable endpoints: HEALTHY or UNKNOWN, with a socket address, each with
+ * its group's locality, priority and locality weight ({@code load_balancing_weight}, 0 if unset).
  */
 final class EndpointTranslator {
   private EndpointTranslator() {}
 
-  /** One endpoint: address, port, load-balancing weight (at least 1) and locality ({@code region/zone/subzone}). */
-  record Ep(String address, int port, int weight, @Nullable String locality) {}
+  /**
+   * One endpoint: address, port, load-balancing weight (at least 1), locality ({@code
+   * region/zone/subzone}), its group's priority and locality weight (0: none).
+   */
+  record Ep(String address, int port, int weight, @Nullable String locality, int priority, int localityWeight) {}
 
   /**
    * @param path the CLA's path inside its resource ("" for an EDS resource)
@@ -34,14 +38,15 @@ final class EndpointTranslator {
         problems.error(gp + ".leds_cluster_locality_config", "LEDS is not supported (expected: lb_endpoints)");
         continue;
       }
-      if (group.getPriority() > 0) {
-        problems.ignored(gp + ".priority", "priority " + group.getPriority()
-            + " endpoints are not used (Meshlet has no failover between priorities)");
+      if (group.getPriority() > 1000) {
+        problems.error(gp + ".priority", group.getPriority() + " (expected: 0..1000)");
         continue;
       }
       String locality = locality(group.getLocality());
+      int localityWeight = group.hasLoadBalancingWeight() ? Protos.uint32(group.getLoadBalancingWeight().getValue()) : 0;
       for (int j = 0; j < group.getLbEndpointsCount(); j++) {
-        Ep ep = endpoint(group.getLbEndpoints(j), gp + ".lb_endpoints[" + j + "]", locality, problems);
+        Ep ep = endpoint(group.getLbEndpoints(j), gp + ".lb_endpoints[" + j + "]", locality, group.getPriority(), localityWeight,
+            problems);
         if (ep != null) {
           out.add(ep);
         }
@@ -53,7 +58,8 @@ final class EndpointTranslator {
     return problems.errorCount() > errors ? null : out;
   }
 
-  private static @Nullable Ep endpoint(LbEndpoint e, String path, @Nullable String locality, Problems problems) {
+  private static @Nullable Ep endpoint(
+      LbEndpoint e, String path, @Nullable String locality, int priority, int localityWeight, Problems problems) {
     if (!e.hasEndpoint()) {
       problems.error(path, "no endpoint (expected: endpoint with a socket address)");
       return null;
@@ -78,7 +84,7 @@ final class EndpointTranslator {
       return null;
     }
     int weight = e.hasLoadBalancingWeight() ? Protos.uint32(e.getLoadBalancingWeight().getValue()) : 1;
-    return new Ep(sa.getAddress(), sa.getPortValue(), Math.max(1, weight), locality);
+    return new Ep(sa.getAddress(), sa.getPortValue(), Math.max(1, weight), locality, priority, localityWeight);
   }
 
   /** {@code region/zone/sub_zone} without trailing empty parts; null when all are empty. */
