@@ -113,15 +113,8 @@ final class EndpointBuilder {
   private static LocalityLbEndpoints.Builder group(String locality) {
     LocalityLbEndpoints.Builder b = LocalityLbEndpoints.newBuilder();
     if (!locality.isEmpty()) {
-      String[] parts = locality.split("/", 3);
-      Locality.Builder l = Locality.newBuilder().setRegion(parts[0]);
-      if (parts.length > 1) {
-        l.setZone(parts[1]);
-      }
-      if (parts.length > 2) {
-        l.setSubZone(parts[2]);
-      }
-      b.setLocality(l);
+      String[] parts = LocalityPlan.parts(locality);
+      b.setLocality(Locality.newBuilder().setRegion(parts[0]).setZone(parts[1]).setSubZone(parts[2]));
     }
     return b;
   }

@@ -75,7 +75,7 @@ record NodeKey(String namespace, Map<String, String> labels, List<String> server
       });
     }
     io.envoyproxy.envoy.config.core.v3.Locality where = node.getLocality();
-    String locality = (where.getRegion() + "/" + where.getZone() + "/" + where.getSubZone()).replaceAll("/+$", "");
+    String locality = io.meshlet.core.lb.LocalityPlan.format(where.getRegion(), where.getZone(), where.getSubZone());
     return new NodeKey(namespace, labels, listeners, node.getUserAgentName().startsWith(GRPC_USER_AGENT_PREFIX), locality);
   }
 

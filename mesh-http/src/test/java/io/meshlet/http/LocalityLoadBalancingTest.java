@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,12 +221,10 @@ class LocalityLoadBalancingTest {
   }
 
   private static OkHttpClient client(Mesh mesh) {
-    return new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(mesh)).build();
+    return LoadBalancingTest.client(mesh);
   }
 
   private static String call(OkHttpClient client) throws IOException {
-    try (Response r = client.newCall(new Request.Builder().url("http://catalog:8080/").build()).execute()) {
-      return r.body().string();
-    }
+    return LoadBalancingTest.call(client, "http://catalog:8080/", Map.of());
   }
 }

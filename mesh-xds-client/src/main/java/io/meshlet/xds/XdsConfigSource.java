@@ -98,7 +98,7 @@ public final class XdsConfigSource implements ConfigSource {
     Node.Builder node = Node.newBuilder().setId(b.nodeId).setCluster(b.cluster).setMetadata(metadata);
     if (!b.locality.isEmpty()) {
       // The control plane orders endpoints by this (EDS priorities for locality failover).
-      String[] parts = (b.locality + "//").split("/", -1);
+      String[] parts = io.meshlet.core.lb.LocalityPlan.parts(b.locality);
       node.setLocality(io.envoyproxy.envoy.config.core.v3.Locality.newBuilder()
           .setRegion(parts[0]).setZone(parts[1]).setSubZone(parts[2]));
     }

@@ -204,6 +204,20 @@ public final class LocalityPlan {
     return true;
   }
 
+  /**
+   * The mesh's spelling of a locality: {@code region/zone/subzone} without trailing empty parts,
+   * empty when all are (for xDS {@code Locality} messages and bootstraps).
+   */
+  public static String format(String region, String zone, String subZone) {
+    if (!subZone.isEmpty()) {
+      return region + "/" + zone + "/" + subZone;
+    }
+    if (!zone.isEmpty()) {
+      return region + "/" + zone;
+    }
+    return region;
+  }
+
   /** {@code region/zone/subzone} as three strings, missing parts empty. */
   public static String[] parts(@Nullable String locality) {
     String[] out = {"", "", ""};

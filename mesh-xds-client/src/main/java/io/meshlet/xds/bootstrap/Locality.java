@@ -17,11 +17,7 @@ public record Locality(String region, String zone, String subZone) {
 
   /** {@code region/zone/subzone} without trailing empty parts, as the mesh writes a locality; empty if none. */
   public String path() {
-    String p = region + "/" + zone + "/" + subZone;
-    while (p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p;
+    return io.meshlet.core.lb.LocalityPlan.format(region, zone, subZone);
   }
 
   public boolean isEmpty() {

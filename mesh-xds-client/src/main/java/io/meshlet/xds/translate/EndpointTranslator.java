@@ -89,20 +89,7 @@ final class EndpointTranslator {
 
   /** {@code region/zone/sub_zone} without trailing empty parts; null when all are empty. */
   static @Nullable String locality(Locality l) {
-    String[] parts = {l.getRegion(), l.getZone(), l.getSubZone()};
-    int last = -1;
-    for (int i = 0; i < parts.length; i++) {
-      if (!parts[i].isEmpty()) {
-        last = i;
-      }
-    }
-    if (last < 0) {
-      return null;
-    }
-    StringBuilder sb = new StringBuilder(parts[0]);
-    for (int i = 1; i <= last; i++) {
-      sb.append('/').append(parts[i]);
-    }
-    return sb.toString();
+    String s = io.meshlet.core.lb.LocalityPlan.format(l.getRegion(), l.getZone(), l.getSubZone());
+    return s.isEmpty() ? null : s;
   }
 }
