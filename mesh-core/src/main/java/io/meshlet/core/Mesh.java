@@ -13,7 +13,14 @@ import io.meshlet.core.identity.FileWatcherCertificateProvider;
 import io.meshlet.core.internal.MeshRuntime;
 import io.meshlet.core.internal.RuntimeListener;
 import io.meshlet.core.internal.StartupFailure;
+import io.meshlet.core.identity.KeyMaterial;
+import io.meshlet.core.identity.SpiffeId;
 import io.meshlet.core.model.Workload;
+import io.meshlet.core.pipeline.CallListener;
+import io.meshlet.core.telemetry.AccessLog;
+import io.meshlet.core.telemetry.MeshTelemetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.meshlet.core.pipeline.MeshPipeline;
 import io.meshlet.core.resilience.Breaker;
 import io.meshlet.core.resilience.LocalRateLimit;
@@ -75,6 +82,10 @@ public final class Mesh implements AutoCloseable {
   private final @Nullable CertificateProvider certificates;
   private final boolean ownsCertificates;
   private final MeshPipeline pipeline;
+  private final MeshTelemetry telemetry;
+  /** The key material {@link #identity} was last read from, and that identity. */
+  private volatile @Nullable KeyMaterial identityOf;
+  private volatile @Nullable SpiffeId identity;
 
   private Mesh(Builder b, Workload workload, List<ConfigSource> sources, ScheduledExecutorService control, boolean ownsControl,
       @Nullable CertificateProvider certificates, boolean ownsCertificates) {
@@ -88,8 +99,22 @@ public final class Mesh implements AutoCloseable {
     this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time, b.rootNamespace, b.numTrustedProxies);
     this.certificates = certificates;
     this.ownsCertificates = ownsCertificates;
+    this.telemetry = new MeshTelemetry(b.meterRegistry, b.openTelemetry, b.accessLog, b.clock, random,
+        workload, b.rootNamespace, this::identity, () -> runtime.state().snapshot(), () -> runtime.state().routes(),
+        () -> this.certificates, runtime::sourceStatuses);
+    runtime.addListener(new RuntimeListener() {
+      @Override
+      public void onSnapshot(MeshSnapshot snapshot) {}
+
+      @Override
+      public void onRejection(Rejection rejection) {
+        telemetry.rejected();
+      }
+    });
+    List<CallListener> listeners = new ArrayList<>(telemetry.listeners());
+    listeners.addAll(b.callListeners);
     this.pipeline = new MeshPipeline(() -> runtime.state().routes(), () -> runtime.state().inbound(), random, time,
-        outboundTrafficPolicy == OutboundTrafficPolicy.REGISTRY_ONLY);
+        outboundTrafficPolicy == OutboundTrafficPolicy.REGISTRY_ONLY, listeners);
   }
 
   public static Builder builder() {
@@ -125,6 +150,20 @@ public final class Mesh implements AutoCloseable {
    */
   public Optional<CertificateProvider> certificates() {
     return Optional.ofNullable(certificates);
+  }
+
+  /** This workload's SPIFFE identity from its certificate now; null without certificates. */
+  public @Nullable SpiffeId identity() {
+    CertificateProvider p = certificates;
+    if (p == null) {
+      return null;
+    }
+    KeyMaterial m = p.current();
+    if (m != identityOf) {
+      identity = m.identity();
+      identityOf = m;
+    }
+    return identity;
   }
 
   /** The server-side policies (PeerAuthentication, AuthorizationPolicy) for this workload, as of now. */
@@ -249,6 +288,7 @@ public final class Mesh implements AutoCloseable {
 
   @Override
   public void close() {
+    telemetry.close();
     runtime.close();
     if (certificates != null && ownsCertificates) {
       certificates.close();
@@ -291,6 +331,10 @@ public final class Mesh implements AutoCloseable {
     private Path @Nullable [] certificateFiles;
     private final List<Integer> serverPorts = new ArrayList<>();
     private boolean awaitFirstConfig = true;
+    private final List<CallListener> callListeners = new ArrayList<>();
+    private @Nullable MeterRegistry meterRegistry;
+    private @Nullable OpenTelemetry openTelemetry;
+    private AccessLog.@Nullable Format accessLog;
 
     private Builder() {}
 
@@ -497,6 +541,46 @@ public final class Mesh implements AutoCloseable {
     /** The single-threaded executor config changes run on; the mesh makes (and owns) one by default. */
     public Builder controlExecutor(ScheduledExecutorService executor) {
       this.controlExecutor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * A listener of every request the mesh handles, outbound and inbound, on every transport
+     * ({@link CallListener}: no-op defaults, must be fast and must not throw). May be called more
+     * than once; listeners hear events in the order added, after the mesh's own telemetry.
+     */
+    public Builder callListener(CallListener listener) {
+      callListeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Reports Istio's standard metrics ({@code istio_requests_total}, {@code
+     * istio_request_duration_milliseconds}, ...) and the mesh's own health meters to {@code
+     * registry}. See {@code docs/telemetry.md}.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Traces every call with {@code openTelemetry}: a client span per outbound call, a server span
+     * per inbound call, W3C trace context sent and read (B3 read too), and the server span as the
+     * parent of the calls made while serving it.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /**
+     * Writes one access-log line per request to the SLF4J logger {@value AccessLog#LOGGER} (INFO), in
+     * Envoy's format ({@link AccessLog.Format#TEXT}) or as JSON. A {@code Telemetry} resource can
+     * turn it on or off as well.
+     */
+    public Builder accessLog(AccessLog.Format format) {
+      this.accessLog = requireNonNull(format, "format");
       return this;
     }
 

@@ -42,6 +42,12 @@ class ArchitectureTest {
       .because("Istio YAML is translated at its boundary; no Jackson type travels further");
 
   @ArchTest
+  static final ArchRule telemetryLibrariesStayInTelemetry = noClasses()
+      .that().resideOutsideOfPackages("io.meshlet.core.telemetry..", "io.meshlet.core")
+      .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.opentelemetry..")
+      .because("Micrometer and OpenTelemetry are used by the telemetry listeners only (and named by Mesh.Builder)");
+
+  @ArchTest
   static final ArchRule bouncyCastleStaysInIdentity = noClasses().that().resideOutsideOfPackage("io.meshlet.core.identity..")
       .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..")
       .because("certificates are read and issued in one place; the rest of the mesh sees JDK types");

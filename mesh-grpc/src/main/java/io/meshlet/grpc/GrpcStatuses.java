@@ -23,29 +23,13 @@ final class GrpcStatuses {
   private GrpcStatuses() {}
 
   /**
-   * The status of a call the mesh fails: {@code DEADLINE_EXCEEDED} for a timeout ({@code UT}),
-   * {@code UNIMPLEMENTED} for no route ({@code NR}, as Envoy's 404 reaches a gRPC client), {@code
-   * RESOURCE_EXHAUSTED} for a rate limit, {@code UNAVAILABLE} otherwise; the description is the
+   * The status of a call the mesh fails: {@link CallFailure#grpcCode()}; the description is the
    * mesh's message with its flag.
    */
   static Status of(CallFailure failure, @Nullable Throwable cause) {
-    Status.Code code;
-    switch (failure.flag()) {
-      case UT:
-        code = Status.Code.DEADLINE_EXCEEDED;
-        break;
-      case NR:
-        code = Status.Code.UNIMPLEMENTED;
-        break;
-      case RL:
-        code = Status.Code.RESOURCE_EXHAUSTED;
-        break;
-      default:
-        code = Status.Code.UNAVAILABLE;
-        break;
-    }
-    return code.toStatus().withDescription(failure.toString()).withCause(cause);
+    return Status.fromCodeValue(failure.grpcCode().value()).withDescription(failure.toString()).withCause(cause);
   }
+
 
   /** The status of an answer the mesh gives itself: its gRPC code, the body as description, the flag appended. */
   static Status of(LocalReply reply) {

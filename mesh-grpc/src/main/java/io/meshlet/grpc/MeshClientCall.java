@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.SynchronizationContext;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.pipeline.CallFailure;
+import io.meshlet.core.pipeline.CallerContext;
 import io.meshlet.core.pipeline.LocalReply;
 import io.meshlet.core.pipeline.OutboundCall;
 import io.meshlet.core.pipeline.Redirect;
@@ -77,6 +78,10 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private volatile boolean committed;
   private @Nullable Future<?> timer;
   private Context.@Nullable CancellationListener contextListener;
+  /** What the mesh's listeners captured on the caller's thread (its trace context), or the serving call's. */
+  private final @Nullable CallerContext callerContext;
+  private long messagesSent;
+  private volatile long messagesReceived;
 
   MeshClientCall(MeshChannel channel, MethodDescriptor<ReqT, RespT> method, CallOptions options) {
     this.channel = channel;
@@ -85,6 +90,8 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     this.options = options;
     this.context = Context.current();
     this.callExecutor = options.getExecutor() != null ? options.getExecutor() : channel.executor();
+    CallerContext captured = channel.mesh.pipeline().captureContext();
+    this.callerContext = captured != null ? captured : MeshServerInterceptor.CALLER_CONTEXT.get(context);
     this.sync = new SynchronizationContext((t, e) -> {
       log.error("mesh gRPC call {} failed in the mesh", method.getFullMethodName(), e);
       deliverClose(Status.INTERNAL.withDescription("the mesh failed this call: " + e).withCause(e), new Metadata());
@@ -109,7 +116,7 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       watchContext();
       String authority = options.getAuthority() != null ? options.getAuthority() : channel.overrideAuthority();
       GrpcRequestView view = new GrpcRequestView(channel.target, method.getFullMethodName(), authority, requestHeaders);
-      Routed routed = channel.mesh.pipeline().outbound(view, caller);
+      Routed routed = channel.mesh.pipeline().outbound(view, caller, callerContext);
       switch (routed.kind()) {
         case PASSTHROUGH:
           startDirect();
@@ -246,6 +253,7 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     h.merge(headers);
     MetadataEditor.apply(c.routeHeaders().request(), h);
     MetadataEditor.apply(c.destinationHeaders().request(), h);
+    c.forEachTryHeader((name, value) -> h.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
     ClientCall<ReqT, RespT> try_ = newInnerCall(inner, tryMethod, o);
     Attempt attempt = new Attempt(try_, timeout != null);
     active = attempt;
@@ -303,6 +311,7 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
     @Override
     public void onMessage(RespT message) {
+      messagesReceived++;
       listener.onMessage(message);
     }
 
@@ -329,8 +338,9 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     OutboundCall c = call;
     AttemptResult result = GrpcStatuses.classify(status, attempt.hadTimeout);
     if (cancelled) {
+      c.cancelled();
       c.complete(AttemptResult.failure(AttemptResult.Failure.RESET));
-      finish(status, withFlags(trailers, c.flags().with(ResponseFlag.DC)));
+      finish(status, withFlags(trailers, c.flags()));
       return;
     }
     if (committed || status.isOk()) {
@@ -367,6 +377,7 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private void finish(Status status, Metadata trailers) {
     OutboundCall c = call;
     if (c != null) {
+      c.reportMessages(messagesSent, messagesReceived);
       c.end();
     }
     deliverClose(status, trailers);
@@ -415,6 +426,7 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   @Override
   public void sendMessage(ReqT message) {
     sync.execute(() -> {
+      messagesSent++;
       if (!committed) {
         if (sent.size() < MAX_BUFFERED_MESSAGES) {
           sent.add(message);
@@ -465,7 +477,10 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       }
       Status status = Status.CANCELLED.withDescription(message).withCause(cause);
       OutboundCall oc = call;
-      finish(status, GrpcStatuses.trailers(oc != null ? oc.flags().with(ResponseFlag.DC) : ResponseFlags.of(ResponseFlag.DC), Map.of()));
+      if (oc != null) {
+        oc.cancelled();
+      }
+      finish(status, GrpcStatuses.trailers(oc != null ? oc.flags() : ResponseFlags.of(ResponseFlag.DC), Map.of()));
     });
   }
 

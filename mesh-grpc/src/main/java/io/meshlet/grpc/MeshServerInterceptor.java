@@ -2,22 +2,34 @@ package io.meshlet.grpc;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.meshlet.core.Mesh;
+import io.meshlet.core.pipeline.CallListener;
+import io.meshlet.core.pipeline.CallerContext;
 import io.meshlet.core.pipeline.InboundVerdict;
 import io.meshlet.core.pipeline.LocalReply;
 import io.meshlet.core.resilience.Deadline;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mesh on the server side of a gRPC service ({@link MeshGrpc#serverInterceptor}): the inbound
- * pipeline decides each call before the service sees it; a refused call is closed here.
+ * pipeline decides each call before the service sees it; a refused call is closed here. While the
+ * service runs, the caller's deadline and what the mesh's listeners keep for the call (the server
+ * span) are current on the serving thread, and the latter also rides in the gRPC {@link Context},
+ * so calls the service makes through the mesh, on that thread or under that context, continue the
+ * caller's trace.
  */
 final class MeshServerInterceptor implements ServerInterceptor {
   private static final ServerCall.Listener<?> NOTHING = new ServerCall.Listener<Object>() {};
+  /** What the listeners captured while serving this call (its trace context), for mesh calls made under its gRPC context. */
+  static final Context.Key<CallerContext> CALLER_CONTEXT = Context.key("io.meshlet.caller");
 
   private final Mesh mesh;
 
@@ -35,6 +47,7 @@ final class MeshServerInterceptor implements ServerInterceptor {
     LocalReply reply = verdict.reply();
     if (reply != null) {
       call.close(GrpcStatuses.of(reply), GrpcStatuses.trailers(reply.flags(), reply.headers()));
+      verdict.endGrpc(reply.effectiveGrpcCode().value(), 0, 0);
       return (ServerCall.Listener<ReqT>) NOTHING;
     }
     Context context = Context.current();
@@ -44,44 +57,107 @@ final class MeshServerInterceptor implements ServerInterceptor {
     if (verdict.decision() != null) {
       context = context.withValue(MeshGrpc.INBOUND_DECISION, verdict.decision());
     }
+    Reporting<ReqT, RespT> reporting = null;
+    if (verdict.event() != null) {
+      CallerContext captured;
+      try (CallListener.Scope s = verdict.attachContext()) {
+        captured = mesh.pipeline().captureContext();
+      }
+      if (captured != null) {
+        context = context.withValue(CALLER_CONTEXT, captured);
+      }
+      reporting = new Reporting<>(call, verdict);
+      call = reporting;
+    }
     ServerCall.Listener<ReqT> listener = context == Context.current() ? next.startCall(call, headers)
         : Contexts.interceptCall(context, call, headers, next);
     Deadline deadline = verdict.deadline();
-    return deadline == null ? listener : new WithDeadline<>(listener, deadline);
+    return deadline == null && reporting == null ? listener : new Serving<>(listener, deadline, verdict, reporting);
+  }
+
+  /** Reports the call's end (status, messages) to the mesh's listeners. */
+  private static final class Reporting<ReqT, RespT> extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
+    private final InboundVerdict verdict;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    volatile long received;
+    private volatile long sent;
+
+    Reporting(ServerCall<ReqT, RespT> delegate, InboundVerdict verdict) {
+      super(delegate);
+      this.verdict = verdict;
+    }
+
+    @Override
+    public void sendMessage(RespT message) {
+      sent++;
+      super.sendMessage(message);
+    }
+
+    @Override
+    public void close(Status status, Metadata trailers) {
+      super.close(status, trailers);
+      end(status);
+    }
+
+    void end(Status status) {
+      if (ended.compareAndSet(false, true)) {
+        verdict.endGrpc(status.getCode().value(), received, sent);
+      }
+    }
   }
 
   /**
-   * Attaches the caller's deadline to the thread during each callback, so calls the service makes
-   * with other clients (OkHttp through the mesh) are bounded by it; gRPC calls carry it in their
-   * context anyway.
+   * Attaches the caller's deadline and the listeners' context (the server span) to the thread during
+   * each callback, so calls the service makes with other clients (OkHttp through the mesh) are
+   * bounded by it and traced under it; gRPC calls carry the deadline in their context anyway.
    */
-  private static final class WithDeadline<ReqT> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<ReqT> {
-    private final Deadline deadline;
+  private static final class Serving<ReqT> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<ReqT> {
+    private final @Nullable Deadline deadline;
+    private final InboundVerdict verdict;
+    private final @Nullable Reporting<ReqT, ?> reporting;
 
-    WithDeadline(ServerCall.Listener<ReqT> delegate, Deadline deadline) {
+    Serving(ServerCall.Listener<ReqT> delegate, @Nullable Deadline deadline, InboundVerdict verdict,
+        @Nullable Reporting<ReqT, ?> reporting) {
       super(delegate);
       this.deadline = deadline;
+      this.verdict = verdict;
+      this.reporting = reporting;
     }
 
     @Override
     public void onMessage(ReqT message) {
-      try (Deadline.Scope s = deadline.attach()) {
+      if (reporting != null) {
+        reporting.received++;
+      }
+      try (Deadline.Scope s = attachDeadline(); CallListener.Scope c = verdict.attachContext()) {
         super.onMessage(message);
       }
     }
 
     @Override
     public void onHalfClose() {
-      try (Deadline.Scope s = deadline.attach()) {
+      try (Deadline.Scope s = attachDeadline(); CallListener.Scope c = verdict.attachContext()) {
         super.onHalfClose();
       }
     }
 
     @Override
     public void onReady() {
-      try (Deadline.Scope s = deadline.attach()) {
+      try (Deadline.Scope s = attachDeadline(); CallListener.Scope c = verdict.attachContext()) {
         super.onReady();
       }
+    }
+
+    @Override
+    public void onCancel() {
+      if (reporting != null) {
+        reporting.end(Status.CANCELLED);
+      }
+      super.onCancel();
+    }
+
+    private Deadline.@Nullable Scope attachDeadline() {
+      return deadline == null ? null : deadline.attach();
     }
   }
 

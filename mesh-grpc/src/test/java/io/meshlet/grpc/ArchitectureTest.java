@@ -37,6 +37,11 @@ class ArchitectureTest {
       .because("an adapter reads the compiled tables through the core's public API");
 
   @ArchTest
+  static final ArchRule telemetryComesFromThePipeline = noClasses().that().resideInAPackage("io.meshlet.grpc..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.meshlet.core.telemetry..", "io.micrometer..", "io.opentelemetry..")
+      .because("metrics, spans and access logs are listeners on the pipeline's events; an adapter only reports what it saw");
+
+  @ArchTest
   static final ArchRule thePipelineDecides = noClasses().that().resideInAPackage("io.meshlet.grpc..")
       .should().callMethod(RouteTable.class, "lookup", String.class)
       .orShould().callMethod(CompiledRoute.class, "pickDestination", RandomGenerator.class)

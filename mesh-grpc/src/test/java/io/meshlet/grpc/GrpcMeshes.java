@@ -98,9 +98,15 @@ final class GrpcMeshes implements AutoCloseable {
   }
 
   Mesh mesh(String more, MeshTime time, Random random) throws IOException {
+    return mesh(more, time, random, b -> b);
+  }
+
+  /** {@link #mesh(String, MeshTime, Random)} with more builder settings (telemetry). */
+  Mesh mesh(String more, MeshTime time, Random random, java.util.function.UnaryOperator<Mesh.Builder> configure)
+      throws IOException {
     write(more);
-    Mesh mesh = Mesh.builder().workload("productpage").namespace("default").labels(Map.of("app", "productpage"))
-        .configFile(file).time(time).random(random).pollInterval(java.time.Duration.ofMillis(50)).locality(locality).build();
+    Mesh mesh = configure.apply(Mesh.builder().workload("productpage").namespace("default").labels(Map.of("app", "productpage"))
+        .configFile(file).time(time).random(random).pollInterval(java.time.Duration.ofMillis(50)).locality(locality)).build();
     closing.add(mesh);
     return mesh;
   }

@@ -6,6 +6,7 @@ import io.meshlet.core.Mesh;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.pipeline.CallFailure;
+import io.meshlet.core.pipeline.CallerContext;
 import io.meshlet.core.pipeline.LocalReply;
 import io.meshlet.core.pipeline.OutboundCall;
 import io.meshlet.core.pipeline.Redirect;
@@ -86,25 +87,28 @@ public final class MeshInterceptor implements Interceptor {
   }
 
   /**
-   * {@code client} with this interceptor added and the caller's {@link Deadline} captured when a
-   * call is created, so that calls run with {@code enqueue()} (on OkHttp's dispatcher threads, where
-   * the caller's thread-local deadline is not) are bounded by it too. The client's own event
-   * listener factory keeps working.
+   * {@code client} with this interceptor added and the caller's {@link Deadline} and trace context
+   * captured when a call is created, so that calls run with {@code enqueue()} (on OkHttp's
+   * dispatcher threads, where the caller's thread-locals are not) are bounded by that deadline and
+   * traced as children of the caller's span too. The client's own event listener factory keeps working.
    */
   public OkHttpClient applyTo(OkHttpClient client) {
     return client.newBuilder()
         .addInterceptor(this)
-        .eventListenerFactory(new DeadlineCapture(client.eventListenerFactory()))
+        .eventListenerFactory(new CallerCapture(client.eventListenerFactory(), mesh.pipeline()))
         .build();
   }
 
   @Override
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
-    Deadline caller = Deadline.earliest(Deadline.current(), DeadlineCapture.take(chain.call()));
+    CallerCapture.Captured captured = CallerCapture.take(chain.call());
+    Deadline caller = Deadline.earliest(Deadline.current(), captured == null ? null : captured.deadline());
+    CallerContext context = captured != null && captured.context() != null ? captured.context()
+        : mesh.pipeline().captureContext();
     for (int redirects = 0; ; redirects++) {
       OkHttpRequestView view = new OkHttpRequestView(request);
-      Routed routed = mesh.pipeline().outbound(view, caller);
+      Routed routed = mesh.pipeline().outbound(view, caller, context);
       switch (routed.kind()) {
         case PASSTHROUGH:
           return chain.proceed(request);
@@ -150,6 +154,9 @@ public final class MeshInterceptor implements Interceptor {
         return reply(request, refused);
       }
       Response response = tries(chain, out, request.url(), view, call, secure);
+      if (call.observed()) {
+        call.reportBytes(requestBytes(request), response.body().contentLength());
+      }
       ResponseFlags flags = call.flags();
       if (!flags.isEmpty()) {
         response = response.newBuilder().header(ResponseFlag.HEADER, flags.toString()).build();
@@ -189,6 +196,7 @@ public final class MeshInterceptor implements Interceptor {
             .build();
       }
       out.url(target);
+      call.forEachTryHeader(out::header);
       Chain tryChain = chain;
       Duration connect = call.connectTimeout();
       tryChain = tryChain.withConnectTimeout((int) Math.max(1, connect.toMillis()), TimeUnit.MILLISECONDS);
@@ -209,6 +217,7 @@ public final class MeshInterceptor implements Interceptor {
         result = AttemptResult.status(response.code());
       } catch (IOException e) {
         if (chain.call().isCanceled()) {
+          call.cancelled();
           call.complete(AttemptResult.failure(AttemptResult.Failure.RESET));
           throw e;
         }
@@ -229,6 +238,14 @@ public final class MeshInterceptor implements Interceptor {
         response.close();
       }
       sleep(retryIn);
+    }
+  }
+
+  private static long requestBytes(Request request) {
+    try {
+      return request.body() == null ? 0 : request.body().contentLength();
+    } catch (IOException e) {
+      return -1;
     }
   }
 

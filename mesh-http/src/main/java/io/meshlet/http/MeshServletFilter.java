@@ -10,6 +10,9 @@ import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.resilience.Deadline;
 import io.meshlet.core.security.InboundDecision;
 import io.meshlet.core.security.InboundPolicies;
+import io.meshlet.core.pipeline.CallListener;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,6 +21,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mesh on the server side of a Jakarta Servlet application. For each inbound request it:
@@ -84,17 +88,70 @@ public final class MeshServletFilter implements Filter {
       in.setAttribute(DECISION_ATTRIBUTE, verdict.decision());
     }
     LocalReply reply = verdict.reply();
+    HttpServletResponse out = (HttpServletResponse) response;
     if (reply != null) {
-      answer((HttpServletResponse) response, reply);
+      answer(out, reply);
+      verdict.end(reply.status(), in.getContentLengthLong(), reply.body().length);
       return;
     }
-    Deadline deadline = verdict.deadline();
+    if (verdict.event() == null) {
+      serve(request, response, chain, verdict.deadline());
+      return;
+    }
+    boolean failed = true;
+    try (CallListener.Scope traced = verdict.attachContext()) {
+      serve(request, response, chain, verdict.deadline());
+      failed = false;
+    } finally {
+      if (failed || !in.isAsyncStarted()) {
+        end(verdict, in, out, failed);
+      } else {
+        in.getAsyncContext().addListener(new Ending(verdict));
+      }
+    }
+  }
+
+  private static void serve(ServletRequest request, ServletResponse response, FilterChain chain, @Nullable Deadline deadline)
+      throws IOException, ServletException {
     if (deadline == null) {
       chain.doFilter(request, response);
       return;
     }
     try (Deadline.Scope scope = deadline.attach()) {
       chain.doFilter(request, response);
+    }
+  }
+
+  /** Reports the end of the call to the mesh's listeners: status and, where the headers tell them, body sizes. */
+  private static void end(InboundVerdict verdict, HttpServletRequest in, HttpServletResponse out, boolean failed) {
+    String length = out.getHeader("Content-Length");
+    long responseBytes = -1;
+    if (length != null) {
+      try {
+        responseBytes = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        responseBytes = -1;
+      }
+    }
+    verdict.end(failed && !out.isCommitted() ? 500 : out.getStatus(), in.getContentLengthLong(), responseBytes);
+  }
+
+  /** Ends an asynchronous request's report when its response completes. */
+  private record Ending(InboundVerdict verdict) implements AsyncListener {
+    @Override
+    public void onComplete(AsyncEvent event) {
+      end(verdict, (HttpServletRequest) event.getSuppliedRequest(), (HttpServletResponse) event.getSuppliedResponse(), false);
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {}
+
+    @Override
+    public void onError(AsyncEvent event) {}
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+      event.getAsyncContext().addListener(this);
     }
   }
 

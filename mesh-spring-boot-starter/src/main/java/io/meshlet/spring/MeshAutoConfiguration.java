@@ -1,9 +1,12 @@
 package io.meshlet.spring;
 
 import io.meshlet.core.Mesh;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.meshlet.http.MeshInterceptor;
 import io.meshlet.http.MeshServletFilter;
 import jakarta.servlet.Filter;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,6 +26,8 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * One {@link Mesh} from {@code mesh.*}, the HTTP clients on it, {@link MeshClient} interfaces, the
  * SSL bundle {@code mesh}, and {@link MeshServletFilter} first in a servlet application's chain.
+ * Istio's metrics go to the application's {@link MeterRegistry} and its spans to its {@link
+ * OpenTelemetry}, when it has one of each ({@code mesh.telemetry.*}).
  *
  * <p>The mesh is built while the context starts: by default that waits for the first valid config and
  * fails the start naming every wrong field ({@code mesh.startup.await-first-config}). It is closed
@@ -36,8 +41,17 @@ import org.springframework.core.io.ResourceLoader;
 public class MeshAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  Mesh mesh(MeshProperties properties, Environment environment, ResourceLoader resourceLoader) {
-    return MeshFactory.builder(properties, environment, resourceLoader, System::getenv).build();
+  Mesh mesh(MeshProperties properties, Environment environment, ResourceLoader resourceLoader,
+      ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<OpenTelemetry> openTelemetry) {
+    Mesh.Builder b = MeshFactory.builder(properties, environment, resourceLoader, System::getenv);
+    MeshProperties.Telemetry telemetry = properties.getTelemetry();
+    if (telemetry.isMetrics()) {
+      meterRegistry.ifUnique(b::meterRegistry);
+    }
+    if (telemetry.isTracing()) {
+      openTelemetry.ifUnique(b::openTelemetry);
+    }
+    return b.build();
   }
 
   @Bean

@@ -76,6 +76,9 @@ final class MeshFactory {
     }
     b.startupTimeout(p.getStartup().getTimeout());
     b.awaitFirstConfig(p.getStartup().isAwaitFirstConfig());
+    if (p.getTelemetry().getAccessLog() != null) {
+      b.accessLog(p.getTelemetry().getAccessLog());
+    }
     return b;
   }
 

@@ -1,6 +1,7 @@
 package io.meshlet.spring;
 
 import io.meshlet.core.Mesh;
+import io.meshlet.core.telemetry.AccessLog;
 import io.meshlet.core.OutboundTrafficPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +58,7 @@ public class MeshProperties {
   private final Startup startup = new Startup();
   private final Client client = new Client();
   private final Server server = new Server();
+  private final Telemetry telemetry = new Telemetry();
 
   public boolean isEnabled() {
     return enabled;
@@ -152,6 +154,10 @@ public class MeshProperties {
 
   public Server getServer() {
     return server;
+  }
+
+  public Telemetry getTelemetry() {
+    return telemetry;
   }
 
   /** Istio YAML files. */
@@ -311,6 +317,42 @@ public class MeshProperties {
 
     public void setGrpcInterceptor(boolean grpcInterceptor) {
       this.grpcInterceptor = grpcInterceptor;
+    }
+  }
+
+  /** Istio's metrics, traces and access log, on the application's own registry and OpenTelemetry. */
+  public static class Telemetry {
+    /** Whether Istio's standard metrics go to the application's MeterRegistry bean (with actuator, /actuator/prometheus shows them). */
+    private boolean metrics = true;
+
+    /** Whether client and server spans go to the application's OpenTelemetry bean, with trace context propagated to calls made while serving. */
+    private boolean tracing = true;
+
+    /** One access-log line per request to the logger io.meshlet.accesslog: text (Istio's default format) or json; unset, a Telemetry resource decides. */
+    private AccessLog.@Nullable Format accessLog;
+
+    public boolean isMetrics() {
+      return metrics;
+    }
+
+    public void setMetrics(boolean metrics) {
+      this.metrics = metrics;
+    }
+
+    public boolean isTracing() {
+      return tracing;
+    }
+
+    public void setTracing(boolean tracing) {
+      this.tracing = tracing;
+    }
+
+    public AccessLog.@Nullable Format getAccessLog() {
+      return accessLog;
+    }
+
+    public void setAccessLog(AccessLog.@Nullable Format accessLog) {
+      this.accessLog = accessLog;
     }
   }
 }

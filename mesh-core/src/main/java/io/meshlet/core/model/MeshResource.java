@@ -10,7 +10,8 @@ public sealed interface MeshResource
         CircuitBreakerPolicy,
         RateLimitPolicy,
         PeerAuthentication,
-        AuthorizationPolicy {
+        AuthorizationPolicy,
+        TelemetryPolicy {
   ResourceId id();
 
   ResourceOrigin origin();

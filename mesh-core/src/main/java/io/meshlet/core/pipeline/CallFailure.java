@@ -2,6 +2,8 @@ package io.meshlet.core.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshlet.core.model.GrpcCode;
+
 /**
  * A call the mesh fails without a response: no route ({@code NR}), no cluster ({@code NC}), a host
  * REGISTRY_ONLY blocks, no endpoint ({@code UH}), a deadline passed ({@code UT}), or the last try's
@@ -21,6 +23,43 @@ public record CallFailure(ResponseFlag flag, ResponseFlags flags, String message
 
   static CallFailure of(ResponseFlag flag, String message) {
     return new CallFailure(flag, ResponseFlags.of(flag), message);
+  }
+
+  /**
+   * The gRPC code a gRPC adapter closes the call with: {@code DEADLINE_EXCEEDED} for a timeout
+   * ({@code UT}), {@code UNIMPLEMENTED} for no route ({@code NR}, as Envoy's 404 reaches a gRPC
+   * client), {@code RESOURCE_EXHAUSTED} for a rate limit, {@code UNAVAILABLE} otherwise.
+   */
+  public GrpcCode grpcCode() {
+    switch (flag) {
+      case UT:
+        return GrpcCode.DEADLINE_EXCEEDED;
+      case NR:
+        return GrpcCode.UNIMPLEMENTED;
+      case RL:
+        return GrpcCode.RESOURCE_EXHAUSTED;
+      default:
+        return GrpcCode.UNAVAILABLE;
+    }
+  }
+
+  /**
+   * The HTTP status Envoy answers such a failure with (what metrics and access logs report): 504
+   * for {@code UT}, 404 for {@code NR}, 502 for {@code BLOCKED}, 429 for {@code RL}, else 503.
+   */
+  public int httpStatus() {
+    switch (flag) {
+      case UT:
+        return 504;
+      case NR:
+        return 404;
+      case BLOCKED:
+        return 502;
+      case RL:
+        return 429;
+      default:
+        return 503;
+    }
   }
 
   @Override

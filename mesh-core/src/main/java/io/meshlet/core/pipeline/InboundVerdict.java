@@ -5,19 +5,52 @@ import io.meshlet.core.security.InboundDecision;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the mesh decided for an inbound call ({@link MeshPipeline#inbound}).
+ * What the mesh decided for an inbound call ({@link MeshPipeline#inbound}), and where the adapter
+ * reports how it ended. An adapter serves an allowed call like this:
+ *
+ * <pre>{@code
+ * try (CallListener.Scope s = verdict.attachContext()) {   // the server span, current while serving
+ *   ... the application runs ...
+ * }
+ * verdict.end(status, requestBytes, responseBytes);       // or endGrpc(...), once the response is complete
+ * }</pre>
  *
  * @param decision the authorization decision with its reason; null when the workload enforces
  *     nothing (no policy was asked)
  * @param reply the answer to give instead of serving the call (403 denied, 429 rate limited), or
  *     null when the call goes to the application
  * @param deadline the time the caller has, to attach while the application serves the call; null for none
+ * @param event the call as listeners hear it; null when no listener is registered
  */
-public record InboundVerdict(@Nullable InboundDecision decision, @Nullable LocalReply reply, @Nullable Deadline deadline) {
-  static final InboundVerdict ALLOWED = new InboundVerdict(null, null, null);
+public record InboundVerdict(@Nullable InboundDecision decision, @Nullable LocalReply reply, @Nullable Deadline deadline,
+    @Nullable InboundEvent event) {
+  static final InboundVerdict ALLOWED = new InboundVerdict(null, null, null, null);
+
+  public InboundVerdict(@Nullable InboundDecision decision, @Nullable LocalReply reply, @Nullable Deadline deadline) {
+    this(decision, reply, deadline, null);
+  }
 
   /** True when the call goes to the application. */
   public boolean allowed() {
     return reply == null;
+  }
+
+  /** Makes what listeners keep for this call (the server span's context) current on this thread, until closed. */
+  public CallListener.Scope attachContext() {
+    return event == null ? CallListener.Scope.NONE : event.attach();
+  }
+
+  /** Reports the end of an HTTP call: the response status and the body sizes (negative: unknown). */
+  public void end(int status, long requestBytes, long responseBytes) {
+    if (event != null) {
+      event.end(status, -1, requestBytes, responseBytes, 0, 0);
+    }
+  }
+
+  /** Reports the end of a gRPC call: its status code and the messages received and sent. */
+  public void endGrpc(int grpcCode, long requestMessages, long responseMessages) {
+    if (event != null) {
+      event.end(200, grpcCode, -1, -1, requestMessages, responseMessages);
+    }
   }
 }

@@ -14,6 +14,7 @@ import io.meshlet.core.routing.ServiceRoutes;
 import io.meshlet.core.security.InboundDecision;
 import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.security.InboundRequest;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +42,7 @@ public final class MeshPipeline {
   private final RandomGenerator random;
   private final MeshTime time;
   private final boolean registryOnly;
+  private final Listeners listeners;
 
   /**
    * @param routes the compiled routes in force (read once per call)
@@ -49,6 +51,15 @@ public final class MeshPipeline {
    */
   public MeshPipeline(Supplier<RouteTable> routes, Supplier<InboundPolicies> policies, RandomGenerator random,
       MeshTime time, boolean registryOnly) {
+    this(routes, policies, random, time, registryOnly, List.of());
+  }
+
+  /**
+   * @param listeners hear every call ({@link CallListener}); with none, no event is ever built
+   */
+  public MeshPipeline(Supplier<RouteTable> routes, Supplier<InboundPolicies> policies, RandomGenerator random,
+      MeshTime time, boolean registryOnly, List<CallListener> listeners) {
+    this.listeners = listeners.isEmpty() ? Listeners.NONE : new Listeners(List.copyOf(listeners));
     this.routes = requireNonNull(routes, "routes");
     this.policies = requireNonNull(policies, "policies");
     this.random = requireNonNull(random, "random");
@@ -62,6 +73,58 @@ public final class MeshPipeline {
    * route's timeout comes on top, the earlier one wins.
    */
   public Routed outbound(RequestView request, @Nullable Deadline callerDeadline) {
+    return outbound(request, callerDeadline, listeners.isEmpty() ? null : captureContext());
+  }
+
+  /**
+   * {@link #outbound(RequestView, Deadline)} for a call made on another thread than this one: {@code
+   * caller} is what {@link #captureContext()} returned on the caller's thread (the trace context the
+   * call belongs to), or null.
+   */
+  public Routed outbound(RequestView request, @Nullable Deadline callerDeadline, @Nullable CallerContext caller) {
+    if (listeners.isEmpty()) {
+      return route(request, callerDeadline, null);
+    }
+    OutboundEvent event = new OutboundEvent(listeners, request, OutboundCall.isGrpc(request),
+        caller == null ? null : caller.values, time.nanoTime());
+    Routed routed = route(request, callerDeadline, event);
+    switch (routed.kind()) {
+      case FAILURE:
+        CallFailure f = (CallFailure) routed;
+        event.outcome(event.isGrpc() ? 200 : f.httpStatus(), event.isGrpc() ? f.grpcCode().value() : -1, f.flags());
+        break;
+      case LOCAL_REPLY:
+        LocalReply r = (LocalReply) routed;
+        event.outcome(event.isGrpc() ? 200 : r.status(), event.isGrpc() ? r.effectiveGrpcCode().value() : -1, r.flags());
+        break;
+      case REDIRECT:
+        event.outcome(((Redirect) routed).code(), -1, ResponseFlags.NONE);
+        break;
+      default:
+        // FORWARD: the call reports its own events; PASSTHROUGH: not reported (see docs/telemetry.md).
+        return routed;
+    }
+    event.start();
+    event.end(time.nanoTime(), ResponseFlags.NONE);
+    return routed;
+  }
+
+  /**
+   * What the listeners need from the thread that makes a call (the current trace context), to pass
+   * to {@link #outbound(RequestView, Deadline, CallerContext)} when the call runs on another thread;
+   * null when no listener needs anything.
+   */
+  public @Nullable CallerContext captureContext() {
+    Object[] values = listeners.capture();
+    return values == null ? null : new CallerContext(values);
+  }
+
+  /** True when at least one {@link CallListener} is registered (adapters may skip counting bytes otherwise). */
+  public boolean hasListeners() {
+    return !listeners.isEmpty();
+  }
+
+  private Routed route(RequestView request, @Nullable Deadline callerDeadline, @Nullable OutboundEvent event) {
     ServiceRoutes service = routes.get().lookup(request.host());
     if (service == null) {
       return registryOnly
@@ -70,6 +133,9 @@ public final class MeshPipeline {
           : Passthrough.INSTANCE;
     }
     CompiledRoute route = service.match(request);
+    if (event != null) {
+      event.route = route;
+    }
     if (route == null) {
       return CallFailure.of(ResponseFlag.NR, "no route for " + request + " in "
           + (service.virtualService() != null ? service.virtualService().id() : service.host()));
@@ -92,7 +158,10 @@ public final class MeshPipeline {
     if (cluster == null) {
       return CallFailure.of(ResponseFlag.NC, destination.unavailableReason(request.port()));
     }
-    return new OutboundCall(route, destination, cluster, request, callerDeadline, time, random);
+    if (event != null) {
+      event.cluster = cluster;
+    }
+    return new OutboundCall(route, destination, cluster, request, callerDeadline, time, random, event);
   }
 
   /**
@@ -102,6 +171,16 @@ public final class MeshPipeline {
    * the adapter attaches while the application serves it.
    */
   public InboundVerdict inbound(InboundRequest request, @Nullable Deadline callerDeadline) {
+    if (listeners.isEmpty()) {
+      return decide(request, callerDeadline);
+    }
+    InboundEvent event = new InboundEvent(listeners, request, time);
+    InboundVerdict v = decide(request, callerDeadline);
+    event.decided(v.decision(), v.reply());
+    return new InboundVerdict(v.decision(), v.reply(), v.deadline(), event);
+  }
+
+  private InboundVerdict decide(InboundRequest request, @Nullable Deadline callerDeadline) {
     InboundPolicies p = policies.get();
     InboundDecision decision = null;
     if (!p.enforcesNothing()) {

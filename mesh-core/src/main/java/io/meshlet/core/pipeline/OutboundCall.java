@@ -13,7 +13,9 @@ import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.CompiledDestination;
 import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.RequestView;
+import io.meshlet.core.model.GrpcCode;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -72,9 +74,10 @@ public final class OutboundCall implements Routed {
   private boolean lastRetriable;
   private long pendingDelay;
   private Refusal refusal = Refusal.NONE;
+  private final @Nullable OutboundEvent event;
 
   OutboundCall(CompiledRoute route, CompiledDestination destination, Cluster cluster, RequestView request,
-      @Nullable Deadline callerDeadline, MeshTime time, RandomGenerator random) {
+      @Nullable Deadline callerDeadline, MeshTime time, RandomGenerator random, @Nullable OutboundEvent event) {
     this.route = route;
     this.destination = destination;
     this.cluster = cluster;
@@ -87,6 +90,10 @@ public final class OutboundCall implements Routed {
     this.deadline = Deadline.earliest(callerDeadline, timeout == null ? null : Deadline.after(timeout, time));
     this.grpc = isGrpc(request);
     this.path = route.rewritePath(request);
+    this.event = event;
+    if (event != null) {
+      event.start();
+    }
   }
 
   /** A gRPC call, as Envoy tells one: {@code content-type: application/grpc...}. */
@@ -161,19 +168,26 @@ public final class OutboundCall implements Routed {
   public @Nullable LocalReply admit() {
     FaultInjection.Abort abort = policy.drawAbort(random);
     if (abort != null) {
-      return LocalReply.abort(abort, flags());
+      return refused(LocalReply.abort(abort, flags()));
     }
     if (!limits.tryAcquireBreaker()) {
-      return LocalReply.overflow("the circuit breaker of " + cluster.name() + " is " + limits.breaker().state(), flags());
+      return refused(LocalReply.overflow("the circuit breaker of " + cluster.name() + " is " + limits.breaker().state(), flags()));
     }
     if (!limits.tryAdmit()) {
       limits.releaseBreaker();
-      return LocalReply.overflow(cluster.name() + " is at its connectionPool limit", flags());
+      return refused(LocalReply.overflow(cluster.name() + " is at its connectionPool limit", flags()));
     }
     admitted = true;
     breakerPending = true;
     startNanos = time.nanoTime();
     return null;
+  }
+
+  private LocalReply refused(LocalReply reply) {
+    if (event != null) {
+      event.outcome(grpc ? 200 : reply.status(), grpc ? reply.effectiveGrpcCode().value() : -1, reply.flags());
+    }
+    return reply;
   }
 
   // ---- tries ----------------------------------------------------------------------------------
@@ -192,6 +206,9 @@ public final class OutboundCall implements Routed {
     if (cluster.isPassthrough()) {
       current = null;
       tries++;
+      if (event != null) {
+        event.startTry(tries, null, time.nanoTime());
+      }
       return null;
     }
     Endpoint e = cluster.pick(request, random, previous);
@@ -201,6 +218,9 @@ public final class OutboundCall implements Routed {
     e.onRequestStart();
     current = e;
     tries++;
+    if (event != null) {
+      event.startTry(tries, e, time.nanoTime());
+    }
     return null;
   }
 
@@ -242,6 +262,7 @@ public final class OutboundCall implements Routed {
     if (!lastRetriable) {
       refusal = Refusal.NONE;
       recordBreaker(result);
+      outcome(result);
       return -1;
     }
     Refusal why = retryRefusal();
@@ -251,6 +272,7 @@ public final class OutboundCall implements Routed {
       if (retriesExhausted()) {
         flags |= ResponseFlags.bit(ResponseFlag.URX);
       }
+      outcome(result);
       return -1;
     }
     retryInFlight = true;
@@ -267,6 +289,55 @@ public final class OutboundCall implements Routed {
     lastRetriable = false;
     refusal = Refusal.NONE;
     recordBreaker(result);
+    outcome(result);
+  }
+
+  /** The outcome listeners hear: a response's status; a failure without one as the status Envoy would answer. */
+  private void outcome(AttemptResult result) {
+    if (event == null) {
+      return;
+    }
+    if (result.isFailure()) {
+      ResponseFlag flag = flagOf(result.failure());
+      event.outcome(grpc ? 200 : (flag == ResponseFlag.UT ? 504 : 503),
+          grpc ? (flag == ResponseFlag.UT ? GrpcCode.DEADLINE_EXCEEDED : GrpcCode.UNAVAILABLE).value() : -1,
+          ResponseFlags.ofBits(flags | ResponseFlags.bit(flag)));
+    } else {
+      event.outcome(result);
+    }
+  }
+
+  /** The caller cancelled the call (or went away): adds {@code DC} to its flags. */
+  public void cancelled() {
+    flags |= ResponseFlags.bit(ResponseFlag.DC);
+  }
+
+  // ---- what adapters report for listeners ----------------------------------------------------
+
+  /** True when listeners hear this call: only then are {@link #reportBytes} and {@link #reportMessages} worth computing. */
+  public boolean observed() {
+    return event != null;
+  }
+
+  /** The request and response body sizes, as far as the adapter knows them (negative: unknown). Before {@link #end()}. */
+  public void reportBytes(long requestBytes, long responseBytes) {
+    if (event != null) {
+      event.bytes(requestBytes, responseBytes);
+    }
+  }
+
+  /** gRPC messages sent and received. Before {@link #end()}. */
+  public void reportMessages(long sent, long received) {
+    if (event != null) {
+      event.messages(sent, received);
+    }
+  }
+
+  /** Gives the headers listeners want on the current try (a trace context) to {@code sink}; call after {@link #startTry()}. */
+  public void forEachTryHeader(BiConsumer<String, String> sink) {
+    if (event != null) {
+      event.forEachTryHeader(sink);
+    }
   }
 
   private void endTry(AttemptResult result) {
@@ -276,6 +347,9 @@ public final class OutboundCall implements Routed {
       limits.report(e, result, time.nanoTime(), cluster.endpoints());
       current = null;
       previous = e;
+    }
+    if (event != null && event.tryResult == null && event.tries == tries) {
+      event.endTry(result);
     }
     if (retryInFlight) {
       limits.endRetry();
@@ -327,6 +401,9 @@ public final class OutboundCall implements Routed {
       limits.release();
       admitted = false;
     }
+    if (event != null) {
+      event.end(time.nanoTime(), flags());
+    }
   }
 
   // ---- outcome --------------------------------------------------------------------------------
@@ -362,7 +439,7 @@ public final class OutboundCall implements Routed {
       default:
         break;
     }
-    return new CallFailure(flag, ResponseFlags.ofBits(flags | ResponseFlags.bit(flag)), sb.toString());
+    return failed(new CallFailure(flag, ResponseFlags.ofBits(flags | ResponseFlags.bit(flag)), sb.toString()));
   }
 
   /** The flag of a try that failed without a response: {@code UF} connect failure, {@code UT} timeout, else {@code UC}. */
@@ -378,7 +455,14 @@ public final class OutboundCall implements Routed {
   }
 
   private CallFailure fail(ResponseFlag flag, String message) {
-    return new CallFailure(flag, ResponseFlags.ofBits(flags | ResponseFlags.bit(flag)), message);
+    return failed(new CallFailure(flag, ResponseFlags.ofBits(flags | ResponseFlags.bit(flag)), message));
+  }
+
+  private CallFailure failed(CallFailure f) {
+    if (event != null) {
+      event.outcome(grpc ? 200 : f.httpStatus(), grpc ? f.grpcCode().value() : -1, f.flags());
+    }
+    return f;
   }
 
   static String noEndpoint(Cluster cluster) {

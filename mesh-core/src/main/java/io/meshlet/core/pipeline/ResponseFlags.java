@@ -46,6 +46,11 @@ public final class ResponseFlags {
     return (bits & bit(flag)) != 0;
   }
 
+  /** The flags as bits (one per {@link ResponseFlag} ordinal): a cheap key for caches. */
+  public int bits() {
+    return bits;
+  }
+
   public boolean isEmpty() {
     return bits == 0;
   }

@@ -6,6 +6,8 @@ import io.meshlet.spring.EnableMeshClients;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -15,6 +17,18 @@ import org.springframework.web.bind.annotation.RestController;
 public class ProductPage {
   @RestController
   static class Pages {
+    private final Reviews reviews;
+
+    Pages(Reviews reviews) {
+      this.reviews = reviews;
+    }
+
+    /** A page that calls reviews while it is served, as Bookinfo's product page does. */
+    @GetMapping("/product/{id}")
+    String product(@PathVariable int id, @RequestHeader("end-user") String user) {
+      return reviews.get(id, user).version();
+    }
+
     @GetMapping("/hello")
     String hello() {
       return "hello";

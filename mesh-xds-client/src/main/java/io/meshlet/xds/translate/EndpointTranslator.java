@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,9 +20,20 @@ final class EndpointTranslator {
 
   /**
    * One endpoint: address, port, load-balancing weight (at least 1), locality ({@code
-   * region/zone/subzone}), its group's priority and locality weight (0: none).
+   * region/zone/subzone}), its group's priority and locality weight (0: none), and the workload
+   * labels istiod puts in its metadata ({@link #ISTIO_METADATA}).
    */
-  record Ep(String address, int port, int weight, @Nullable String locality, int priority, int localityWeight) {}
+  record Ep(String address, int port, int weight, @Nullable String locality, int priority, int localityWeight,
+      Map<String, String> labels) {}
+
+  /**
+   * The {@code filter_metadata} key istiod writes workload facts under: {@code workload} is {@code
+   * name;namespace;canonical-service;canonical-revision;cluster-id}, what Istio's telemetry reads to
+   * label {@code destination_*}. Translated into the labels Meshlet's metrics read.
+   */
+  static final String ISTIO_METADATA = "istio";
+  private static final String[] WORKLOAD_LABELS = {"service.istio.io/workload-name", "meshlet.io/workload-namespace",
+      "service.istio.io/canonical-name", "service.istio.io/canonical-revision", "topology.istio.io/cluster"};
 
   /**
    * @param path the CLA's path inside its resource ("" for an EDS resource)
@@ -84,7 +96,27 @@ final class EndpointTranslator {
       return null;
     }
     int weight = e.hasLoadBalancingWeight() ? Protos.uint32(e.getLoadBalancingWeight().getValue()) : 1;
-    return new Ep(sa.getAddress(), sa.getPortValue(), Math.max(1, weight), locality, priority, localityWeight);
+    return new Ep(sa.getAddress(), sa.getPortValue(), Math.max(1, weight), locality, priority, localityWeight, workloadLabels(e));
+  }
+
+  /** The labels of {@code filter_metadata.istio.workload}, empty parts left out; empty when there is none. */
+  static Map<String, String> workloadLabels(LbEndpoint e) {
+    if (!e.hasMetadata()) {
+      return Map.of();
+    }
+    com.google.protobuf.Struct istio = e.getMetadata().getFilterMetadataMap().get(ISTIO_METADATA);
+    com.google.protobuf.Value workload = istio == null ? null : istio.getFieldsMap().get("workload");
+    if (workload == null || !workload.hasStringValue()) {
+      return Map.of();
+    }
+    String[] parts = workload.getStringValue().split(";", -1);
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < parts.length && i < WORKLOAD_LABELS.length; i++) {
+      if (!parts[i].isEmpty()) {
+        labels.put(WORKLOAD_LABELS[i], parts[i]);
+      }
+    }
+    return Map.copyOf(labels);
   }
 
   /** {@code region/zone/sub_zone} without trailing empty parts; null when all are empty. */

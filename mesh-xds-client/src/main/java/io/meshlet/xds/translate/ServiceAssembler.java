@@ -128,6 +128,7 @@ final class ServiceAssembler {
       endpoints.add(target);
     }
     target.ports.putIfAbsent(portName, ep.port());
+    ep.labels().forEach(target.labels::putIfAbsent);
     if (subset != null) {
       target.labels.put(subsetLabel(subset), "true");
     }

@@ -86,6 +86,29 @@ class XdsTranslatorTest {
   }
 
   @Test
+  void istiodsWorkloadMetadataBecomesTheEndpointsTelemetryLabels() {
+    XdsResources base = Istiod.reviews();
+    Map<String, io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment> eps = new java.util.LinkedHashMap<>(base.endpoints());
+    io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint v1 = Istiod.endpoint("10.0.0.1", 9080,
+        io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY).toBuilder()
+        .setMetadata(io.envoyproxy.envoy.config.core.v3.Metadata.newBuilder().putFilterMetadata("istio",
+            com.google.protobuf.Struct.newBuilder().putFields("workload", com.google.protobuf.Value.newBuilder()
+                .setStringValue("reviews-v1;default;reviews;v1;Kubernetes").build()).build()))
+        .build();
+    eps.put(Istiod.V1, Istiod.cla(Istiod.V1, v1));
+    MeshConfig config = XdsTranslator.translate(new XdsResources(base.listeners(), base.routes(), base.clusters(), eps), "default")
+        .config();
+    WorkloadEndpoint e = config.serviceEntries().get(0).endpoints().get(0);
+    assertThat(e.address()).isEqualTo("10.0.0.1");
+    assertThat(e.labels()).containsEntry("service.istio.io/workload-name", "reviews-v1")
+        .containsEntry("meshlet.io/workload-namespace", "default")
+        .containsEntry("service.istio.io/canonical-name", "reviews")
+        .containsEntry("service.istio.io/canonical-revision", "v1")
+        .containsEntry("topology.istio.io/cluster", "Kubernetes")
+        .containsEntry("xds.meshlet.io/subset-v1", "true");
+  }
+
+  @Test
   void theMeshRoutesJasonToV2AndSplitsEveryoneElse() {
     Translation t = XdsTranslator.translate(Istiod.reviews(), "default");
     try (Mesh mesh = mesh(t)) {

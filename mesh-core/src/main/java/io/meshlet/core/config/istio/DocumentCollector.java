@@ -104,8 +104,9 @@ final class DocumentCollector {
       }
     }
     JsonNode specNode = top.node("spec");
-    if (specNode == null && isSecurity(kind)) {
-      // Kubernetes allows a security policy without spec: an AuthorizationPolicy then allows nothing.
+    if (specNode == null && (isSecurity(kind) || kind.equals(Kinds.TELEMETRY))) {
+      // Kubernetes allows a security policy without spec: an AuthorizationPolicy then allows nothing
+      // (a Telemetry without spec changes nothing).
       specNode = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     }
     YamlObject spec = YamlObject.of(problems, "", specNode);
@@ -135,6 +136,9 @@ final class DocumentCollector {
         break;
       case Kinds.AUTHORIZATION_POLICY:
         resource = AuthorizationPolicyParser.parse(spec, id, origin);
+        break;
+      case Kinds.TELEMETRY:
+        resource = TelemetryParser.parse(spec, id, origin);
         break;
       default:
         resource = ServiceEntryParser.parse(spec, id, origin);

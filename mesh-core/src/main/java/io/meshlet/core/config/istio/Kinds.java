@@ -16,6 +16,7 @@ final class Kinds {
   static final String RATE_LIMIT = "RateLimit";
   static final String PEER_AUTHENTICATION = "PeerAuthentication";
   static final String AUTHORIZATION_POLICY = "AuthorizationPolicy";
+  static final String TELEMETRY = "Telemetry";
 
   private static final String RESILIENCE_GROUP = "resilience.meshlet.io";
 
@@ -42,7 +43,7 @@ final class Kinds {
           Set.of(PEER_AUTHENTICATION, AUTHORIZATION_POLICY),
           Set.of("RequestAuthentication")),
       "telemetry.istio.io",
-      new Group(List.of("v1", "v1alpha1"), Set.of(), Set.of("Telemetry")),
+      new Group(List.of("v1", "v1alpha1"), Set.of(TELEMETRY), Set.of()),
       "extensions.istio.io",
       new Group(List.of("v1alpha1"), Set.of(), Set.of("WasmPlugin")),
       RESILIENCE_GROUP,

@@ -32,10 +32,6 @@ class DocumentLevelTest {
         metadata: {name: default}
         spec: {jwtRules: [{issuer: "https://example.com"}]}
         ---
-        apiVersion: telemetry.istio.io/v1
-        kind: Telemetry
-        metadata: {name: mesh-default}
-        ---
         apiVersion: extensions.istio.io/v1alpha1
         kind: WasmPlugin
         metadata: {name: wasm}
@@ -44,7 +40,6 @@ class DocumentLevelTest {
     assertThat(warnings(yaml)).containsExactly(
         "Gateway bookinfo-gateway (mesh.yaml): kind Gateway is not yet applied by Meshlet; ignored",
         "RequestAuthentication default (mesh.yaml): kind RequestAuthentication is not yet applied by Meshlet; ignored",
-        "Telemetry mesh-default (mesh.yaml): kind Telemetry is not yet applied by Meshlet; ignored",
         "WasmPlugin wasm (mesh.yaml): kind WasmPlugin is not yet applied by Meshlet; ignored");
     assertThat(parse(yaml).config().size()).isZero();
   }
