@@ -136,31 +136,7 @@ class RoundTripTest {
    */
   @Test
   void localityPrioritiesAndWeightsRouteAsTheYamlDoes() throws Exception {
-    String yaml = """
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: pay, namespace: default}
-        spec:
-          hosts: [pay.default.svc.cluster.local]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [{number: 8080, name: http, protocol: HTTP}]
-          endpoints:
-          - {address: 10.0.0.1, locality: us-east/a, labels: {version: v1}}
-          - {address: 10.0.0.2, locality: us-east/b, labels: {version: v1}}
-          - {address: 10.0.0.3, locality: eu/c, labels: {version: v2}}
-          - {address: 10.0.0.4, locality: us-west/d, labels: {version: v2}}
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {name: pay, namespace: default}
-        spec:
-          host: pay.default.svc.cluster.local
-          trafficPolicy:
-            outlierDetection: {consecutive5xxErrors: 1}
-            loadBalancer: {simple: RANDOM, localityLbSetting: %s}
-          subsets: [{name: v2, labels: {version: v2}}]
-        """;
+    String yaml = SnapshotBuilderTest.PAY_BY_LOCALITY;
     String cluster = "outbound|8080||pay.default.svc.cluster.local";
     for (String setting : List.of("{failover: [{from: us-east, to: eu}]}", "{failoverPriority: [version]}",
         "{distribute: [{from: us-east/a, to: {\"us-east/*\": 70, \"eu/*\": 30}}]}")) {

@@ -134,7 +134,8 @@ class SnapshotBuilderTest {
     assertThat(endpoints(t.config())).isEqualTo(endpoints(parse(yaml)));
   }
 
-  private static final String PAY_BY_LOCALITY = """
+  /** pay in four localities, two versions; {@code %s}: the localityLbSetting. RoundTripTest routes it too. */
+  static final String PAY_BY_LOCALITY = """
       apiVersion: networking.istio.io/v1
       kind: ServiceEntry
       metadata: {name: pay, namespace: default}
@@ -144,10 +145,10 @@ class SnapshotBuilderTest {
         resolution: STATIC
         ports: [{number: 8080, name: http, protocol: HTTP}]
         endpoints:
-        - {address: 10.0.0.1, locality: us-east/a}
-        - {address: 10.0.0.2, weight: 3, locality: us-east/b}
-        - {address: 10.0.0.3, locality: us-west/c}
-        - {address: 10.0.0.4, locality: eu/d}
+        - {address: 10.0.0.1, locality: us-east/a, labels: {version: v1}}
+        - {address: 10.0.0.2, weight: 3, locality: us-east/b, labels: {version: v1}}
+        - {address: 10.0.0.3, locality: us-west/c, labels: {version: v2}}
+        - {address: 10.0.0.4, locality: eu/d, labels: {version: v2}}
       ---
       apiVersion: networking.istio.io/v1
       kind: DestinationRule
@@ -156,8 +157,8 @@ class SnapshotBuilderTest {
         host: pay.default.svc.cluster.local
         trafficPolicy:
           outlierDetection: {consecutive5xxErrors: 1}
-          loadBalancer:
-            localityLbSetting: %s
+          loadBalancer: {simple: RANDOM, localityLbSetting: %s}
+        subsets: [{name: v2, labels: {version: v2}}]
       """;
 
   /**
