@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.type.v3.Percent;
 import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
+import io.meshlet.core.model.LocalityLbSetting;
 import io.meshlet.core.model.OutlierDetection;
 import io.meshlet.core.model.RetryBudget;
 import io.meshlet.core.model.ServiceEntry;
@@ -61,6 +62,12 @@ final class ClusterBuilder {
     OutlierDetection od = TrafficPolicy.resolve(subset, host, port, TrafficPolicy::outlierDetectionFor);
     if (od != null) {
       outlier(c, od);
+    }
+    LocalityLbSetting locality = lb.locality();
+    if (locality.isEnabled() && !locality.distribute().isEmpty()) {
+      // As istiod: with distribute, the locality weights of the assignment count.
+      c.setCommonLbConfig(c.getCommonLbConfigBuilder().setLocalityWeightedLbConfig(
+          Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance()));
     }
     ConnectionPoolSettings pool = TrafficPolicy.resolve(subset, host, port, TrafficPolicy::connectionPoolFor);
     RetryBudget budget = TrafficPolicy.resolve(subset, host, port, TrafficPolicy::retryBudgetFor);

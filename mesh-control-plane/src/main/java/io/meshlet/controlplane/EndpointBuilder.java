@@ -8,13 +8,18 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.meshlet.core.lb.LocalityPlan;
+import io.meshlet.core.model.LocalityLbSetting;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.ServicePort;
 import io.meshlet.core.model.Subset;
+import io.meshlet.core.model.Workload;
 import io.meshlet.core.model.WorkloadEndpoint;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,32 +35,69 @@ import org.jspecify.annotations.Nullable;
  * how Meshlet's own client reads an assignment (it ignores the locality weight). istiod saturates
  * the sum at the uint32 maximum; here it saturates at {@link Integer#MAX_VALUE}, because grpc-java
  * reads the uint32 as a Java int and drops a locality whose weight is "< 1", i.e. 2^31 or more.
+ *
+ * <p>{@code localityLbSetting} is applied for the node as istiod applies it per proxy, by mesh-core's
+ * {@link LocalityPlan} (the rule the mesh's own compiler uses): each locality group gets the
+ * priority of its endpoints (one group per priority and locality), and with {@code distribute} the
+ * computed locality weight (the cluster then sets {@code locality_weighted_lb_config}, see
+ * {@link ClusterBuilder}) and no endpoints of the localities it drops.
  */
 final class EndpointBuilder {
   private EndpointBuilder() {}
 
   static ClusterLoadAssignment build(String clusterName, String host, ServiceEntry se, ServicePort port, @Nullable Subset subset) {
+    return build(clusterName, host, se, port, subset, LocalityLbSetting.DEFAULT, false, new Workload("", "", Map.of(), ""));
+  }
+
+  /**
+   * @param locality the cluster's {@code localityLbSetting} (resolved for its port and subset)
+   * @param outlierDetection whether the cluster has outlier detection (failover needs it)
+   * @param node the node as a caller: its namespace, labels and locality
+   */
+  static ClusterLoadAssignment build(String clusterName, String host, ServiceEntry se, ServicePort port, @Nullable Subset subset,
+      LocalityLbSetting locality, boolean outlierDetection, Workload node) {
     int defaultTarget = port.targetPort() > 0 ? port.targetPort() : port.number();
-    Map<String, LocalityLbEndpoints.Builder> byLocality = new LinkedHashMap<>();
     List<WorkloadEndpoint> endpoints = se.endpoints();
     if (endpoints.isEmpty() && se.resolution() != ServiceEntry.Resolution.STATIC) {
       endpoints = List.of(new WorkloadEndpoint(host, Map.of(), Map.of(), null, null, 1, null));
     }
+    List<io.meshlet.core.lb.Endpoint> selected = new ArrayList<>();
     for (WorkloadEndpoint we : endpoints) {
       if (subset != null && !subset.selects(we.labels())) {
         continue;
       }
       Integer named = port.name() == null ? null : we.ports().get(port.name());
       int target = named != null ? named : defaultTarget;
-      String locality = we.locality() == null ? "" : we.locality();
-      byLocality.computeIfAbsent(locality, EndpointBuilder::group).addLbEndpoints(LbEndpoint.newBuilder()
+      selected.add(new io.meshlet.core.lb.Endpoint(we.address(), target, we.labels(), Math.max(1, we.weight()), we.locality(),
+          we.network(), WorkloadEndpoint.NO_PRIORITY, 0));
+    }
+    LocalityPlan plan = LocalityPlan.of(locality, selected, node, outlierDetection);
+    Map<String, LocalityLbEndpoints.Builder> groups = new TreeMap<>();
+    Map<String, Integer> weights = new LinkedHashMap<>();
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < selected.size(); i++) {
+      if (!plan.kept(i)) {
+        continue;
+      }
+      io.meshlet.core.lb.Endpoint e = selected.get(i);
+      String where = e.locality() == null ? "" : e.locality();
+      // Priority first in the key, so groups go out by priority, then in the endpoints' order of localities.
+      if (!order.contains(where)) {
+        order.add(where);
+      }
+      String groupKey = String.format("%05d|%05d", plan.priority(i), order.indexOf(where));
+      LocalityLbEndpoints.Builder g = groups.computeIfAbsent(groupKey, k -> group(where));
+      g.setPriority(plan.priority(i));
+      weights.put(groupKey, plan.localityWeight(i));
+      g.addLbEndpoints(LbEndpoint.newBuilder()
           .setHealthStatus(HealthStatus.HEALTHY)
-          .setLoadBalancingWeight(Protos.uint32(Math.max(1, we.weight())))
+          .setLoadBalancingWeight(Protos.uint32(e.weight()))
           .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
-              .setSocketAddress(SocketAddress.newBuilder().setAddress(we.address()).setPortValue(target)))));
+              .setSocketAddress(SocketAddress.newBuilder().setAddress(e.address()).setPortValue(e.port())))));
     }
     ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
-    byLocality.values().forEach(g -> cla.addEndpoints(g.setLoadBalancingWeight(Protos.uint32(localityWeight(g)))));
+    groups.forEach((k, g) -> cla.addEndpoints(g.setLoadBalancingWeight(
+        Protos.uint32(plan.weighted() && weights.get(k) > 0 ? weights.get(k) : localityWeight(g)))));
     return cla.build();
   }
 
@@ -71,15 +113,8 @@ final class EndpointBuilder {
   private static LocalityLbEndpoints.Builder group(String locality) {
     LocalityLbEndpoints.Builder b = LocalityLbEndpoints.newBuilder();
     if (!locality.isEmpty()) {
-      String[] parts = locality.split("/", 3);
-      Locality.Builder l = Locality.newBuilder().setRegion(parts[0]);
-      if (parts.length > 1) {
-        l.setZone(parts[1]);
-      }
-      if (parts.length > 2) {
-        l.setSubZone(parts[2]);
-      }
-      b.setLocality(l);
+      String[] parts = LocalityPlan.parts(locality);
+      b.setLocality(Locality.newBuilder().setRegion(parts[0]).setZone(parts[1]).setSubZone(parts[2]));
     }
     return b;
   }

@@ -23,8 +23,10 @@ import java.util.TreeMap;
  *     SnapshotBuilder}); known by the {@code user_agent_name} gRPC's clients send ({@code "gRPC Java"},
  *     {@code "gRPC Go"}). Meshlet's client sends none. Not istiod's test, metadata {@code GENERATOR:
  *     grpc}: istio-agent writes that into every proxyless bootstrap, Meshlet's included.
+ * @param locality the node's {@code region/zone/subzone} (empty: unknown), from which EDS priorities
+ *     and locality weights are computed ({@code localityLbSetting}), as istiod does per proxy
  */
-record NodeKey(String namespace, Map<String, String> labels, List<String> serverListeners, boolean proxylessGrpc) {
+record NodeKey(String namespace, Map<String, String> labels, List<String> serverListeners, boolean proxylessGrpc, String locality) {
   /** The node metadata key {@code io.meshlet.xds.XdsConfigSource.SERVER_LISTENERS_METADATA}. */
   static final String SERVER_LISTENERS = "MESHLET_SERVER_LISTENERS";
   /** How every gRPC xDS client's {@code user_agent_name} starts: {@code "gRPC Java"}, {@code "gRPC Go"}. */
@@ -34,6 +36,11 @@ record NodeKey(String namespace, Map<String, String> labels, List<String> server
     requireNonNull(namespace, "namespace");
     labels = Map.copyOf(labels);
     serverListeners = List.copyOf(serverListeners);
+    requireNonNull(locality, "locality");
+  }
+
+  NodeKey(String namespace, Map<String, String> labels, List<String> serverListeners, boolean proxylessGrpc) {
+    this(namespace, labels, serverListeners, proxylessGrpc, "");
   }
 
   NodeKey(String namespace, Map<String, String> labels, List<String> serverListeners) {
@@ -67,13 +74,16 @@ record NodeKey(String namespace, Map<String, String> labels, List<String> server
         }
       });
     }
-    return new NodeKey(namespace, labels, listeners, node.getUserAgentName().startsWith(GRPC_USER_AGENT_PREFIX));
+    io.envoyproxy.envoy.config.core.v3.Locality where = node.getLocality();
+    String locality = io.meshlet.core.lb.LocalityPlan.format(where.getRegion(), where.getZone(), where.getSubZone());
+    return new NodeKey(namespace, labels, listeners, node.getUserAgentName().startsWith(GRPC_USER_AGENT_PREFIX), locality);
   }
 
   @Override
   public String toString() {
     return namespace + (labels.isEmpty() ? "" : " " + new TreeMap<>(labels))
         + (serverListeners.isEmpty() ? "" : " serving " + serverListeners)
-        + (proxylessGrpc ? " (gRPC)" : "");
+        + (proxylessGrpc ? " (gRPC)" : "")
+        + (locality.isEmpty() ? "" : " in " + locality);
   }
 }

@@ -29,6 +29,7 @@ import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.ServicePort;
 import io.meshlet.core.model.Subset;
 import io.meshlet.core.model.TrafficPolicy;
+import io.meshlet.core.model.Workload;
 import io.meshlet.core.model.VirtualService;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -211,7 +212,9 @@ final class SnapshotBuilder {
       served = ServiceEntry.Resolution.STATIC;
       cla = ClusterLoadAssignment.newBuilder().setClusterName(name).build();
     } else {
-      cla = EndpointBuilder.build(name, host, se, port, subset);
+      boolean outlier = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port.number(), TrafficPolicy::outlierDetectionFor) != null;
+      cla = EndpointBuilder.build(name, host, se, port, subset, lb.locality(), outlier,
+          new Workload("", node.namespace(), node.labels(), "", node.locality()));
     }
     Cluster cluster = ClusterBuilder.build(name, served, subsetPolicy, hostPolicy, port.number(), cla);
     ClientTlsSettings tls = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port.number(), TrafficPolicy::tlsFor);

@@ -252,6 +252,54 @@ class GrpcXdsClientTest {
    * Reviews with subsets v1 and v2 (one backend each), end-user jason routed to {@code jasonSubset},
    * everything else split between v1 and v2 by weight.
    */
+  /**
+   * grpc-java's priority policy follows the priorities served for its node's locality (the bootstrap
+   * says us-central1/us-central1-a): all calls to the endpoint in its zone, and to the other region
+   * only once that endpoint is gone.
+   */
+  @Test
+  void grpcFollowsTheLocalityPrioritiesServedForItsNode() throws Exception {
+    String yaml = """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [%1$s]
+          location: MESH_INTERNAL
+          resolution: STATIC
+          ports: [{number: 9080, name: grpc, protocol: GRPC}]
+          endpoints:
+          - {address: 127.0.0.1, ports: {grpc: %2$d}, locality: us-east1/us-east1-b}
+          - {address: 127.0.0.1, ports: {grpc: %3$d}, locality: us-central1/us-central1-a}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: reviews, namespace: default}
+        spec:
+          host: %1$s
+          trafficPolicy:
+            outlierDetection: {consecutive5xxErrors: 1}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [%1$s]
+          http:
+          - route: [{destination: {host: %1$s}}]
+        """.formatted(HOST, ports.get("v1"), ports.get("v2"));
+    Path tmp = dir.resolve("reviews.tmp");
+    Files.writeString(tmp, yaml);
+    Files.move(tmp, configDir.resolve("reviews.yaml"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    await().atMost(CONFIG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> count(channel, 20), equalTo(Map.of("v2", 20)));
+    assertThat(count(channel, 200)).as("priority 0: the node's own zone").isEqualTo(Map.of("v2", 200));
+
+    backends.get(1).shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    await().atMost(CONFIG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> who(channel), equalTo("v1"));
+    assertThat(count(channel, 50)).as("priority 1 once priority 0 has failed").isEqualTo(Map.of("v1", 50));
+    assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
+  }
+
   private void writeConfig(String jasonSubset, int v1Weight, int v2Weight) throws IOException {
     String yaml = """
         apiVersion: networking.istio.io/v1

@@ -134,6 +134,34 @@ class RoundTripTest {
     assertThat(outcomes(inOther, jason)).isEqualTo(outcomes(yamlMesh("other"), jason));
   }
 
+  /**
+   * localityLbSetting: the YAML mesh computes priorities and locality weights for its own locality,
+   * the control plane computes them for the node's (the same LocalityPlan) and the xDS mesh uses
+   * them as sent; both reach the same endpoints, with the same priority levels.
+   */
+  @Test
+  void localityPrioritiesAndWeightsRouteAsTheYamlDoes() throws Exception {
+    String yaml = SnapshotBuilderTest.PAY_BY_LOCALITY;
+    String cluster = "outbound|8080||pay.default.svc.cluster.local";
+    for (String setting : List.of("{failover: [{from: us-east, to: eu}]}", "{failoverPriority: [version]}",
+        "{distribute: [{from: us-east/a, to: {\"us-east/*\": 70, \"eu/*\": 30}}]}")) {
+      write(yaml.formatted(setting));
+      Mesh fromYaml = Mesh.builder().workload("productpage").namespace("default").locality("us-east/a")
+          .configFile(configDir.resolve("bookinfo.yaml")).random(new Random(7)).build();
+      meshes.add(fromYaml);
+      Mesh fromXds = xdsMesh("default", Map.of(), false, "us-east/a");
+      Req r = new Req("http://pay:8080/", Map.of());
+      // The control plane may still serve the previous setting for a moment: wait for this one.
+      await().atMost(Duration.ofSeconds(20)).until(() -> fromXds.routeTable().cluster(cluster) != null
+          && outcomes(fromXds, r).equals(outcomes(fromYaml, r)));
+      assertThat(outcomes(fromXds, r)).as(setting).isEqualTo(outcomes(fromYaml, r));
+      for (String c : List.of(cluster, "outbound|8080|v2|pay.default.svc.cluster.local")) {
+        assertThat(fromXds.routeTable().cluster(c).priorityLoads()).as(setting + " " + c)
+            .containsExactly(fromYaml.routeTable().cluster(c).priorityLoads());
+      }
+    }
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   private void write(String yaml) throws Exception {
@@ -154,9 +182,13 @@ class RoundTripTest {
   }
 
   private Mesh xdsMesh(String namespace, Map<String, String> labels, boolean delta) {
+    return xdsMesh(namespace, labels, delta, "");
+  }
+
+  private Mesh xdsMesh(String namespace, Map<String, String> labels, boolean delta, String locality) {
     XdsConfigSource source = XdsConfigSource.builder().target("127.0.0.1:" + cp.port())
         .nodeId("sidecar~10.0.0.9~productpage-v1." + namespace + "~" + namespace + ".svc.cluster.local")
-        .namespace(namespace).labels(labels).delta(delta).build();
+        .namespace(namespace).labels(labels).delta(delta).locality(locality).build();
     Mesh m = Mesh.builder().workload("productpage").namespace(namespace).labels(labels).configSource(source)
         .random(new Random(7)).startupTimeout(Duration.ofSeconds(20)).build();
     meshes.add(m);

@@ -134,6 +134,74 @@ class SnapshotBuilderTest {
     assertThat(endpoints(t.config())).isEqualTo(endpoints(parse(yaml)));
   }
 
+  /** pay in four localities, two versions; {@code %s}: the localityLbSetting. RoundTripTest routes it too. */
+  static final String PAY_BY_LOCALITY = """
+      apiVersion: networking.istio.io/v1
+      kind: ServiceEntry
+      metadata: {name: pay, namespace: default}
+      spec:
+        hosts: [pay.default.svc.cluster.local]
+        location: MESH_INTERNAL
+        resolution: STATIC
+        ports: [{number: 8080, name: http, protocol: HTTP}]
+        endpoints:
+        - {address: 10.0.0.1, locality: us-east/a, labels: {version: v1}}
+        - {address: 10.0.0.2, weight: 3, locality: us-east/b, labels: {version: v1}}
+        - {address: 10.0.0.3, locality: us-west/c, labels: {version: v2}}
+        - {address: 10.0.0.4, locality: eu/d, labels: {version: v2}}
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: DestinationRule
+      metadata: {name: pay, namespace: default}
+      spec:
+        host: pay.default.svc.cluster.local
+        trafficPolicy:
+          outlierDetection: {consecutive5xxErrors: 1}
+          loadBalancer: {simple: RANDOM, localityLbSetting: %s}
+        subsets: [{name: v2, labels: {version: v2}}]
+      """;
+
+  /**
+   * istiod computes priorities per proxy locality (same zone 0, same region 1, then the failover
+   * region before the others) and serves them as each group's {@code priority}; the node's locality
+   * is part of its key, so nodes elsewhere get their own assignment. Meshlet's client reads them back.
+   */
+  @Test
+  void localityFailoverIsServedAsPrioritiesForTheNodesLocality() {
+    MeshConfig config = parse(PAY_BY_LOCALITY.formatted("{failover: [{from: us-east, to: eu}]}"));
+    SnapshotBuilder.Resources east = SnapshotBuilder.build(config, new NodeKey("default", Map.of(), List.of(), false, "us-east/a"));
+    ClusterLoadAssignment cla = east.endpoints().stream()
+        .filter(c -> c.getClusterName().equals("outbound|8080||pay.default.svc.cluster.local")).findFirst().orElseThrow();
+    assertThat(cla.getEndpointsList()).extracting(g -> locality(g.getLocality()) + "@" + g.getPriority())
+        .containsExactly("us-east/a@0", "us-east/b@1", "eu/d@2", "us-west/c@3");
+    SnapshotBuilder.Resources west = SnapshotBuilder.build(config, new NodeKey("default", Map.of(), List.of(), false, "us-west/c"));
+    assertThat(west.endpoints().stream().filter(c -> c.getClusterName().equals(cla.getClusterName())).findFirst().orElseThrow()
+        .getEndpointsList()).extracting(g -> locality(g.getLocality()) + "@" + g.getPriority())
+        .containsExactly("us-west/c@0", "us-east/a@1", "us-east/b@1", "eu/d@1");
+
+    Translation t = XdsTranslator.translate(resources(east), "default");
+    assertThat(t.problems()).isEmpty();
+    assertThat(t.config().serviceEntries().get(0).endpoints()).extracting(e -> e.address() + "@" + e.priority())
+        .containsExactlyInAnyOrder("10.0.0.1@0", "10.0.0.2@1", "10.0.0.4@2", "10.0.0.3@3");
+  }
+
+  /** With distribute, istiod writes the computed locality weights, drops unmatched localities and sets locality_weighted_lb_config. */
+  @Test
+  void distributeIsServedAsLocalityWeights() {
+    MeshConfig config = parse(PAY_BY_LOCALITY.formatted("{distribute: [{from: us-east/*, to: {\"us-east/*\": 75, \"eu/*\": 25}}]}"));
+    SnapshotBuilder.Resources r = SnapshotBuilder.build(config, new NodeKey("default", Map.of(), List.of(), false, "us-east/a"));
+    String name = "outbound|8080||pay.default.svc.cluster.local";
+    ClusterLoadAssignment cla = r.endpoints().stream().filter(c -> c.getClusterName().equals(name)).findFirst().orElseThrow();
+    // us-east/a and us-east/b share 75 by their endpoint weights (1 and 3): ceil(75 × 1/4) = 19, ceil(75 × 3/4) = 57.
+    assertThat(localityWeights(cla)).containsExactly("us-east/a=19", "us-east/b=57", "eu/d=25");
+    assertThat(r.clusters().stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow()
+        .getCommonLbConfig().hasLocalityWeightedLbConfig()).isTrue();
+    Translation t = XdsTranslator.translate(resources(r), "default");
+    assertThat(t.problems()).isEmpty();
+    assertThat(t.config().serviceEntries().get(0).endpoints()).extracting(e -> e.address() + "=" + e.localityWeight())
+        .containsExactly("10.0.0.1=19", "10.0.0.2=57", "10.0.0.4=25");
+  }
+
   /** "region/zone=weight" per locality of {@code cla}, in order. */
   private static List<String> localityWeights(ClusterLoadAssignment cla) {
     return cla.getEndpointsList().stream().map(g -> {

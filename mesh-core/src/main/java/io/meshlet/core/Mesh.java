@@ -322,6 +322,7 @@ public final class Mesh implements AutoCloseable {
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private OutboundTrafficPolicy outboundTrafficPolicy = OutboundTrafficPolicy.ALLOW_ANY;
     private @Nullable String sourceAddress;
+    private @Nullable String locality;
     private @Nullable ScheduledExecutorService controlExecutor;
     private boolean xds;
     private @Nullable Path xdsBootstrap;
@@ -537,6 +538,21 @@ public final class Mesh implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where this workload runs, {@code region/zone/subzone} (trailing parts may be left out), which
+     * orders endpoints for locality failover and picks the {@code distribute} rule; by default the
+     * xDS bootstrap's {@code node.locality} when the mesh is built from one, else unknown.
+     */
+    public Builder locality(String locality) {
+      requireNonNull(locality, "locality");
+      String[] parts = locality.split("/", -1);
+      if (parts.length > 3 || (!locality.isEmpty() && parts[0].isEmpty())) {
+        throw new IllegalArgumentException("locality: '" + locality + "' (expected: region[/zone[/subzone]])");
+      }
+      this.locality = locality;
+      return this;
+    }
+
     /** The single-threaded executor config changes run on; the mesh makes (and owns) one by default. */
     public Builder controlExecutor(ScheduledExecutorService executor) {
       this.controlExecutor = requireNonNull(executor, "executor");
@@ -589,7 +605,8 @@ public final class Mesh implements AutoCloseable {
         throw new IllegalStateException("workload: not set (expected: the calling workload's name, e.g. productpage)");
       }
       Workload w = new Workload(workload, namespace != null ? namespace : DEFAULT_NAMESPACE,
-          labels != null ? labels : Map.of(), sourceAddress != null ? sourceAddress : localAddress());
+          labels != null ? labels : Map.of(), sourceAddress != null ? sourceAddress : localAddress(),
+          locality != null ? locality : "");
       ConfigSourceProvider xdsProvider = xds ? provider("xds") : null;
       if (xdsProvider != null) {
         w = xdsProvider.workload(xdsBootstrap, w, namespace != null, labels != null);

@@ -31,6 +31,9 @@ final class GrpcMeshes implements AutoCloseable {
   final List<GrpcBackend> backends = new ArrayList<>();
   private final List<AutoCloseable> closing = new ArrayList<>();
   Path file;
+  /** Each backend's locality by name (none if absent), and the mesh's own ("": unknown). */
+  final Map<String, String> localities = new java.util.HashMap<>();
+  String locality = "";
 
   GrpcMeshes(Path dir) {
     this.dir = dir;
@@ -48,7 +51,8 @@ final class GrpcMeshes implements AutoCloseable {
     StringBuilder eps = new StringBuilder();
     for (GrpcBackend b : backends) {
       eps.append("  - {address: 127.0.0.1, ports: {grpc: ").append(b.port()).append("}, labels: {version: ")
-          .append(b.name, 0, b.name.indexOf('-')).append("}}\n");
+          .append(b.name, 0, b.name.indexOf('-')).append("}")
+          .append(localities.containsKey(b.name) ? ", locality: " + localities.get(b.name) : "").append("}\n");
     }
     return """
         apiVersion: networking.istio.io/v1
@@ -102,7 +106,7 @@ final class GrpcMeshes implements AutoCloseable {
       throws IOException {
     write(more);
     Mesh mesh = configure.apply(Mesh.builder().workload("productpage").namespace("default").labels(Map.of("app", "productpage"))
-        .configFile(file).time(time).random(random).pollInterval(java.time.Duration.ofMillis(50))).build();
+        .configFile(file).time(time).random(random).pollInterval(java.time.Duration.ofMillis(50)).locality(locality)).build();
     closing.add(mesh);
     return mesh;
   }

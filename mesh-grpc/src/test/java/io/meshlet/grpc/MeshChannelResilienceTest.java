@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,30 @@ class MeshChannelResilienceTest {
 
   private int hits() {
     return meshes.backends.stream().mapToInt(GrpcBackend::hits).sum();
+  }
+
+  // ---- locality ------------------------------------------------------------------------------
+
+  /** The channel's tries go where the core's priority levels send them: the caller's zone, then the next one. */
+  @Test
+  void callsStayInTheCallersZoneAndFailOverWhenItsEndpointIsEjected() throws Exception {
+    meshes.localities.put("v1-0", "us-east/a");
+    meshes.localities.put("v1-1", "us-west/b");
+    meshes.localities.put("v1-2", "us-west/b");
+    meshes.locality = "us-east/a";
+    Mesh mesh = mesh("retries: {attempts: 0}", "outlierDetection: {consecutive5xxErrors: 1, baseEjectionTime: 1h, maxEjectionPercent: 100}",
+        new ManualTime());
+    ManagedChannel channel = meshes.channel(mesh);
+    for (int i = 0; i < 20; i++) {
+      assertThat(who(channel)).isEqualTo("v1-0");
+    }
+    backend(0).failing(Status.Code.UNAVAILABLE);
+    failure(() -> who(channel));
+    for (int i = 0; i < 20; i++) {
+      assertThat(who(channel)).as("priority 1 once the zone's endpoint is ejected").isIn("v1-1", "v1-2");
+    }
+    assertThat(mesh.explain("http://reviews:9080/", Map.of()).policies()).anySatisfy(p -> assertThat(p)
+        .contains("priority 0 (us-east/a) 0/1 healthy, 0 % → 0 % of traffic; priority 1 (us-west/b) 2/2 healthy, 100 % → all traffic"));
   }
 
   // ---- retries --------------------------------------------------------------------------------

@@ -179,11 +179,11 @@ class LoadBalancingTest {
     return Mesh.builder().workload("frontend").configFile(file).random(new Random(3)).sourceAddress("10.1.2.3").build();
   }
 
-  private static OkHttpClient client(Mesh mesh) {
+  static OkHttpClient client(Mesh mesh) {
     return new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(mesh)).build();
   }
 
-  private static String call(OkHttpClient client, String url, Map<String, String> headers) throws IOException {
+  static String call(OkHttpClient client, String url, Map<String, String> headers) throws IOException {
     Request.Builder b = new Request.Builder().url(url);
     headers.forEach(b::header);
     try (Response r = client.newCall(b.build()).execute()) {

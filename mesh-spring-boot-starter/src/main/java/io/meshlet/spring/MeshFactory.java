@@ -39,6 +39,9 @@ final class MeshFactory {
     if (p.getLabels() != null) {
       b.labels(p.getLabels());
     }
+    if (StringUtils.hasText(p.getLocality())) {
+      b.locality(p.getLocality());
+    }
     if (p.getRootNamespace() != null) {
       b.rootNamespace(p.getRootNamespace());
     }

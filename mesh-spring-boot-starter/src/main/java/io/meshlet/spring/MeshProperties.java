@@ -32,6 +32,12 @@ public class MeshProperties {
    */
   private @Nullable String namespace;
 
+  /**
+   * Where this workload runs, region/zone/subzone: orders endpoints for locality failover and picks
+   * the localityLbSetting distribute rule; defaults to the xDS bootstrap's node locality, else unknown.
+   */
+  private @Nullable String locality;
+
   /** This workload's labels, matched by sourceLabels and policy selectors; defaults to the xDS bootstrap's, else none. */
   private @Nullable Map<String, String> labels;
 
@@ -78,6 +84,14 @@ public class MeshProperties {
 
   public void setNamespace(@Nullable String namespace) {
     this.namespace = namespace;
+  }
+
+  public @Nullable String getLocality() {
+    return locality;
+  }
+
+  public void setLocality(@Nullable String locality) {
+    this.locality = locality;
   }
 
   public @Nullable Map<String, String> getLabels() {

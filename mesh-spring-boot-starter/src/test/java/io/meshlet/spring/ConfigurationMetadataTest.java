@@ -27,7 +27,7 @@ class ConfigurationMetadataTest {
     }
 
     assertThat(properties).containsKeys(
-        "mesh.enabled", "mesh.workload", "mesh.namespace", "mesh.labels", "mesh.root-namespace",
+        "mesh.enabled", "mesh.workload", "mesh.namespace", "mesh.labels", "mesh.locality", "mesh.root-namespace",
         "mesh.num-trusted-proxies", "mesh.outbound-traffic-policy", "mesh.server-ports",
         "mesh.config.files", "mesh.config.poll-interval",
         "mesh.xds.bootstrap", "mesh.xds.from-environment",

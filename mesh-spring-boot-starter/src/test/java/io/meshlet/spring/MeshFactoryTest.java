@@ -36,12 +36,14 @@ class MeshFactoryTest {
     p.setLabels(Map.of("app", "productpage", "version", "v2"));
     p.setOutboundTrafficPolicy(OutboundTrafficPolicy.REGISTRY_ONLY);
     p.setNumTrustedProxies(1);
+    p.setLocality("us-east1/us-east1-b");
     p.getConfig().setFiles(List.of("classpath:meshlet/one-service.yaml"));
 
     try (Mesh mesh = MeshFactory.builder(p, environment, resources, name -> null).build()) {
       assertThat(mesh.workload().name()).isEqualTo("productpage");
       assertThat(mesh.workload().namespace()).isEqualTo("shop");
       assertThat(mesh.workload().labels()).containsEntry("version", "v2");
+      assertThat(mesh.workload().locality()).isEqualTo("us-east1/us-east1-b");
       assertThat(mesh.outboundTrafficPolicy()).isEqualTo(OutboundTrafficPolicy.REGISTRY_ONLY);
       assertThat(mesh.sources()).singleElement().satisfies(s -> assertThat(s.name()).endsWith("meshlet/one-service.yaml"));
       assertThat(mesh.routeTable().lookup("details.shop.svc.cluster.local")).isNotNull();

@@ -95,7 +95,14 @@ public final class XdsConfigSource implements ConfigSource {
       names.forEach(n -> list.addValues(Value.newBuilder().setStringValue(n)));
       metadata.putFields(SERVER_LISTENERS_METADATA, Value.newBuilder().setListValue(list).build());
     }
-    this.node = Node.newBuilder().setId(b.nodeId).setCluster(b.cluster).setMetadata(metadata).build();
+    Node.Builder node = Node.newBuilder().setId(b.nodeId).setCluster(b.cluster).setMetadata(metadata);
+    if (!b.locality.isEmpty()) {
+      // The control plane orders endpoints by this (EDS priorities for locality failover).
+      String[] parts = io.meshlet.core.lb.LocalityPlan.parts(b.locality);
+      node.setLocality(io.envoyproxy.envoy.config.core.v3.Locality.newBuilder()
+          .setRegion(parts[0]).setZone(parts[1]).setSubZone(parts[2]));
+    }
+    this.node = node.build();
     ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "meshlet-xds-" + target);
       t.setDaemon(true);
@@ -155,6 +162,7 @@ public final class XdsConfigSource implements ConfigSource {
         .metadata(node.metadata())
         .namespace(namespace)
         .labels(node.labels().isEmpty() ? workload.labels() : node.labels())
+        .locality(workload.locality().isEmpty() ? node.locality().path() : workload.locality())
         .ignoreResourceDeletion(bootstrap.ignoreResourceDeletion());
   }
 
@@ -263,6 +271,7 @@ public final class XdsConfigSource implements ConfigSource {
     private String cluster = "";
     private String namespace = "default";
     private Map<String, String> labels = Map.of();
+    private String locality = "";
     private Map<String, Object> metadata = Map.of();
     private boolean plaintext = true;
     private boolean ignoreResourceDeletion;
@@ -330,6 +339,12 @@ public final class XdsConfigSource implements ConfigSource {
     /** Plaintext (gRPC's {@code insecure}, the default) or TLS with the JVM's trust store. */
     public Builder plaintext(boolean plaintext) {
       this.plaintext = plaintext;
+      return this;
+    }
+
+    /** The node's locality, {@code region/zone/subzone} (empty: none), sent as {@code node.locality}. */
+    public Builder locality(String locality) {
+      this.locality = requireNonNull(locality, "locality");
       return this;
     }
 

@@ -94,7 +94,11 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
     }
     Map<String, String> labels = !labelsSet && !bootstrap.node().labels().isEmpty()
         ? bootstrap.node().labels() : declared.labels();
-    return new Workload(declared.name(), namespace, labels, declared.address());
+    String locality = declared.locality();
+    if (locality.isEmpty()) {
+      locality = bootstrap.node().locality().path();
+    }
+    return new Workload(declared.name(), namespace, labels, declared.address(), locality);
   }
 
   /** The instance Istio's grpc-agent bootstrap names, and the one the mesh's own mTLS uses. */

@@ -39,6 +39,17 @@ class XdsWorkloadTest {
   }
 
   @Test
+  void theLocalityComesFromTheNodeUnlessTheMeshWasGivenOne() {
+    XdsBootstrap located = XdsBootstrap.fromJson("""
+        {"xds_servers": [{"server_uri": "localhost:15010", "channel_creds": [{"type": "insecure"}]}],
+         "node": {"id": "n1", "locality": {"region": "us-central1", "zone": "us-central1-a"}}}
+        """, "located.json");
+    assertThat(XdsConfigSourceProvider.workload(located, DECLARED, false, false).locality()).isEqualTo("us-central1/us-central1-a");
+    Workload declared = new Workload("reviews", "default", Map.of(), "10.0.0.7", "eu/b");
+    assertThat(XdsConfigSourceProvider.workload(located, declared, false, false).locality()).isEqualTo("eu/b");
+  }
+
+  @Test
   void aNodeWithoutMetadataChangesNothing() {
     XdsBootstrap bare = XdsBootstrap.fromJson("""
         {"xds_servers": [{"server_uri": "localhost:15010", "channel_creds": [{"type": "insecure"}]}],

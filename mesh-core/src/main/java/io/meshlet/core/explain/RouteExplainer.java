@@ -157,6 +157,10 @@ public final class RouteExplainer {
       return done(Outcome.NO_ENDPOINT, c.noEndpointMessage() + " (UH)");
     }
     endpoint = e.hostPort();
+    String locality = c.describeLocality(e);
+    if (locality != null) {
+      policies.add("locality: " + locality);
+    }
     return done(Outcome.FORWARD, "sent to " + e.hostPort() + " by " + route.describe());
   }
 

@@ -20,6 +20,9 @@ public final class Endpoint {
   private final Map<String, String> labels;
   private final int weight;
   private final @Nullable String locality;
+  private final @Nullable String network;
+  private final int priority;
+  private final int localityWeight;
   private final String hostPort;
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final EndpointHealth health = new EndpointHealth();
@@ -27,6 +30,17 @@ public final class Endpoint {
   private volatile Object[] attachments = new Object[0];
 
   public Endpoint(String address, int port, Map<String, String> labels, int weight, @Nullable String locality) {
+    this(address, port, labels, weight, locality, null, -1, 0);
+  }
+
+  /**
+   * @param network the endpoint's network ({@code topology.istio.io/network}), or null
+   * @param priority the priority the control plane gave it (EDS), or -1: the mesh decides
+   * @param localityWeight its locality's weight from EDS ({@code locality_weighted_lb_config}), or 0
+   */
+  public Endpoint(
+      String address, int port, Map<String, String> labels, int weight, @Nullable String locality,
+      @Nullable String network, int priority, int localityWeight) {
     this.address = requireNonNull(address, "address");
     if (port <= 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
@@ -38,6 +52,9 @@ public final class Endpoint {
     this.labels = Map.copyOf(labels);
     this.weight = weight;
     this.locality = locality;
+    this.network = network;
+    this.priority = Math.max(-1, priority);
+    this.localityWeight = Math.max(0, localityWeight);
     this.hostPort = (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
   }
 
@@ -59,6 +76,20 @@ public final class Endpoint {
 
   public @Nullable String locality() {
     return locality;
+  }
+
+  public @Nullable String network() {
+    return network;
+  }
+
+  /** The priority from EDS, or -1 when the mesh decides it ({@code localityLbSetting}). */
+  public int priority() {
+    return priority;
+  }
+
+  /** The locality weight from EDS, or 0 when none was given. */
+  public int localityWeight() {
+    return localityWeight;
   }
 
   /** {@code address:port} ({@code [v6]:port} for IPv6), precomputed. */
@@ -113,13 +144,16 @@ public final class Endpoint {
     }
   }
 
-  /** True if {@code other} describes the same endpoint (address, port, labels, weight, locality). */
+  /** True if {@code other} describes the same endpoint (address, port, labels, weight, locality, network, EDS priority and locality weight). */
   public boolean sameDefinition(Endpoint other) {
     return address.equals(other.address)
         && port == other.port
         && labels.equals(other.labels)
         && weight == other.weight
-        && java.util.Objects.equals(locality, other.locality);
+        && java.util.Objects.equals(locality, other.locality)
+        && java.util.Objects.equals(network, other.network)
+        && priority == other.priority
+        && localityWeight == other.localityWeight;
   }
 
   @Override

@@ -4,11 +4,24 @@ import static java.util.Objects.requireNonNull;
 
 import org.jspecify.annotations.Nullable;
 
-/** Istio's {@code LoadBalancerSettings}: a simple policy or a consistent hash (never both). */
-public record LoadBalancerSettings(@Nullable Simple simple, @Nullable ConsistentHash consistentHash) {
+/**
+ * Istio's {@code LoadBalancerSettings}: a simple policy or a consistent hash (never both), and the
+ * locality setting (null: Istio's default, {@link LocalityLbSetting#DEFAULT}).
+ */
+public record LoadBalancerSettings(
+    @Nullable Simple simple, @Nullable ConsistentHash consistentHash, @Nullable LocalityLbSetting localityLbSetting) {
 
   /** Istio's default since 1.14 (Envoy's would be ROUND_ROBIN). */
   public static final LoadBalancerSettings DEFAULT = new LoadBalancerSettings(Simple.LEAST_REQUEST, null);
+
+  public LoadBalancerSettings(@Nullable Simple simple, @Nullable ConsistentHash consistentHash) {
+    this(simple, consistentHash, null);
+  }
+
+  /** The locality setting in force: the given one, else Istio's default. */
+  public LocalityLbSetting locality() {
+    return localityLbSetting != null ? localityLbSetting : LocalityLbSetting.DEFAULT;
+  }
 
   public enum Simple {
     ROUND_ROBIN,

@@ -8,7 +8,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Istio's {@code WorkloadEntry} as written inline in {@code ServiceEntry.endpoints}: an address (IP
  * or DNS name), port overrides by port name, labels, locality ({@code region/zone/subzone}) and a
- * load-balancing weight (1 when unset).
+ * load-balancing weight (1 when unset). From EDS also the priority and locality weight the control
+ * plane computed for this caller ({@code LocalityLbEndpoints.priority}, {@code load_balancing_weight}
+ * when the cluster sets {@code locality_weighted_lb_config}); a YAML endpoint has neither
+ * ({@link #NO_PRIORITY}, 0) and the mesh computes them from {@code localityLbSetting}.
  */
 public record WorkloadEndpoint(
     String address,
@@ -17,7 +20,18 @@ public record WorkloadEndpoint(
     @Nullable String network,
     @Nullable String locality,
     int weight,
-    @Nullable String serviceAccount) {
+    @Nullable String serviceAccount,
+    int priority,
+    int localityWeight) {
+
+  /** No priority given: the mesh decides it from the DestinationRule's {@code localityLbSetting}. */
+  public static final int NO_PRIORITY = -1;
+
+  public WorkloadEndpoint(
+      String address, Map<String, Integer> ports, Map<String, String> labels, @Nullable String network,
+      @Nullable String locality, int weight, @Nullable String serviceAccount) {
+    this(address, ports, labels, network, locality, weight, serviceAccount, NO_PRIORITY, 0);
+  }
 
   public WorkloadEndpoint {
     requireNonNull(address, "address");

@@ -3,6 +3,8 @@ package io.meshlet.core.routing;
 import io.meshlet.core.config.ClusterName;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.lb.LoadBalancer;
+import io.meshlet.core.lb.LocalityLevels;
+import io.meshlet.core.lb.LocalityPlan;
 import io.meshlet.core.model.CircuitBreakerPolicy;
 import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.ConnectionPoolSettings;
@@ -31,6 +33,8 @@ public final class Cluster {
   private final Map<String, String> subsetLabels;
   private final LoadBalancerSettings settings;
   private final @Nullable LoadBalancer loadBalancer;
+  private final @Nullable LocalityLevels levels;
+  private final @Nullable LocalityPlan localityPlan;
   private final HashPolicy hashPolicy;
   private final ClusterPolicy policy;
   private final @Nullable ClientTlsSettings tls;
@@ -43,6 +47,8 @@ public final class Cluster {
       Map<String, String> subsetLabels,
       LoadBalancerSettings settings,
       @Nullable LoadBalancer loadBalancer,
+      @Nullable LocalityPlan localityPlan,
+      @Nullable LocalityLevels levels,
       HashPolicy hashPolicy,
       ClusterPolicy policy,
       @Nullable ClientTlsSettings tls,
@@ -54,6 +60,8 @@ public final class Cluster {
     this.subsetLabels = Map.copyOf(subsetLabels);
     this.settings = settings;
     this.loadBalancer = loadBalancer;
+    this.localityPlan = localityPlan;
+    this.levels = levels;
     this.hashPolicy = hashPolicy;
     this.policy = policy;
     this.tls = tls;
@@ -97,22 +105,39 @@ public final class Cluster {
    * endpoint qualifies.
    */
   public @Nullable Endpoint pick(RequestView req, RandomGenerator random, @Nullable Endpoint avoid) {
-    LoadBalancer lb = loadBalancer;
-    if (lb == null) {
+    LoadBalancer whole = loadBalancer;
+    if (whole == null) {
       return null;
     }
     long hash = hashPolicy.hash(req);
+    long now = time.nanoTime();
+    boolean checkHealth = policy.honoursEjections(now);
+    LocalityLevels lv = levels;
+    if (lv == null) {
+      return pick(whole, whole.endpoints(), hash, random, avoid, now, checkHealth);
+    }
+    // The priority level (and locality) by health first, then the usual pick within it; the whole
+    // cluster only if that level has nothing but the endpoint to avoid (or raced into full ejection).
+    LoadBalancer chosen = lv.select(hash, random, now, checkHealth);
+    Endpoint e = pick(chosen, whole.endpoints(), hash, random, avoid, now, checkHealth);
+    if (e == null || e == avoid) {
+      Endpoint other = pick(whole, whole.endpoints(), hash, random, avoid, now, checkHealth);
+      return other != null ? other : e;
+    }
+    return e;
+  }
+
+  private @Nullable Endpoint pick(
+      LoadBalancer lb, List<Endpoint> cluster, long hash, RandomGenerator random, @Nullable Endpoint avoid, long now, boolean checkHealth) {
     Endpoint first = lb.pick(hash, random);
     if (first == null) {
       return null;
     }
-    long now = time.nanoTime();
-    boolean checkHealth = policy.honoursEjections(now);
     if (first != avoid && !(checkHealth && first.health().isEjected(now))) {
       return first;
     }
     List<Endpoint> all = lb.endpoints();
-    boolean panic = checkHealth && policy.panic(now, all);
+    boolean panic = checkHealth && policy.panic(now, cluster);
     if (panic && first != avoid) {
       return first; // in panic every endpoint takes traffic: keep the balancer's choice (and hash stickiness)
     }
@@ -135,6 +160,36 @@ public final class Cluster {
       }
     }
     return fallback;
+  }
+
+  /**
+   * How locality load balancing shapes this cluster, for explain: why (the plan), each priority
+   * level's localities, health and share of traffic now, and where {@code picked} is. Null when
+   * there is one level and localities are not weighted (locality then changes nothing).
+   */
+  public @Nullable String describeLocality(@Nullable Endpoint picked) {
+    LocalityLevels lv = levels;
+    if (lv == null) {
+      return null;
+    }
+    long now = time.nanoTime();
+    return lv.describe(picked, now, policy.honoursEjections(now));
+  }
+
+  /** Why locality load balancing does what it does for this cluster ({@link LocalityPlan#why()}); null for a passthrough. */
+  public @Nullable String localityPlan() {
+    LocalityPlan plan = localityPlan;
+    return plan == null ? null : plan.why();
+  }
+
+  /** The percentage of traffic each priority level takes now ({@code [100]} with one level). */
+  public int[] priorityLoads() {
+    LocalityLevels lv = levels;
+    if (lv == null) {
+      return new int[] {100};
+    }
+    long now = time.nanoTime();
+    return lv.loads(now, policy.honoursEjections(now));
   }
 
   /**

@@ -5,6 +5,8 @@ import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.HostNames;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.lb.LoadBalancers;
+import io.meshlet.core.lb.LocalityLevels;
+import io.meshlet.core.lb.LocalityPlan;
 import io.meshlet.core.model.CompileFailure;
 import io.meshlet.core.model.Destination;
 import io.meshlet.core.model.DestinationRule;
@@ -223,10 +225,13 @@ public final class RouteTableCompiler {
         || settings.simple() == LoadBalancerSettings.Simple.PASSTHROUGH;
     Cluster old = previous.cluster(ClusterName.format(host, port, subset));
     String name = ClusterName.format(host, port, subset);
-    Cluster cluster = old != null && old.unchanged(settings, labels, endpoints, passthrough, pool, outlier, budget, breaker, tls)
+    LocalityPlan plan = passthrough ? null : LocalityPlan.of(settings.locality(), endpoints, workload, outlier != null);
+    List<Endpoint> kept = plan == null ? endpoints : plan.kept(endpoints);
+    Cluster cluster = old != null && old.unchanged(settings, labels, kept, passthrough, pool, outlier, budget, breaker, tls)
         ? old
         : new Cluster(host, port, subset, labels, settings,
-            passthrough ? null : LoadBalancers.create(settings, endpoints),
+            passthrough ? null : LoadBalancers.create(settings, kept),
+            plan, plan == null ? null : LocalityLevels.compile(settings, endpoints, plan),
             HashPolicy.of(settings.consistentHash(), workload.address()),
             new ClusterPolicy(name, pool, outlier, budget, breaker, time), tls, time);
     clusters.put(cluster.name(), cluster);
@@ -245,7 +250,8 @@ public final class RouteTableCompiler {
     for (WorkloadEndpoint we : se.endpoints()) {
       Integer named = port.name() == null ? null : we.ports().get(port.name());
       int target = named != null ? named : defaultTarget;
-      Endpoint ep = new Endpoint(we.address(), target, we.labels(), Math.max(1, we.weight()), we.locality());
+      Endpoint ep = new Endpoint(we.address(), target, we.labels(), Math.max(1, we.weight()), we.locality(),
+          we.network(), we.priority(), we.localityWeight());
       out.add(reuse(host, port.number(), ep));
     }
     return out;

@@ -15,6 +15,11 @@ public record Locality(String region, String zone, String subZone) {
     requireNonNull(subZone, "subZone");
   }
 
+  /** {@code region/zone/subzone} without trailing empty parts, as the mesh writes a locality; empty if none. */
+  public String path() {
+    return io.meshlet.core.lb.LocalityPlan.format(region, zone, subZone);
+  }
+
   public boolean isEmpty() {
     return region.isEmpty() && zone.isEmpty() && subZone.isEmpty();
   }

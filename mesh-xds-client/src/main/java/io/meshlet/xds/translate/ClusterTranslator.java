@@ -38,7 +38,8 @@ final class ClusterTranslator {
       ServiceEntry.Resolution resolution,
       PortTrafficPolicy policy,
       @Nullable String edsName,
-      @Nullable ClusterLoadAssignment inlineEndpoints) {}
+      @Nullable ClusterLoadAssignment inlineEndpoints,
+      boolean localityWeighted) {}
 
   /**
    * @param hashes the routes' hash policies by cluster name, for RING_HASH and MAGLEV clusters
@@ -107,8 +108,13 @@ final class ClusterTranslator {
     if (c.hasLbSubsetConfig()) {
       problems.ignored("lb_subset_config", "Meshlet selects subsets through Istio's subset clusters");
     }
+    if (c.getCommonLbConfig().hasZoneAwareLbConfig()) {
+      problems.ignored("common_lb_config.zone_aware_lb_config", "Meshlet follows EDS priorities and locality weights, not zone-aware routing");
+    }
+    // Locality weights count only with locality_weighted_lb_config, as in Envoy.
     return new ClusterInfo(c.getName(), target, resolution,
-        new PortTrafficPolicy(target.port(), lb, pool, outlier, budget, tls), eds, inline);
+        new PortTrafficPolicy(target.port(), lb, pool, outlier, budget, tls), eds, inline,
+        c.getCommonLbConfig().hasLocalityWeightedLbConfig());
   }
 
   /** The ClusterLoadAssignment name of an EDS cluster: {@code eds_cluster_config.service_name}, else the cluster name. */

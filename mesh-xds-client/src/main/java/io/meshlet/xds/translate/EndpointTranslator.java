@@ -12,20 +12,19 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A ClusterLoadAssignment's usable endpoints: priority 0, HEALTHY or UNKNOWN, with a socket address.
+ * A ClusterLoadAssignment's usable endpoints: HEALTHY or UNKNOWN, with a socket address, each with
+ * its group's locality, priority and locality weight ({@code load_balancing_weight}, 0 if unset).
  */
 final class EndpointTranslator {
   private EndpointTranslator() {}
 
   /**
    * One endpoint: address, port, load-balancing weight (at least 1), locality ({@code
-   * region/zone/subzone}) and the workload labels istiod puts in its metadata ({@link #ISTIO_METADATA}).
+   * region/zone/subzone}), its group's priority and locality weight (0: none), and the workload
+   * labels istiod puts in its metadata ({@link #ISTIO_METADATA}).
    */
-  record Ep(String address, int port, int weight, @Nullable String locality, Map<String, String> labels) {
-    Ep(String address, int port, int weight, @Nullable String locality) {
-      this(address, port, weight, locality, Map.of());
-    }
-  }
+  record Ep(String address, int port, int weight, @Nullable String locality, int priority, int localityWeight,
+      Map<String, String> labels) {}
 
   /**
    * The {@code filter_metadata} key istiod writes workload facts under: {@code workload} is {@code
@@ -51,14 +50,15 @@ final class EndpointTranslator {
         problems.error(gp + ".leds_cluster_locality_config", "LEDS is not supported (expected: lb_endpoints)");
         continue;
       }
-      if (group.getPriority() > 0) {
-        problems.ignored(gp + ".priority", "priority " + group.getPriority()
-            + " endpoints are not used (Meshlet has no failover between priorities)");
+      if (group.getPriority() > 1000) {
+        problems.error(gp + ".priority", group.getPriority() + " (expected: 0..1000)");
         continue;
       }
       String locality = locality(group.getLocality());
+      int localityWeight = group.hasLoadBalancingWeight() ? Protos.uint32(group.getLoadBalancingWeight().getValue()) : 0;
       for (int j = 0; j < group.getLbEndpointsCount(); j++) {
-        Ep ep = endpoint(group.getLbEndpoints(j), gp + ".lb_endpoints[" + j + "]", locality, problems);
+        Ep ep = endpoint(group.getLbEndpoints(j), gp + ".lb_endpoints[" + j + "]", locality, group.getPriority(), localityWeight,
+            problems);
         if (ep != null) {
           out.add(ep);
         }
@@ -70,7 +70,8 @@ final class EndpointTranslator {
     return problems.errorCount() > errors ? null : out;
   }
 
-  private static @Nullable Ep endpoint(LbEndpoint e, String path, @Nullable String locality, Problems problems) {
+  private static @Nullable Ep endpoint(
+      LbEndpoint e, String path, @Nullable String locality, int priority, int localityWeight, Problems problems) {
     if (!e.hasEndpoint()) {
       problems.error(path, "no endpoint (expected: endpoint with a socket address)");
       return null;
@@ -95,7 +96,7 @@ final class EndpointTranslator {
       return null;
     }
     int weight = e.hasLoadBalancingWeight() ? Protos.uint32(e.getLoadBalancingWeight().getValue()) : 1;
-    return new Ep(sa.getAddress(), sa.getPortValue(), Math.max(1, weight), locality, workloadLabels(e));
+    return new Ep(sa.getAddress(), sa.getPortValue(), Math.max(1, weight), locality, priority, localityWeight, workloadLabels(e));
   }
 
   /** The labels of {@code filter_metadata.istio.workload}, empty parts left out; empty when there is none. */
@@ -120,20 +121,7 @@ final class EndpointTranslator {
 
   /** {@code region/zone/sub_zone} without trailing empty parts; null when all are empty. */
   static @Nullable String locality(Locality l) {
-    String[] parts = {l.getRegion(), l.getZone(), l.getSubZone()};
-    int last = -1;
-    for (int i = 0; i < parts.length; i++) {
-      if (!parts[i].isEmpty()) {
-        last = i;
-      }
-    }
-    if (last < 0) {
-      return null;
-    }
-    StringBuilder sb = new StringBuilder(parts[0]);
-    for (int i = 1; i <= last; i++) {
-      sb.append('/').append(parts[i]);
-    }
-    return sb.toString();
+    String s = io.meshlet.core.lb.LocalityPlan.format(l.getRegion(), l.getZone(), l.getSubZone());
+    return s.isEmpty() ? null : s;
   }
 }

@@ -74,7 +74,7 @@ final class ServiceAssembler {
         addIfSet(subsets.computeIfAbsent(subset, k -> new ArrayList<>()), c.policy());
       }
       for (Ep ep : ce.endpoints()) {
-        merge(endpoints, ep, portName(port), subset);
+        merge(endpoints, ep, portName(port), subset, c.localityWeighted());
       }
     }
     List<ServicePort> servicePorts = new ArrayList<>();
@@ -83,7 +83,8 @@ final class ServiceAssembler {
     }
     List<WorkloadEndpoint> workloadEndpoints = new ArrayList<>();
     for (EndpointBuilder b : endpoints) {
-      workloadEndpoints.add(new WorkloadEndpoint(b.address, b.ports, b.labels, null, b.locality, b.weight, null));
+      workloadEndpoints.add(new WorkloadEndpoint(b.address, b.ports, b.labels, null, b.locality, b.weight, null,
+          b.priority, b.localityWeight));
     }
     ServiceEntry se = new ServiceEntry(new ResourceId("ServiceEntry", namespace, host), origin, List.of(host), List.of(),
         servicePorts, ServiceEntry.Location.MESH_INTERNAL, resolution, workloadEndpoints, List.of(), List.of());
@@ -107,9 +108,12 @@ final class ServiceAssembler {
   /**
    * Adds {@code ep} on {@code portName}: to the endpoint with the same address that has this port at
    * the same number or not at all yet, else as a new endpoint; a subset cluster's endpoint gets the
-   * subset's label.
+   * subset's label. Priority and locality weight are the first cluster's (base clusters come first):
+   * the model has one per endpoint, and istiod's priorities keep their order in every cluster of a host.
    */
-  private static void merge(List<EndpointBuilder> endpoints, Ep ep, String portName, @org.jspecify.annotations.Nullable String subset) {
+  private static void merge(
+      List<EndpointBuilder> endpoints, Ep ep, String portName, @org.jspecify.annotations.Nullable String subset,
+      boolean localityWeighted) {
     EndpointBuilder target = null;
     for (EndpointBuilder b : endpoints) {
       Integer known = b.ports.get(portName);
@@ -119,7 +123,8 @@ final class ServiceAssembler {
       }
     }
     if (target == null) {
-      target = new EndpointBuilder(ep.address(), ep.weight(), ep.locality());
+      target = new EndpointBuilder(ep.address(), ep.weight(), ep.locality(), ep.priority(),
+          localityWeighted ? ep.localityWeight() : 0);
       endpoints.add(target);
     }
     target.ports.putIfAbsent(portName, ep.port());
@@ -133,13 +138,17 @@ final class ServiceAssembler {
     final String address;
     final int weight;
     final @org.jspecify.annotations.Nullable String locality;
+    final int priority;
+    final int localityWeight;
     final Map<String, Integer> ports = new LinkedHashMap<>();
     final Map<String, String> labels = new LinkedHashMap<>();
 
-    EndpointBuilder(String address, int weight, @org.jspecify.annotations.Nullable String locality) {
+    EndpointBuilder(String address, int weight, @org.jspecify.annotations.Nullable String locality, int priority, int localityWeight) {
       this.address = address;
       this.weight = weight;
       this.locality = locality;
+      this.priority = priority;
+      this.localityWeight = localityWeight;
     }
   }
 }

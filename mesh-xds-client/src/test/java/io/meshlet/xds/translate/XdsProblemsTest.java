@@ -112,28 +112,38 @@ class XdsProblemsTest {
   }
 
   @Test
-  void priorityAboveZeroIsIgnoredAndAPipeAddressIsAnError() {
+  void prioritiesAndLocalityWeightsAreKeptAndAPipeAddressIsAnError() {
     XdsResources r = Istiod.reviews();
     Map<String, ClusterLoadAssignment> endpoints = new LinkedHashMap<>(r.endpoints());
     endpoints.put(Istiod.BASE, r.endpoints().get(Istiod.BASE).toBuilder()
         .addEndpoints(LocalityLbEndpoints.newBuilder().setPriority(1)
+            .setLocality(io.envoyproxy.envoy.config.core.v3.Locality.newBuilder().setRegion("eu").setZone("b"))
+            .setLoadBalancingWeight(com.google.protobuf.UInt32Value.of(7))
             .addLbEndpoints(Istiod.endpoint("10.1.0.1", 9080, HealthStatus.HEALTHY)))
         .build());
     endpoints.put(Istiod.V1, ClusterLoadAssignment.newBuilder().setClusterName(Istiod.V1)
         .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
             .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder().setPipe(Pipe.newBuilder().setPath("/tmp/s"))))))
         .build());
-    Translation t = XdsTranslator.translate(new XdsResources(r.listeners(), r.routes(), r.clusters(), endpoints), "default");
+    Map<String, Cluster> clusters = new LinkedHashMap<>(r.clusters());
+    Translation t = XdsTranslator.translate(new XdsResources(r.listeners(), r.routes(), clusters, endpoints), "default");
 
     assertThat(t.problems()).containsExactlyInAnyOrder(
-        ConfigProblem.warning("ClusterLoadAssignment", Istiod.BASE, "xds", "endpoints[1].priority",
-            "ignored: priority 1 endpoints are not used (Meshlet has no failover between priorities)"),
         ConfigProblem.error("ClusterLoadAssignment", Istiod.V1, "xds", "endpoints[0].lb_endpoints[0].endpoint.address",
             "pipe (expected: socket_address)"));
     // The v1 assignment is left out: 10.0.0.1 is still an endpoint of the base cluster, without the v1 label.
-    assertThat(t.config().serviceEntries().get(0).endpoints()).extracting(e -> e.address())
-        .containsExactly("10.0.0.1", "10.0.0.2", "10.0.0.3");
-    assertThat(t.config().serviceEntries().get(0).endpoints().get(0).labels()).isEmpty();
+    var eps = t.config().serviceEntries().get(0).endpoints();
+    assertThat(eps).extracting(e -> e.address()).containsExactly("10.0.0.1", "10.0.0.2", "10.1.0.1", "10.0.0.3");
+    assertThat(eps.get(0).labels()).isEmpty();
+    assertThat(eps).extracting(e -> e.priority()).containsExactly(0, 0, 1, 0);
+    assertThat(eps.get(2).locality()).isEqualTo("eu/b");
+    assertThat(eps).as("locality weights only with locality_weighted_lb_config").extracting(e -> e.localityWeight())
+        .containsOnly(0);
+
+    clusters.put(Istiod.BASE, clusters.get(Istiod.BASE).toBuilder().setCommonLbConfig(Cluster.CommonLbConfig.newBuilder()
+        .setLocalityWeightedLbConfig(Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance())).build());
+    Translation weighted = XdsTranslator.translate(new XdsResources(r.listeners(), r.routes(), clusters, endpoints), "default");
+    assertThat(weighted.config().serviceEntries().get(0).endpoints().get(2).localityWeight()).isEqualTo(7);
   }
 
   @Test

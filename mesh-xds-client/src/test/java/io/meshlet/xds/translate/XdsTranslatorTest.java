@@ -71,9 +71,9 @@ class XdsTranslatorTest {
     assertThat(se.location()).isEqualTo(ServiceEntry.Location.MESH_INTERNAL);
     String zone = "us-east1/us-east1-b";
     assertThat(se.endpoints()).containsExactly(
-        new WorkloadEndpoint("10.0.0.1", Map.of("xds-9080", 9080), Map.of("xds.meshlet.io/subset-v1", "true"), null, zone, 1, null),
-        new WorkloadEndpoint("10.0.0.2", Map.of("xds-9080", 9080), Map.of("xds.meshlet.io/subset-v2", "true"), null, zone, 1, null),
-        new WorkloadEndpoint("10.0.0.3", Map.of("xds-9080", 9080), Map.of("xds.meshlet.io/subset-v3", "true"), null, zone, 1, null));
+        new WorkloadEndpoint("10.0.0.1", Map.of("xds-9080", 9080), Map.of("xds.meshlet.io/subset-v1", "true"), null, zone, 1, null, 0, 0),
+        new WorkloadEndpoint("10.0.0.2", Map.of("xds-9080", 9080), Map.of("xds.meshlet.io/subset-v2", "true"), null, zone, 1, null, 0, 0),
+        new WorkloadEndpoint("10.0.0.3", Map.of("xds-9080", 9080), Map.of("xds.meshlet.io/subset-v3", "true"), null, zone, 1, null, 0, 0));
 
     DestinationRule dr = config.destinationRules().get(0);
     assertThat(dr.id()).isEqualTo(new ResourceId("DestinationRule", "default", REVIEWS));

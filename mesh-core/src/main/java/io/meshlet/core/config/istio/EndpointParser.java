@@ -37,7 +37,7 @@ final class EndpointParser {
       String locality = e.string("locality");
       Long weight = e.integer("weight", 0, 0xFFFF_FFFFL);
       String serviceAccount = e.string("serviceAccount");
-      for (String unused : new String[] {"network", "locality", "serviceAccount"}) {
+      for (String unused : new String[] {"network", "serviceAccount"}) {
         if (e.has(unused)) {
           e.problems().notYetApplied(e.path(unused));
         }

@@ -1,6 +1,7 @@
 package io.meshlet.core.config.istio;
 
 import io.meshlet.core.model.LoadBalancerSettings;
+import io.meshlet.core.model.LocalityLbSetting;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash.HashOn;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-/** Istio's {@code LoadBalancerSettings}: {@code simple} or {@code consistentHash}, plus not-yet-applied locality and warmup. */
+/** Istio's {@code LoadBalancerSettings}: {@code simple} or {@code consistentHash}, {@code localityLbSetting}, plus not-yet-applied warmup. */
 final class LoadBalancerParser {
   private static final List<String> SIMPLE =
       List.of("UNSPECIFIED", "RANDOM", "PASSTHROUGH", "ROUND_ROBIN", "LEAST_REQUEST", "LEAST_CONN");
@@ -27,11 +28,7 @@ final class LoadBalancerParser {
     if (lb.has("simple") && lb.has("consistentHash")) {
       problems.error(lb.path(), "simple and consistentHash given (expected: one of them)");
     }
-    YamlObject locality = lb.object("localityLbSetting");
-    if (locality != null) {
-      locality(locality);
-      problems.notYetApplied(locality.path());
-    }
+    LocalityLbSetting locality = locality(lb.object("localityLbSetting"));
     if (lb.has("warmupDurationSecs")) {
       lb.duration("warmupDurationSecs");
       problems.notYetApplied(lb.path("warmupDurationSecs"));
@@ -44,10 +41,10 @@ final class LoadBalancerParser {
       problems.notYetApplied(warmup.path());
     }
     LoadBalancerSettings.Simple simple = simple(simpleName);
-    if (simple == null && hash == null) {
+    if (simple == null && hash == null && locality == null) {
       return null;
     }
-    return new LoadBalancerSettings(simple, hash);
+    return new LoadBalancerSettings(simple, hash, locality);
   }
 
   private static LoadBalancerSettings.@Nullable Simple simple(@Nullable String name) {
@@ -140,24 +137,99 @@ final class LoadBalancerParser {
     return ch.has("httpHeaderName") || ch.has("httpCookie") || ch.has("httpQueryParameterName");
   }
 
-  /** {@code localityLbSetting}: distribute, failover, failoverPriority, enabled. */
-  private static void locality(YamlObject locality) {
-    for (YamlObject d : locality.objects("distribute")) {
-      d.string("from");
+  /**
+   * {@code localityLbSetting}: distribute, failover, failoverPriority, enabled, with Istio's validation
+   * ({@code validateLocalityLbSetting}): distribute and failover exclude each other, a distribute rule's
+   * weights are 1..100 and sum to 100, a locality has no empty part and at most one {@code *}, at its
+   * end; failover names two different regions without {@code /} or {@code *}.
+   */
+  static @Nullable LocalityLbSetting locality(@Nullable YamlObject locality) {
+    if (locality == null) {
+      return null;
+    }
+    Problems problems = locality.problems();
+    List<LocalityLbSetting.Distribute> distribute = new ArrayList<>();
+    List<YamlObject> rules = locality.objects("distribute");
+    for (YamlObject d : rules) {
+      String from = d.requiredString("from");
+      if (from != null) {
+        localityProblem(problems, d.path("from"), from);
+      }
       JsonNode to = d.node("to");
-      if (to != null && !to.isObject()) {
-        d.problems().error(d.path("to"), Values.render(to) + " (expected: a mapping of localities to weights)");
-      } else if (to != null) {
+      List<LocalityLbSetting.Weight> weights = new ArrayList<>();
+      if (to == null) {
+        problems.error(d.path("to"), "missing (required)");
+      } else if (!to.isObject()) {
+        problems.error(d.path("to"), Values.render(to) + " (expected: a mapping of localities to weights)");
+      } else {
+        long total = 0;
+        boolean bad = false;
         for (Map.Entry<String, JsonNode> e : to.properties()) {
-          Values.integer(d.problems(), d.path("to") + "." + e.getKey(), e.getValue(), 0, 0xFFFF_FFFFL);
+          String path = d.path("to") + "." + e.getKey();
+          Long w = Values.integer(problems, path, e.getValue(), 1, 100);
+          bad |= w == null || !localityProblem(problems, path, e.getKey());
+          if (w != null) {
+            total += w;
+            weights.add(new LocalityLbSetting.Weight(e.getKey(), w.intValue()));
+          }
+        }
+        if (!bad && total != 100) {
+          problems.error(d.path("to"), "weights sum to " + total + " (expected: 100)");
         }
       }
+      if (from != null) {
+        distribute.add(new LocalityLbSetting.Distribute(from, weights));
+      }
     }
+    List<LocalityLbSetting.Failover> failover = new ArrayList<>();
     for (YamlObject f : locality.objects("failover")) {
-      f.string("from");
-      f.string("to");
+      String from = f.requiredString("from");
+      String to = f.requiredString("to");
+      boolean ok = regionProblem(problems, f.path("from"), from) & regionProblem(problems, f.path("to"), to);
+      if (from != null && from.equals(to)) {
+        problems.error(f.path("to"), "'" + to + "' is also from (expected: a different region)");
+        ok = false;
+      }
+      if (ok && from != null && to != null) {
+        failover.add(new LocalityLbSetting.Failover(from, to));
+      }
     }
-    locality.strings("failoverPriority");
-    locality.bool("enabled");
+    if (!rules.isEmpty() && locality.has("failover")) {
+      problems.error(locality.path(), "distribute and failover given (expected: at most one of them)");
+    }
+    List<String> failoverPriority = locality.strings("failoverPriority");
+    for (int i = 0; i < failoverPriority.size(); i++) {
+      String key = failoverPriority.get(i);
+      int eq = key.indexOf('=');
+      String name = eq < 0 ? key : key.substring(0, eq);
+      if (name.isEmpty()) {
+        problems.error(locality.path("failoverPriority") + "[" + i + "]", "'" + key + "' (expected: a label key, or key=value)");
+      }
+    }
+    Boolean enabled = locality.bool("enabled");
+    return new LocalityLbSetting(enabled, distribute, failover, failoverPriority);
+  }
+
+  /** Records a problem of a {@code region/zone/subzone} pattern; true if there is none. */
+  private static boolean localityProblem(Problems problems, String path, String locality) {
+    int stars = locality.length() - locality.replace("*", "").length();
+    if (stars > 1 || (stars == 1 && !locality.endsWith("*"))) {
+      problems.error(path, "'" + locality + "' (expected: at most one '*', at the end)");
+      return false;
+    }
+    String[] parts = locality.split("/", -1);
+    if (parts.length > 3 || java.util.Arrays.stream(parts).anyMatch(String::isEmpty)) {
+      problems.error(path, "'" + locality + "' (expected: region[/zone[/subzone]] with no empty part)");
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean regionProblem(Problems problems, String path, @Nullable String region) {
+    if (region != null && (region.isEmpty() || region.contains("/") || region.contains("*"))) {
+      problems.error(path, "'" + region + "' (expected: a region, without '/' or '*')");
+      return false;
+    }
+    return region != null;
   }
 }

@@ -33,6 +33,7 @@ final class TrafficPolicyParser {
     OutlierDetection outlier = OutlierDetectionParser.parse(tp.object("outlierDetection"));
     ClientTlsSettings tls = ClientTlsParser.parse(tp.object("tls"));
     notYetApplied(tp);
+    failoverNeedsOutlierDetection(tp, lb, outlier, null);
     RetryBudget budget = retryBudget(tp.object("retryBudget"));
     List<PortTrafficPolicy> ports = new ArrayList<>();
     Set<Integer> seen = new HashSet<>();
@@ -55,12 +56,29 @@ final class TrafficPolicyParser {
       OutlierDetection portOutlier = OutlierDetectionParser.parse(p.object("outlierDetection"));
       ClientTlsSettings portTls = ClientTlsParser.parse(p.object("tls"));
       notYetApplied(p);
+      failoverNeedsOutlierDetection(p, portLb, portOutlier, outlier);
       RetryBudget portBudget = retryBudget(p.object("retryBudget"));
       if (number != null) {
         ports.add(new PortTrafficPolicy(number, portLb, portPool, portOutlier, portBudget, portTls));
       }
     }
     return new TrafficPolicy(lb, ports, pool, outlier, budget, tls);
+  }
+
+  /**
+   * Istio's warning: failover (by region or by {@code failoverPriority}) needs outlier detection,
+   * without which no endpoint ever leaves a priority level (and Istio does not apply it at all).
+   */
+  private static void failoverNeedsOutlierDetection(
+      YamlObject tp, @Nullable LoadBalancerSettings lb, @Nullable OutlierDetection outlier, @Nullable OutlierDetection hostOutlier) {
+    if (lb == null || lb.localityLbSetting() == null || outlier != null || hostOutlier != null) {
+      return;
+    }
+    var locality = lb.localityLbSetting();
+    if (!locality.failover().isEmpty() || !locality.failoverPriority().isEmpty()) {
+      tp.problems().warning(tp.path("loadBalancer") + ".localityLbSetting",
+          "failover needs outlierDetection (expected: an outlierDetection policy); without it failover is not applied");
+    }
   }
 
   /** The policy parts that are validated but not applied: tunnel, proxy protocol; each present one is listed. */

@@ -118,9 +118,8 @@ class BookinfoParseTest {
   void bookinfoTranslatesIntoTheModel() {
     IstioYaml.ParseResult result = IstioYaml.parse("file:/etc/mesh", "bookinfo.yaml", BOOKINFO, "default");
 
-    // Locality is read and kept in the model; locality-aware balancing is not applied yet.
-    assertThat(result.problems()).extracting(Object::toString)
-        .containsExactly("ServiceEntry reviews (bookinfo.yaml): endpoints[2].locality: not yet applied by Meshlet");
+    // Locality is read and kept in the model (and applied: localityLbSetting).
+    assertThat(result.problems()).isEmpty();
     ResourceOrigin origin = new ResourceOrigin("file:/etc/mesh", "bookinfo.yaml");
 
     ServiceEntry se = result.config().serviceEntries().get(0);
@@ -137,7 +136,7 @@ class BookinfoParseTest {
             new WorkloadEndpoint("10.0.0.12", Map.of("http", 9081), Map.of("app", "reviews", "version", "v2"), null, null, 3, null),
             new WorkloadEndpoint("fd00::13", Map.of(), Map.of("app", "reviews", "version", "v3"), null, "us-east1/b", 1, null)),
         List.of(),
-        List.of("endpoints[2].locality")));
+        List.of()));
 
     VirtualService vs = result.config().virtualServices().get(0);
     String reviews = "reviews.bookinfo.svc.cluster.local";

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
+import io.meshlet.core.model.LocalityLbSetting;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash.HashOn;
 import io.meshlet.core.model.PortTrafficPolicy;
@@ -142,7 +143,6 @@ class DestinationRuleValidationTest {
     DestinationRule dr = only(yaml);
     // connectionPool (but for the fields listed), outlierDetection and retryBudget are applied.
     assertThat(dr.notYetApplied()).containsExactly(
-        "trafficPolicy.loadBalancer.localityLbSetting",
         "trafficPolicy.loadBalancer.warmupDurationSecs",
         "trafficPolicy.connectionPool.tcp.tcpKeepalive",
         "trafficPolicy.connectionPool.http.h2UpgradePolicy",
@@ -153,6 +153,66 @@ class DestinationRuleValidationTest {
     assertThat(dr.trafficPolicy().portLevelSettings()).containsExactly(new PortTrafficPolicy(80, null, null, null, null,
         new ClientTlsSettings(ClientTlsSettings.Mode.SIMPLE, null, null, null, null, List.of(), null, false)));
     assertThat(dr.trafficPolicy().tls()).isEqualTo(ClientTlsSettings.istioMutual(List.of(), "reviews.default"));
+  }
+
+  @Test
+  void localityLbSettingIsReadInOrder() {
+    DestinationRule dr = only(dr("""
+        host: reviews
+        trafficPolicy:
+          outlierDetection: {consecutive5xxErrors: 1}
+          loadBalancer:
+            localityLbSetting:
+              distribute:
+              - from: us-west/zone1/*
+                to: {"us-west/zone1/*": 80, "us-west/zone2/*": 20}
+              failoverPriority: [topology.istio.io/network, "version=v2"]
+              enabled: true
+        """));
+    assertThat(dr.trafficPolicy().loadBalancer().localityLbSetting()).isEqualTo(new LocalityLbSetting(true,
+        List.of(new LocalityLbSetting.Distribute("us-west/zone1/*", List.of(
+            new LocalityLbSetting.Weight("us-west/zone1/*", 80), new LocalityLbSetting.Weight("us-west/zone2/*", 20)))),
+        List.of(), List.of("topology.istio.io/network", "version=v2")));
+  }
+
+  /** Istio's {@code validateLocalityLbSetting}, each rule with the path of its field. */
+  @Test
+  void localityLbSettingIsValidatedAsIstioDoes() {
+    String L = P + "trafficPolicy.loadBalancer.localityLbSetting";
+    assertThat(errors(dr("""
+        host: reviews
+        trafficPolicy:
+          loadBalancer:
+            localityLbSetting:
+              distribute:
+              - {from: "us-west/*/a", to: {"us-west/zone1": 60, "us-east": 30}}
+              - {from: "us//a", to: {"eu": 0, "us-west/a/b/c": 100}}
+              failover:
+              - {from: us-east, to: us-east}
+              - {from: us-east/a, to: "eu*"}
+              failoverPriority: ["=v1"]
+        """))).containsExactlyInAnyOrder(
+            L + ".distribute[0].from: 'us-west/*/a' (expected: at most one '*', at the end)",
+            L + ".distribute[0].to: weights sum to 90 (expected: 100)",
+            L + ".distribute[1].from: 'us//a' (expected: region[/zone[/subzone]] with no empty part)",
+            L + ".distribute[1].to.eu: 0 (expected: 1..100)",
+            L + ".distribute[1].to.us-west/a/b/c: 'us-west/a/b/c' (expected: region[/zone[/subzone]] with no empty part)",
+            L + ".failover[0].to: 'us-east' is also from (expected: a different region)",
+            L + ".failover[1].from: 'us-east/a' (expected: a region, without '/' or '*')",
+            L + ".failover[1].to: 'eu*' (expected: a region, without '/' or '*')",
+            L + ": distribute and failover given (expected: at most one of them)",
+            L + ".failoverPriority[0]: '=v1' (expected: a label key, or key=value)");
+  }
+
+  @Test
+  void failoverWithoutOutlierDetectionIsAWarning() {
+    assertThat(warnings(dr("""
+        host: reviews
+        trafficPolicy:
+          loadBalancer:
+            localityLbSetting: {failover: [{from: us-east, to: eu}]}
+        """))).containsExactly(P + "trafficPolicy.loadBalancer.localityLbSetting: failover needs outlierDetection "
+            + "(expected: an outlierDetection policy); without it failover is not applied");
   }
 
   @Test
