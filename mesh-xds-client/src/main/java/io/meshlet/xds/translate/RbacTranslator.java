@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * named after it (istiod names them {@code <namespace>-<policy>-<rule index>}), with the filter's
  * action ({@code LOG} is Istio's {@code AUDIT}). Permissions become the rule's {@code to}, principals
  * its {@code from}, and request-header matchers on principals its {@code when}. An ALLOW filter with
- * no policies allows nothing: one policy without rules.
+ * no policies allows nothing: one policy without rules. The filter's {@code shadow_rules} (istiod's
+ * dry-run policies, {@code shadow_rules_stat_prefix} {@code istio_dry_run_allow_} or {@code
+ * istio_dry_run_deny_}) become the same policies in dry-run: evaluated, never enforced.
  */
 final class RbacTranslator {
   static final String TYPE_URL = "type.googleapis.com/" + RBAC.getDescriptor().getFullName();
@@ -32,18 +34,24 @@ final class RbacTranslator {
 
   static List<AuthorizationPolicy> translate(RBAC filter, String filterName, String namespace, ResourceOrigin origin,
       String path, Problems problems) {
-    if (filter.hasShadowRules()) {
-      problems.ignored(path + ".shadow_rules", "shadow rules only log, and Meshlet does not");
-    }
     if (filter.hasMatcher() || filter.hasShadowMatcher()) {
       problems.error(path + (filter.hasMatcher() ? ".matcher" : ".shadow_matcher"), "not supported (expected: rules)");
       return List.of();
     }
-    if (!filter.hasRules()) {
-      return List.of(); // Envoy: no rules, no enforcement
+    List<AuthorizationPolicy> out = new ArrayList<>();
+    if (filter.hasRules()) { // Envoy: no rules, no enforcement
+      out.addAll(policies(filter.getRules(), filterName, namespace, origin, path + ".rules", false, problems));
     }
-    io.envoyproxy.envoy.config.rbac.v3.RBAC rules = filter.getRules();
-    String rp = path + ".rules";
+    if (filter.hasShadowRules()) {
+      // istiod's dry-run policies (istio.io/dry-run): evaluated, counted and explained, never enforced.
+      out.addAll(policies(filter.getShadowRules(), filterName + "-dry-run", namespace, origin, path + ".shadow_rules",
+          true, problems));
+    }
+    return out;
+  }
+
+  private static List<AuthorizationPolicy> policies(io.envoyproxy.envoy.config.rbac.v3.RBAC rules, String filterName,
+      String namespace, ResourceOrigin origin, String rp, boolean dryRun, Problems problems) {
     AuthorizationPolicy.Action action;
     switch (rules.getAction()) {
       case ALLOW:
@@ -65,23 +73,23 @@ final class RbacTranslator {
     List<AuthorizationPolicy> out = new ArrayList<>();
     if (rules.getPoliciesCount() == 0) {
       if (action == AuthorizationPolicy.Action.ALLOW) {
-        out.add(policy(filterName, namespace, origin, action, List.of()));
+        out.add(policy(filterName, namespace, origin, action, List.of(), dryRun));
       }
       return out;
     }
     for (Map.Entry<String, Policy> e : new TreeMap<>(rules.getPoliciesMap()).entrySet()) {
       Rule rule = rule(e.getValue(), rp + ".policies[" + e.getKey() + "]", problems);
       if (rule != null) {
-        out.add(policy(e.getKey(), namespace, origin, action, List.of(rule)));
+        out.add(policy(e.getKey(), namespace, origin, action, List.of(rule), dryRun));
       }
     }
     return out;
   }
 
   private static AuthorizationPolicy policy(String name, String namespace, ResourceOrigin origin,
-      AuthorizationPolicy.Action action, List<Rule> rules) {
+      AuthorizationPolicy.Action action, List<Rule> rules, boolean dryRun) {
     return new AuthorizationPolicy(new ResourceId("AuthorizationPolicy", namespace, name), origin, Map.of(), action, rules,
-        List.of());
+        List.of(), List.of(), dryRun);
   }
 
   /** The policy as one Istio rule, or null after an error. */

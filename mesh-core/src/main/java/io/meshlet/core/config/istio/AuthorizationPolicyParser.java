@@ -39,7 +39,7 @@ final class AuthorizationPolicyParser {
 
   private AuthorizationPolicyParser() {}
 
-  static AuthorizationPolicy parse(YamlObject spec, ResourceId id, ResourceOrigin origin) {
+  static AuthorizationPolicy parse(YamlObject spec, ResourceId id, ResourceOrigin origin, boolean dryRun) {
     Problems problems = spec.problems();
     Map<String, String> selector = PeerAuthenticationParser.selector(spec);
     List<String> targets = targets(spec, id);
@@ -72,7 +72,7 @@ final class AuthorizationPolicyParser {
           + " action without rules is meaningless as it will never be triggered (expected: at least one rule; "
           + "add an empty rule {} to trigger it for every request)");
     }
-    return new AuthorizationPolicy(id, origin, selector, action, rules, problems.notYetAppliedPaths(), targets);
+    return new AuthorizationPolicy(id, origin, selector, action, rules, problems.notYetAppliedPaths(), targets, dryRun);
   }
 
   /** {@code targetRef} and {@code targetRefs} as {@code Kind namespace/name}, reported as not applied. */
