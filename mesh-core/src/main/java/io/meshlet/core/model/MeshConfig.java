@@ -12,7 +12,8 @@ public record MeshConfig(
     List<CircuitBreakerPolicy> circuitBreakers,
     List<RateLimitPolicy> rateLimits,
     List<PeerAuthentication> peerAuthentications,
-    List<AuthorizationPolicy> authorizationPolicies) {
+    List<AuthorizationPolicy> authorizationPolicies,
+    List<RequestAuthentication> requestAuthentications) {
 
   public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of(), List.of());
 
@@ -24,6 +25,20 @@ public record MeshConfig(
     rateLimits = List.copyOf(rateLimits);
     peerAuthentications = List.copyOf(peerAuthentications);
     authorizationPolicies = List.copyOf(authorizationPolicies);
+    requestAuthentications = List.copyOf(requestAuthentications);
+  }
+
+  /** Without RequestAuthentications. */
+  public MeshConfig(
+      List<ServiceEntry> serviceEntries,
+      List<VirtualService> virtualServices,
+      List<DestinationRule> destinationRules,
+      List<CircuitBreakerPolicy> circuitBreakers,
+      List<RateLimitPolicy> rateLimits,
+      List<PeerAuthentication> peerAuthentications,
+      List<AuthorizationPolicy> authorizationPolicies) {
+    this(serviceEntries, virtualServices, destinationRules, circuitBreakers, rateLimits, peerAuthentications,
+        authorizationPolicies, List.of());
   }
 
   /** Traffic kinds only, no security policies. */
@@ -51,6 +66,7 @@ public record MeshConfig(
     List<RateLimitPolicy> rl = new ArrayList<>();
     List<PeerAuthentication> pa = new ArrayList<>();
     List<AuthorizationPolicy> ap = new ArrayList<>();
+    List<RequestAuthentication> ra = new ArrayList<>();
     for (MeshResource r : resources) {
       if (r instanceof ServiceEntry) {
         se.add((ServiceEntry) r);
@@ -64,11 +80,13 @@ public record MeshConfig(
         rl.add((RateLimitPolicy) r);
       } else if (r instanceof PeerAuthentication) {
         pa.add((PeerAuthentication) r);
+      } else if (r instanceof RequestAuthentication) {
+        ra.add((RequestAuthentication) r);
       } else {
         ap.add((AuthorizationPolicy) r);
       }
     }
-    return new MeshConfig(se, vs, dr, cb, rl, pa, ap);
+    return new MeshConfig(se, vs, dr, cb, rl, pa, ap, ra);
   }
 
   public List<MeshResource> all() {
@@ -80,11 +98,12 @@ public record MeshConfig(
     all.addAll(rateLimits);
     all.addAll(peerAuthentications);
     all.addAll(authorizationPolicies);
+    all.addAll(requestAuthentications);
     return all;
   }
 
   public int size() {
     return serviceEntries.size() + virtualServices.size() + destinationRules.size() + circuitBreakers.size()
-        + rateLimits.size() + peerAuthentications.size() + authorizationPolicies.size();
+        + rateLimits.size() + peerAuthentications.size() + authorizationPolicies.size() + requestAuthentications.size();
   }
 }

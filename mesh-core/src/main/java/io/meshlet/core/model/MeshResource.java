@@ -10,7 +10,8 @@ public sealed interface MeshResource
         CircuitBreakerPolicy,
         RateLimitPolicy,
         PeerAuthentication,
-        AuthorizationPolicy {
+        AuthorizationPolicy,
+        RequestAuthentication {
   ResourceId id();
 
   ResourceOrigin origin();

@@ -14,6 +14,9 @@ import io.meshlet.core.routing.ServiceRoutes;
 import io.meshlet.core.security.InboundDecision;
 import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.security.InboundRequest;
+import io.meshlet.core.security.JwtAuthenticator;
+import io.meshlet.core.security.JwtResult;
+import io.meshlet.core.model.Headers;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -96,19 +99,42 @@ public final class MeshPipeline {
   }
 
   /**
-   * Decides an inbound call: the workload's PeerAuthentication and AuthorizationPolicy (skipped
-   * when it has nothing to enforce: the verdict then carries no decision), then its server-side rate
+   * Decides an inbound call: the workload's PeerAuthentication, RequestAuthentication (a refused
+   * token answers 401 with Envoy's body; a valid one gives the call its {@code request.auth.*} and
+   * the verdict its request header changes) and AuthorizationPolicy (all skipped when it has
+   * nothing to enforce: the verdict then carries no decision), then its server-side rate
    * limits; an allowed call carries the earlier of the thread's and {@code callerDeadline}, which
    * the adapter attaches while the application serves it.
    */
   public InboundVerdict inbound(InboundRequest request, @Nullable Deadline callerDeadline) {
     InboundPolicies p = policies.get();
     InboundDecision decision = null;
+    Headers requestHeaders = Headers.NONE;
     if (!p.enforcesNothing()) {
-      decision = p.check(request);
+      InboundRequest checked = request;
+      JwtAuthenticator jwt = p.jwt();
+      if (!jwt.isEmpty()) {
+        JwtResult auth = jwt.authenticate(request);
+        if (auth.refused()) {
+          InboundDecision mtls = p.mtlsRefusal(request);
+          if (mtls != null) {
+            return new InboundVerdict(mtls, LocalReply.denied(), null); // mutual TLS comes before the token
+          }
+          decision = new InboundDecision(false, p.mtlsMode(request.destinationPort()), auth.source(),
+              "denied: JWT refused by " + auth.source() + ": " + auth.failure());
+          if (log.isDebugEnabled()) {
+            log.debug("unauthenticated {}: {}", request, decision.reason());
+          }
+          return new InboundVerdict(decision, LocalReply.unauthenticated(requireNonNull(auth.failure()),
+              (request.secure() ? "https://" : "http://") + request.host() + request.path()), null);
+        }
+        checked = auth.applyTo(request);
+        requestHeaders = auth.requestHeaders();
+      }
+      decision = p.check(checked);
       if (!decision.allowed()) {
         if (log.isDebugEnabled()) {
-          log.debug("denied {}: {} (policy {}, mTLS {})", request, decision.reason(), decision.policy(), decision.mtls());
+          log.debug("denied {}: {} (policy {}, mTLS {})", checked, decision.reason(), decision.policy(), decision.mtls());
         }
         return new InboundVerdict(decision, LocalReply.denied(), null);
       }
@@ -119,7 +145,8 @@ public final class MeshPipeline {
       }
     }
     Deadline deadline = Deadline.earliest(Deadline.current(), callerDeadline);
-    return decision == null && deadline == null ? InboundVerdict.ALLOWED : new InboundVerdict(decision, null, deadline);
+    return decision == null && deadline == null && requestHeaders.isEmpty() ? InboundVerdict.ALLOWED
+        : new InboundVerdict(decision, null, deadline, requestHeaders);
   }
 
   /** The mesh's clock and scheduler (fault delays, backoff). */

@@ -31,6 +31,17 @@ abstract class Check {
   /** The request's attribute, as explain shows it. */
   abstract String actual(InboundRequest r);
 
+  /** True for a check of the validated JWT ({@code requestPrincipals}, {@code request.auth.*}). */
+  boolean isJwt() {
+    return this instanceof RequestPrincipal || this instanceof Audiences || this instanceof Presenter
+        || this instanceof Claim;
+  }
+
+  /** What this check saw, for explain of a rule that matched: {@code when[0] ... values ['admin']: claim groups ['admin']}. */
+  final String evidence(InboundRequest r) {
+    return path + " " + values + (not ? " (not)" : "") + ": " + actual(r);
+  }
+
   /** Why this check failed for {@code r}: {@code to[0].operation.methods ['GET'] do not match 'POST'}. */
   final String failure(InboundRequest r) {
     return path + " " + values + (not ? " match " : " do not match ") + actual(r);
@@ -309,7 +320,132 @@ abstract class Check {
     }
   }
 
-  /** An attribute Meshlet does not know (JWT claims, SNI, destination IP): always absent. */
+  /**
+   * {@code requestPrincipals}, {@code request.auth.principal}: the validated token's {@code iss/sub}
+   * (Istio's match strings, the same {@link MatchString} as principals); absent without a valid token.
+   */
+  static final class RequestPrincipal extends Check {
+    private final MatchString[] matchers;
+
+    RequestPrincipal(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.matchers = compile(values, false);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      RequestAuth auth = r.requestAuth();
+      return auth != null && any(matchers, auth.principal());
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      RequestAuth auth = r.requestAuth();
+      return auth == null ? "request principal absent (no valid JWT)" : "request principal '" + auth.principal() + "'";
+    }
+  }
+
+  /** {@code request.auth.audiences}: any {@code aud} of the validated token. */
+  static final class Audiences extends Check {
+    private final MatchString[] matchers;
+
+    Audiences(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.matchers = compile(values, false);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      RequestAuth auth = r.requestAuth();
+      if (auth == null) {
+        return false;
+      }
+      List<String> audiences = auth.audiences();
+      for (int i = 0; i < audiences.size(); i++) {
+        if (any(matchers, audiences.get(i))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      RequestAuth auth = r.requestAuth();
+      return auth == null ? "audiences absent (no valid JWT)" : "audiences " + auth.audiences();
+    }
+  }
+
+  /** {@code request.auth.presenter}: the validated token's {@code azp}. */
+  static final class Presenter extends Check {
+    private final MatchString[] matchers;
+
+    Presenter(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.matchers = compile(values, false);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      RequestAuth auth = r.requestAuth();
+      return auth != null && any(matchers, auth.presenter());
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      RequestAuth auth = r.requestAuth();
+      return auth == null ? "presenter absent (no valid JWT)" : "presenter " + quote(auth.presenter());
+    }
+  }
+
+  /**
+   * {@code request.auth.claims[name]} (nested: {@code claims[a][b]}): a string claim, or any string
+   * of a list claim, matches; other JSON values never do.
+   */
+  static final class Claim extends Check {
+    private final List<String> names;
+    private final String claim;
+    private final MatchString[] matchers;
+
+    Claim(String path, boolean not, List<String> names, List<String> values) {
+      super(path, not, quoted(values));
+      this.names = List.copyOf(names);
+      this.claim = String.join(".", names);
+      this.matchers = compile(values, false);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      RequestAuth auth = r.requestAuth();
+      if (auth == null) {
+        return false;
+      }
+      Object value = auth.claim(names);
+      if (value instanceof String s) {
+        return any(matchers, s);
+      }
+      if (value instanceof List<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+          if (list.get(i) instanceof String s && any(matchers, s)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      RequestAuth auth = r.requestAuth();
+      if (auth == null) {
+        return "claim " + claim + " absent (no valid JWT)";
+      }
+      Object value = auth.claim(names);
+      return "claim " + claim + " " + (value == null ? "absent" : value instanceof String s ? quote(s) : value.toString());
+    }
+  }
+
+  /** An attribute Meshlet does not know (SNI, destination IP): always absent. */
   static final class Absent extends Check {
     private final String attribute;
 

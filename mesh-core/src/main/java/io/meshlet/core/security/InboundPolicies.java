@@ -36,7 +36,7 @@ public final class InboundPolicies {
 
   public static final InboundPolicies NONE = new InboundPolicies(
       new PeerAuthenticationResolver.Resolution(MtlsMode.PERMISSIVE, null, new int[0], new MtlsMode[0], null),
-      List.of(), List.of(), List.of(), List.of(), List.of(), DryRunPolicies.NONE);
+      List.of(), List.of(), List.of(), List.of(), List.of(), DryRunPolicies.NONE, JwtAuthenticator.NONE);
 
   private final MtlsMode mode;
   private final @Nullable ResourceId modeSource;
@@ -54,13 +54,14 @@ public final class InboundPolicies {
   private final CompiledPolicy[] audit;
   private final List<AuthorizationPolicy> notApplied;
   private final DryRunPolicies dryRun;
+  private final JwtAuthenticator jwt;
   private final InboundDecision[] noAllowMatched;
   private final InboundDecision[] allowedNoAllowPolicy;
   private final boolean enforcesNothing;
 
   private InboundPolicies(PeerAuthenticationResolver.Resolution mtls, List<CompiledPolicy> custom, List<CompiledPolicy> deny,
       List<CompiledPolicy> allow, List<CompiledPolicy> audit, List<AuthorizationPolicy> notApplied,
-      DryRunPolicies dryRun) {
+      DryRunPolicies dryRun, JwtAuthenticator jwt) {
     this.mode = mtls.mode();
     this.modeSource = mtls.source();
     this.ports = mtls.ports();
@@ -82,13 +83,15 @@ public final class InboundPolicies {
     this.audit = audit.toArray(CompiledPolicy[]::new);
     this.notApplied = List.copyOf(notApplied);
     this.dryRun = dryRun;
+    this.jwt = jwt;
     this.noAllowMatched = perMode(false, null, "denied: no ALLOW policy matched (" + allow.size() + " apply: "
         + allow.stream().map(CompiledPolicy::shortName).collect(Collectors.joining(", ")) + ")");
     boolean strict = mode == MtlsMode.STRICT;
     for (MtlsMode m : portModes) {
       strict |= m == MtlsMode.STRICT;
     }
-    this.enforcesNothing = !strict && custom.isEmpty() && deny.isEmpty() && allow.isEmpty() && dryRun.isEmpty();
+    this.enforcesNothing = !strict && custom.isEmpty() && deny.isEmpty() && allow.isEmpty() && dryRun.isEmpty()
+        && jwt.isEmpty();
     this.allowedNoAllowPolicy = perMode(true, null, deny.isEmpty() && custom.isEmpty()
         ? "allowed: no AuthorizationPolicy applies"
         : "allowed: no DENY rule matched and no ALLOW policy applies");
@@ -106,6 +109,17 @@ public final class InboundPolicies {
    */
   public static InboundPolicies compile(MeshConfig config, Workload workload, String rootNamespace,
       int numTrustedProxies) {
+    return compile(config, workload, rootNamespace, numTrustedProxies, JwtKeys.OFFLINE);
+  }
+
+  /**
+   * As {@link #compile(MeshConfig, Workload, String, int)}, with the RequestAuthentications that
+   * apply: their remote key sets come from {@code keys} (the mesh's, kept across snapshots; {@link
+   * JwtKeys#OFFLINE} never fetches).
+   */
+  public static InboundPolicies compile(MeshConfig config, Workload workload, String rootNamespace,
+      int numTrustedProxies, JwtKeys keys) {
+    requireNonNull(keys, "keys");
     if (numTrustedProxies < 0) {
       throw new IllegalArgumentException("numTrustedProxies: " + numTrustedProxies + " (expected: 0 or more)");
     }
@@ -154,7 +168,20 @@ public final class InboundPolicies {
       }
     }
     return new InboundPolicies(mtls, custom, deny, allow, audit, notApplied,
-        dryRunDeny.isEmpty() && dryRunAllow.isEmpty() ? DryRunPolicies.NONE : new DryRunPolicies(dryRunDeny, dryRunAllow));
+        dryRunDeny.isEmpty() && dryRunAllow.isEmpty() ? DryRunPolicies.NONE : new DryRunPolicies(dryRunDeny, dryRunAllow),
+        compileJwt(config, workload, rootNamespace, keys));
+  }
+
+  private static JwtAuthenticator compileJwt(MeshConfig config, Workload workload, String rootNamespace, JwtKeys keys) {
+    return JwtAuthenticator.compile(config.requestAuthentications(), workload, rootNamespace, keys);
+  }
+
+  /**
+   * The RequestAuthentications that apply (JSON Web Tokens), which the pipeline runs before {@link
+   * #check}; {@link JwtAuthenticator#NONE} when none does.
+   */
+  public JwtAuthenticator jwt() {
+    return jwt;
   }
 
   /** The mutual TLS mode for calls arriving on {@code port}; {@code PERMISSIVE} when no policy says. */
@@ -169,8 +196,9 @@ public final class InboundPolicies {
   }
 
   /**
-   * True when {@link #check} allows every call and has nothing to count: no port is {@code STRICT}
-   * and no CUSTOM, DENY or ALLOW policy applies, enforced or in dry-run ({@code AUDIT} ones may). Adapters may then skip building the request view
+   * True when {@link #check} allows every call and has nothing to count: no port is {@code STRICT},
+   * no CUSTOM, DENY or ALLOW policy applies, enforced or in dry-run ({@code AUDIT} ones may), and no
+   * RequestAuthentication checks tokens. Adapters may then skip building the request view
    * and asking (the decision would be {@code allowed: no AuthorizationPolicy applies} or its AUDIT
    * variant); decided once per snapshot.
    */
@@ -185,6 +213,19 @@ public final class InboundPolicies {
    */
   public InboundDecision check(InboundRequest request) {
     return check(request, true);
+  }
+
+  /**
+   * The decision refusing {@code request} for mutual TLS ({@code STRICT} and no client certificate),
+   * or null when mutual TLS admits it: checked before anything else, RequestAuthentication included.
+   */
+  public @Nullable InboundDecision mtlsRefusal(InboundRequest request) {
+    int portIndex = portIndex(request.destinationPort());
+    MtlsMode m = portIndex < ports.length ? portModes[portIndex] : mode;
+    if (m == MtlsMode.STRICT && request.peer() == null) {
+      return request.secure() ? strictNoCertificate[portIndex] : strictPlaintext[portIndex];
+    }
+    return null;
   }
 
   private InboundDecision check(InboundRequest request, boolean countDryRun) {
@@ -232,6 +273,19 @@ public final class InboundPolicies {
     for (AuthorizationPolicy p : notApplied) {
       steps.add(p.action() + " " + p.id() + ": not applied (it names targetRefs " + p.targetRefs() + ")");
     }
+    if (!jwt.isEmpty() && mtlsRefusal(request) == null) {
+      steps.addAll(jwt.describe());
+      JwtResult auth = jwt.authenticate(request);
+      if (auth.refused()) {
+        steps.add("JWT refused by " + auth.source() + ": " + auth.failure());
+        return new InboundExplanation(new InboundDecision(false, mtlsMode(port), auth.source(),
+            "denied: JWT refused by " + auth.source() + ": " + auth.failure()), steps, null);
+      }
+      RequestAuth a = auth.auth();
+      steps.add(a == null ? "no JWT: no request principal" : "JWT valid (" + auth.source() + "): request principal "
+          + a.principal() + ", audiences " + a.audiences() + (a.presenter() == null ? "" : ", presenter " + a.presenter()));
+      request = auth.applyTo(request);
+    }
     for (CompiledPolicy[] group : new CompiledPolicy[][] {custom, deny, allow, audit}) {
       for (CompiledPolicy p : group) {
         describe(p, request, steps);
@@ -265,7 +319,9 @@ public final class InboundPolicies {
     }
     for (int i = 0; i < p.rules.length; i++) {
       String why = p.rules[i].mismatch(request);
-      steps.add(head + " rules[" + i + "]: " + (why == null ? "matches" : "no match: " + why));
+      String evidence = why == null ? p.rules[i].jwtEvidence(request) : null;
+      steps.add(head + " rules[" + i + "]: " + (why == null ? "matches" + (evidence == null ? "" : " (" + evidence + ")")
+          : "no match: " + why));
     }
   }
 

@@ -139,6 +139,9 @@ final class DocumentCollector {
       case Kinds.AUTHORIZATION_POLICY:
         resource = AuthorizationPolicyParser.parse(spec, id, origin, dryRun);
         break;
+      case Kinds.REQUEST_AUTHENTICATION:
+        resource = RequestAuthenticationParser.parse(spec, id, origin);
+        break;
       default:
         resource = ServiceEntryParser.parse(spec, id, origin);
         break;
@@ -158,7 +161,8 @@ final class DocumentCollector {
   }
 
   private static boolean isSecurity(String kind) {
-    return kind.equals(Kinds.PEER_AUTHENTICATION) || kind.equals(Kinds.AUTHORIZATION_POLICY);
+    return kind.equals(Kinds.PEER_AUTHENTICATION) || kind.equals(Kinds.AUTHORIZATION_POLICY)
+        || kind.equals(Kinds.REQUEST_AUTHENTICATION);
   }
 
   private void add(MeshResource resource) {
