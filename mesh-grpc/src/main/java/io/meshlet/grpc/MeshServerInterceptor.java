@@ -37,6 +37,9 @@ final class MeshServerInterceptor implements ServerInterceptor {
       call.close(GrpcStatuses.of(reply), GrpcStatuses.trailers(reply.flags(), reply.headers()));
       return (ServerCall.Listener<ReqT>) NOTHING;
     }
+    if (!verdict.requestHeaders().isEmpty()) {
+      MetadataEditor.apply(verdict.requestHeaders(), headers); // RequestAuthentication: token removed, claims added
+    }
     Context context = Context.current();
     if (request.peer() != null) {
       context = context.withValue(MeshGrpc.PEER_IDENTITY, request.peer());

@@ -26,12 +26,15 @@ import java.io.IOException;
  *   <li>reads the caller's mesh identity from the client certificate the container verified and
  *       exposes it to the application as the request attribute {@value #PEER_ATTRIBUTE} (a {@link
  *       SpiffeId}; absent without a client certificate);
- *   <li>checks the call against the workload's PeerAuthentication and AuthorizationPolicy ({@link
- *       Mesh#inbound()}): a denied call is answered 403 with Envoy's body {@code RBAC: access denied}
+ *   <li>checks the call against the workload's PeerAuthentication, RequestAuthentication and
+ *       AuthorizationPolicy (the mesh's inbound pipeline): a refused JSON Web Token is answered 401
+ *       with Envoy's body ({@code Jwt is expired}, ...); the application sees the request header
+ *       changes the pipeline asks for (the token's header removed unless {@code
+ *       forwardOriginalToken}, {@code outputPayloadToHeader}, {@code outputClaimToHeaders}); a denied call is answered 403 with Envoy's body {@code RBAC: access denied}
  *       and never reaches the application; the decision, with its reason, is the request attribute
  *       {@value #DECISION_ATTRIBUTE} (an {@link InboundDecision}) and is logged at DEBUG. When the
  *       workload has nothing to enforce ({@link InboundPolicies#enforcesNothing()}: no {@code STRICT}
- *       port, no CUSTOM, DENY or ALLOW policy) every call is allowed without asking, and that
+ *       port, no CUSTOM, DENY or ALLOW policy, no RequestAuthentication) every call is allowed without asking, and that
  *       attribute is absent;
  *   <li>applies the server-side rate limits (Meshlet {@code RateLimit} resources whose {@code
  *       workloadSelector} selects this workload): over the limit, the request is answered 429 with
@@ -88,13 +91,15 @@ public final class MeshServletFilter implements Filter {
       answer((HttpServletResponse) response, reply);
       return;
     }
+    ServletRequest forward = verdict.requestHeaders().isEmpty() ? request
+        : new InboundRequestHeaders(in, verdict.requestHeaders());
     Deadline deadline = verdict.deadline();
     if (deadline == null) {
-      chain.doFilter(request, response);
+      chain.doFilter(forward, response);
       return;
     }
     try (Deadline.Scope scope = deadline.attach()) {
-      chain.doFilter(request, response);
+      chain.doFilter(forward, response);
     }
   }
 
