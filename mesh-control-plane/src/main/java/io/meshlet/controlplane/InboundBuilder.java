@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * host:port} at the end) as istiod's {@code grpcgen/lds.go} writes it: per mTLS mode of the port a
  * filter chain with a DownstreamTlsContext (STRICT), a plaintext one (DISABLE) or both (PERMISSIVE,
  * which istiod itself serves as plaintext; written here as both so that the client reads PERMISSIVE
- * back), each with an HttpConnectionManager whose filters are the RBAC DENY filter, the RBAC ALLOW
+ * back), each with an HttpConnectionManager whose filters are the jwt_authn filter of the
+ * RequestAuthentications that apply ({@link JwtAuthnBuilder}), the RBAC DENY filter, the RBAC ALLOW
  * filter, a local rate limit for a server-side RateLimit, and the router.
  *
  * <p>Policies apply as Istio selects them: from the node's namespace (no selector, or one matching
@@ -157,8 +158,8 @@ final class InboundBuilder {
         Policy rbac = RbacBuilder.policy(p.rules().get(i));
         String name = (isCustom ? CUSTOM_PREFIX : "") + p.id().namespace() + "-" + p.id().name() + "-" + i;
         if (rbac == null) {
-          logger.info("{} rules[{}]: matches no call (it needs a request principal, request.auth.*, destination.ip or "
-              + "connection.sni, which are absent here, as the engine decides); nothing to serve", p.id(), i);
+          logger.info("{} rules[{}]: matches no call (it needs destination.ip or connection.sni, which are absent here, "
+              + "as the engine decides); nothing to serve", p.id(), i);
           continue;
         }
         Map<String, Policy> into = p.dryRun()
@@ -176,6 +177,10 @@ final class InboundBuilder {
     custom.putAll(deny);
     deny = custom;
     List<HttpFilter> filters = new ArrayList<>();
+    HttpFilter jwt = JwtAuthnBuilder.build(config, node, root);
+    if (jwt != null) {
+      filters.add(jwt); // before RBAC, as istiod orders them: authorization reads the validated token
+    }
     if (!deny.isEmpty() || !shadowDeny.isEmpty()) {
       filters.add(rbac(RBAC_DENY, RBAC.Action.DENY, deny.isEmpty() ? null : deny, shadowDeny, DRY_RUN_DENY_PREFIX));
     }

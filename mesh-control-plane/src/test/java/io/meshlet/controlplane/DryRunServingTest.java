@@ -10,9 +10,7 @@ import io.meshlet.core.model.AuthorizationPolicy;
 import io.meshlet.core.model.Workload;
 import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.xds.translate.Translation;
-import io.meshlet.xds.translate.XdsResources;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -46,15 +44,7 @@ class DryRunServingTest {
     assertThat(allow.getShadowRules().getPoliciesMap()).containsOnlyKeys("default-allow-post-0");
     assertThat(allow.getShadowRulesStatPrefix()).isEqualTo("istio_dry_run_allow_");
 
-    Translation back = io.meshlet.xds.translate.XdsTranslator.translate(new XdsResources(
-        r.listeners().stream().collect(Collectors.toMap(Listener::getName, Function.identity())),
-        r.routes().stream().collect(Collectors.toMap(io.envoyproxy.envoy.config.route.v3.RouteConfiguration::getName,
-            Function.identity())),
-        r.clusters().stream().collect(Collectors.toMap(io.envoyproxy.envoy.config.cluster.v3.Cluster::getName,
-            Function.identity())),
-        r.endpoints().stream().collect(Collectors.toMap(
-            io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment::getClusterName, Function.identity()))),
-        "default");
+    Translation back = io.meshlet.xds.translate.XdsTranslator.translate(SnapshotBuilderTest.resources(r), "default");
     assertThat(back.errors()).isEmpty();
     assertThat(back.config().authorizationPolicies())
         .extracting(p -> (p.dryRun() ? "dry-run " : "") + p.action() + " " + p.id().name())

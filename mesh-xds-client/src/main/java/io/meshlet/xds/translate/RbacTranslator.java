@@ -160,22 +160,29 @@ final class RbacTranslator {
     return new Source(f.values(RbacLeaves.PRINCIPALS), f.notValues(RbacLeaves.PRINCIPALS),
         f.values(RbacLeaves.NAMESPACES), f.notValues(RbacLeaves.NAMESPACES),
         f.values(RbacLeaves.IP_BLOCKS), f.notValues(RbacLeaves.IP_BLOCKS),
-        f.values(RbacLeaves.REMOTE_IP_BLOCKS), f.notValues(RbacLeaves.REMOTE_IP_BLOCKS), List.of(), List.of());
+        f.values(RbacLeaves.REMOTE_IP_BLOCKS), f.notValues(RbacLeaves.REMOTE_IP_BLOCKS),
+        f.values(RbacLeaves.REQUEST_PRINCIPALS), f.notValues(RbacLeaves.REQUEST_PRINCIPALS));
   }
 
-  /** The request-header fields, as {@code when} conditions sorted by key. */
+  /** The request-header and JWT ({@code request.auth.*}) fields, as {@code when} conditions sorted by key. */
   private static List<Condition> conditions(Fields f) {
     TreeMap<String, Condition> byKey = new TreeMap<>();
     for (String key : f.values.keySet()) {
-      if (PolicyValues.requestHeader(key) != null) {
+      if (isCondition(key)) {
         byKey.put(key, new Condition(key, f.values(key), f.notValues(key)));
       }
     }
     for (String key : f.notValues.keySet()) {
-      if (PolicyValues.requestHeader(key) != null && !byKey.containsKey(key)) {
+      if (isCondition(key) && !byKey.containsKey(key)) {
         byKey.put(key, new Condition(key, List.of(), f.notValues(key)));
       }
     }
     return List.copyOf(byKey.values());
+  }
+
+  /** A principal field that is a {@code when} key: a request header or a JWT attribute other than the request principal. */
+  private static boolean isCondition(String key) {
+    PolicyValues.WhenKey k = PolicyValues.WhenKey.of(key);
+    return k == PolicyValues.WhenKey.REQUEST_HEADER || (k != null && k.needsJwt());
   }
 }
