@@ -33,8 +33,7 @@ abstract class Check {
 
   /** True for a check of the validated JWT ({@code requestPrincipals}, {@code request.auth.*}). */
   boolean isJwt() {
-    return this instanceof RequestPrincipal || this instanceof Audiences || this instanceof Presenter
-        || this instanceof Claim;
+    return this instanceof Jwt;
   }
 
   /** What this check saw, for explain of a rule that matched: {@code when[0] ... values ['admin']: claim groups ['admin']}. */
@@ -321,37 +320,32 @@ abstract class Check {
   }
 
   /**
-   * {@code requestPrincipals}, {@code request.auth.principal}: the validated token's {@code iss/sub}
-   * (Istio's match strings, the same {@link MatchString} as principals); absent without a valid token.
+   * An attribute of the validated JWT ({@code requestPrincipals} and {@code request.auth.principal}:
+   * {@code iss/sub}; {@code request.auth.audiences}; {@code request.auth.presenter}; {@code
+   * request.auth.claims[a][b]}), matched with Istio's match strings (the same {@link MatchString} as
+   * principals): a string matches, a list matches when one of its strings does (audiences, list
+   * claims), anything else never does; absent without a valid token.
    */
-  static final class RequestPrincipal extends Check {
+  static final class Jwt extends Check {
+    private final String label;
+    private final java.util.function.Function<RequestAuth, @Nullable Object> attribute;
     private final MatchString[] matchers;
 
-    RequestPrincipal(String path, boolean not, List<String> values) {
+    Jwt(String path, boolean not, String label, java.util.function.Function<RequestAuth, @Nullable Object> attribute,
+        List<String> values) {
       super(path, not, quoted(values));
+      this.label = label;
+      this.attribute = attribute;
       this.matchers = compile(values, false);
     }
 
-    @Override
-    boolean anyMatches(InboundRequest r) {
-      RequestAuth auth = r.requestAuth();
-      return auth != null && any(matchers, auth.principal());
+    static Jwt principal(String path, boolean not, List<String> values) {
+      return new Jwt(path, not, "request principal", RequestAuth::principal, values);
     }
 
-    @Override
-    String actual(InboundRequest r) {
-      RequestAuth auth = r.requestAuth();
-      return auth == null ? "request principal absent (no valid JWT)" : "request principal '" + auth.principal() + "'";
-    }
-  }
-
-  /** {@code request.auth.audiences}: any {@code aud} of the validated token. */
-  static final class Audiences extends Check {
-    private final MatchString[] matchers;
-
-    Audiences(String path, boolean not, List<String> values) {
-      super(path, not, quoted(values));
-      this.matchers = compile(values, false);
+    static Jwt claim(String path, boolean not, List<String> names, List<String> values) {
+      List<String> claim = List.copyOf(names);
+      return new Jwt(path, not, "claim " + String.join(".", claim), a -> a.claim(claim), values);
     }
 
     @Override
@@ -360,67 +354,7 @@ abstract class Check {
       if (auth == null) {
         return false;
       }
-      List<String> audiences = auth.audiences();
-      for (int i = 0; i < audiences.size(); i++) {
-        if (any(matchers, audiences.get(i))) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    @Override
-    String actual(InboundRequest r) {
-      RequestAuth auth = r.requestAuth();
-      return auth == null ? "audiences absent (no valid JWT)" : "audiences " + auth.audiences();
-    }
-  }
-
-  /** {@code request.auth.presenter}: the validated token's {@code azp}. */
-  static final class Presenter extends Check {
-    private final MatchString[] matchers;
-
-    Presenter(String path, boolean not, List<String> values) {
-      super(path, not, quoted(values));
-      this.matchers = compile(values, false);
-    }
-
-    @Override
-    boolean anyMatches(InboundRequest r) {
-      RequestAuth auth = r.requestAuth();
-      return auth != null && any(matchers, auth.presenter());
-    }
-
-    @Override
-    String actual(InboundRequest r) {
-      RequestAuth auth = r.requestAuth();
-      return auth == null ? "presenter absent (no valid JWT)" : "presenter " + quote(auth.presenter());
-    }
-  }
-
-  /**
-   * {@code request.auth.claims[name]} (nested: {@code claims[a][b]}): a string claim, or any string
-   * of a list claim, matches; other JSON values never do.
-   */
-  static final class Claim extends Check {
-    private final List<String> names;
-    private final String claim;
-    private final MatchString[] matchers;
-
-    Claim(String path, boolean not, List<String> names, List<String> values) {
-      super(path, not, quoted(values));
-      this.names = List.copyOf(names);
-      this.claim = String.join(".", names);
-      this.matchers = compile(values, false);
-    }
-
-    @Override
-    boolean anyMatches(InboundRequest r) {
-      RequestAuth auth = r.requestAuth();
-      if (auth == null) {
-        return false;
-      }
-      Object value = auth.claim(names);
+      Object value = attribute.apply(auth);
       if (value instanceof String s) {
         return any(matchers, s);
       }
@@ -438,10 +372,10 @@ abstract class Check {
     String actual(InboundRequest r) {
       RequestAuth auth = r.requestAuth();
       if (auth == null) {
-        return "claim " + claim + " absent (no valid JWT)";
+        return label + " absent (no valid JWT)";
       }
-      Object value = auth.claim(names);
-      return "claim " + claim + " " + (value == null ? "absent" : value instanceof String s ? quote(s) : value.toString());
+      Object value = attribute.apply(auth);
+      return label + " " + (value == null ? "absent" : value instanceof String s ? quote(s) : value.toString());
     }
   }
 

@@ -126,10 +126,10 @@ final class CompiledRule {
       out.add(new Check.Principal(p + "notPrincipals", true, s.notPrincipals()));
     }
     if (!s.requestPrincipals().isEmpty()) {
-      out.add(new Check.RequestPrincipal(p + "requestPrincipals", false, s.requestPrincipals()));
+      out.add(Check.Jwt.principal(p + "requestPrincipals", false, s.requestPrincipals()));
     }
     if (!s.notRequestPrincipals().isEmpty()) {
-      out.add(new Check.RequestPrincipal(p + "notRequestPrincipals", true, s.notRequestPrincipals()));
+      out.add(Check.Jwt.principal(p + "notRequestPrincipals", true, s.notRequestPrincipals()));
     }
     if (!s.namespaces().isEmpty()) {
       out.add(new Check.PeerNamespace(p + "namespaces", false, s.namespaces()));
@@ -202,10 +202,10 @@ final class CompiledRule {
       case SOURCE_NAMESPACE -> new Check.PeerNamespace(path, not, values);
       case SOURCE_PRINCIPAL -> new Check.Principal(path, not, values);
       case DESTINATION_PORT -> new Check.Port(path, not, ports(path, values));
-      case REQUEST_AUTH_PRINCIPAL -> new Check.RequestPrincipal(path, not, values);
-      case REQUEST_AUTH_AUDIENCES -> new Check.Audiences(path, not, values);
-      case REQUEST_AUTH_PRESENTER -> new Check.Presenter(path, not, values);
-      case REQUEST_AUTH_CLAIMS -> new Check.Claim(path, not, requireNonNull(PolicyValues.claimPath(key)), values);
+      case REQUEST_AUTH_PRINCIPAL -> Check.Jwt.principal(path, not, values);
+      case REQUEST_AUTH_AUDIENCES -> new Check.Jwt(path, not, "audiences", RequestAuth::audiences, values);
+      case REQUEST_AUTH_PRESENTER -> new Check.Jwt(path, not, "presenter", RequestAuth::presenter, values);
+      case REQUEST_AUTH_CLAIMS -> Check.Jwt.claim(path, not, requireNonNull(PolicyValues.claimPath(key)), values);
       case DESTINATION_IP, CONNECTION_SNI -> new Check.Absent(path, not, key, values);
     };
   }
