@@ -28,9 +28,21 @@ public final class JwtKeys {
   public static final Duration DEFAULT_CACHE_DURATION = Duration.ofMinutes(10);
   public static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(1);
 
-  /** Keys that are never fetched: every remote set is absent (for tools compiling policies offline). */
-  public static final JwtKeys OFFLINE = new JwtKeys(Clock.systemUTC(), MeshTime.system(),
-      (uri, timeout) -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("offline")));
+  /**
+   * Keys that are never fetched, silently: every remote set is absent (for tools and the control
+   * plane, which compile policies without serving calls).
+   */
+  public static final JwtKeys OFFLINE = new JwtKeys(Clock.systemUTC(), MeshTime.system(), Offline.INSTANCE);
+
+  /** The fetcher of {@link #OFFLINE}: never asked. */
+  private enum Offline implements JwksFetcher {
+    INSTANCE;
+
+    @Override
+    public java.util.concurrent.CompletableFuture<String> fetch(URI uri, Duration timeout) {
+      throw new UnsupportedOperationException("offline");
+    }
+  }
 
   private final Clock clock;
   private final MeshTime time;
@@ -81,6 +93,10 @@ public final class JwtKeys {
     }
 
     private void fetchIfDue(boolean now) {
+      JwksFetcher f = fetcher;
+      if (f == Offline.INSTANCE) {
+        return;
+      }
       long t = time.nanoTime();
       JWKSet current = keys;
       boolean due = current == null || now || t - fetchedAt >= DEFAULT_CACHE_DURATION.toNanos();
@@ -88,7 +104,7 @@ public final class JwtKeys {
         return;
       }
       startedAt = t == 0 ? 1 : t;
-      fetcher.fetch(uri, timeout).whenComplete((body, failure) -> {
+      f.fetch(uri, timeout).whenComplete((body, failure) -> {
         try {
           if (failure == null) {
             keys = JWKSet.parse(body);

@@ -78,9 +78,9 @@ class DryRunTest {
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long before = mx.getCurrentThreadAllocatedBytes();
-    for (int i = 0; i < 10_000; i++) {
+    for (int i = 0; i < 50_000; i++) { // stays below 100,000 calls: no power-of-ten log line
       p.check(call);
     }
-    assertThat(mx.getCurrentThreadAllocatedBytes() - before).isLessThan(1024);
+    assertThat(mx.getCurrentThreadAllocatedBytes() - before).isLessThan(16_000); // one allocation per call would be >= 800 KB
   }
 }

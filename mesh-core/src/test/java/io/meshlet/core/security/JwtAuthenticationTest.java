@@ -228,12 +228,12 @@ class JwtAuthenticationTest {
     }
     long before = mx.getCurrentThreadAllocatedBytes();
     boolean allAllowed = true;
-    for (int i = 0; i < 10_000; i++) {
+    for (int i = 0; i < 100_000; i++) {
       allAllowed &= p.check(p.jwt().authenticate(call).applyTo(call)).allowed();
     }
     long allocated = mx.getCurrentThreadAllocatedBytes() - before;
     assertThat(allAllowed).isTrue();
-    assertThat(allocated).isLessThan(1024);
+    assertThat(allocated).isLessThan(16_000); // one allocation per call would be >= 1.6 MB
   }
 
   /** A call with a query string (or none), whose headers are all absent without allocating. */
