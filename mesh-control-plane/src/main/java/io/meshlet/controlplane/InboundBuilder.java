@@ -27,6 +27,7 @@ import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MtlsMode;
 import io.meshlet.core.model.RateLimitPolicy;
 import io.meshlet.core.model.Workload;
+import io.meshlet.core.security.DryRunCount;
 import io.meshlet.core.security.InboundPolicies;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * host:port} at the end) as istiod's {@code grpcgen/lds.go} writes it: per mTLS mode of the port a
  * filter chain with a DownstreamTlsContext (STRICT), a plaintext one (DISABLE) or both (PERMISSIVE,
  * which istiod itself serves as plaintext; written here as both so that the client reads PERMISSIVE
- * back), each with an HttpConnectionManager whose filters are the RBAC DENY filter, the RBAC ALLOW
+ * back), each with an HttpConnectionManager whose filters are the jwt_authn filter of the
+ * RequestAuthentications that apply ({@link JwtAuthnBuilder}), the RBAC DENY filter, the RBAC ALLOW
  * filter, a local rate limit for a server-side RateLimit, and the router.
  *
  * <p>Policies apply as Istio selects them: from the node's namespace (no selector, or one matching
@@ -53,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * <p>As mesh-core's {@code InboundPolicies} decides: a {@code CUSTOM} policy fails closed (there is no
  * external authorizer), so each of its rules is served as a DENY policy named {@code
  * custom-<namespace>-<name>-<i>}; {@code AUDIT} never changes a decision and is not served; a policy
- * with {@code targetRef(s)} applies to no workload and is not served.
+ * with {@code targetRef(s)} applies to no workload and is not served. A policy in dry-run ({@code
+ * istio.io/dry-run: "true"}) is served as istiod serves it: in the {@code shadow_rules} of the DENY
+ * filter (DENY and CUSTOM) or of the ALLOW filter, with stat prefix {@code istio_dry_run_deny_} or
+ * {@code istio_dry_run_allow_}; a filter with only shadow rules has no {@code rules} and enforces nothing.
  */
 final class InboundBuilder {
   private static final Logger logger = LoggerFactory.getLogger(InboundBuilder.class);
@@ -62,6 +67,10 @@ final class InboundBuilder {
   static final String LOCAL_RATE_LIMIT = "envoy.filters.http.local_ratelimit";
   static final String ROOT = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
   static final String CUSTOM_PREFIX = "custom-";
+  /** istiod's {@code shadow_rules_stat_prefix} for dry-run DENY (and CUSTOM) policies. */
+  static final String DRY_RUN_DENY_PREFIX = DryRunCount.DENY_ENGINE;
+  /** istiod's {@code shadow_rules_stat_prefix} for dry-run ALLOW policies. */
+  static final String DRY_RUN_ALLOW_PREFIX = DryRunCount.ALLOW_ENGINE;
 
   private InboundBuilder() {}
 
@@ -122,6 +131,8 @@ final class InboundBuilder {
     Map<String, Policy> custom = new LinkedHashMap<>();
     Map<String, Policy> deny = new LinkedHashMap<>();
     Map<String, Policy> allow = new LinkedHashMap<>();
+    Map<String, Policy> shadowDeny = new LinkedHashMap<>();
+    Map<String, Policy> shadowAllow = new LinkedHashMap<>();
     boolean anyAllow = false;
     for (AuthorizationPolicy p : config.authorizationPolicies()) {
       // Selection only: a policy with targetRefs is selected here and skipped below, as the engine does.
@@ -142,16 +153,18 @@ final class InboundBuilder {
         logger.info("{}: CUSTOM (external authorization) is not supported; its rules are served as DENY policies {}{}-{}-<i> "
             + "(fail closed, as the engine decides)", p.id(), CUSTOM_PREFIX, p.id().namespace(), p.id().name());
       }
-      anyAllow |= p.action() == AuthorizationPolicy.Action.ALLOW;
+      anyAllow |= p.action() == AuthorizationPolicy.Action.ALLOW && !p.dryRun();
       for (int i = 0; i < p.rules().size(); i++) {
         Policy rbac = RbacBuilder.policy(p.rules().get(i));
         String name = (isCustom ? CUSTOM_PREFIX : "") + p.id().namespace() + "-" + p.id().name() + "-" + i;
         if (rbac == null) {
-          logger.info("{} rules[{}]: matches no call (it needs a request principal, request.auth.*, destination.ip or "
-              + "connection.sni, which are absent here, as the engine decides); nothing to serve", p.id(), i);
+          logger.info("{} rules[{}]: matches no call (it needs destination.ip or connection.sni, which are absent here, "
+              + "as the engine decides); nothing to serve", p.id(), i);
           continue;
         }
-        Map<String, Policy> into = isCustom ? custom : p.action() == AuthorizationPolicy.Action.DENY ? deny : allow;
+        Map<String, Policy> into = p.dryRun()
+            ? (p.action() == AuthorizationPolicy.Action.ALLOW ? shadowAllow : shadowDeny)
+            : isCustom ? custom : p.action() == AuthorizationPolicy.Action.DENY ? deny : allow;
         // <ns>-<name>-<i> is not unique (ns a-b name c, ns a name b-c): never let one rule replace another.
         String unique = name;
         for (int n = 2; into.containsKey(unique) || (isCustom ? deny : custom).containsKey(unique); n++) {
@@ -164,11 +177,15 @@ final class InboundBuilder {
     custom.putAll(deny);
     deny = custom;
     List<HttpFilter> filters = new ArrayList<>();
-    if (!deny.isEmpty()) {
-      filters.add(rbac(RBAC_DENY, RBAC.Action.DENY, deny));
+    HttpFilter jwt = JwtAuthnBuilder.build(config, node, root);
+    if (jwt != null) {
+      filters.add(jwt); // before RBAC, as istiod orders them: authorization reads the validated token
     }
-    if (anyAllow) {
-      filters.add(rbac(RBAC_ALLOW, RBAC.Action.ALLOW, allow));
+    if (!deny.isEmpty() || !shadowDeny.isEmpty()) {
+      filters.add(rbac(RBAC_DENY, RBAC.Action.DENY, deny.isEmpty() ? null : deny, shadowDeny, DRY_RUN_DENY_PREFIX));
+    }
+    if (anyAllow || !shadowAllow.isEmpty()) {
+      filters.add(rbac(RBAC_ALLOW, RBAC.Action.ALLOW, anyAllow ? allow : null, shadowAllow, DRY_RUN_ALLOW_PREFIX));
     }
     for (RateLimitPolicy rl : config.rateLimits()) {
       if (rl.serverSide() && rl.selects(node.labels()) && rl.id().namespace().equals(node.namespace())) {
@@ -179,10 +196,21 @@ final class InboundBuilder {
     return filters;
   }
 
-  private static HttpFilter rbac(String name, RBAC.Action action, Map<String, Policy> policies) {
-    return HttpFilter.newBuilder().setName(name).setTypedConfig(Any.pack(
-        io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder()
-            .setRules(RBAC.newBuilder().setAction(action).putAllPolicies(policies)).build())).build();
+  /**
+   * An RBAC filter: {@code policies} enforced (null: no {@code rules}, so Envoy enforces nothing),
+   * {@code shadow} as its {@code shadow_rules} with istiod's stat prefix (dry-run policies).
+   */
+  private static HttpFilter rbac(String name, RBAC.Action action, @Nullable Map<String, Policy> policies,
+      Map<String, Policy> shadow, String shadowPrefix) {
+    io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.Builder filter =
+        io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder();
+    if (policies != null) {
+      filter.setRules(RBAC.newBuilder().setAction(action).putAllPolicies(policies));
+    }
+    if (!shadow.isEmpty()) {
+      filter.setShadowRules(RBAC.newBuilder().setAction(action).putAllPolicies(shadow)).setShadowRulesStatPrefix(shadowPrefix);
+    }
+    return HttpFilter.newBuilder().setName(name).setTypedConfig(Any.pack(filter.build())).build();
   }
 
   private static HttpFilter localRateLimit(RateLimitPolicy rl) {

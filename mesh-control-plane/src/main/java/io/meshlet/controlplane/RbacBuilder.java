@@ -8,9 +8,12 @@ import io.envoyproxy.envoy.config.rbac.v3.Permission;
 import io.envoyproxy.envoy.config.rbac.v3.Policy;
 import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.ListMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.MetadataMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.PathMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.ValueMatcher;
 import io.meshlet.core.model.AuthorizationPolicy;
 import io.meshlet.core.model.AuthorizationPolicy.Condition;
 import io.meshlet.core.model.AuthorizationPolicy.Operation;
@@ -40,11 +43,12 @@ final class RbacBuilder {
   /**
    * The rule as an RBAC policy, or null when the rule matches no call, as mesh-core's engine decides
    * it (then serving nothing is exact, for ALLOW and DENY alike). Attributes the engine never has
-   * here (request principals, and the {@code when} keys {@link WhenKey#absent}: {@code request.auth.*},
-   * {@code destination.ip}, {@code connection.sni}; any key it does not know) are mirrored as the engine's {@code Check.Absent} does: values
-   * never match, so such a condition makes the rule match nothing (a source with {@code
-   * requestPrincipals} matches nothing, and the rule only if every source does); not-values always
-   * hold, so such a condition is left out and the rest of the rule is served.
+   * here (the {@code when} keys {@link WhenKey#absent}: {@code destination.ip}, {@code
+   * connection.sni}; any key it does not know) are mirrored as the engine's {@code Check.Absent}
+   * does: values never match, so such a condition makes the rule match nothing; not-values always
+   * hold, so such a condition is left out and the rest of the rule is served. Request principals and
+   * {@code request.auth.*} are metadata matchers on the {@code istio_authn} filter's metadata, as
+   * istiod writes them.
    */
   static @Nullable Policy policy(Rule rule) {
     List<Permission> base = new ArrayList<>();
@@ -82,12 +86,10 @@ final class RbacBuilder {
     }
     List<Source> from = rule.from().isEmpty() ? List.of(EMPTY_SOURCE) : rule.from();
     for (Source s : from) {
-      if (!s.requestPrincipals().isEmpty()) {
-        continue; // no request principal (RequestAuthentication is not supported): this source matches nothing
-      }
-      // notRequestPrincipals: absent, so it always holds; left out.
       List<Principal> and = new ArrayList<>();
       add(and, s.principals(), s.notPrincipals(), RbacBuilder::principal, RbacBuilder::orIds, RbacBuilder::notId);
+      add(and, s.requestPrincipals(), s.notRequestPrincipals(), v -> jwt(List.of(REQUEST_PRINCIPAL), v, false),
+          RbacBuilder::orIds, RbacBuilder::notId);
       add(and, s.namespaces(), s.notNamespaces(), RbacBuilder::namespace, RbacBuilder::orIds, RbacBuilder::notId);
       add(and, s.ipBlocks(), s.notIpBlocks(), v -> Principal.newBuilder().setDirectRemoteIp(cidr(v)).build(),
           RbacBuilder::orIds, RbacBuilder::notId);
@@ -122,9 +124,39 @@ final class RbacBuilder {
         yield v -> Principal.newBuilder().setHeader(headerMatcher(name, string(v, ""))).build();
       }
       case DESTINATION_PORT -> throw new IllegalArgumentException(key + " is a permission, not a principal");
-      case DESTINATION_IP, CONNECTION_SNI, REQUEST_AUTH_PRINCIPAL, REQUEST_AUTH_AUDIENCES, REQUEST_AUTH_PRESENTER,
-          REQUEST_AUTH_CLAIMS -> null;
+      case REQUEST_AUTH_PRINCIPAL -> v -> jwt(List.of(REQUEST_PRINCIPAL), v, false);
+      case REQUEST_AUTH_AUDIENCES -> v -> jwt(List.of(key), v, false);
+      case REQUEST_AUTH_PRESENTER -> v -> jwt(List.of(key), v, false);
+      case REQUEST_AUTH_CLAIMS -> {
+        List<String> path = new ArrayList<>();
+        path.add(CLAIMS);
+        path.addAll(requireNonNull(PolicyValues.claimPath(key)));
+        yield v -> jwt(path, v, true);
+      }
+      case DESTINATION_IP, CONNECTION_SNI -> null;
     };
+  }
+
+  /** The metadata istiod's authn filter writes for a validated JWT ({@code authn.AuthnFilterName}). */
+  static final String AUTHN_FILTER = "istio_authn";
+  private static final String REQUEST_PRINCIPAL = "request.auth.principal";
+  private static final String CLAIMS = "request.auth.claims";
+
+  /**
+   * Istio's {@code MetadataStringMatcher} / {@code MetadataListMatcher} on the authn filter's
+   * metadata: {@code path} the keys ({@code request.auth.principal}, or {@code request.auth.claims}
+   * and the claim names), a list match for claims (a list claim matches when one element does).
+   */
+  private static Principal jwt(List<String> path, String v, boolean list) {
+    MetadataMatcher.Builder m = MetadataMatcher.newBuilder().setFilter(AUTHN_FILTER);
+    for (String key : path) {
+      m.addPath(MetadataMatcher.PathSegment.newBuilder().setKey(key));
+    }
+    StringMatcher value = string(v, "");
+    m.setValue(list
+        ? ValueMatcher.newBuilder().setListMatch(ListMatcher.newBuilder().setOneOf(ValueMatcher.newBuilder().setStringMatch(value)))
+        : ValueMatcher.newBuilder().setStringMatch(value));
+    return Principal.newBuilder().setMetadata(m).build();
   }
 
   private static <T> void add(List<T> and, List<String> values, List<String> notValues, Function<String, T> leaf,

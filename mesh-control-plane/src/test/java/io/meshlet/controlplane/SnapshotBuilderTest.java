@@ -450,7 +450,7 @@ class SnapshotBuilderTest {
         .map(HttpFilter::getName).toList();
   }
 
-  private static XdsResources resources(SnapshotBuilder.Resources r) {
+  static XdsResources resources(SnapshotBuilder.Resources r) {
     return new XdsResources(
         r.listeners().stream().collect(Collectors.toMap(Listener::getName, Function.identity())),
         r.routes().stream().collect(Collectors.toMap(RouteConfiguration::getName, Function.identity())),

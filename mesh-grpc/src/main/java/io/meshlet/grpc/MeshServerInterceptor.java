@@ -50,6 +50,9 @@ final class MeshServerInterceptor implements ServerInterceptor {
       verdict.endGrpc(reply.effectiveGrpcCode().value(), 0, 0);
       return (ServerCall.Listener<ReqT>) NOTHING;
     }
+    if (!verdict.requestHeaders().isEmpty()) {
+      MetadataEditor.apply(verdict.requestHeaders(), headers); // RequestAuthentication: token removed, claims added
+    }
     Context context = Context.current();
     if (request.peer() != null) {
       context = context.withValue(MeshGrpc.PEER_IDENTITY, request.peer());

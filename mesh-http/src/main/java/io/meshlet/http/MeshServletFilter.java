@@ -30,12 +30,15 @@ import org.jspecify.annotations.Nullable;
  *   <li>reads the caller's mesh identity from the client certificate the container verified and
  *       exposes it to the application as the request attribute {@value #PEER_ATTRIBUTE} (a {@link
  *       SpiffeId}; absent without a client certificate);
- *   <li>checks the call against the workload's PeerAuthentication and AuthorizationPolicy ({@link
- *       Mesh#inbound()}): a denied call is answered 403 with Envoy's body {@code RBAC: access denied}
+ *   <li>checks the call against the workload's PeerAuthentication, RequestAuthentication and
+ *       AuthorizationPolicy (the mesh's inbound pipeline): a refused JSON Web Token is answered 401
+ *       with Envoy's body ({@code Jwt is expired}, ...); the application sees the request header
+ *       changes the pipeline asks for (the token's header removed unless {@code
+ *       forwardOriginalToken}, {@code outputPayloadToHeader}, {@code outputClaimToHeaders}); a denied call is answered 403 with Envoy's body {@code RBAC: access denied}
  *       and never reaches the application; the decision, with its reason, is the request attribute
  *       {@value #DECISION_ATTRIBUTE} (an {@link InboundDecision}) and is logged at DEBUG. When the
  *       workload has nothing to enforce ({@link InboundPolicies#enforcesNothing()}: no {@code STRICT}
- *       port, no CUSTOM, DENY or ALLOW policy) every call is allowed without asking, and that
+ *       port, no CUSTOM, DENY or ALLOW policy, no RequestAuthentication) every call is allowed without asking, and that
  *       attribute is absent;
  *   <li>applies the {@code corsPolicy} of the rule of this workload's own service (the
  *       VirtualService for the host named by its {@code app} label, else its name) that the request
@@ -103,13 +106,15 @@ public final class MeshServletFilter implements Filter {
     // CORS headers of an allowed cross-origin request: set before the application writes, so they
     // are in the response when it commits.
     verdict.responseHeaders().forEach(out::setHeader);
+    ServletRequest forward = verdict.requestHeaders().isEmpty() ? request
+        : new InboundRequestHeaders(in, verdict.requestHeaders());
     if (verdict.event() == null) {
-      serve(request, response, chain, verdict.deadline());
+      serve(forward, response, chain, verdict.deadline());
       return;
     }
     boolean failed = true;
     try (CallListener.Scope traced = verdict.attachContext()) {
-      serve(request, response, chain, verdict.deadline());
+      serve(forward, response, chain, verdict.deadline());
       failed = false;
     } finally {
       if (failed || !in.isAsyncStarted()) {

@@ -109,6 +109,12 @@ final class ServletInboundRequest implements InboundRequest {
     return values == null ? List.of() : Collections.list(values);
   }
 
+  /** The raw query string, for a RequestAuthentication's {@code fromParams}. */
+  @Override
+  public @Nullable String query() {
+    return request.getQueryString();
+  }
+
   @Override
   public String toString() {
     return method() + " " + host() + path() + " from " + (peer != null ? peer : sourceAddress())

@@ -13,6 +13,8 @@ import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.routing.RouteTable;
 import io.meshlet.core.routing.RouteTableCompiler;
 import io.meshlet.core.security.InboundPolicies;
+import io.meshlet.core.security.JwksFetcher;
+import io.meshlet.core.security.JwtKeys;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import io.meshlet.core.snapshot.Rejection;
 import io.meshlet.core.snapshot.SourceStatus;
@@ -58,6 +60,8 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   private long version;
 
   private volatile MeshState state;
+  /** The remote JSON Web Key Sets of RequestAuthentications, kept across snapshots. */
+  private final JwtKeys jwtKeys;
   private volatile @Nullable Rejection lastRejection;
   private volatile List<SourceStatus> sourceStatuses = List.of();
 
@@ -90,6 +94,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     this.control = control;
     this.clock = clock;
     this.time = time;
+    this.jwtKeys = new JwtKeys(clock, time, JwksFetcher.http());
     this.state = new MeshState(new MeshSnapshot(0, clock.instant(), MeshConfig.EMPTY, List.of(), List.of()), RouteTable.EMPTY, InboundPolicies.NONE);
     for (ConfigSource s : this.sources) {
       statuses.put(s.name(), new SourceStatus(s.name(), SourceStatus.State.WAITING, null, clock.instant(), null));
@@ -209,7 +214,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     }
     // A failure here is thrown to applyGuarded, which rejects the update: nothing has been recorded yet.
     RouteTableCompiler.Result compiled = RouteTableCompiler.compile(version + 1, merged, workload, state.routes(), time);
-    InboundPolicies inbound = InboundPolicies.compile(merged, workload, rootNamespace, numTrustedProxies);
+    InboundPolicies inbound = InboundPolicies.compile(merged, workload, rootNamespace, numTrustedProxies, jwtKeys);
     // Only now does the update count as accepted: a failure above leaves no trace but the rejection.
     accepted.put(update.source(), update);
     setStatus(update.source(), SourceStatus.State.ACTIVE, update.version(), null);

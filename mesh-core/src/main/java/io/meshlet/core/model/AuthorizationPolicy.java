@@ -19,6 +19,9 @@ import java.util.Map;
  * @param selector {@code selector.matchLabels}; empty for a namespace or mesh-wide policy
  * @param targetRefs {@code targetRef}/{@code targetRefs} as {@code Kind namespace/name}; a policy
  *     that names targets (a Gateway, a Service) applies to no workload here (not yet applied)
+ * @param dryRun the annotation {@value #DRY_RUN_ANNOTATION} is {@code "true"} (from xDS: the policy is
+ *     one of the RBAC filter's {@code shadow_rules}): the policy is evaluated beside the enforced ones,
+ *     its would-be decision logged, counted and explained, and never enforced
  */
 public record AuthorizationPolicy(
     ResourceId id,
@@ -27,8 +30,11 @@ public record AuthorizationPolicy(
     Action action,
     List<Rule> rules,
     List<String> notYetApplied,
-    List<String> targetRefs)
+    List<String> targetRefs,
+    boolean dryRun)
     implements MeshResource {
+  /** Istio's annotation that puts an AuthorizationPolicy in dry-run. */
+  public static final String DRY_RUN_ANNOTATION = "istio.io/dry-run";
 
   /** {@code action}; {@code CUSTOM} (external authorization) is not supported: calls matching its rules are denied. */
   public enum Action {
@@ -48,7 +54,19 @@ public record AuthorizationPolicy(
     targetRefs = List.copyOf(targetRefs);
   }
 
-  /** A policy without targets (as every translator but the YAML one produces). */
+  /** An enforced policy (not in dry-run). */
+  public AuthorizationPolicy(
+      ResourceId id,
+      ResourceOrigin origin,
+      Map<String, String> selector,
+      Action action,
+      List<Rule> rules,
+      List<String> notYetApplied,
+      List<String> targetRefs) {
+    this(id, origin, selector, action, rules, notYetApplied, targetRefs, false);
+  }
+
+  /** An enforced policy without targets (as every translator but the YAML one produces). */
   public AuthorizationPolicy(
       ResourceId id,
       ResourceOrigin origin,
@@ -56,7 +74,7 @@ public record AuthorizationPolicy(
       Action action,
       List<Rule> rules,
       List<String> notYetApplied) {
-    this(id, origin, selector, action, rules, notYetApplied, List.of());
+    this(id, origin, selector, action, rules, notYetApplied, List.of(), false);
   }
 
   @Override

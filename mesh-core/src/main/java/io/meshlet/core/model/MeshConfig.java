@@ -13,7 +13,8 @@ public record MeshConfig(
     List<RateLimitPolicy> rateLimits,
     List<PeerAuthentication> peerAuthentications,
     List<AuthorizationPolicy> authorizationPolicies,
-    List<TelemetryPolicy> telemetries) {
+    List<TelemetryPolicy> telemetries,
+    List<RequestAuthentication> requestAuthentications) {
 
   public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of(), List.of());
 
@@ -26,9 +27,10 @@ public record MeshConfig(
     peerAuthentications = List.copyOf(peerAuthentications);
     authorizationPolicies = List.copyOf(authorizationPolicies);
     telemetries = List.copyOf(telemetries);
+    requestAuthentications = List.copyOf(requestAuthentications);
   }
 
-  /** Without Telemetry resources. */
+  /** Without Telemetry resources and RequestAuthentications. */
   public MeshConfig(
       List<ServiceEntry> serviceEntries,
       List<VirtualService> virtualServices,
@@ -38,7 +40,7 @@ public record MeshConfig(
       List<PeerAuthentication> peerAuthentications,
       List<AuthorizationPolicy> authorizationPolicies) {
     this(serviceEntries, virtualServices, destinationRules, circuitBreakers, rateLimits, peerAuthentications,
-        authorizationPolicies, List.of());
+        authorizationPolicies, List.of(), List.of());
   }
 
   /** Traffic kinds only, no security policies. */
@@ -67,6 +69,7 @@ public record MeshConfig(
     List<PeerAuthentication> pa = new ArrayList<>();
     List<AuthorizationPolicy> ap = new ArrayList<>();
     List<TelemetryPolicy> tp = new ArrayList<>();
+    List<RequestAuthentication> ra = new ArrayList<>();
     for (MeshResource r : resources) {
       if (r instanceof ServiceEntry) {
         se.add((ServiceEntry) r);
@@ -82,11 +85,13 @@ public record MeshConfig(
         pa.add((PeerAuthentication) r);
       } else if (r instanceof TelemetryPolicy) {
         tp.add((TelemetryPolicy) r);
+      } else if (r instanceof RequestAuthentication) {
+        ra.add((RequestAuthentication) r);
       } else {
         ap.add((AuthorizationPolicy) r);
       }
     }
-    return new MeshConfig(se, vs, dr, cb, rl, pa, ap, tp);
+    return new MeshConfig(se, vs, dr, cb, rl, pa, ap, tp, ra);
   }
 
   public List<MeshResource> all() {
@@ -99,11 +104,13 @@ public record MeshConfig(
     all.addAll(peerAuthentications);
     all.addAll(authorizationPolicies);
     all.addAll(telemetries);
+    all.addAll(requestAuthentications);
     return all;
   }
 
   public int size() {
     return serviceEntries.size() + virtualServices.size() + destinationRules.size() + circuitBreakers.size()
-        + rateLimits.size() + peerAuthentications.size() + authorizationPolicies.size() + telemetries.size();
+        + rateLimits.size() + peerAuthentications.size() + authorizationPolicies.size() + telemetries.size()
+        + requestAuthentications.size();
   }
 }

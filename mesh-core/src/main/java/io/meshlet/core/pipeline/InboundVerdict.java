@@ -1,5 +1,8 @@
 package io.meshlet.core.pipeline;
 
+import static java.util.Objects.requireNonNull;
+
+import io.meshlet.core.model.Headers;
 import io.meshlet.core.resilience.Deadline;
 import io.meshlet.core.security.InboundDecision;
 import java.util.Map;
@@ -21,21 +24,25 @@ import org.jspecify.annotations.Nullable;
  * @param reply the answer to give instead of serving the call (403 denied, 429 rate limited), or
  *     null when the call goes to the application
  * @param deadline the time the caller has, to attach while the application serves the call; null for none
+ * @param requestHeaders changes to the request headers the application sees (RequestAuthentication:
+ *     the token's header removed unless {@code forwardOriginalToken}, {@code outputPayloadToHeader},
+ *     {@code outputClaimToHeaders}); {@link Headers#NONE} for none
  * @param responseHeaders headers to add to the application's response (CORS: {@code
  *     Access-Control-Allow-Origin}, ...); empty for none
  * @param event the call as listeners hear it; null when no listener is registered
  */
 public record InboundVerdict(@Nullable InboundDecision decision, @Nullable LocalReply reply, @Nullable Deadline deadline,
-    Map<String, String> responseHeaders, @Nullable InboundEvent event) {
+    Headers requestHeaders, Map<String, String> responseHeaders, @Nullable InboundEvent event) {
   static final InboundVerdict ALLOWED = new InboundVerdict(null, null, null);
 
   public InboundVerdict {
+    requireNonNull(requestHeaders, "requestHeaders");
     responseHeaders = Map.copyOf(responseHeaders);
   }
 
-  /** A verdict that adds no response header and that no listener hears. */
+  /** A verdict that changes no header and that no listener hears. */
   public InboundVerdict(@Nullable InboundDecision decision, @Nullable LocalReply reply, @Nullable Deadline deadline) {
-    this(decision, reply, deadline, Map.of(), null);
+    this(decision, reply, deadline, Headers.NONE, Map.of(), null);
   }
 
   /** True when the call goes to the application. */

@@ -67,6 +67,15 @@ public record LocalReply(
         utf8("local rate limit: " + limit.source()), Map.of(LocalRateLimit.RATELIMITED_HEADER, "true"), Headers.NONE);
   }
 
+  /**
+   * 401 with Envoy's {@code jwt_authn} body ({@code Jwt is expired}, ...) and its {@code
+   * www-authenticate} header, {@code UNAUTHENTICATED} over gRPC: a refused JSON Web Token.
+   */
+  public static LocalReply unauthenticated(String message, String realm) {
+    return new LocalReply(401, GrpcCode.UNAUTHENTICATED, ResponseFlags.NONE, utf8(message),
+        Map.of("www-authenticate", "Bearer realm=\"" + realm + "\", error=\"invalid_token\""), Headers.NONE);
+  }
+
   /** 403 {@code RBAC: access denied}, {@code PERMISSION_DENIED} over gRPC. */
   public static LocalReply denied() {
     return DENIED;

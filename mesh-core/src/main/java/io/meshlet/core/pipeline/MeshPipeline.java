@@ -2,6 +2,7 @@ package io.meshlet.core.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshlet.core.model.Headers;
 import io.meshlet.core.resilience.Deadline;
 import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.resilience.MeshTime;
@@ -15,6 +16,8 @@ import io.meshlet.core.routing.ServiceRoutes;
 import io.meshlet.core.security.InboundDecision;
 import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.security.InboundRequest;
+import io.meshlet.core.security.JwtAuthenticator;
+import io.meshlet.core.security.JwtResult;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -170,8 +173,10 @@ public final class MeshPipeline {
   }
 
   /**
-   * Decides an inbound call: the workload's PeerAuthentication and AuthorizationPolicy (skipped
-   * when it has nothing to enforce: the verdict then carries no decision), then its server-side rate
+   * Decides an inbound call: the workload's PeerAuthentication, RequestAuthentication (a refused
+   * token answers 401 with Envoy's body; a valid one gives the call its {@code request.auth.*} and
+   * the verdict its request header changes) and AuthorizationPolicy (all skipped when it has
+   * nothing to enforce: the verdict then carries no decision), then its server-side rate
    * limits; an allowed call carries the earlier of the thread's and {@code callerDeadline}, which
    * the adapter attaches while the application serves it.
    */
@@ -182,17 +187,38 @@ public final class MeshPipeline {
     InboundEvent event = new InboundEvent(listeners, request, time);
     InboundVerdict v = decide(request, callerDeadline);
     event.decided(v.decision(), v.reply());
-    return new InboundVerdict(v.decision(), v.reply(), v.deadline(), v.responseHeaders(), event);
+    return new InboundVerdict(v.decision(), v.reply(), v.deadline(), v.requestHeaders(), v.responseHeaders(), event);
   }
 
   private InboundVerdict decide(InboundRequest request, @Nullable Deadline callerDeadline) {
     InboundPolicies p = policies.get();
     InboundDecision decision = null;
+    Headers requestHeaders = Headers.NONE;
     if (!p.enforcesNothing()) {
-      decision = p.check(request);
+      InboundRequest checked = request;
+      JwtAuthenticator jwt = p.jwt();
+      if (!jwt.isEmpty()) {
+        JwtResult auth = jwt.authenticate(request);
+        if (auth.refused()) {
+          InboundDecision mtls = p.mtlsRefusal(request);
+          if (mtls != null) {
+            return new InboundVerdict(mtls, LocalReply.denied(), null); // mutual TLS comes before the token
+          }
+          decision = new InboundDecision(false, p.mtlsMode(request.destinationPort()), auth.source(),
+              "denied: JWT refused by " + auth.source() + ": " + auth.failure());
+          if (log.isDebugEnabled()) {
+            log.debug("unauthenticated {}: {}", request, decision.reason());
+          }
+          return new InboundVerdict(decision, LocalReply.unauthenticated(requireNonNull(auth.failure()),
+              (request.secure() ? "https://" : "http://") + request.host() + request.path()), null);
+        }
+        checked = auth.applyTo(request);
+        requestHeaders = auth.requestHeaders();
+      }
+      decision = p.check(checked);
       if (!decision.allowed()) {
         if (log.isDebugEnabled()) {
-          log.debug("denied {}: {} (policy {}, mTLS {})", request, decision.reason(), decision.policy(), decision.mtls());
+          log.debug("denied {}: {} (policy {}, mTLS {})", checked, decision.reason(), decision.policy(), decision.mtls());
         }
         return new InboundVerdict(decision, LocalReply.denied(), null);
       }
@@ -214,9 +240,9 @@ public final class MeshPipeline {
       }
     }
     Deadline deadline = Deadline.earliest(Deadline.current(), callerDeadline);
-    return decision == null && deadline == null && corsHeaders.isEmpty()
+    return decision == null && deadline == null && requestHeaders.isEmpty() && corsHeaders.isEmpty()
         ? InboundVerdict.ALLOWED
-        : new InboundVerdict(decision, null, deadline, corsHeaders, null);
+        : new InboundVerdict(decision, null, deadline, requestHeaders, corsHeaders, null);
   }
 
   private record CorsAnswer(@Nullable LocalReply reply, Map<String, String> headers) {}

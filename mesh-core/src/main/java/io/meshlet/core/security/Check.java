@@ -31,6 +31,16 @@ abstract class Check {
   /** The request's attribute, as explain shows it. */
   abstract String actual(InboundRequest r);
 
+  /** True for a check of the validated JWT ({@code requestPrincipals}, {@code request.auth.*}). */
+  boolean isJwt() {
+    return this instanceof Jwt;
+  }
+
+  /** What this check saw, for explain of a rule that matched: {@code when[0] ... values ['admin']: claim groups ['admin']}. */
+  final String evidence(InboundRequest r) {
+    return path + " " + values + (not ? " (not)" : "") + ": " + actual(r);
+  }
+
   /** Why this check failed for {@code r}: {@code to[0].operation.methods ['GET'] do not match 'POST'}. */
   final String failure(InboundRequest r) {
     return path + " " + values + (not ? " match " : " do not match ") + actual(r);
@@ -309,7 +319,67 @@ abstract class Check {
     }
   }
 
-  /** An attribute Meshlet does not know (JWT claims, SNI, destination IP): always absent. */
+  /**
+   * An attribute of the validated JWT ({@code requestPrincipals} and {@code request.auth.principal}:
+   * {@code iss/sub}; {@code request.auth.audiences}; {@code request.auth.presenter}; {@code
+   * request.auth.claims[a][b]}), matched with Istio's match strings (the same {@link MatchString} as
+   * principals): a string matches, a list matches when one of its strings does (audiences, list
+   * claims), anything else never does; absent without a valid token.
+   */
+  static final class Jwt extends Check {
+    private final String label;
+    private final java.util.function.Function<RequestAuth, @Nullable Object> attribute;
+    private final MatchString[] matchers;
+
+    Jwt(String path, boolean not, String label, java.util.function.Function<RequestAuth, @Nullable Object> attribute,
+        List<String> values) {
+      super(path, not, quoted(values));
+      this.label = label;
+      this.attribute = attribute;
+      this.matchers = compile(values, false);
+    }
+
+    static Jwt principal(String path, boolean not, List<String> values) {
+      return new Jwt(path, not, "request principal", RequestAuth::principal, values);
+    }
+
+    static Jwt claim(String path, boolean not, List<String> names, List<String> values) {
+      List<String> claim = List.copyOf(names);
+      return new Jwt(path, not, "claim " + String.join(".", claim), a -> a.claim(claim), values);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      RequestAuth auth = r.requestAuth();
+      if (auth == null) {
+        return false;
+      }
+      Object value = attribute.apply(auth);
+      if (value instanceof String s) {
+        return any(matchers, s);
+      }
+      if (value instanceof List<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+          if (list.get(i) instanceof String s && any(matchers, s)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      RequestAuth auth = r.requestAuth();
+      if (auth == null) {
+        return label + " absent (no valid JWT)";
+      }
+      Object value = attribute.apply(auth);
+      return label + " " + (value == null ? "absent" : value instanceof String s ? quote(s) : value.toString());
+    }
+  }
+
+  /** An attribute Meshlet does not know (SNI, destination IP): always absent. */
   static final class Absent extends Check {
     private final String attribute;
 

@@ -65,6 +65,27 @@ final class CompiledRule {
     return null;
   }
 
+  /**
+   * For explain of a rule that matched {@code r}: what its JWT checks saw (the claims that decided),
+   * or null when it has none or the call has no valid token.
+   */
+  @Nullable String jwtEvidence(InboundRequest r) {
+    if (r.requestAuth() == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (Check[][] group : new Check[][][] {from, to, {when}}) {
+      for (Check[] checks : group) {
+        for (Check c : checks) {
+          if (c.isJwt()) {
+            out.add(c.evidence(r));
+          }
+        }
+      }
+    }
+    return out.isEmpty() ? null : String.join("; ", out);
+  }
+
   private static boolean anyAll(Check[][] alternatives, InboundRequest r) {
     for (Check[] checks : alternatives) {
       if (all(checks, r)) {
@@ -105,10 +126,10 @@ final class CompiledRule {
       out.add(new Check.Principal(p + "notPrincipals", true, s.notPrincipals()));
     }
     if (!s.requestPrincipals().isEmpty()) {
-      out.add(new Check.Absent(p + "requestPrincipals", false, "request principal", s.requestPrincipals()));
+      out.add(Check.Jwt.principal(p + "requestPrincipals", false, s.requestPrincipals()));
     }
     if (!s.notRequestPrincipals().isEmpty()) {
-      out.add(new Check.Absent(p + "notRequestPrincipals", true, "request principal", s.notRequestPrincipals()));
+      out.add(Check.Jwt.principal(p + "notRequestPrincipals", true, s.notRequestPrincipals()));
     }
     if (!s.namespaces().isEmpty()) {
       out.add(new Check.PeerNamespace(p + "namespaces", false, s.namespaces()));
@@ -181,8 +202,11 @@ final class CompiledRule {
       case SOURCE_NAMESPACE -> new Check.PeerNamespace(path, not, values);
       case SOURCE_PRINCIPAL -> new Check.Principal(path, not, values);
       case DESTINATION_PORT -> new Check.Port(path, not, ports(path, values));
-      case DESTINATION_IP, CONNECTION_SNI, REQUEST_AUTH_PRINCIPAL, REQUEST_AUTH_AUDIENCES, REQUEST_AUTH_PRESENTER,
-          REQUEST_AUTH_CLAIMS -> new Check.Absent(path, not, key, values);
+      case REQUEST_AUTH_PRINCIPAL -> Check.Jwt.principal(path, not, values);
+      case REQUEST_AUTH_AUDIENCES -> new Check.Jwt(path, not, "audiences", RequestAuth::audiences, values);
+      case REQUEST_AUTH_PRESENTER -> new Check.Jwt(path, not, "presenter", RequestAuth::presenter, values);
+      case REQUEST_AUTH_CLAIMS -> Check.Jwt.claim(path, not, requireNonNull(PolicyValues.claimPath(key)), values);
+      case DESTINATION_IP, CONNECTION_SNI -> new Check.Absent(path, not, key, values);
     };
   }
 

@@ -36,7 +36,7 @@ public final class InboundPolicies {
 
   public static final InboundPolicies NONE = new InboundPolicies(
       new PeerAuthenticationResolver.Resolution(MtlsMode.PERMISSIVE, null, new int[0], new MtlsMode[0], null),
-      List.of(), List.of(), List.of(), List.of(), List.of());
+      List.of(), List.of(), List.of(), List.of(), List.of(), DryRunPolicies.NONE, JwtAuthenticator.NONE);
 
   private final MtlsMode mode;
   private final @Nullable ResourceId modeSource;
@@ -53,12 +53,15 @@ public final class InboundPolicies {
   private final CompiledPolicy[] allow;
   private final CompiledPolicy[] audit;
   private final List<AuthorizationPolicy> notApplied;
+  private final DryRunPolicies dryRun;
+  private final JwtAuthenticator jwt;
   private final InboundDecision[] noAllowMatched;
   private final InboundDecision[] allowedNoAllowPolicy;
   private final boolean enforcesNothing;
 
   private InboundPolicies(PeerAuthenticationResolver.Resolution mtls, List<CompiledPolicy> custom, List<CompiledPolicy> deny,
-      List<CompiledPolicy> allow, List<CompiledPolicy> audit, List<AuthorizationPolicy> notApplied) {
+      List<CompiledPolicy> allow, List<CompiledPolicy> audit, List<AuthorizationPolicy> notApplied,
+      DryRunPolicies dryRun, JwtAuthenticator jwt) {
     this.mode = mtls.mode();
     this.modeSource = mtls.source();
     this.ports = mtls.ports();
@@ -79,13 +82,16 @@ public final class InboundPolicies {
     this.allow = allow.toArray(CompiledPolicy[]::new);
     this.audit = audit.toArray(CompiledPolicy[]::new);
     this.notApplied = List.copyOf(notApplied);
+    this.dryRun = dryRun;
+    this.jwt = jwt;
     this.noAllowMatched = perMode(false, null, "denied: no ALLOW policy matched (" + allow.size() + " apply: "
         + allow.stream().map(CompiledPolicy::shortName).collect(Collectors.joining(", ")) + ")");
     boolean strict = mode == MtlsMode.STRICT;
     for (MtlsMode m : portModes) {
       strict |= m == MtlsMode.STRICT;
     }
-    this.enforcesNothing = !strict && custom.isEmpty() && deny.isEmpty() && allow.isEmpty();
+    this.enforcesNothing = !strict && custom.isEmpty() && deny.isEmpty() && allow.isEmpty() && dryRun.isEmpty()
+        && jwt.isEmpty();
     this.allowedNoAllowPolicy = perMode(true, null, deny.isEmpty() && custom.isEmpty()
         ? "allowed: no AuthorizationPolicy applies"
         : "allowed: no DENY rule matched and no ALLOW policy applies");
@@ -103,6 +109,17 @@ public final class InboundPolicies {
    */
   public static InboundPolicies compile(MeshConfig config, Workload workload, String rootNamespace,
       int numTrustedProxies) {
+    return compile(config, workload, rootNamespace, numTrustedProxies, JwtKeys.OFFLINE);
+  }
+
+  /**
+   * As {@link #compile(MeshConfig, Workload, String, int)}, with the RequestAuthentications that
+   * apply: their remote key sets come from {@code keys} (the mesh's, kept across snapshots; {@link
+   * JwtKeys#OFFLINE} never fetches).
+   */
+  public static InboundPolicies compile(MeshConfig config, Workload workload, String rootNamespace,
+      int numTrustedProxies, JwtKeys keys) {
+    requireNonNull(keys, "keys");
     if (numTrustedProxies < 0) {
       throw new IllegalArgumentException("numTrustedProxies: " + numTrustedProxies + " (expected: 0 or more)");
     }
@@ -116,6 +133,8 @@ public final class InboundPolicies {
     List<CompiledPolicy> allow = new ArrayList<>();
     List<CompiledPolicy> audit = new ArrayList<>();
     List<AuthorizationPolicy> notApplied = new ArrayList<>();
+    List<CompiledPolicy> dryRunDeny = new ArrayList<>();
+    List<CompiledPolicy> dryRunAllow = new ArrayList<>();
     List<AuthorizationPolicy> sorted = config.authorizationPolicies().stream()
         .sorted(Comparator.comparing((AuthorizationPolicy p) -> p.id().namespace()).thenComparing(p -> p.id().name()))
         .toList();
@@ -133,6 +152,14 @@ public final class InboundPolicies {
       } catch (Throwable e) {
         throw new CompileFailure(p, "authorization policy", e);
       }
+      if (p.dryRun()) {
+        switch (p.action()) {
+          case CUSTOM, DENY -> dryRunDeny.add(compiled);
+          case ALLOW -> dryRunAllow.add(compiled);
+          default -> audit.add(compiled); // AUDIT never changes a decision, dry-run or not
+        }
+        continue;
+      }
       switch (p.action()) {
         case CUSTOM -> custom.add(compiled);
         case DENY -> deny.add(compiled);
@@ -140,7 +167,21 @@ public final class InboundPolicies {
         default -> allow.add(compiled);
       }
     }
-    return new InboundPolicies(mtls, custom, deny, allow, audit, notApplied);
+    return new InboundPolicies(mtls, custom, deny, allow, audit, notApplied,
+        dryRunDeny.isEmpty() && dryRunAllow.isEmpty() ? DryRunPolicies.NONE : new DryRunPolicies(dryRunDeny, dryRunAllow),
+        compileJwt(config, workload, rootNamespace, keys));
+  }
+
+  private static JwtAuthenticator compileJwt(MeshConfig config, Workload workload, String rootNamespace, JwtKeys keys) {
+    return JwtAuthenticator.compile(config.requestAuthentications(), workload, rootNamespace, keys);
+  }
+
+  /**
+   * The RequestAuthentications that apply (JSON Web Tokens), which the pipeline runs before {@link
+   * #check}; {@link JwtAuthenticator#NONE} when none does.
+   */
+  public JwtAuthenticator jwt() {
+    return jwt;
   }
 
   /** The mutual TLS mode for calls arriving on {@code port}; {@code PERMISSIVE} when no policy says. */
@@ -155,8 +196,9 @@ public final class InboundPolicies {
   }
 
   /**
-   * True when {@link #check} allows every call: no port is {@code STRICT} and no CUSTOM, DENY or
-   * ALLOW policy applies ({@code AUDIT} ones may). Adapters may then skip building the request view
+   * True when {@link #check} allows every call and has nothing to count: no port is {@code STRICT},
+   * no CUSTOM, DENY or ALLOW policy applies, enforced or in dry-run ({@code AUDIT} ones may), and no
+   * RequestAuthentication checks tokens. Adapters may then skip building the request view
    * and asking (the decision would be {@code allowed: no AuthorizationPolicy applies} or its AUDIT
    * variant); decided once per snapshot.
    */
@@ -164,12 +206,36 @@ public final class InboundPolicies {
     return enforcesNothing;
   }
 
-  /** Checks a call: mutual TLS mode first, then authorization. */
+  /**
+   * Checks a call: mutual TLS mode first, then authorization. The policies in dry-run are evaluated
+   * beside the enforced ones (once mutual TLS admitted the call) and their would-be decisions
+   * counted ({@link #dryRunCounts()}) and logged; they never change the decision returned.
+   */
   public InboundDecision check(InboundRequest request) {
+    return check(request, true);
+  }
+
+  /**
+   * The decision refusing {@code request} for mutual TLS ({@code STRICT} and no client certificate),
+   * or null when mutual TLS admits it: checked before anything else, RequestAuthentication included.
+   */
+  public @Nullable InboundDecision mtlsRefusal(InboundRequest request) {
     int portIndex = portIndex(request.destinationPort());
     MtlsMode m = portIndex < ports.length ? portModes[portIndex] : mode;
     if (m == MtlsMode.STRICT && request.peer() == null) {
       return request.secure() ? strictNoCertificate[portIndex] : strictPlaintext[portIndex];
+    }
+    return null;
+  }
+
+  private InboundDecision check(InboundRequest request, boolean countDryRun) {
+    int portIndex = portIndex(request.destinationPort());
+    MtlsMode m = portIndex < ports.length ? portModes[portIndex] : mode;
+    if (m == MtlsMode.STRICT && request.peer() == null) {
+      return request.secure() ? strictNoCertificate[portIndex] : strictPlaintext[portIndex];
+    }
+    if (countDryRun && !dryRun.isEmpty()) {
+      dryRun.record(request);
     }
     for (CompiledPolicy p : custom) {
       int rule = p.firstMatch(request);
@@ -207,26 +273,55 @@ public final class InboundPolicies {
     for (AuthorizationPolicy p : notApplied) {
       steps.add(p.action() + " " + p.id() + ": not applied (it names targetRefs " + p.targetRefs() + ")");
     }
+    if (!jwt.isEmpty() && mtlsRefusal(request) == null) {
+      steps.addAll(jwt.describe());
+      JwtResult auth = jwt.authenticate(request);
+      if (auth.refused()) {
+        steps.add("JWT refused by " + auth.source() + ": " + auth.failure());
+        return new InboundExplanation(new InboundDecision(false, mtlsMode(port), auth.source(),
+            "denied: JWT refused by " + auth.source() + ": " + auth.failure()), steps, null);
+      }
+      RequestAuth a = auth.auth();
+      steps.add(a == null ? "no JWT: no request principal" : "JWT valid (" + auth.source() + "): request principal "
+          + a.principal() + ", audiences " + a.audiences() + (a.presenter() == null ? "" : ", presenter " + a.presenter()));
+      request = auth.applyTo(request);
+    }
     for (CompiledPolicy[] group : new CompiledPolicy[][] {custom, deny, allow, audit}) {
       for (CompiledPolicy p : group) {
         describe(p, request, steps);
       }
     }
-    if (custom.length + deny.length + allow.length + audit.length == 0) {
+    for (CompiledPolicy[] group : new CompiledPolicy[][] {dryRun.denyPolicies(), dryRun.allowPolicies()}) {
+      for (CompiledPolicy p : group) {
+        describe(p, request, steps);
+      }
+    }
+    if (custom.length + deny.length + allow.length + audit.length == 0 && dryRun.isEmpty()) {
       steps.add("no AuthorizationPolicy applies");
     }
-    return new InboundExplanation(check(request), steps);
+    InboundDecision wouldBe = dryRun.wouldBe(request);
+    return new InboundExplanation(check(request, false), steps, wouldBe); // explain counts nothing
+  }
+
+  /**
+   * How often each would-be decision of the policies in dry-run happened since this snapshot was
+   * compiled, in evaluation order; empty when no policy is in dry-run.
+   */
+  public List<DryRunCount> dryRunCounts() {
+    return dryRun.counts();
   }
 
   private static void describe(CompiledPolicy p, InboundRequest request, List<String> steps) {
-    String head = p.policy.action() + " " + p.id();
+    String head = (p.policy.dryRun() ? "dry-run " : "") + p.policy.action() + " " + p.id();
     if (p.rules.length == 0) {
       steps.add(head + ": no rules, matches nothing");
       return;
     }
     for (int i = 0; i < p.rules.length; i++) {
       String why = p.rules[i].mismatch(request);
-      steps.add(head + " rules[" + i + "]: " + (why == null ? "matches" : "no match: " + why));
+      String evidence = why == null ? p.rules[i].jwtEvidence(request) : null;
+      steps.add(head + " rules[" + i + "]: " + (why == null ? "matches" + (evidence == null ? "" : " (" + evidence + ")")
+          : "no match: " + why));
     }
   }
 
@@ -237,9 +332,10 @@ public final class InboundPolicies {
     for (int i = 0; i < ports.length; i++) {
       out.add("mTLS " + portModes[i] + " on port " + ports[i] + " (" + portSource + ")");
     }
-    for (CompiledPolicy[] group : new CompiledPolicy[][] {custom, deny, allow, audit}) {
+    for (CompiledPolicy[] group : new CompiledPolicy[][] {custom, deny, allow, audit, dryRun.denyPolicies(),
+        dryRun.allowPolicies()}) {
       for (CompiledPolicy p : group) {
-        out.add(p.policy.action() + " " + p.id());
+        out.add((p.policy.dryRun() ? "dry-run " : "") + p.policy.action() + " " + p.id());
       }
     }
     return out;

@@ -44,4 +44,20 @@ public interface InboundRequest {
     String value = header(name);
     return value == null ? List.of() : List.of(value);
   }
+
+  /**
+   * The raw query string (after {@code ?}, still percent-encoded), or null when there is none or the
+   * transport has none (gRPC). Read only for a RequestAuthentication's {@code fromParams}.
+   */
+  default @Nullable String query() {
+    return null;
+  }
+
+  /**
+   * The validated JSON Web Token of this call ({@code request.auth.*}), or null: adapters never
+   * implement it; the pipeline supplies it after RequestAuthentication.
+   */
+  default @Nullable RequestAuth requestAuth() {
+    return null;
+  }
 }

@@ -38,14 +38,14 @@ public final class PolicyValues {
     DESTINATION_PORT("destination.port", ValueKind.PORT, false, false),
     /** {@code connection.sni}: not known to the server side here, absent. */
     CONNECTION_SNI("connection.sni", ValueKind.MATCH_STRING, false, true),
-    /** {@code request.auth.principal}: needs a validated JWT, absent. */
-    REQUEST_AUTH_PRINCIPAL("request.auth.principal", ValueKind.MATCH_STRING, true, true),
-    /** {@code request.auth.audiences}: needs a validated JWT, absent. */
-    REQUEST_AUTH_AUDIENCES("request.auth.audiences", ValueKind.MATCH_STRING, true, true),
-    /** {@code request.auth.presenter}: needs a validated JWT, absent. */
-    REQUEST_AUTH_PRESENTER("request.auth.presenter", ValueKind.MATCH_STRING, true, true),
-    /** {@code request.auth.claims[<name>]}: needs a validated JWT, absent. */
-    REQUEST_AUTH_CLAIMS("request.auth.claims[<name>]", ValueKind.MATCH_STRING, true, true);
+    /** {@code request.auth.principal}: the validated JWT's {@code iss/sub} (as {@code requestPrincipals}). */
+    REQUEST_AUTH_PRINCIPAL("request.auth.principal", ValueKind.MATCH_STRING, true, false),
+    /** {@code request.auth.audiences}: any {@code aud} of the validated JWT. */
+    REQUEST_AUTH_AUDIENCES("request.auth.audiences", ValueKind.MATCH_STRING, true, false),
+    /** {@code request.auth.presenter}: the validated JWT's {@code azp}. */
+    REQUEST_AUTH_PRESENTER("request.auth.presenter", ValueKind.MATCH_STRING, true, false),
+    /** {@code request.auth.claims[<name>]}, nested {@code [a][b]}: a string claim or any string of a list claim. */
+    REQUEST_AUTH_CLAIMS("request.auth.claims[<name>]", ValueKind.MATCH_STRING, true, false);
 
     private static final String HEADERS = "request.headers";
     private static final String CLAIMS = "request.auth.claims";
@@ -69,7 +69,7 @@ public final class PolicyValues {
       if (bracketName(key, HEADERS) != null) {
         return REQUEST_HEADER;
       }
-      if (bracketName(key, CLAIMS) != null) {
+      if (claimPath(key) != null) {
         return REQUEST_AUTH_CLAIMS;
       }
       for (WhenKey k : values()) {
@@ -104,9 +104,9 @@ public final class PolicyValues {
     }
 
     /**
-     * True if the server side never has this attribute ({@code request.auth.*}: no JWT is
-     * validated; {@code destination.ip}, {@code connection.sni}: not known here). Its values never
-     * match and its notValues always hold.
+     * True if the server side never has this attribute ({@code destination.ip}, {@code
+     * connection.sni}: not known here). Its values never match and its notValues always hold.
+     * ({@code request.auth.*} is present when RequestAuthentication validated a token.)
      */
     public boolean absent() {
       return absent;
@@ -139,6 +139,29 @@ public final class PolicyValues {
   /** The name of the header a {@link WhenKey#REQUEST_HEADER} key names ({@code request.headers[x-user]}: {@code x-user}), or null for another key. */
   public static @Nullable String requestHeader(String key) {
     return bracketName(key, WhenKey.HEADERS);
+  }
+
+  /**
+   * The claim names of a {@link WhenKey#REQUEST_AUTH_CLAIMS} key: {@code request.auth.claims[a][b]}
+   * is {@code [a, b]}; null for another key or an empty name.
+   */
+  public static @Nullable List<String> claimPath(String key) {
+    String inner = bracketName(key, WhenKey.CLAIMS);
+    if (inner == null) {
+      return null;
+    }
+    List<String> names = List.of(inner.split("\\]\\[", -1));
+    for (String n : names) {
+      if (n.isEmpty() || n.indexOf('[') >= 0 || n.indexOf(']') >= 0) {
+        return null;
+      }
+    }
+    return names;
+  }
+
+  /** The {@code when} key of a claim path: {@code [a, b]} is {@code request.auth.claims[a][b]}. */
+  public static String claimKey(List<String> names) {
+    return WhenKey.CLAIMS + "[" + String.join("][", names) + "]";
   }
 
   /** The {@code when} key of request header {@code name}: {@code request.headers[name]}. */

@@ -26,9 +26,12 @@ class PolicyValuesTest {
   @Test
   void whatEachKeyMeansHere() {
     assertThat(WhenKey.values()).filteredOn(WhenKey::absent).containsExactly(WhenKey.DESTINATION_IP,
-        WhenKey.CONNECTION_SNI, WhenKey.REQUEST_AUTH_PRINCIPAL, WhenKey.REQUEST_AUTH_AUDIENCES,
-        WhenKey.REQUEST_AUTH_PRESENTER, WhenKey.REQUEST_AUTH_CLAIMS);
-    assertThat(WhenKey.values()).filteredOn(WhenKey::needsJwt).allMatch(WhenKey::absent).allMatch(WhenKey::identity);
+        WhenKey.CONNECTION_SNI);
+    assertThat(WhenKey.values()).filteredOn(WhenKey::needsJwt).noneMatch(WhenKey::absent).allMatch(WhenKey::identity);
+    assertThat(PolicyValues.claimPath("request.auth.claims[a][b]")).containsExactly("a", "b");
+    assertThat(PolicyValues.claimPath("request.auth.claims[a][]")).isNull();
+    assertThat(WhenKey.of("request.auth.claims[a][b]")).isEqualTo(WhenKey.REQUEST_AUTH_CLAIMS);
+    assertThat(PolicyValues.claimKey(java.util.List.of("a", "b"))).isEqualTo("request.auth.claims[a][b]");
     assertThat(WhenKey.values()).filteredOn(WhenKey::identity).containsExactly(WhenKey.SOURCE_NAMESPACE,
         WhenKey.SOURCE_PRINCIPAL, WhenKey.REQUEST_AUTH_PRINCIPAL, WhenKey.REQUEST_AUTH_AUDIENCES,
         WhenKey.REQUEST_AUTH_PRESENTER, WhenKey.REQUEST_AUTH_CLAIMS);

@@ -7,6 +7,7 @@ import io.meshlet.core.model.AuthorizationPolicy.Rule;
 import io.meshlet.core.model.MtlsMode;
 import io.meshlet.core.model.PeerAuthentication;
 import io.meshlet.core.model.RateLimitPolicy;
+import io.meshlet.core.model.RequestAuthentication;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
 import io.meshlet.xds.translate.InboundTranslator.Inbound;
@@ -37,7 +38,7 @@ final class InboundAssembler {
   private InboundAssembler() {}
 
   record Security(List<PeerAuthentication> peerAuthentications, List<AuthorizationPolicy> authorizationPolicies,
-      List<RateLimitPolicy> rateLimits) {}
+      List<RateLimitPolicy> rateLimits, List<RequestAuthentication> requestAuthentications) {}
 
   /**
    * @param missing the declared inbound listeners (name → port) that are not among {@code inbound}
@@ -47,7 +48,7 @@ final class InboundAssembler {
   static Security assemble(List<Inbound> inbound, Map<String, Integer> missing, String namespace,
       List<ConfigProblem> problems) {
     if (inbound.isEmpty() && missing.isEmpty()) {
-      return new Security(List.of(), List.of(), List.of());
+      return new Security(List.of(), List.of(), List.of(), List.of());
     }
     Map<Integer, MtlsMode> ports = new TreeMap<>();
     Map<String, AuthorizationPolicy> policies = new LinkedHashMap<>();
@@ -89,15 +90,17 @@ final class InboundAssembler {
     }
     PeerAuthentication pa = new PeerAuthentication(new ResourceId("PeerAuthentication", namespace, PEER_AUTHENTICATION),
         new ResourceOrigin("xds", "Listener " + String.join(", ", names)), Map.of(), MtlsMode.UNSET, ports, List.of());
-    return new Security(List.of(pa), List.copyOf(policies.values()), limits);
+    RequestAuthentication jwt = first == null ? null : first.jwt();
+    return new Security(List.of(pa), List.copyOf(policies.values()), limits, jwt == null ? List.of() : List.of(jwt));
   }
 
   /** What a listener's policies decide: each by name, its action and rules (not its origin, which names the listener). */
   private static Map<String, List<Object>> meaning(Inbound in) {
     Map<String, List<Object>> out = new TreeMap<>();
     for (AuthorizationPolicy p : in.policies()) {
-      out.put(p.id().name(), List.of(p.action(), p.rules()));
+      out.put(p.id().name(), List.of(p.action(), p.rules(), p.dryRun()));
     }
+    out.put(" jwt_authn", in.jwt() == null ? List.of() : List.of(in.jwt().jwtRules()));
     return out;
   }
 }

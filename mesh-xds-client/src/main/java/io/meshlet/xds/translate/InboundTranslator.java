@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -12,6 +13,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.meshlet.core.model.AuthorizationPolicy;
 import io.meshlet.core.model.MtlsMode;
 import io.meshlet.core.model.RateLimitPolicy;
+import io.meshlet.core.model.RequestAuthentication;
 import io.meshlet.core.model.ResourceOrigin;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The server-side inbound listener istiod writes for a proxyless workload (gRFC A36; istiod's
  * {@code grpcgen/lds.go}): filter chains, each a DownstreamTlsContext (mutual TLS) or none
- * (plaintext), each with one HttpConnectionManager whose HTTP filters are the RBAC DENY and ALLOW
- * filters, maybe a local rate limit, and the router. The chains give the port's mTLS mode (only
+ * (plaintext), each with one HttpConnectionManager whose HTTP filters are maybe a jwt_authn filter
+ * (RequestAuthentication), the RBAC DENY and ALLOW filters, maybe a local rate limit, and the router. The chains give the port's mTLS mode (only
  * mutual TLS: STRICT, only plaintext: DISABLE, both: PERMISSIVE); the filters of the first chain
  * give the policies, and every chain must carry the same filters.
  */
@@ -32,7 +34,8 @@ final class InboundTranslator {
   private InboundTranslator() {}
 
   /** What one inbound listener says of the port it serves. */
-  record Inbound(String name, int port, MtlsMode mode, List<AuthorizationPolicy> policies, @Nullable RateLimitPolicy rateLimit) {}
+  record Inbound(String name, int port, MtlsMode mode, List<AuthorizationPolicy> policies, @Nullable RateLimitPolicy rateLimit,
+      @Nullable RequestAuthentication jwt) {}
 
   /** True for a listener with filter chains and no API listener: a server's inbound listener. */
   static boolean isInbound(Listener l) {
@@ -96,6 +99,7 @@ final class InboundTranslator {
     String hp = paths.get(0) + ".filters[0].typed_config.http_filters";
     List<AuthorizationPolicy> policies = new ArrayList<>();
     RateLimitPolicy rateLimit = null;
+    RequestAuthentication jwt = null;
     for (int i = 0; i < filters.size(); i++) {
       HttpFilter f = filters.get(i);
       String fp = hp + "[" + i + "]";
@@ -104,6 +108,13 @@ final class InboundTranslator {
         RBAC rbac = unpack(f.getTypedConfig(), RBAC.class, fp + ".typed_config", problems);
         if (rbac != null) {
           policies.addAll(RbacTranslator.translate(rbac, f.getName(), namespace, origin, fp + ".typed_config", problems));
+        }
+      } else if (type.equals(JwtAuthnTranslator.TYPE_URL)) {
+        JwtAuthentication authn = unpack(f.getTypedConfig(), JwtAuthentication.class, fp + ".typed_config", problems);
+        if (authn != null && jwt != null) {
+          problems.error(fp, "a second jwt_authn filter (expected: at most one)");
+        } else if (authn != null) {
+          jwt = JwtAuthnTranslator.translate(authn, namespace, origin, fp + ".typed_config", problems);
         }
       } else if (type.equals(LocalRateLimitTranslator.TYPE_URL)) {
         LocalRateLimit limit = unpack(f.getTypedConfig(), LocalRateLimit.class, fp + ".typed_config", problems);
@@ -115,6 +126,8 @@ final class InboundTranslator {
         }
       } else if (type.equals(ListenerTranslator.ROUTER_TYPE_URL) || f.getName().equals("envoy.filters.http.router")) {
         continue;
+      } else if (f.getName().equals(JwtAuthnTranslator.FILTER)) {
+        problems.error(fp + ".typed_config", "'" + type + "' (expected: " + JwtAuthnTranslator.TYPE_URL + ")");
       } else if (f.getName().startsWith(RBAC_FILTER) || f.getName().equals(LOCAL_RATE_LIMIT_FILTER)) {
         problems.error(fp + ".typed_config", "'" + type + "' (expected: " + (f.getName().startsWith(RBAC_FILTER)
             ? RbacTranslator.TYPE_URL : LocalRateLimitTranslator.TYPE_URL) + ")");
@@ -122,10 +135,10 @@ final class InboundTranslator {
         problems.ignored(fp, "optional http filter " + f.getName() + " is not applied by Meshlet");
       } else {
         problems.error(fp, "http filter " + f.getName() + (type.isEmpty() ? "" : " (" + type + ")")
-            + " is not supported on a server listener (expected: RBAC, local rate limit, router)");
+            + " is not supported on a server listener (expected: jwt_authn, RBAC, local rate limit, router)");
       }
     }
-    return problems.hasErrors() ? null : new Inbound(l.getName(), port, mode, policies, rateLimit);
+    return problems.hasErrors() ? null : new Inbound(l.getName(), port, mode, policies, rateLimit, jwt);
   }
 
   private static void match(FilterChain c, String path, Problems problems) {

@@ -4,9 +4,12 @@ import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.rbac.v3.Permission;
 import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.MetadataMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.ValueMatcher;
 import io.meshlet.core.security.PolicyValues;
 import io.meshlet.xds.translate.RbacTree.Leaf;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +31,9 @@ final class RbacLeaves {
   static final String NAMESPACES = "namespaces";
   static final String IP_BLOCKS = "ipBlocks";
   static final String REMOTE_IP_BLOCKS = "remoteIpBlocks";
+  static final String REQUEST_PRINCIPALS = "requestPrincipals";
+  /** The filters whose metadata carries a validated JWT: istiod's authn filter, or Envoy's jwt_authn. */
+  static final List<String> JWT_FILTERS = List.of("istio_authn", "envoy.filters.http.jwt_authn");
 
   private static final String SPIFFE = "spiffe://";
   private static final String NS_START = ".*/ns/";
@@ -140,11 +146,57 @@ final class RbacLeaves {
         String v = header(p.getHeader(), path + ".header", false, problems);
         return v == null ? null : new Leaf(PolicyValues.requestHeaderKey(name), v);
       }
+      case METADATA:
+        return jwt(p.getMetadata(), path + ".metadata", problems);
       default:
         problems.error(path + "." + p.getIdentifierCase().name().toLowerCase(Locale.ROOT), "not supported (expected: "
-            + "authenticated, direct_remote_ip, source_ip, remote_ip, header, and_ids, or_ids, not_id or any)");
+            + "authenticated, direct_remote_ip, source_ip, remote_ip, header, metadata, and_ids, or_ids, not_id or any)");
         return null;
     }
+  }
+
+  /**
+   * A JWT attribute as istiod writes it: metadata of the authn filter at {@code request.auth.principal}
+   * (requestPrincipals), {@code request.auth.audiences}, {@code request.auth.presenter} (a string
+   * match) or {@code request.auth.claims} and the claim names (a list match {@code one_of}).
+   */
+  private static @Nullable Leaf jwt(MetadataMatcher m, String path, Problems problems) {
+    if (!JWT_FILTERS.contains(m.getFilter())) {
+      problems.error(path + ".filter", "'" + m.getFilter() + "' (expected: one of " + JWT_FILTERS + ")");
+      return null;
+    }
+    if (m.getInvert()) {
+      problems.error(path + ".invert", "true (expected: false; istiod negates with not_id)");
+      return null;
+    }
+    List<String> keys = new java.util.ArrayList<>();
+    for (MetadataMatcher.PathSegment seg : m.getPathList()) {
+      keys.add(seg.getKey());
+    }
+    String first = keys.isEmpty() ? "" : keys.get(0);
+    boolean claims = first.equals("request.auth.claims") && keys.size() > 1;
+    String field = switch (first) {
+      case "request.auth.principal" -> keys.size() == 1 ? REQUEST_PRINCIPALS : null;
+      case "request.auth.audiences", "request.auth.presenter" -> keys.size() == 1 ? first : null;
+      case "request.auth.claims" -> claims ? PolicyValues.claimKey(keys.subList(1, keys.size())) : null;
+      default -> null;
+    };
+    if (field == null || (claims && PolicyValues.claimPath(field) == null)) {
+      problems.error(path + ".path", keys + " (expected: [request.auth.principal], [request.auth.audiences], "
+          + "[request.auth.presenter] or [request.auth.claims, <name>...])");
+      return null;
+    }
+    ValueMatcher value = m.getValue();
+    if (claims && value.hasListMatch() && value.getListMatch().getOneOf().hasStringMatch()) {
+      value = value.getListMatch().getOneOf();
+    }
+    if (!value.hasStringMatch()) {
+      problems.error(path + ".value", "not a string match" + (claims ? " or list_match.one_of.string_match" : "")
+          + " (expected: as istiod writes it)");
+      return null;
+    }
+    String v = string(value.getStringMatch(), "", path + ".value.string_match", false, problems);
+    return v == null ? null : new Leaf(field, v);
   }
 
   /** True for a {@code :path} header matcher that means the same on the path without the query: a prefix without {@code ?}, or present. */

@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * named after it (istiod names them {@code <namespace>-<policy>-<rule index>}), with the filter's
  * action ({@code LOG} is Istio's {@code AUDIT}). Permissions become the rule's {@code to}, principals
  * its {@code from}, and request-header matchers on principals its {@code when}. An ALLOW filter with
- * no policies allows nothing: one policy without rules.
+ * no policies allows nothing: one policy without rules. The filter's {@code shadow_rules} (istiod's
+ * dry-run policies, {@code shadow_rules_stat_prefix} {@code istio_dry_run_allow_} or {@code
+ * istio_dry_run_deny_}) become the same policies in dry-run: evaluated, never enforced.
  */
 final class RbacTranslator {
   static final String TYPE_URL = "type.googleapis.com/" + RBAC.getDescriptor().getFullName();
@@ -32,18 +34,24 @@ final class RbacTranslator {
 
   static List<AuthorizationPolicy> translate(RBAC filter, String filterName, String namespace, ResourceOrigin origin,
       String path, Problems problems) {
-    if (filter.hasShadowRules()) {
-      problems.ignored(path + ".shadow_rules", "shadow rules only log, and Meshlet does not");
-    }
     if (filter.hasMatcher() || filter.hasShadowMatcher()) {
       problems.error(path + (filter.hasMatcher() ? ".matcher" : ".shadow_matcher"), "not supported (expected: rules)");
       return List.of();
     }
-    if (!filter.hasRules()) {
-      return List.of(); // Envoy: no rules, no enforcement
+    List<AuthorizationPolicy> out = new ArrayList<>();
+    if (filter.hasRules()) { // Envoy: no rules, no enforcement
+      out.addAll(policies(filter.getRules(), filterName, namespace, origin, path + ".rules", false, problems));
     }
-    io.envoyproxy.envoy.config.rbac.v3.RBAC rules = filter.getRules();
-    String rp = path + ".rules";
+    if (filter.hasShadowRules()) {
+      // istiod's dry-run policies (istio.io/dry-run): evaluated, counted and explained, never enforced.
+      out.addAll(policies(filter.getShadowRules(), filterName + "-dry-run", namespace, origin, path + ".shadow_rules",
+          true, problems));
+    }
+    return out;
+  }
+
+  private static List<AuthorizationPolicy> policies(io.envoyproxy.envoy.config.rbac.v3.RBAC rules, String filterName,
+      String namespace, ResourceOrigin origin, String rp, boolean dryRun, Problems problems) {
     AuthorizationPolicy.Action action;
     switch (rules.getAction()) {
       case ALLOW:
@@ -65,23 +73,23 @@ final class RbacTranslator {
     List<AuthorizationPolicy> out = new ArrayList<>();
     if (rules.getPoliciesCount() == 0) {
       if (action == AuthorizationPolicy.Action.ALLOW) {
-        out.add(policy(filterName, namespace, origin, action, List.of()));
+        out.add(policy(filterName, namespace, origin, action, List.of(), dryRun));
       }
       return out;
     }
     for (Map.Entry<String, Policy> e : new TreeMap<>(rules.getPoliciesMap()).entrySet()) {
       Rule rule = rule(e.getValue(), rp + ".policies[" + e.getKey() + "]", problems);
       if (rule != null) {
-        out.add(policy(e.getKey(), namespace, origin, action, List.of(rule)));
+        out.add(policy(e.getKey(), namespace, origin, action, List.of(rule), dryRun));
       }
     }
     return out;
   }
 
   private static AuthorizationPolicy policy(String name, String namespace, ResourceOrigin origin,
-      AuthorizationPolicy.Action action, List<Rule> rules) {
+      AuthorizationPolicy.Action action, List<Rule> rules, boolean dryRun) {
     return new AuthorizationPolicy(new ResourceId("AuthorizationPolicy", namespace, name), origin, Map.of(), action, rules,
-        List.of());
+        List.of(), List.of(), dryRun);
   }
 
   /** The policy as one Istio rule, or null after an error. */
@@ -152,22 +160,29 @@ final class RbacTranslator {
     return new Source(f.values(RbacLeaves.PRINCIPALS), f.notValues(RbacLeaves.PRINCIPALS),
         f.values(RbacLeaves.NAMESPACES), f.notValues(RbacLeaves.NAMESPACES),
         f.values(RbacLeaves.IP_BLOCKS), f.notValues(RbacLeaves.IP_BLOCKS),
-        f.values(RbacLeaves.REMOTE_IP_BLOCKS), f.notValues(RbacLeaves.REMOTE_IP_BLOCKS), List.of(), List.of());
+        f.values(RbacLeaves.REMOTE_IP_BLOCKS), f.notValues(RbacLeaves.REMOTE_IP_BLOCKS),
+        f.values(RbacLeaves.REQUEST_PRINCIPALS), f.notValues(RbacLeaves.REQUEST_PRINCIPALS));
   }
 
-  /** The request-header fields, as {@code when} conditions sorted by key. */
+  /** The request-header and JWT ({@code request.auth.*}) fields, as {@code when} conditions sorted by key. */
   private static List<Condition> conditions(Fields f) {
     TreeMap<String, Condition> byKey = new TreeMap<>();
     for (String key : f.values.keySet()) {
-      if (PolicyValues.requestHeader(key) != null) {
+      if (isCondition(key)) {
         byKey.put(key, new Condition(key, f.values(key), f.notValues(key)));
       }
     }
     for (String key : f.notValues.keySet()) {
-      if (PolicyValues.requestHeader(key) != null && !byKey.containsKey(key)) {
+      if (isCondition(key) && !byKey.containsKey(key)) {
         byKey.put(key, new Condition(key, List.of(), f.notValues(key)));
       }
     }
     return List.copyOf(byKey.values());
+  }
+
+  /** A principal field that is a {@code when} key: a request header or a JWT attribute other than the request principal. */
+  private static boolean isCondition(String key) {
+    PolicyValues.WhenKey k = PolicyValues.WhenKey.of(key);
+    return k == PolicyValues.WhenKey.REQUEST_HEADER || (k != null && k.needsJwt());
   }
 }

@@ -20,13 +20,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code AuthorizationPolicy.spec} of {@code security.istio.io/v1} (or {@code v1beta1}), checked as
  * Istio checks it. Read but not applied, each with a warning: {@code CUSTOM} (no external
- * authorization: calls matching its rules are denied), {@code targetRef}/{@code targetRefs} (the policy applies to no workload),
- * {@code requestPrincipals} and {@code request.auth.*} keys (no JWT: the attribute is absent).
+ * authorization: calls matching its rules are denied), {@code targetRef}/{@code targetRefs} (the policy applies to no workload).
+ * {@code requestPrincipals} and the {@code request.auth.*} keys are applied: they read the token a
+ * RequestAuthentication validated (absent without one).
  */
 final class AuthorizationPolicyParser {
   private static final List<String> ACTIONS = List.of("ALLOW", "DENY", "AUDIT", "CUSTOM");
-  private static final String NO_JWT = "needs a validated JWT (RequestAuthentication), which Meshlet does not "
-      + "support: the request principal is absent, so values never match and not-values always hold";
 
   private static final List<String> SOURCE_FIELDS = List.of("principals", "notPrincipals", "namespaces",
       "notNamespaces", "ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks", "requestPrincipals",
@@ -39,7 +38,7 @@ final class AuthorizationPolicyParser {
 
   private AuthorizationPolicyParser() {}
 
-  static AuthorizationPolicy parse(YamlObject spec, ResourceId id, ResourceOrigin origin) {
+  static AuthorizationPolicy parse(YamlObject spec, ResourceId id, ResourceOrigin origin, boolean dryRun) {
     Problems problems = spec.problems();
     Map<String, String> selector = PeerAuthenticationParser.selector(spec);
     List<String> targets = targets(spec, id);
@@ -72,11 +71,11 @@ final class AuthorizationPolicyParser {
           + " action without rules is meaningless as it will never be triggered (expected: at least one rule; "
           + "add an empty rule {} to trigger it for every request)");
     }
-    return new AuthorizationPolicy(id, origin, selector, action, rules, problems.notYetAppliedPaths(), targets);
+    return new AuthorizationPolicy(id, origin, selector, action, rules, problems.notYetAppliedPaths(), targets, dryRun);
   }
 
   /** {@code targetRef} and {@code targetRefs} as {@code Kind namespace/name}, reported as not applied. */
-  private static List<String> targets(YamlObject spec, ResourceId id) {
+  static List<String> targets(YamlObject spec, ResourceId id) {
     List<YamlObject> refs = new ArrayList<>();
     YamlObject single = spec.object("targetRef");
     if (single != null) {
@@ -164,11 +163,6 @@ final class AuthorizationPolicyParser {
         }
       }
     }
-    for (String f : List.of("requestPrincipals", "notRequestPrincipals")) {
-      if (s.has(f) && action != Action.CUSTOM) {
-        s.problems().notYetApplied(s.path(f), NO_JWT);
-      }
-    }
     if (empty(source.principals(), source.notPrincipals(), source.namespaces(), source.notNamespaces(),
         source.ipBlocks(), source.notIpBlocks(), source.remoteIpBlocks(), source.notRemoteIpBlocks(),
         source.requestPrincipals(), source.notRequestPrincipals()) && !anyGiven(s, SOURCE_FIELDS)) {
@@ -235,8 +229,6 @@ final class AuthorizationPolicyParser {
     }
     if (action == Action.CUSTOM && known.identity()) {
       problems.error(w.path("key"), key + " is currently not supported with CUSTOM action");
-    } else if (known.needsJwt()) {
-      problems.notYetApplied(w.path("key"), "'" + key + "' " + NO_JWT);
     } else if (known.absent()) {
       problems.notYetApplied(w.path("key"), "'" + key + "' is not known to Meshlet: the attribute is absent, "
           + "so values never match and notValues always hold");

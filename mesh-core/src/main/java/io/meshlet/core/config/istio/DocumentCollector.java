@@ -88,6 +88,7 @@ final class DocumentCollector {
     String name = null;
     String namespace = defaultNamespace;
     String nonIdempotent = null;
+    boolean dryRun = false;
     if (metadata == null) {
       if (!top.has("metadata")) {
         problems.error("metadata", "missing (required)");
@@ -95,6 +96,8 @@ final class DocumentCollector {
     } else {
       if (kind.equals(Kinds.VIRTUAL_SERVICE)) {
         nonIdempotent = NonIdempotentRetries.read(metadata);
+      } else if (kind.equals(Kinds.AUTHORIZATION_POLICY)) {
+        dryRun = DryRunAnnotation.read(metadata);
       }
       metadata.ignore(IGNORED_METADATA);
       name = metadata.requiredString("name");
@@ -135,7 +138,10 @@ final class DocumentCollector {
         resource = PeerAuthenticationParser.parse(spec, id, origin);
         break;
       case Kinds.AUTHORIZATION_POLICY:
-        resource = AuthorizationPolicyParser.parse(spec, id, origin);
+        resource = AuthorizationPolicyParser.parse(spec, id, origin, dryRun);
+        break;
+      case Kinds.REQUEST_AUTHENTICATION:
+        resource = RequestAuthenticationParser.parse(spec, id, origin);
         break;
       case Kinds.TELEMETRY:
         resource = TelemetryParser.parse(spec, id, origin);
@@ -159,7 +165,8 @@ final class DocumentCollector {
   }
 
   private static boolean isSecurity(String kind) {
-    return kind.equals(Kinds.PEER_AUTHENTICATION) || kind.equals(Kinds.AUTHORIZATION_POLICY);
+    return kind.equals(Kinds.PEER_AUTHENTICATION) || kind.equals(Kinds.AUTHORIZATION_POLICY)
+        || kind.equals(Kinds.REQUEST_AUTHENTICATION);
   }
 
   private void add(MeshResource resource) {

@@ -17,6 +17,7 @@ final class Kinds {
   static final String PEER_AUTHENTICATION = "PeerAuthentication";
   static final String AUTHORIZATION_POLICY = "AuthorizationPolicy";
   static final String TELEMETRY = "Telemetry";
+  static final String REQUEST_AUTHENTICATION = "RequestAuthentication";
 
   private static final String RESILIENCE_GROUP = "resilience.meshlet.io";
 
@@ -40,8 +41,8 @@ final class Kinds {
       "security.istio.io",
       new Group(
           List.of("v1", "v1beta1"),
-          Set.of(PEER_AUTHENTICATION, AUTHORIZATION_POLICY),
-          Set.of("RequestAuthentication")),
+          Set.of(PEER_AUTHENTICATION, AUTHORIZATION_POLICY, REQUEST_AUTHENTICATION),
+          Set.of()),
       "telemetry.istio.io",
       new Group(List.of("v1", "v1alpha1"), Set.of(TELEMETRY), Set.of()),
       "extensions.istio.io",

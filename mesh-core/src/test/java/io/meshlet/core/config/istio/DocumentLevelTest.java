@@ -27,11 +27,6 @@ class DocumentLevelTest {
         metadata: {name: bookinfo-gateway}
         spec: {selector: {istio: ingressgateway}}
         ---
-        apiVersion: security.istio.io/v1
-        kind: RequestAuthentication
-        metadata: {name: default}
-        spec: {jwtRules: [{issuer: "https://example.com"}]}
-        ---
         apiVersion: extensions.istio.io/v1alpha1
         kind: WasmPlugin
         metadata: {name: wasm}
@@ -39,7 +34,6 @@ class DocumentLevelTest {
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactly(
         "Gateway bookinfo-gateway (mesh.yaml): kind Gateway is not yet applied by Meshlet; ignored",
-        "RequestAuthentication default (mesh.yaml): kind RequestAuthentication is not yet applied by Meshlet; ignored",
         "WasmPlugin wasm (mesh.yaml): kind WasmPlugin is not yet applied by Meshlet; ignored");
     assertThat(parse(yaml).config().size()).isZero();
   }
