@@ -1,5 +1,6 @@
 package io.meshlet.core.explain;
 
+import io.meshlet.core.OutboundTrafficPolicy;
 import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.explain.Explanation.Outcome;
 import io.meshlet.core.explain.Explanation.RuleCheck;
@@ -72,8 +73,10 @@ public final class RouteExplainer {
       hostResolution = "'" + req.host() + "' is not known to the mesh (no ServiceEntry or VirtualService in namespace "
           + namespace + " or exported to it)";
       return registryOnly
-          ? done(Outcome.BLOCKED, "outbound traffic policy REGISTRY_ONLY refuses hosts the mesh does not know")
-          : done(Outcome.PASSTHROUGH, "sent unchanged to " + req.host() + ":" + req.port() + " (ALLOW_ANY)");
+          ? done(Outcome.BLOCKED, "outbound traffic policy REGISTRY_ONLY refuses hosts the mesh does not know ("
+              + OutboundTrafficPolicy.BLACK_HOLE_CLUSTER + ")")
+          : done(Outcome.PASSTHROUGH, "sent unchanged to " + req.host() + ":" + req.port() + " (ALLOW_ANY, "
+              + OutboundTrafficPolicy.PASSTHROUGH_CLUSTER + ")");
     }
     hostResolution = describeHost(routes.host(), namespace);
     vs = routes.virtualService();

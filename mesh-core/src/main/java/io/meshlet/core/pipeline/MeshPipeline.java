@@ -2,6 +2,7 @@ package io.meshlet.core.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshlet.core.OutboundTrafficPolicy;
 import io.meshlet.core.resilience.Deadline;
 import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.resilience.MeshTime;
@@ -133,7 +134,7 @@ public final class MeshPipeline {
     ServiceRoutes service = routes.get().lookup(request.host());
     if (service == null) {
       return registryOnly
-          ? CallFailure.of(ResponseFlag.BLOCKED, request.host()
+          ? CallFailure.of(ResponseFlag.BLOCKED, OutboundTrafficPolicy.BLACK_HOLE_CLUSTER + ": " + request.host()
               + " is not known to the mesh and the outbound traffic policy is REGISTRY_ONLY")
           : Passthrough.INSTANCE;
     }
