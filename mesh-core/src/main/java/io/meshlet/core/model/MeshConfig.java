@@ -13,7 +13,8 @@ public record MeshConfig(
     List<RateLimitPolicy> rateLimits,
     List<PeerAuthentication> peerAuthentications,
     List<AuthorizationPolicy> authorizationPolicies,
-    List<TelemetryPolicy> telemetries) {
+    List<TelemetryPolicy> telemetries,
+    List<Sidecar> sidecars) {
 
   public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of(), List.of());
 
@@ -26,6 +27,21 @@ public record MeshConfig(
     peerAuthentications = List.copyOf(peerAuthentications);
     authorizationPolicies = List.copyOf(authorizationPolicies);
     telemetries = List.copyOf(telemetries);
+    sidecars = List.copyOf(sidecars);
+  }
+
+  /** Without Sidecar resources. */
+  public MeshConfig(
+      List<ServiceEntry> serviceEntries,
+      List<VirtualService> virtualServices,
+      List<DestinationRule> destinationRules,
+      List<CircuitBreakerPolicy> circuitBreakers,
+      List<RateLimitPolicy> rateLimits,
+      List<PeerAuthentication> peerAuthentications,
+      List<AuthorizationPolicy> authorizationPolicies,
+      List<TelemetryPolicy> telemetries) {
+    this(serviceEntries, virtualServices, destinationRules, circuitBreakers, rateLimits, peerAuthentications,
+        authorizationPolicies, telemetries, List.of());
   }
 
   /** Without Telemetry resources. */
@@ -67,6 +83,7 @@ public record MeshConfig(
     List<PeerAuthentication> pa = new ArrayList<>();
     List<AuthorizationPolicy> ap = new ArrayList<>();
     List<TelemetryPolicy> tp = new ArrayList<>();
+    List<Sidecar> sc = new ArrayList<>();
     for (MeshResource r : resources) {
       if (r instanceof ServiceEntry) {
         se.add((ServiceEntry) r);
@@ -82,11 +99,13 @@ public record MeshConfig(
         pa.add((PeerAuthentication) r);
       } else if (r instanceof TelemetryPolicy) {
         tp.add((TelemetryPolicy) r);
+      } else if (r instanceof Sidecar) {
+        sc.add((Sidecar) r);
       } else {
         ap.add((AuthorizationPolicy) r);
       }
     }
-    return new MeshConfig(se, vs, dr, cb, rl, pa, ap, tp);
+    return new MeshConfig(se, vs, dr, cb, rl, pa, ap, tp, sc);
   }
 
   public List<MeshResource> all() {
@@ -99,11 +118,13 @@ public record MeshConfig(
     all.addAll(peerAuthentications);
     all.addAll(authorizationPolicies);
     all.addAll(telemetries);
+    all.addAll(sidecars);
     return all;
   }
 
   public int size() {
     return serviceEntries.size() + virtualServices.size() + destinationRules.size() + circuitBreakers.size()
-        + rateLimits.size() + peerAuthentications.size() + authorizationPolicies.size() + telemetries.size();
+        + rateLimits.size() + peerAuthentications.size() + authorizationPolicies.size() + telemetries.size()
+        + sidecars.size();
   }
 }

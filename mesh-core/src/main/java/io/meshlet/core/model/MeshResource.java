@@ -11,7 +11,8 @@ public sealed interface MeshResource
         RateLimitPolicy,
         PeerAuthentication,
         AuthorizationPolicy,
-        TelemetryPolicy {
+        TelemetryPolicy,
+        Sidecar {
   ResourceId id();
 
   ResourceOrigin origin();

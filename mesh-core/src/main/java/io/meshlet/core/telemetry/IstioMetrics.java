@@ -2,7 +2,6 @@ package io.meshlet.core.telemetry;
 
 import static java.util.Objects.requireNonNull;
 
-import io.meshlet.core.OutboundTrafficPolicy;
 import io.meshlet.core.identity.SpiffeId;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.model.ClientTlsSettings;
@@ -13,6 +12,7 @@ import io.meshlet.core.pipeline.InboundEvent;
 import io.meshlet.core.pipeline.OutboundEvent;
 import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.routing.Cluster;
+import io.meshlet.core.routing.UnknownHosts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
@@ -166,7 +166,7 @@ public final class IstioMetrics implements CallListener {
     workload(v, DESTINATION, dest != null ? dest : WorkloadLabels.NONE);
     v[DESTINATION + 2] = mtls && !tls.subjectAltNames().isEmpty() ? tls.subjectAltNames().get(0) : UNKNOWN;
     // A call REGISTRY_ONLY refused went, as Envoy names it, to the BlackHoleCluster (Istio's label value).
-    String none = call.flags().contains(ResponseFlag.BLOCKED) ? OutboundTrafficPolicy.BLACK_HOLE_CLUSTER : UNKNOWN;
+    String none = call.flags().contains(ResponseFlag.BLOCKED) ? UnknownHosts.BLACK_HOLE_CLUSTER : UNKNOWN;
     v[SERVICE] = cluster == null ? none : host;
     v[SERVICE + 1] = cluster == null ? none : service[0];
     v[SERVICE + 2] = cluster == null ? UNKNOWN : service[1];
