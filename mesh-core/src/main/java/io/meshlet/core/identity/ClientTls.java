@@ -3,6 +3,7 @@ package io.meshlet.core.identity;
 import static java.util.Objects.requireNonNull;
 
 import io.meshlet.core.model.ClientTlsSettings;
+import io.meshlet.core.model.WorkloadEndpoint;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -149,21 +150,9 @@ public final class ClientTls {
    */
   public @Nullable String serverName(String destinationHost) {
     String name = sni != null ? sni : originatesTo ? destinationHost : null;
-    return name == null || name.isEmpty() || name.indexOf('*') >= 0 || isIpLiteral(name) ? null : name;
+    return name == null || name.isEmpty() || name.indexOf('*') >= 0 || WorkloadEndpoint.isIpLiteral(name) ? null : name;
   }
 
-  private static boolean isIpLiteral(String host) {
-    if (host.indexOf(':') >= 0) {
-      return true;
-    }
-    for (int i = 0; i < host.length(); i++) {
-      char c = host.charAt(i);
-      if (c != '.' && (c < '0' || c > '9')) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   private static X509TrustManager jvmTrust() throws IOException {
     try {
