@@ -117,11 +117,11 @@ final class ConfigEntries {
         HttpRewrite rewrite = route.prefixRewrite() == null ? null : new HttpRewrite(route.prefixRewrite(), null, null, null);
         http.add(new HttpRoute(null, route.match().equals(HttpMatch.any()) ? List.of() : List.of(route.match()), to, null, null,
             rewrite, route.headers(), route.timeout() != null ? route.timeout() : defaultTimeout,
-            route.retries() != null ? route.retries() : RetryPolicy.NONE, null));
+            route.retries() != null ? route.retries() : RetryPolicy.NONE, null, List.of(), null));
       }
     }
     http.add(new HttpRoute(null, List.of(), chain.destinations(service, new Resolver.Target(service, null)), null, null, null,
-        HeaderOperations.NONE, defaultTimeout, RetryPolicy.NONE, null));
+        HeaderOperations.NONE, defaultTimeout, RetryPolicy.NONE, null, List.of(), null));
     return new VirtualService(new ResourceId("VirtualService", settings.meshNamespace(), ServiceEntries.resourceName(service)),
         origin, settings.hosts(service), List.of(), http, List.of(), List.of());
   }
