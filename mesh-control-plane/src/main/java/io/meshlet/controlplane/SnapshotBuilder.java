@@ -29,6 +29,7 @@ import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.ServicePort;
 import io.meshlet.core.model.Subset;
 import io.meshlet.core.model.TrafficPolicy;
+import io.meshlet.core.model.Sidecar;
 import io.meshlet.core.model.Workload;
 import io.meshlet.core.model.VirtualService;
 import java.util.ArrayList;
@@ -97,10 +98,12 @@ final class SnapshotBuilder {
   }
 
   private Resources run() {
+    // As istiod scopes a proxy's push by its Sidecar: services outside its egress hosts are not served.
+    Sidecar sidecar = Sidecar.forWorkload(config.sidecars(), node.namespace(), node.labels(), rootNamespace);
     for (ServiceEntry se : config.serviceEntries()) {
       if (se.visibleTo(node.namespace())) {
         for (String host : se.hosts()) {
-          if (!HostNames.isWildcard(host)) {
+          if (!HostNames.isWildcard(host) && Sidecar.inScope(sidecar, host, se.id().namespace())) {
             services.putIfAbsent(host, se);
           }
         }

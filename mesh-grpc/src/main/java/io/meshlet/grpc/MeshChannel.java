@@ -18,6 +18,7 @@ import io.meshlet.core.identity.ClientTls;
 import io.meshlet.core.identity.KeyMaterial;
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.model.ClientTlsSettings;
+import io.meshlet.core.model.WorkloadEndpoint;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.RouteTable;
 import java.io.IOException;
@@ -227,7 +228,7 @@ final class MeshChannel extends ManagedChannel implements EndpointResolver.Sourc
 
   private static SocketAddress socketAddress(Endpoint e) {
     String a = e.address();
-    if (isIpLiteral(a)) {
+    if (WorkloadEndpoint.isIpLiteral(a)) {
       try {
         return new InetSocketAddress(InetAddress.getByName(a), e.port());
       } catch (UnknownHostException impossible) {
@@ -237,18 +238,6 @@ final class MeshChannel extends ManagedChannel implements EndpointResolver.Sourc
     return InetSocketAddress.createUnresolved(a, e.port());
   }
 
-  private static boolean isIpLiteral(String a) {
-    if (a.indexOf(':') >= 0) {
-      return true;
-    }
-    for (int i = 0; i < a.length(); i++) {
-      char c = a.charAt(i);
-      if (c != '.' && (c < '0' || c > '9')) {
-        return false;
-      }
-    }
-    return !a.isEmpty();
-  }
 
   // ---- following the config -------------------------------------------------------------------
 

@@ -229,7 +229,7 @@ public final class MeshInterceptor implements Interceptor {
       Duration connect = call.connectTimeout();
       tryChain = tryChain.withConnectTimeout((int) Math.max(1, connect.toMillis()), TimeUnit.MILLISECONDS);
       if (secure != null) {
-        tryChain = tryChain.withSslSocketFactory(secure.socketFactory, secure.trustManager)
+        tryChain = tryChain.withSslSocketFactory(secure.socketFactory(cluster), secure.trustManager)
             .withHostnameVerifier(secure.verifier(cluster));
       }
       if (tryTimeout != null) {

@@ -94,7 +94,7 @@ final class MirrorSender {
       OutboundTls secure = m == null ? null : tls.tls(m.cluster());
       Chain c = chain;
       if (secure != null) {
-        c = c.withSslSocketFactory(secure.socketFactory, secure.trustManager).withHostnameVerifier(secure.verifier(m.cluster()));
+        c = c.withSslSocketFactory(secure.socketFactory(m.cluster()), secure.trustManager).withHostnameVerifier(secure.verifier(m.cluster()));
       }
       return c.proceed(chain.request());
     }

@@ -7,6 +7,8 @@ import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.routing.Cluster;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
@@ -24,7 +26,9 @@ import org.jspecify.annotations.Nullable;
 final class OutboundTls {
   private static final HostnameVerifier IDENTITY_CHECKED = new IdentityChecked();
 
-  final SSLSocketFactory socketFactory;
+  private final SSLSocketFactory socketFactory;
+  /** One factory per server name, so OkHttp's {@code Address} of a host stays equal across calls. */
+  private final Map<String, SSLSocketFactory> byServerName = new ConcurrentHashMap<>();
   final X509TrustManager trustManager;
   private final ClientTls tls;
   /** Stops following the mesh provider's rotation (removes its listener); a no-op for file-based TLS. */
@@ -40,6 +44,16 @@ final class OutboundTls {
   /** Drops this TLS setting's hold on the mesh's certificate provider; calls already using it still work. */
   void close() {
     unfollow.run();
+  }
+
+  /**
+   * The socket factory for a call to {@code cluster}: its sockets send {@link
+   * ClientTls#serverName(String)} as SNI (OkHttp dials the endpoint's address, which may be an IP or
+   * differ from {@code tls.sni}).
+   */
+  SSLSocketFactory socketFactory(Cluster cluster) {
+    String name = tls.serverName(cluster.host());
+    return name == null ? socketFactory : byServerName.computeIfAbsent(name, n -> new SniSocketFactory(socketFactory, n));
   }
 
   /** The verifier for a call to {@code cluster}; equal verifiers for equal hosts, so pooled connections match. */

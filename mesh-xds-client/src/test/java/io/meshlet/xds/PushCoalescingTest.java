@@ -114,8 +114,10 @@ class PushCoalescingTest {
     assertThat(last().config()).isEqualTo(expected(IstiodShapes.routes("v3"), IstiodShapes.endpoints()).config());
     // The ACKs were sent while the batch ran; wait for the server to have read them.
     List<DiscoveryRequest> acks = await().atMost(Duration.ofSeconds(10)).until(() -> withVersion("2"), l -> l.size() >= 4);
+    // Each type ACKed; EDS may be ACKed twice (its subscription is sent again when CDS changes), as
+    // a full build on a loaded machine showed.
     assertThat(acks).extracting(DiscoveryRequest::getTypeUrl)
-        .containsExactlyInAnyOrder(XdsType.CDS.typeUrl(), XdsType.EDS.typeUrl(), XdsType.LDS.typeUrl(), XdsType.RDS.typeUrl());
+        .containsOnly(XdsType.CDS.typeUrl(), XdsType.EDS.typeUrl(), XdsType.LDS.typeUrl(), XdsType.RDS.typeUrl());
     assertThat(acks).allSatisfy(ack -> {
       assertThat(ack.getVersionInfo()).isEqualTo("2");
       assertThat(ack.hasErrorDetail()).isFalse();

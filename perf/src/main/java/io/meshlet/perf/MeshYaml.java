@@ -30,6 +30,11 @@ final class MeshYaml {
    * and splits 80/20 over v1/v2.
    */
   static String routing(int hosts, int rulesPerHost) {
+    return routing(hosts, rulesPerHost, 6);
+  }
+
+  /** {@link #routing(int, int)} with {@code endpointsPerHost} endpoints per service, the first half {@code version: v1}. */
+  static String routing(int hosts, int rulesPerHost, int endpointsPerHost) {
     StringBuilder y = new StringBuilder(hosts * (1200 + rulesPerHost * 330));
     for (int h = 0; h < hosts; h++) {
       String host = host(h);
@@ -42,9 +47,9 @@ final class MeshYaml {
           .append("  resolution: STATIC\n")
           .append("  ports:\n  - number: ").append(PORT).append("\n    name: http\n    protocol: HTTP\n")
           .append("  endpoints:\n");
-      for (int e = 1; e <= 6; e++) {
+      for (int e = 1; e <= endpointsPerHost; e++) {
         y.append("  - address: 10.").append(h / 250).append('.').append(h % 250).append('.').append(e).append('\n')
-            .append("    labels: {version: ").append(e <= 3 ? "v1" : "v2").append("}\n");
+            .append("    labels: {version: ").append(e <= endpointsPerHost / 2 ? "v1" : "v2").append("}\n");
       }
       y.append("---\n")
           .append("apiVersion: networking.istio.io/v1\n")
@@ -74,6 +79,16 @@ final class MeshYaml {
       y.append("---\n");
     }
     return y.toString();
+  }
+
+  /** A namespace-default Sidecar in {@code default} whose egress hosts are services 0 .. {@code services - 1}. */
+  static String sidecar(int services) {
+    StringBuilder y = new StringBuilder("apiVersion: networking.istio.io/v1\nkind: Sidecar\n"
+        + "metadata: {name: default, namespace: default}\nspec:\n  egress:\n  - hosts:\n");
+    for (int h = 0; h < services; h++) {
+      y.append("    - ./").append(host(h)).append('\n');
+    }
+    return y.append("---\n").toString();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.meshlet.core.explain;
 
 import io.meshlet.core.config.ConfigProblem;
+import io.meshlet.core.config.HostNames;
 import io.meshlet.core.explain.Explanation.Outcome;
 import io.meshlet.core.explain.Explanation.RuleCheck;
 import io.meshlet.core.explain.Explanation.WeightedChoice;
@@ -9,7 +10,10 @@ import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.model.Headers;
+import io.meshlet.core.model.MeshResource;
 import io.meshlet.core.model.ResourceId;
+import io.meshlet.core.model.ServiceEntry;
+import io.meshlet.core.model.Sidecar;
 import io.meshlet.core.model.VirtualService;
 import io.meshlet.core.pipeline.Mirror;
 import io.meshlet.core.resilience.ClusterPolicy;
@@ -20,6 +24,7 @@ import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.RequestView;
 import io.meshlet.core.routing.RouteTable;
 import io.meshlet.core.routing.ServiceRoutes;
+import io.meshlet.core.routing.UnknownHosts;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,17 +68,47 @@ public final class RouteExplainer {
    */
   public static Explanation explain(
       MeshSnapshot snapshot, RouteTable table, String namespace, boolean registryOnly, RequestView req, RandomGenerator random) {
-    return new RouteExplainer(snapshot, table, req).run(namespace, registryOnly, random);
+    return new RouteExplainer(snapshot, table, req).run(namespace, table.registryOnly(registryOnly), random);
+  }
+
+  /** The resource that defines {@code host} for a caller in {@code namespace}, or null (for a host a Sidecar left out). */
+  private @Nullable String definedBy(String host, String namespace) {
+    for (MeshResource r : snapshot.config().all()) {
+      List<String> hosts = r instanceof ServiceEntry se ? se.hosts() : r instanceof VirtualService vs ? vs.hosts() : List.of();
+      for (String h : hosts) {
+        if (r.visibleTo(namespace) && HostNames.aliases(h, namespace).contains(host)) {
+          return r.id().toString();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String egressHosts(Sidecar sidecar) {
+    List<String> all = new ArrayList<>();
+    for (Sidecar.EgressListener l : sidecar.egress()) {
+      for (Sidecar.HostPattern p : l.hosts()) {
+        all.add(p.toString());
+      }
+    }
+    return all.toString();
   }
 
   private Explanation run(String namespace, boolean registryOnly, RandomGenerator random) {
     ServiceRoutes routes = table.lookup(req.host());
     if (routes == null) {
-      hostResolution = "'" + req.host() + "' is not known to the mesh (no ServiceEntry or VirtualService in namespace "
-          + namespace + " or exported to it)";
+      Sidecar sidecar = table.sidecar();
+      String defined = sidecar == null ? null : definedBy(req.host(), namespace);
+      hostResolution = defined != null
+          ? "'" + req.host() + "' is out of the scope of Sidecar " + sidecar.id().namespace() + "/" + sidecar.id().name()
+              + " (" + defined + " defines it; egress hosts " + egressHosts(sidecar) + "): unknown to the mesh"
+          : "'" + req.host() + "' is not known to the mesh (no ServiceEntry or VirtualService in namespace "
+              + namespace + " or exported to it)";
       return registryOnly
-          ? done(Outcome.BLOCKED, "outbound traffic policy REGISTRY_ONLY refuses hosts the mesh does not know")
-          : done(Outcome.PASSTHROUGH, "sent unchanged to " + req.host() + ":" + req.port() + " (ALLOW_ANY)");
+          ? done(Outcome.BLOCKED, "outbound traffic policy REGISTRY_ONLY refuses hosts the mesh does not know ("
+              + UnknownHosts.BLACK_HOLE_CLUSTER + ")")
+          : done(Outcome.PASSTHROUGH, "sent unchanged to " + req.host() + ":" + req.port() + " (ALLOW_ANY, "
+              + UnknownHosts.PASSTHROUGH_CLUSTER + ")");
     }
     hostResolution = describeHost(routes.host(), namespace);
     vs = routes.virtualService();

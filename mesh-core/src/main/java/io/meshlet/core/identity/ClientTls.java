@@ -3,6 +3,7 @@ package io.meshlet.core.identity;
 import static java.util.Objects.requireNonNull;
 
 import io.meshlet.core.model.ClientTlsSettings;
+import io.meshlet.core.model.WorkloadEndpoint;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -43,13 +44,28 @@ public final class ClientTls {
   private final X509TrustManager trustManager;
   private final boolean checksHostName;
   private final @Nullable String hostName;
+  /** {@code tls.sni}; null: the destination host ({@link #originatesTo}) or none (ISTIO_MUTUAL). */
+  private final @Nullable String sni;
+  /** True for SIMPLE and MUTUAL: TLS originated to a named (often external) host, which gets its name as SNI. */
+  private final boolean originatesTo;
 
   private ClientTls(@Nullable X509KeyManager keyManager, X509TrustManager trustManager, boolean checksHostName,
       @Nullable String hostName) {
+    this(keyManager, trustManager, checksHostName, hostName, null, false);
+  }
+
+  private ClientTls(@Nullable X509KeyManager keyManager, X509TrustManager trustManager, boolean checksHostName,
+      @Nullable String hostName, @Nullable String sni, boolean originatesTo) {
     this.keyManager = keyManager;
     this.trustManager = trustManager;
     this.checksHostName = checksHostName;
     this.hostName = hostName;
+    this.sni = sni;
+    this.originatesTo = originatesTo;
+  }
+
+  private ClientTls withServerName(@Nullable String sni, boolean originatesTo) {
+    return new ClientTls(keyManager, trustManager, checksHostName, hostName, sni, originatesTo);
   }
 
   /**
@@ -67,12 +83,12 @@ public final class ClientTls {
         }
         X509TrustManager roots = MeshTls.expectingIdentity(MeshTls.trustManager(mesh), tls.subjectAltNames(),
             tls.subjectAltNamePrefixes());
-        return new ClientTls(MeshTls.keyManager(mesh), new NoHostCheck(roots), false, null);
+        return new ClientTls(MeshTls.keyManager(mesh), new NoHostCheck(roots), false, null).withServerName(tls.sni(), false);
       case MUTUAL:
       case SIMPLE:
       default:
         try {
-          return files(tls);
+          return files(tls).withServerName(tls.sni(), true);
         } catch (IOException | RuntimeException e) {
           throw new IOException("DestinationRule tls: " + e.getMessage(), e);
         }
@@ -125,6 +141,18 @@ public final class ClientTls {
   public @Nullable String hostName() {
     return hostName;
   }
+
+  /**
+   * The server name to send in the handshake (SNI) for a call to {@code destinationHost}: {@code
+   * tls.sni} when given; else, for SIMPLE and MUTUAL (TLS origination, Istio's egress task), the
+   * destination host; null for none (ISTIO_MUTUAL without {@code sni}; a wildcard host, whose
+   * caller's own host name the transport sends; an IP literal, which SNI cannot carry). The one rule every transport applies.
+   */
+  public @Nullable String serverName(String destinationHost) {
+    String name = sni != null ? sni : originatesTo ? destinationHost : null;
+    return name == null || name.isEmpty() || name.indexOf('*') >= 0 || WorkloadEndpoint.isIpLiteral(name) ? null : name;
+  }
+
 
   private static X509TrustManager jvmTrust() throws IOException {
     try {

@@ -122,6 +122,37 @@ public final class MeshCa {
     return new KeyMaterial(List.of(leaf), keys.getPrivate(), List.of(root));
   }
 
+  /**
+   * A server certificate for DNS names (not a SPIFFE identity), valid for {@link
+   * #DEFAULT_WORKLOAD_VALIDITY}: what an external service or an egress test server presents to a
+   * client that checks host names ({@code DestinationRule tls: SIMPLE}).
+   */
+  public KeyMaterial issueForHosts(String... dnsNames) {
+    if (dnsNames.length == 0) {
+      throw new IllegalArgumentException("dnsNames: none (expected: at least one)");
+    }
+    GeneralName[] names = new GeneralName[dnsNames.length];
+    for (int i = 0; i < dnsNames.length; i++) {
+      names[i] = new GeneralName(GeneralName.dNSName, requireNonNull(dnsNames[i], "dnsName"));
+    }
+    KeyPair keys = newKeyPair();
+    Instant now = clock.instant();
+    X509Certificate leaf = sign(new JcaX509v3CertificateBuilder(root, serial(), Date.from(now.minus(BACKDATE)),
+        Date.from(now.plus(DEFAULT_WORKLOAD_VALIDITY)), new X500Principal("CN=" + dnsNames[0]), keys.getPublic()),
+        builder -> {
+          JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+          builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+          builder.addExtension(Extension.keyUsage, true,
+              new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+          builder.addExtension(Extension.extendedKeyUsage, false,
+              new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth}));
+          builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+          builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(root));
+          builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
+        });
+    return new KeyMaterial(List.of(leaf), keys.getPrivate(), List.of(root));
+  }
+
   private BigInteger serial() {
     return new BigInteger(127, random).add(BigInteger.ONE);
   }

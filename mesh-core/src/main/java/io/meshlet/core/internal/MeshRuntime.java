@@ -178,7 +178,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
   // ---- control thread ---------------------------------------------------------------------------
 
   private void publishEmpty() {
-    publish(MeshConfig.EMPTY, RouteTableCompiler.compile(version + 1, MeshConfig.EMPTY, workload, state.routes(), time),
+    publish(MeshConfig.EMPTY, RouteTableCompiler.compile(version + 1, MeshConfig.EMPTY, workload, rootNamespace, state.routes(), time),
         InboundPolicies.NONE);
   }
 
@@ -213,7 +213,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
       return;
     }
     // A failure here is thrown to applyGuarded, which rejects the update: nothing has been recorded yet.
-    RouteTableCompiler.Result compiled = RouteTableCompiler.compile(version + 1, merged, workload, state.routes(), time);
+    RouteTableCompiler.Result compiled = RouteTableCompiler.compile(version + 1, merged, workload, rootNamespace, state.routes(), time);
     InboundPolicies inbound = InboundPolicies.compile(merged, workload, rootNamespace, numTrustedProxies, jwtKeys);
     // Only now does the update count as accepted: a failure above leaves no trace but the rejection.
     accepted.put(update.source(), update);

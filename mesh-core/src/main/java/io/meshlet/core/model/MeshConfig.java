@@ -14,7 +14,8 @@ public record MeshConfig(
     List<PeerAuthentication> peerAuthentications,
     List<AuthorizationPolicy> authorizationPolicies,
     List<TelemetryPolicy> telemetries,
-    List<RequestAuthentication> requestAuthentications) {
+    List<RequestAuthentication> requestAuthentications,
+    List<Sidecar> sidecars) {
 
   public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of(), List.of());
 
@@ -28,9 +29,10 @@ public record MeshConfig(
     authorizationPolicies = List.copyOf(authorizationPolicies);
     telemetries = List.copyOf(telemetries);
     requestAuthentications = List.copyOf(requestAuthentications);
+    sidecars = List.copyOf(sidecars);
   }
 
-  /** Without Telemetry resources and RequestAuthentications. */
+  /** Without Telemetry, RequestAuthentication and Sidecar resources. */
   public MeshConfig(
       List<ServiceEntry> serviceEntries,
       List<VirtualService> virtualServices,
@@ -40,7 +42,7 @@ public record MeshConfig(
       List<PeerAuthentication> peerAuthentications,
       List<AuthorizationPolicy> authorizationPolicies) {
     this(serviceEntries, virtualServices, destinationRules, circuitBreakers, rateLimits, peerAuthentications,
-        authorizationPolicies, List.of(), List.of());
+        authorizationPolicies, List.of(), List.of(), List.of());
   }
 
   /** Traffic kinds only, no security policies. */
@@ -70,6 +72,7 @@ public record MeshConfig(
     List<AuthorizationPolicy> ap = new ArrayList<>();
     List<TelemetryPolicy> tp = new ArrayList<>();
     List<RequestAuthentication> ra = new ArrayList<>();
+    List<Sidecar> sc = new ArrayList<>();
     for (MeshResource r : resources) {
       if (r instanceof ServiceEntry) {
         se.add((ServiceEntry) r);
@@ -87,11 +90,13 @@ public record MeshConfig(
         tp.add((TelemetryPolicy) r);
       } else if (r instanceof RequestAuthentication) {
         ra.add((RequestAuthentication) r);
+      } else if (r instanceof Sidecar) {
+        sc.add((Sidecar) r);
       } else {
         ap.add((AuthorizationPolicy) r);
       }
     }
-    return new MeshConfig(se, vs, dr, cb, rl, pa, ap, tp, ra);
+    return new MeshConfig(se, vs, dr, cb, rl, pa, ap, tp, ra, sc);
   }
 
   public List<MeshResource> all() {
@@ -105,12 +110,13 @@ public record MeshConfig(
     all.addAll(authorizationPolicies);
     all.addAll(telemetries);
     all.addAll(requestAuthentications);
+    all.addAll(sidecars);
     return all;
   }
 
   public int size() {
     return serviceEntries.size() + virtualServices.size() + destinationRules.size() + circuitBreakers.size()
         + rateLimits.size() + peerAuthentications.size() + authorizationPolicies.size() + telemetries.size()
-        + requestAuthentications.size();
+        + requestAuthentications.size() + sidecars.size();
   }
 }

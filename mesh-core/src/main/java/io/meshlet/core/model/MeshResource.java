@@ -12,7 +12,8 @@ public sealed interface MeshResource
         PeerAuthentication,
         AuthorizationPolicy,
         TelemetryPolicy,
-        RequestAuthentication {
+        RequestAuthentication,
+        Sidecar {
   ResourceId id();
 
   ResourceOrigin origin();

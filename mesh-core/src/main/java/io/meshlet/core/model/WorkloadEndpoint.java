@@ -38,4 +38,21 @@ public record WorkloadEndpoint(
     ports = Map.copyOf(ports);
     labels = Map.copyOf(labels);
   }
+
+  /**
+   * True when {@code address} is written as an IP literal (digits and dots, or anything with a
+   * {@code :}, IPv6), never looked up: such an address is dialled as is and cannot be an SNI name.
+   */
+  public static boolean isIpLiteral(String address) {
+    if (address.indexOf(':') >= 0) {
+      return true;
+    }
+    for (int i = 0; i < address.length(); i++) {
+      char c = address.charAt(i);
+      if (c != '.' && (c < '0' || c > '9')) {
+        return false;
+      }
+    }
+    return !address.isEmpty();
+  }
 }

@@ -13,6 +13,7 @@ import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.RequestView;
 import io.meshlet.core.routing.RouteTable;
 import io.meshlet.core.routing.ServiceRoutes;
+import io.meshlet.core.routing.UnknownHosts;
 import io.meshlet.core.security.InboundDecision;
 import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.security.InboundRequest;
@@ -53,7 +54,8 @@ public final class MeshPipeline {
   /**
    * @param routes the compiled routes in force (read once per call)
    * @param policies the inbound policies in force
-   * @param registryOnly whether a host the mesh does not know is refused ({@code REGISTRY_ONLY})
+   * @param registryOnly whether a host the mesh does not know is refused ({@code REGISTRY_ONLY}),
+   *     unless the route table's Sidecar says otherwise ({@link RouteTable#registryOnly(boolean)})
    */
   public MeshPipeline(Supplier<RouteTable> routes, Supplier<InboundPolicies> policies, RandomGenerator random,
       MeshTime time, boolean registryOnly) {
@@ -133,10 +135,11 @@ public final class MeshPipeline {
   }
 
   private Routed route(RequestView request, @Nullable Deadline callerDeadline, @Nullable OutboundEvent event) {
-    ServiceRoutes service = routes.get().lookup(request.host());
+    RouteTable table = routes.get();
+    ServiceRoutes service = table.lookup(request.host());
     if (service == null) {
-      return registryOnly
-          ? CallFailure.of(ResponseFlag.BLOCKED, request.host()
+      return table.registryOnly(registryOnly)
+          ? CallFailure.of(ResponseFlag.BLOCKED, UnknownHosts.BLACK_HOLE_CLUSTER + ": " + request.host()
               + " is not known to the mesh and the outbound traffic policy is REGISTRY_ONLY")
           : Passthrough.INSTANCE;
     }

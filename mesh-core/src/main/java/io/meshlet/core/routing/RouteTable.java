@@ -1,5 +1,6 @@
 package io.meshlet.core.routing;
 
+import io.meshlet.core.model.Sidecar;
 import io.meshlet.core.resilience.LocalRateLimit;
 import java.util.Collection;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * the FQDN), then, only if that misses, a scan of the wildcard hosts, most specific first.
  */
 public final class RouteTable {
-  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of(), Map.of(), List.of(), null);
+  public static final RouteTable EMPTY = new RouteTable(0, Map.of(), new String[0], new ServiceRoutes[0], Map.of(), Map.of(), List.of(), null, null);
 
   private final long version;
   private final Map<String, ServiceRoutes> byName;
@@ -23,6 +24,7 @@ public final class RouteTable {
   private final List<LocalRateLimit> inboundRateLimits;
   private final @Nullable ServiceRoutes inboundService;
   private final boolean inboundCors;
+  private final @Nullable Sidecar sidecar;
 
   RouteTable(
       long version,
@@ -32,8 +34,10 @@ public final class RouteTable {
       Map<String, Cluster> clusters,
       Map<String, LocalRateLimit> rateLimits,
       List<LocalRateLimit> inboundRateLimits,
-      @Nullable ServiceRoutes inboundService) {
+      @Nullable ServiceRoutes inboundService,
+      @Nullable Sidecar sidecar) {
     this.inboundService = inboundService;
+    this.sidecar = sidecar;
     boolean cors = false;
     if (inboundService != null) {
       for (CompiledRoute r : inboundService.routes()) {
@@ -48,6 +52,23 @@ public final class RouteTable {
     this.clusters = clusters;
     this.rateLimits = rateLimits;
     this.inboundRateLimits = inboundRateLimits;
+  }
+
+  /**
+   * The workload's Sidecar this table was compiled under ({@link Sidecar#forWorkload}): the services
+   * outside its {@code egress} hosts are not in the table; null when none applies.
+   */
+  public @Nullable Sidecar sidecar() {
+    return sidecar;
+  }
+
+  /**
+   * Whether a host the table does not know is refused: the Sidecar's {@code outboundTrafficPolicy}
+   * when it sets one, else {@code meshDefault} (the builder's). The one rule the pipeline and explain use.
+   */
+  public boolean registryOnly(boolean meshDefault) {
+    Sidecar.OutboundMode m = sidecar == null ? null : sidecar.outboundTrafficPolicy();
+    return m == null ? meshDefault : m == Sidecar.OutboundMode.REGISTRY_ONLY;
   }
 
   /** The server-side rate limits that select this workload: every inbound call takes a permission of each. */

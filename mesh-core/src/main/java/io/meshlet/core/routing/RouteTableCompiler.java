@@ -17,6 +17,7 @@ import io.meshlet.core.model.CircuitBreakerPolicy;
 import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.RateLimitPolicy;
+import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.resilience.LocalRateLimit;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.OutlierDetection;
@@ -28,6 +29,7 @@ import io.meshlet.core.model.MeshResource;
 import io.meshlet.core.model.MirrorPolicy;
 import io.meshlet.core.model.RouteDestination;
 import io.meshlet.core.model.ServiceEntry;
+import io.meshlet.core.model.Sidecar;
 import io.meshlet.core.model.ServicePort;
 import io.meshlet.core.model.Subset;
 import io.meshlet.core.model.TrafficPolicy;
@@ -58,6 +60,8 @@ public final class RouteTableCompiler {
   private final Workload workload;
   private final MeshTime time;
   private final RouteTable previous;
+  /** The workload's Sidecar: only the services in its egress scope are compiled. */
+  private final @Nullable Sidecar sidecar;
   private final Map<String, Endpoint> previousEndpoints = new HashMap<>();
   private final List<ConfigProblem> warnings = new ArrayList<>();
   private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
@@ -69,8 +73,10 @@ public final class RouteTableCompiler {
   private @Nullable MeshResource compiling;
   private String compilingWhat = "";
 
-  private RouteTableCompiler(long version, MeshConfig config, Workload workload, RouteTable previous, MeshTime time) {
+  private RouteTableCompiler(long version, MeshConfig config, Workload workload, String rootNamespace,
+      RouteTable previous, MeshTime time) {
     this.version = version;
+    this.sidecar = Sidecar.forWorkload(config.sidecars(), workload.namespace(), workload.labels(), rootNamespace);
     this.config = config;
     this.workload = workload;
     this.time = time;
@@ -88,7 +94,18 @@ public final class RouteTableCompiler {
    * @throws CompileFailure when anything (an {@link Error} included) fails, naming the resource being compiled
    */
   public static Result compile(long version, MeshConfig config, Workload workload, RouteTable previous, MeshTime time) {
-    RouteTableCompiler compiler = new RouteTableCompiler(version, config, workload, previous, time);
+    return compile(version, config, workload, InboundPolicies.DEFAULT_ROOT_NAMESPACE, previous, time);
+  }
+
+  /**
+   * Compiles {@code config} for {@code workload}, whose Sidecar defaults may come from {@code
+   * rootNamespace} (Istio's {@code meshConfig.rootNamespace}).
+   *
+   * @throws CompileFailure when anything (an {@link Error} included) fails, naming the resource being compiled
+   */
+  public static Result compile(long version, MeshConfig config, Workload workload, String rootNamespace,
+      RouteTable previous, MeshTime time) {
+    RouteTableCompiler compiler = new RouteTableCompiler(version, config, workload, rootNamespace, previous, time);
     try {
       return compiler.run();
     } catch (Throwable e) {
@@ -157,7 +174,7 @@ public final class RouteTableCompiler {
     RouteTable table = new RouteTable(version, Map.copyOf(byName), wildcardSuffixes, wildcardRoutes,
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters)),
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits)), List.copyOf(inbound),
-        byName.get(workload.labels().getOrDefault("app", workload.name())));
+        byName.get(workload.labels().getOrDefault("app", workload.name())), sidecar);
     return new Result(table, List.copyOf(warnings));
   }
 
@@ -171,6 +188,9 @@ public final class RouteTableCompiler {
       compiling(se, "hosts");
       for (int i = 0; i < se.hosts().size(); i++) {
         String host = se.hosts().get(i);
+        if (!inScope(host, se)) {
+          continue;
+        }
         ServiceEntry first = services.putIfAbsent(host, se);
         if (first != null) {
           warn(se.id().kind(), se.id().name(), se.origin().location(), "hosts[" + i + "]",
@@ -178,6 +198,15 @@ public final class RouteTableCompiler {
         }
       }
     }
+  }
+
+  /**
+   * Whether {@code host}, defined by {@code resource}, is in the workload's Sidecar egress scope: the
+   * one filter of the compile step (services, and the routes of hosts, outside it are unknown to the
+   * table, so calls to them pass through or are refused as for any unknown host).
+   */
+  private boolean inScope(String host, MeshResource resource) {
+    return Sidecar.inScope(sidecar, host, resource.id().namespace());
   }
 
   private void buildClusters() {
@@ -314,6 +343,9 @@ public final class RouteTableCompiler {
       }
       for (int i = 0; i < vs.hosts().size(); i++) {
         String host = vs.hosts().get(i);
+        if (!inScope(host, vs)) {
+          continue;
+        }
         VirtualService first = byHost.putIfAbsent(host, vs);
         if (first != null && first != vs) {
           warn(vs.id().kind(), vs.id().name(), vs.origin().location(), "hosts[" + i + "]",

@@ -10,7 +10,9 @@ import io.meshlet.core.pipeline.CallEvent;
 import io.meshlet.core.pipeline.CallListener;
 import io.meshlet.core.pipeline.InboundEvent;
 import io.meshlet.core.pipeline.OutboundEvent;
+import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.routing.Cluster;
+import io.meshlet.core.routing.UnknownHosts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
@@ -163,8 +165,10 @@ public final class IstioMetrics implements CallListener {
         : endpoint.attachment(endpointKey, e -> WorkloadLabels.of(e.labels(), null, service[1]));
     workload(v, DESTINATION, dest != null ? dest : WorkloadLabels.NONE);
     v[DESTINATION + 2] = mtls && !tls.subjectAltNames().isEmpty() ? tls.subjectAltNames().get(0) : UNKNOWN;
-    v[SERVICE] = cluster == null ? UNKNOWN : host;
-    v[SERVICE + 1] = cluster == null ? UNKNOWN : service[0];
+    // A call REGISTRY_ONLY refused went, as Envoy names it, to the BlackHoleCluster (Istio's label value).
+    String none = call.flags().contains(ResponseFlag.BLOCKED) ? UnknownHosts.BLACK_HOLE_CLUSTER : UNKNOWN;
+    v[SERVICE] = cluster == null ? none : host;
+    v[SERVICE + 1] = cluster == null ? none : service[0];
     v[SERVICE + 2] = cluster == null ? UNKNOWN : service[1];
     outcome(v, call);
     v[N - 1] = UNKNOWN; // Istio's source reporter does not say

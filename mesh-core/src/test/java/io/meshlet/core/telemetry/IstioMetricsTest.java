@@ -58,6 +58,17 @@ class IstioMetricsTest {
   }
 
   @Test
+  void aCallRegistryOnlyRefusesIsReportedAsIstioDoesToTheBlackHoleCluster() {
+    mesh = TelemetryFixture.mesh(dir, "", time).meterRegistry(registry)
+        .outboundTrafficPolicy(io.meshlet.core.OutboundTrafficPolicy.REGISTRY_ONLY).build();
+    assertThat(mesh.pipeline().outbound(io.meshlet.core.MeshTesting.get("http://api.example.com/"), null).kind())
+        .isEqualTo(io.meshlet.core.pipeline.Routed.Kind.FAILURE);
+    String line = series(registry.scrape(), "istio_requests_total", "response_flags=\"BLOCKED\"");
+    assertThat(line).contains("destination_service=\"BlackHoleCluster\"", "destination_service_name=\"BlackHoleCluster\"",
+        "response_code=\"502\"");
+  }
+
+  @Test
   void aClientCallIsReportedBySourceWithIstiosNamesTypesBucketsAndEveryLabel() {
     mesh("");
     TelemetryFixture.call(mesh, time, "http://reviews:9080/r/1", 3, 503, 200);

@@ -142,7 +142,7 @@ public final class XdsTranslator {
     InboundAssembler.Security security = InboundAssembler.assemble(inbound, missing, namespace, problems);
     rateLimits.addAll(security.rateLimits());
     return new Translation(new MeshConfig(serviceEntries, virtualServices, destinationRules, List.of(),
-        rateLimits, security.peerAuthentications(), security.authorizationPolicies(), List.of(), security.requestAuthentications()),
+        rateLimits, security.peerAuthentications(), security.authorizationPolicies(), List.of(), security.requestAuthentications(), List.of()),
         problems);
   }
 

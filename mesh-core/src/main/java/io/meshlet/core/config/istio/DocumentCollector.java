@@ -146,6 +146,9 @@ final class DocumentCollector {
       case Kinds.TELEMETRY:
         resource = TelemetryParser.parse(spec, id, origin);
         break;
+      case Kinds.SIDECAR:
+        resource = SidecarParser.parse(spec, id, origin);
+        break;
       default:
         resource = ServiceEntryParser.parse(spec, id, origin);
         break;

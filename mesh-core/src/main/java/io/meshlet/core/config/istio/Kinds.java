@@ -18,6 +18,7 @@ final class Kinds {
   static final String AUTHORIZATION_POLICY = "AuthorizationPolicy";
   static final String TELEMETRY = "Telemetry";
   static final String REQUEST_AUTHENTICATION = "RequestAuthentication";
+  static final String SIDECAR = "Sidecar";
 
   private static final String RESILIENCE_GROUP = "resilience.meshlet.io";
 
@@ -36,8 +37,8 @@ final class Kinds {
       "networking.istio.io",
       new Group(
           List.of("v1", "v1beta1", "v1alpha3"),
-          Set.of(VIRTUAL_SERVICE, DESTINATION_RULE, SERVICE_ENTRY),
-          Set.of("Gateway", "Sidecar", "WorkloadEntry", "WorkloadGroup", "EnvoyFilter", "ProxyConfig")),
+          Set.of(VIRTUAL_SERVICE, DESTINATION_RULE, SERVICE_ENTRY, SIDECAR),
+          Set.of("Gateway", "WorkloadEntry", "WorkloadGroup", "EnvoyFilter", "ProxyConfig")),
       "security.istio.io",
       new Group(
           List.of("v1", "v1beta1"),

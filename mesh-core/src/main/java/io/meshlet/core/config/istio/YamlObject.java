@@ -326,7 +326,7 @@ final class YamlObject {
     }
   }
 
-  /** A map of user-chosen keys (labels, header names) to strings; keys are kept as written. */
+  /** A map of user-chosen keys (labels, header names) to strings; keys are kept as written, keys and values interned. */
   Map<String, String> stringMap(String field) {
     return stringMap(field, key -> null);
   }
@@ -347,7 +347,9 @@ final class YamlObject {
       if (keyProblem != null) {
         problems.error(path(field) + "." + e.getKey(), keyProblem);
       } else if (e.getValue().isString()) {
-        out.put(e.getKey(), e.getValue().stringValue());
+        // Interned: labels repeat across thousands of endpoints ("version" → "v1"), one copy each
+        // was ~1 MB of a 1,000-service mesh (docs/performance.md, "Heap of a large mesh").
+        out.put(e.getKey().intern(), e.getValue().stringValue().intern());
       } else {
         problems.error(path(field) + "." + e.getKey(), Values.render(e.getValue()) + " (expected: a string)");
       }
