@@ -20,7 +20,7 @@ final class CatalogQuery implements BlockingQuery.Call<List<String>> {
 
   @Override
   public void start(BigInteger index, BlockingQuery.Answer<List<String>> answer) {
-    catalog.getServices(HealthQuery.options(settings, index), new ConsulResponseCallback<>() {
+    catalog.getServices(HealthQuery.options(settings, settings.datacenter(), index), new ConsulResponseCallback<>() {
       @Override
       public void onComplete(ConsulResponse<Map<String, List<String>>> response) {
         Map<String, List<String>> services = response.getResponse();

@@ -36,7 +36,22 @@ import tools.jackson.databind.JsonNode;
 final class ConfigEntries {
   private ConfigEntries() {}
 
+  /** What the entries make: mesh resources, and per service with a {@code Failover} its levels in order. */
+  record Translation(List<MeshResource> resources, Map<String, List<FailoverLevel>> failovers) {
+    static final Translation EMPTY = new Translation(List.of(), Map.of());
+
+    Translation {
+      resources = List.copyOf(resources);
+      failovers = Map.copyOf(failovers);
+    }
+  }
+
   static List<MeshResource> translate(Map<String, List<JsonNode>> byKind, ConsulSettings settings, String source,
+      List<ConfigProblem> problems) {
+    return translation(byKind, settings, source, problems).resources();
+  }
+
+  static Translation translation(Map<String, List<JsonNode>> byKind, ConsulSettings settings, String source,
       List<ConfigProblem> problems) {
     Map<String, Resolver> resolvers = new LinkedHashMap<>();
     Map<String, Splitter> splitters = new LinkedHashMap<>();
@@ -84,7 +99,7 @@ final class ConfigEntries {
         out.add(virtualService(service, router, chain, settings, origin));
       }
     }
-    return out;
+    return new Translation(out, chain.failovers());
   }
 
   private static List<DestinationRule> destinationRules(Resolver r, ConsulSettings settings, ResourceOrigin origin) {
@@ -163,11 +178,42 @@ final class ConfigEntries {
       return new Destination(settings.primaryHost(service), subset, 0);
     }
 
+    /** Each service's failover levels, its targets' subsets resolved to labels. */
+    Map<String, List<FailoverLevel>> failovers() {
+      Map<String, List<FailoverLevel>> out = new LinkedHashMap<>();
+      for (Resolver r : resolvers.values()) {
+        List<FailoverLevel> levels = new ArrayList<>();
+        for (Resolver.Failover f : r.failover()) {
+          Resolver target = resolvers.get(f.service());
+          Map<String, String> labels = f.subset() == null || target == null ? Map.of()
+              : target.subsets().getOrDefault(f.subset(), Map.of());
+          levels.add(new FailoverLevel(f.service(), f.datacenter(), labels));
+        }
+        if (!levels.isEmpty()) {
+          out.put(r.service(), levels);
+        }
+      }
+      return out;
+    }
+
     /** Every target names a watched service and, if it names a subset, one its resolver defines. */
     void check(Map<String, EntryProblems> problemsOf, Map<String, Router> routers) {
       for (Resolver r : resolvers.values()) {
+        EntryProblems p = problemsOf.get("service-resolver/" + r.service());
         if (r.redirect() != null) {
-          checkTarget(problemsOf.get("service-resolver/" + r.service()), "Redirect", r.redirect());
+          checkTarget(p, "Redirect", r.redirect());
+        }
+        for (Resolver.Failover f : r.failover()) {
+          if (f.datacenter() == null) {
+            checkTarget(p, f.path(), new Resolver.Target(f.service(), f.subset()));
+          } else if (f.subset() != null) {
+            // The other datacenter's instances are selected by this datacenter's definition of the subset.
+            Resolver target = resolvers.get(f.service());
+            if (target == null || !target.subsets().containsKey(f.subset())) {
+              p.error(f.path() + ".ServiceSubset", "'" + f.subset() + "' (expected: a subset of the service-resolver of "
+                  + f.service() + (target == null ? ", which has none" : ": " + target.subsets().keySet()) + ")");
+            }
+          }
         }
       }
       for (Splitter s : splitters.values()) {

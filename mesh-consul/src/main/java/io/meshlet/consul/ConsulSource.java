@@ -68,6 +68,9 @@ public final class ConsulSource implements ConfigSource {
   private @Nullable Backoff backoff;
   // State below is touched on the executor only.
   private final Map<String, List<ConsulInstance>> instances = new TreeMap<>();
+  /** Failover targets the source does not watch itself (another datacenter), by {@link FailoverLevel#query()}. */
+  private final Map<String, BlockingQuery<?>> failoverQueries = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, List<ConsulInstance>> failoverInstances = new TreeMap<>();
   private final Map<String, List<JsonNode>> entries = new TreeMap<>();
   private final Map<String, BigInteger> indexes = new TreeMap<>();
   private final Map<String, String> failing = new LinkedHashMap<>();
@@ -152,10 +155,52 @@ public final class ConsulSource implements ConfigSource {
   }
 
   private BlockingQuery<?> watch(String service) {
-    BlockingQuery<?> q = new BlockingQuery<>(service, new HealthQuery(requireNonNull(consul).healthClient(), service, settings),
-        requireNonNull(executor), requireNonNull(backoff), requireNonNull(onHealth));
+    BlockingQuery<?> q = new BlockingQuery<>(service, new HealthQuery(requireNonNull(consul).healthClient(), service,
+        settings.datacenter(), settings), requireNonNull(executor), requireNonNull(backoff), requireNonNull(onHealth));
     queries.put(service, q);
     return q;
+  }
+
+  /**
+   * Watches the failover targets in other datacenters that {@code failovers} name and drops the ones
+   * no longer named. Their answers do not hold back updates (a datacenter that never answers must not
+   * freeze this one's endpoints); until one answers, its level has no instances.
+   */
+  private void watchFailovers(Map<String, List<FailoverLevel>> failovers) {
+    java.util.Set<String> wanted = new java.util.TreeSet<>();
+    for (List<FailoverLevel> levels : failovers.values()) {
+      for (FailoverLevel l : levels) {
+        if (l.datacenter() != null) {
+          wanted.add(l.query());
+          if (!failoverQueries.containsKey(l.query())) {
+            BlockingQuery<?> q = new BlockingQuery<>(l.query(), new HealthQuery(requireNonNull(consul).healthClient(),
+                l.service(), l.datacenter(), settings), requireNonNull(executor), requireNonNull(backoff),
+                storingInto(failoverInstances));
+            failoverQueries.put(l.query(), q);
+            q.start();
+          }
+        }
+      }
+    }
+    for (String gone : List.copyOf(failoverQueries.keySet())) {
+      if (!wanted.contains(gone)) {
+        failoverQueries.remove(gone).close();
+        failoverInstances.remove(gone);
+        indexes.remove(gone);
+        failing.remove(gone);
+      }
+    }
+  }
+
+  /** The service's own instances, then each failover level's. */
+  private List<List<ConsulInstance>> levels(String service, List<ConsulInstance> own, List<FailoverLevel> failover) {
+    List<List<ConsulInstance>> levels = new ArrayList<>();
+    levels.add(own);
+    for (FailoverLevel l : failover) {
+      List<ConsulInstance> all = l.datacenter() == null ? instances.get(l.service()) : failoverInstances.get(l.query());
+      levels.add(all == null ? List.of() : all.stream().filter(l::selects).toList());
+    }
+    return levels;
   }
 
   /** The catalog's services now: watch the new ones (valid host labels only), drop the gone ones. */
@@ -201,7 +246,7 @@ public final class ConsulSource implements ConfigSource {
     boolean wasFailing = failing.remove(what) != null;
     for (String q : queries.keySet()) {
       if (!indexes.containsKey(q)) {
-        return; // an update waits for every query's first answer
+        return; // an update waits for every query's first answer (not a failover datacenter's)
       }
     }
     deliver();
@@ -229,14 +274,16 @@ public final class ConsulSource implements ConfigSource {
   private void deliver() {
     List<ConfigProblem> problems = new ArrayList<>();
     List<MeshResource> resources = new ArrayList<>();
+    ConfigEntries.Translation translation = settings.configEntries()
+        ? entriesLastGood.translate(entries, settings.allServices() ? settings.withServices(watched) : settings, problems)
+        : ConfigEntries.Translation.EMPTY;
+    watchFailovers(translation.failovers());
     for (Map.Entry<String, List<ConsulInstance>> e : instances.entrySet()) {
-      resources.add(ServiceEntries.of(e.getKey(), e.getValue(), settings.hosts(e.getKey()), settings.meshNamespace(),
-          settings.servicePort(), new ResourceOrigin(name, "/v1/health/service/" + e.getKey())));
+      List<FailoverLevel> failover = translation.failovers().getOrDefault(e.getKey(), List.of());
+      resources.add(ServiceEntries.of(e.getKey(), levels(e.getKey(), e.getValue(), failover), settings.hosts(e.getKey()),
+          settings.meshNamespace(), settings.servicePort(), new ResourceOrigin(name, "/v1/health/service/" + e.getKey())));
     }
-    if (settings.configEntries()) {
-      resources.addAll(entriesLastGood.translate(entries, settings.allServices() ? settings.withServices(watched) : settings,
-          problems));
-    }
+    resources.addAll(translation.resources());
     StringBuilder version = new StringBuilder();
     for (Map.Entry<String, BigInteger> e : indexes.entrySet()) {
       version.append(version.length() == 0 ? "" : ",").append(e.getKey()).append('@').append(e.getValue());
@@ -244,6 +291,10 @@ public final class ConsulSource implements ConfigSource {
     List<String> lines = new ArrayList<>();
     for (Map.Entry<String, List<ConsulInstance>> e : instances.entrySet()) {
       lines.add(e.getKey() + " index " + indexes.get(e.getKey()) + ": " + e.getValue().stream()
+          .map(i -> i.address() + ":" + i.port()).toList());
+    }
+    for (Map.Entry<String, List<ConsulInstance>> e : failoverInstances.entrySet()) {
+      lines.add(e.getKey() + " (failover) index " + indexes.get(e.getKey()) + ": " + e.getValue().stream()
           .map(i -> i.address() + ":" + i.port()).toList());
     }
     for (Map.Entry<String, List<JsonNode>> e : entries.entrySet()) {
@@ -264,6 +315,9 @@ public final class ConsulSource implements ConfigSource {
   @Override
   public synchronized void close() {
     for (BlockingQuery<?> q : queries.values()) {
+      q.close();
+    }
+    for (BlockingQuery<?> q : failoverQueries.values()) {
       q.close();
     }
     if (givenExecutor == null && executor != null) {

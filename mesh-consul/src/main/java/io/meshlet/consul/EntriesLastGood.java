@@ -1,7 +1,6 @@
 package io.meshlet.consul;
 
 import io.meshlet.core.config.ConfigProblem;
-import io.meshlet.core.model.MeshResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ final class EntriesLastGood {
   private final String source;
   private List<String> seenServices = List.of();
   private @Nullable Map<String, List<JsonNode>> seen;
-  private List<MeshResource> good = List.of();
+  private ConfigEntries.Translation good = ConfigEntries.Translation.EMPTY;
   private List<ConfigProblem> goodProblems = List.of();
 
   EntriesLastGood(String source) {
@@ -29,9 +28,9 @@ final class EntriesLastGood {
   }
 
   /** The resources to deliver for {@code entries} with the services watched {@code now}, adding their problems to {@code problems}. */
-  List<MeshResource> translate(Map<String, List<JsonNode>> entries, ConsulSettings now, List<ConfigProblem> problems) {
+  ConfigEntries.Translation translate(Map<String, List<JsonNode>> entries, ConsulSettings now, List<ConfigProblem> problems) {
     List<ConfigProblem> found = new ArrayList<>();
-    List<MeshResource> resources = ConfigEntries.translate(entries, now, source, found);
+    ConfigEntries.Translation resources = ConfigEntries.translation(entries, now, source, found);
     boolean changed = !entries.equals(seen) || !now.services().equals(seenServices);
     seen = Map.copyOf(entries);
     seenServices = now.services();

@@ -22,17 +22,20 @@ import org.kiwiproject.consul.option.QueryOptions;
 final class HealthQuery implements BlockingQuery.Call<List<ConsulInstance>> {
   private final HealthClient health;
   private final String service;
+  private final @Nullable String datacenter;
   private final ConsulSettings settings;
 
-  HealthQuery(HealthClient health, String service, ConsulSettings settings) {
+  /** @param datacenter the datacenter to read ({@code dc}), the agent's own when null */
+  HealthQuery(HealthClient health, String service, @Nullable String datacenter, ConsulSettings settings) {
     this.health = health;
     this.service = service;
+    this.datacenter = datacenter;
     this.settings = settings;
   }
 
   @Override
   public void start(BigInteger index, BlockingQuery.Answer<List<ConsulInstance>> answer) {
-    ImmutableQueryOptions options = options(settings, index);
+    ImmutableQueryOptions options = options(settings, datacenter, index);
     ConsulResponseCallback<List<ServiceHealth>> callback = new ConsulResponseCallback<>() {
       @Override
       public void onComplete(ConsulResponse<List<ServiceHealth>> response) {
@@ -59,10 +62,10 @@ final class HealthQuery implements BlockingQuery.Call<List<ConsulInstance>> {
   }
 
   /** A blocking query from {@code index} with {@code wait}, in the datacenter and namespace given. */
-  static ImmutableQueryOptions options(ConsulSettings settings, BigInteger index) {
+  static ImmutableQueryOptions options(ConsulSettings settings, @Nullable String datacenter, BigInteger index) {
     ImmutableQueryOptions.Builder options = QueryOptions.blockSeconds(settings.waitSeconds(), index);
-    if (settings.datacenter() != null) {
-      options.datacenter(settings.datacenter());
+    if (datacenter != null) {
+      options.datacenter(datacenter);
     }
     if (settings.consulNamespace() != null) {
       options.namespace(settings.consulNamespace());

@@ -31,6 +31,11 @@ final class JsonFields {
     return problems;
   }
 
+  /** The path of this object itself. */
+  String here() {
+    return path;
+  }
+
   String path(String field) {
     return path.isEmpty() ? field : path + "." + field;
   }

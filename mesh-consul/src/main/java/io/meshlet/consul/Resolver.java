@@ -5,6 +5,7 @@ import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash.HashOn;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code service-resolver} entry, validated: subsets (by {@link SubsetFilters}), default subset,
- * redirect, connect and request timeouts, load balancer. {@code Failover} and {@code
- * PrioritizeByLocality} are reported as not yet applied.
+ * redirect, connect and request timeouts, load balancer, and the {@code Failover} of {@code "*"}
+ * (the targets, in order, that take the traffic when the service has no healthy instance left).
+ * Failover keyed by one subset and {@code PrioritizeByLocality} are reported as not yet applied.
  */
 record Resolver(
     String service,
@@ -22,10 +24,21 @@ record Resolver(
     @Nullable Target redirect,
     @Nullable Duration connectTimeout,
     @Nullable Duration requestTimeout,
-    @Nullable LoadBalancerSettings loadBalancer) {
+    @Nullable LoadBalancerSettings loadBalancer,
+    List<Failover> failover) {
 
   /** A service (and subset) a route, split or redirect goes to. */
   record Target(String service, @Nullable String subset) {}
+
+  /**
+   * One failover target: {@code service} (and {@code subset}) in {@code datacenter}, the source's own
+   * when null. Field paths are kept for errors found once every entry is known.
+   */
+  record Failover(String service, @Nullable String subset, @Nullable String datacenter, String path) {}
+
+  Resolver {
+    failover = List.copyOf(failover);
+  }
 
   static Resolver parse(JsonFields e, String service) {
     EntryProblems p = e.problems();
@@ -59,8 +72,57 @@ record Resolver(
     Duration connect = duration(e, "ConnectTimeout");
     Duration request = duration(e, "RequestTimeout");
     LoadBalancerSettings lb = loadBalancer(e.object("LoadBalancer"));
-    e.notYetApplied("Failover", "PrioritizeByLocality");
-    return new Resolver(service, subsets, defaultSubset, redirect, connect, request, lb);
+    List<Failover> failover = new ArrayList<>();
+    for (Map.Entry<String, JsonFields> f : e.objectMap("Failover").entrySet()) {
+      List<Failover> targets = failover(f.getValue(), service);
+      if (f.getKey().equals("*")) {
+        failover.addAll(targets);
+      } else if (subsets.containsKey(f.getKey())) {
+        p.warning(e.path("Failover") + "." + f.getKey(), "not yet applied by Meshlet (failover of one subset; only \"*\" is)");
+      } else {
+        p.error(e.path("Failover") + "." + f.getKey(), "'" + f.getKey() + "' (expected: \"*\" or one of the Subsets "
+            + subsets.keySet() + ")");
+      }
+    }
+    e.notYetApplied("PrioritizeByLocality");
+    return new Resolver(service, subsets, defaultSubset, redirect, connect, request, lb, failover);
+  }
+
+  /**
+   * One {@code Failover} value: {@code Targets} in order, or {@code Service}/{@code ServiceSubset}
+   * in each of {@code Datacenters} in order (the source's datacenter when none), as Consul reads it.
+   */
+  private static List<Failover> failover(JsonFields f, String service) {
+    EntryProblems p = f.problems();
+    String to = f.string("Service");
+    String subset = f.string("ServiceSubset");
+    List<String> datacenters = f.strings("Datacenters");
+    List<JsonFields> targets = f.objects("Targets");
+    f.notYetApplied("Namespace", "SamenessGroup", "Policy");
+    List<Failover> out = new ArrayList<>();
+    if (!targets.isEmpty()) {
+      if (to != null || subset != null || !datacenters.isEmpty()) {
+        p.error(f.path("Targets"), "given with Service, ServiceSubset or Datacenters (expected: Targets alone, as Consul requires)");
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        JsonFields t = targets.get(i);
+        String ts = t.string("Service");
+        out.add(new Failover(ts != null ? ts : service, t.string("ServiceSubset"), t.string("Datacenter"),
+            f.path("Targets") + "[" + i + "]"));
+        t.notYetApplied("Namespace", "Partition", "Peer");
+        t.finish();
+      }
+    } else if (!datacenters.isEmpty()) {
+      for (String dc : datacenters) {
+        out.add(new Failover(to != null ? to : service, subset, dc, f.here()));
+      }
+    } else if (to != null || subset != null) {
+      out.add(new Failover(to != null ? to : service, subset, null, f.here()));
+    } else {
+      p.error(f.here(), "no target (expected: Service, ServiceSubset, Datacenters or Targets)");
+    }
+    f.finish();
+    return out;
   }
 
   static @Nullable Duration duration(JsonFields e, String field) {

@@ -40,16 +40,46 @@ class ConfigEntriesTest {
     translate("service-resolver", """
         {"Kind":"service-resolver","Name":"reviews","DefaultSubset":"v3","ConnectTimeout":"soon",
          "Subsets":{"v1":{"Filter":"Service.Meta.version != v1"}},"LoadBalancer":{"Policy":"fastest"},
-         "Failover":{"*":{"Datacenters":["dc2"]}},"Colour":"blue"}""");
+         "PrioritizeByLocality":{"Mode":"failover"},"Colour":"blue"}""");
     assertThat(messages()).containsExactlyInAnyOrder(
         "service-resolver reviews (/v1/config/service-resolver/reviews): Subsets.v1.Filter: 'Service.Meta.version != v1' ("
             + SubsetFilters.EXPECTED + ")",
         "service-resolver reviews (/v1/config/service-resolver/reviews): DefaultSubset: 'v3' (expected: one of the Subsets [v1])",
         "service-resolver reviews (/v1/config/service-resolver/reviews): ConnectTimeout: 'soon' (expected: a duration such as 5s or 1m30s)",
         "service-resolver reviews (/v1/config/service-resolver/reviews): LoadBalancer.Policy: 'fastest' (expected: round_robin, random, least_request, ring_hash or maglev)",
-        "service-resolver reviews (/v1/config/service-resolver/reviews): Failover: not yet applied by Meshlet",
+        "service-resolver reviews (/v1/config/service-resolver/reviews): PrioritizeByLocality: not yet applied by Meshlet",
         "service-resolver reviews (/v1/config/service-resolver/reviews): Colour: unknown field");
     assertThat(problems.stream().filter(ConfigProblem::isError)).hasSize(5);
+  }
+
+  @Test
+  void badFailoversAreRejectedWithTheirPathsAndSubsetKeysWarned() {
+    translate("service-resolver", """
+        {"Kind":"service-resolver","Name":"reviews","Subsets":{"v1":{"Filter":"Service.Meta.version == v1"}},
+         "Failover":{"*":{"Service":"nowhere"},"v1":{"Datacenters":["dc2"]},"v9":{"Service":"reviews"},
+                     "x":{"Targets":[{"Service":"ratings"}],"Datacenters":["dc2"]},"v1 ":{}}}""");
+    String at = "service-resolver reviews (/v1/config/service-resolver/reviews): ";
+    assertThat(messages()).containsExactlyInAnyOrder(
+        at + "Failover.*.Service: nowhere is not one of the services this source watches [reviews, ratings]",
+        at + "Failover.v1: not yet applied by Meshlet (failover of one subset; only \"*\" is)",
+        at + "Failover.v9: 'v9' (expected: \"*\" or one of the Subsets [v1])",
+        at + "Failover.x.Targets: given with Service, ServiceSubset or Datacenters (expected: Targets alone, as Consul requires)",
+        at + "Failover.x: 'x' (expected: \"*\" or one of the Subsets [v1])",
+        at + "Failover.v1 : no target (expected: Service, ServiceSubset, Datacenters or Targets)",
+        at + "Failover.v1 : 'v1 ' (expected: \"*\" or one of the Subsets [v1])");
+  }
+
+  @Test
+  void aFailoverToASubsetInAnotherDatacenterNeedsThatSubsetDefinedHere() {
+    ConfigEntries.Translation t = ConfigEntries.translation(Map.of("service-resolver", List.of(JSON.readTree("""
+        {"Kind":"service-resolver","Name":"reviews","Subsets":{"v1":{"Filter":"Service.Meta.version == v1"}},
+         "Failover":{"*":{"ServiceSubset":"v1","Datacenters":["dc2","dc3"]}}}"""), JSON.readTree("""
+        {"Kind":"service-resolver","Name":"ratings","Failover":{"*":{"Targets":[{"ServiceSubset":"v2","Datacenter":"dc2"}]}}}"""))),
+        SETTINGS, "consul:test", problems);
+    assertThat(messages()).containsExactly("service-resolver ratings (/v1/config/service-resolver/ratings): "
+        + "Failover.*.Targets[0].ServiceSubset: 'v2' (expected: a subset of the service-resolver of ratings: [])");
+    assertThat(t.failovers().get("reviews")).containsExactly(
+        new FailoverLevel("reviews", "dc2", Map.of("version", "v1")), new FailoverLevel("reviews", "dc3", Map.of("version", "v1")));
   }
 
   @Test

@@ -125,6 +125,18 @@ class ConsulSourceTest {
   }
 
   @Test
+  void theBuilderShortcutFindsTheConsulSourceWithConsulsDefaults() throws IOException {
+    mesh = Mesh.builder().workload("productpage").namespace("shop").configFile(dir.resolve("mesh.yaml"))
+        .consul(consul.address(), "reviews").build();
+    client = new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(mesh)).build();
+
+    assertThat(call("http://reviews.service.consul/reviews/1", "jason")).isEqualTo("200 v2");
+    assertThat(mesh.snapshot().config().serviceEntries()).extracting(se -> se.id().toString())
+        .contains(new ResourceId("ServiceEntry", "shop", "consul-reviews").toString());
+    assertThat(mesh.sources()).extracting(SourceStatus::name).contains("consul:" + consul.address().getAuthority());
+  }
+
+  @Test
   void blockingQueriesFollowTheIndexAndAnInstanceGoingCriticalLeaves() throws IOException {
     startMesh(source());
     assertThat(endpoints("v1")).hasSize(1);

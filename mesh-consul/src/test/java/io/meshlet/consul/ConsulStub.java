@@ -68,6 +68,26 @@ final class ConsulStub implements AutoCloseable {
     answer("/v1/health/service/" + service, index, body);
   }
 
+  /**
+   * The health of {@code service} in datacenter {@code dc} ({@code ?dc=}), as {@link #health}; these
+   * stubs win over the agent's own datacenter's for requests that name {@code dc}. Give the two
+   * datacenters different indexes.
+   */
+  void health(String service, String dc, long index, List<Instance> instances) {
+    String body = instances.stream().map(Instance::json).collect(Collectors.joining(",", "[", "]"));
+    String path = "/v1/health/service/" + service;
+    String key = path + "?dc=" + dc;
+    for (StubMapping old : stubs.getOrDefault(key, List.of())) {
+      server.removeStub(old);
+    }
+    List<StubMapping> now = new ArrayList<>();
+    stubs.put(key, now);
+    now.add(server.stubFor(withPriority(get(urlPathEqualTo(path)).withQueryParam("dc", equalTo(dc)), 5)
+        .willReturn(json(body, index, 0))));
+    now.add(server.stubFor(withPriority(get(urlPathEqualTo(path)).withQueryParam("dc", equalTo(dc))
+        .withQueryParam("index", equalTo(Long.toString(index))), 1).willReturn(json(body, index, HOLD_MILLIS))));
+  }
+
   /** The catalog's services at {@code index}, as {@link #health}. */
   void catalog(long index, String... services) {
     StringBuilder body = new StringBuilder("{");

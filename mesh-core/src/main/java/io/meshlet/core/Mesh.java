@@ -37,6 +37,7 @@ import io.meshlet.core.snapshot.MeshSnapshot;
 import io.meshlet.core.snapshot.Rejection;
 import io.meshlet.core.snapshot.SourceStatus;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -326,6 +327,8 @@ public final class Mesh implements AutoCloseable {
     private @Nullable ScheduledExecutorService controlExecutor;
     private boolean xds;
     private @Nullable Path xdsBootstrap;
+    private @Nullable URI consulAgent;
+    private List<String> consulServices = List.of();
     private String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
     private int numTrustedProxies;
     private @Nullable CertificateProvider certificates;
@@ -474,6 +477,20 @@ public final class Mesh implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Endpoints from the Consul agent at {@code agent} ({@code http://127.0.0.1:8500}) for {@code
+     * services}, or for every service in its catalog when none is named, each as a STATIC {@code
+     * ServiceEntry} on {@code <service>.service.consul} with Consul's defaults (passing instances
+     * only, blocking queries). For every other option (ACL token, datacenter, config entries, host
+     * forms) pass {@code io.meshlet.consul.ConsulSource.builder()...build()} to {@link #configSource}.
+     * Needs {@code io.meshlet:mesh-consul} on the classpath.
+     */
+    public Builder consul(URI agent, String... services) {
+      this.consulAgent = requireNonNull(agent, "agent");
+      this.consulServices = List.of(services);
+      return this;
+    }
+
     /** Another config source (xDS, Consul, a test's own). */
     public Builder configSource(ConfigSource source) {
       configSources.add(requireNonNull(source, "source"));
@@ -607,7 +624,7 @@ public final class Mesh implements AutoCloseable {
       Workload w = new Workload(workload, namespace != null ? namespace : DEFAULT_NAMESPACE,
           labels != null ? labels : Map.of(), sourceAddress != null ? sourceAddress : localAddress(),
           locality != null ? locality : "");
-      ConfigSourceProvider xdsProvider = xds ? provider("xds") : null;
+      ConfigSourceProvider xdsProvider = xds ? provider("xds", "mesh-xds-client") : null;
       if (xdsProvider != null) {
         w = xdsProvider.workload(xdsBootstrap, w, namespace != null, labels != null);
       }
@@ -639,6 +656,9 @@ public final class Mesh implements AutoCloseable {
             ownsCerts = certs != null;
           }
         }
+        if (consulAgent != null) {
+          sources.add(provider("consul", "mesh-consul").create(consulAgent, consulServices, w));
+        }
       } catch (RuntimeException e) {
         if (ownsCerts && certs != null) {
           certs.close();
@@ -666,14 +686,14 @@ public final class Mesh implements AutoCloseable {
       return mesh;
     }
 
-    private static ConfigSourceProvider provider(String kind) {
+    private static ConfigSourceProvider provider(String kind, String artifact) {
       for (ConfigSourceProvider p : ServiceLoader.load(ConfigSourceProvider.class, Mesh.class.getClassLoader())) {
         if (p.kind().equals(kind)) {
           return p;
         }
       }
       throw new IllegalStateException(kind + ": no config source of this kind on the classpath (expected: "
-          + "io.meshlet:mesh-" + kind + "-client as a dependency)");
+          + "io.meshlet:" + artifact + " as a dependency)");
     }
 
     private static String localAddress() {

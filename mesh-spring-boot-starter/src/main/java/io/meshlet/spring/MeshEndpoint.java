@@ -62,6 +62,21 @@ public class MeshEndpoint {
   }
 
   /**
+   * Both explains as plain text, for a terminal ({@code curl -H 'Accept: text/plain' ...}): the
+   * same explanation as the JSON's {@code text} field. Other parts have no text form.
+   */
+  @ReadOperation(produces = "text/plain")
+  public @Nullable String partText(@Selector String part, @Nullable String url, @Nullable String method,
+      @Nullable String path, @Nullable String principal, @Nullable String source, @Nullable Integer port,
+      @Nullable String host) {
+    return switch (part) {
+      case "explain" -> (String) explain(url, method).get("text");
+      case "explain-inbound" -> (String) explainInbound(path, method, principal, source, port, host).get("text");
+      default -> null;
+    };
+  }
+
+  /**
    * Whether a call to this workload would be allowed: {@code path} (required), {@code method}
    * ({@code GET}), {@code principal} (the caller's SPIFFE identity, {@code
    * cluster.local/ns/default/sa/reviews}; none: a plaintext call), {@code source} (its address,

@@ -423,6 +423,17 @@ public class MeshProperties {
     /** Whether the RestClient.Builder Spring Boot auto-configures sends its calls through the mesh. */
     private boolean restClientBuilder = true;
 
+    /** Whether Spring gRPC's channel factory makes mesh channels for mesh targets (an authority such as reviews:9080, not a scheme or a named Boot channel). */
+    private boolean grpcChannels = true;
+
+    public boolean isGrpcChannels() {
+      return grpcChannels;
+    }
+
+    public void setGrpcChannels(boolean grpcChannels) {
+      this.grpcChannels = grpcChannels;
+    }
+
     public boolean isRestClientBuilder() {
       return restClientBuilder;
     }

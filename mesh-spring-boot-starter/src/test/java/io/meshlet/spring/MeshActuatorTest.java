@@ -83,6 +83,23 @@ class MeshActuatorTest extends BookinfoContext {
   }
 
   @Test
+  void explainAnswersPlainTextWhenAskedAndJsonOtherwise() throws IOException {
+    String url = "/actuator/mesh/explain?url=http://reviews:9080/reviews/1&header.end-user=jason";
+    JsonNode asJson = json(url);
+    try (Response r = PLAIN.newCall(new okhttp3.Request.Builder().url("http://127.0.0.1:" + port + url).header("Accept", "text/plain").build())
+        .execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.header("Content-Type")).startsWith("text/plain");
+      assertThat(r.body().string()).isEqualTo(asJson.get("text").asString()).contains("jason-gets-v2");
+    }
+    try (Response r = PLAIN.newCall(new okhttp3.Request.Builder()
+        .url("http://127.0.0.1:" + port + "/actuator/mesh/explain-inbound?path=/reviews/1").header("Accept", "text/plain").build()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.body().string()).isEqualTo(json("/actuator/mesh/explain-inbound?path=/reviews/1").get("text").asString());
+    }
+  }
+
+  @Test
   void explainSaysWhichRuleSubsetAndEndpointARequestGets() throws IOException {
     JsonNode explain = json("/actuator/mesh/explain?url=http://reviews:9080/reviews/1&method=GET&header.end-user=jason");
 

@@ -2,6 +2,7 @@ package io.meshlet.core.config;
 
 import io.meshlet.core.identity.CertificateProvider;
 import io.meshlet.core.model.Workload;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,11 +11,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Makes config sources that live in other modules, found with {@link java.util.ServiceLoader}: the
- * core knows no xDS, but {@code Mesh.builder().xdsBootstrap(path)} finds the provider of kind {@code
- * xds} that mesh-xds-client registers.
+ * core knows no xDS or Consul, but {@code Mesh.builder().xdsBootstrap(path)} finds the provider of
+ * kind {@code xds} that mesh-xds-client registers, and {@code Mesh.builder().consul(agent, services)}
+ * the provider of kind {@code consul} that mesh-consul registers.
  */
 public interface ConfigSourceProvider {
-  /** The kind this provider makes: {@code xds}. */
+  /** The kind this provider makes: {@code xds}, {@code consul}. */
   String kind();
 
   /**
@@ -51,5 +53,14 @@ public interface ConfigSourceProvider {
    */
   default Workload workload(@Nullable Path config, Workload declared, boolean namespaceSet, boolean labelsSet) {
     return declared;
+  }
+
+  /**
+   * A source reading the server at {@code address} for {@code names}, for kinds made that way (for
+   * Consul: the agent and the services to watch, all of them when empty). By default this kind is
+   * not made from an address.
+   */
+  default ConfigSource create(URI address, List<String> names, Workload workload) {
+    throw new UnsupportedOperationException(kind() + ": not made from an address");
   }
 }
