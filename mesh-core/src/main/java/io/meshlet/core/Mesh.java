@@ -101,22 +101,30 @@ public final class Mesh implements AutoCloseable {
     this.runtime = new MeshRuntime(workload, sources, control, b.clock, b.time, b.rootNamespace, b.numTrustedProxies);
     this.certificates = certificates;
     this.ownsCertificates = ownsCertificates;
+    Mirrors mirrors = new Mirrors(b.maxMirrorsInFlight);
     this.telemetry = new MeshTelemetry(b.meterRegistry, b.openTelemetry, b.accessLog, b.clock, random,
         workload, b.rootNamespace, this::identity, () -> runtime.state().snapshot(), () -> runtime.state().routes(),
-        () -> this.certificates, runtime::sourceStatuses);
+        () -> this.certificates, runtime::sourceStatuses, mirrors, () -> runtime.state().inbound());
     runtime.addListener(new RuntimeListener() {
       @Override
-      public void onSnapshot(MeshSnapshot snapshot) {}
+      public void onSnapshot(MeshSnapshot snapshot) {
+        telemetry.snapshotChanged();
+      }
 
       @Override
       public void onRejection(Rejection rejection) {
         telemetry.rejected();
       }
+
+      @Override
+      public void onSourceEvent(io.meshlet.core.config.SourceEvent event) {
+        telemetry.sourceEvent(event);
+      }
     });
     List<CallListener> listeners = new ArrayList<>(telemetry.listeners());
     listeners.addAll(b.callListeners);
     this.pipeline = new MeshPipeline(() -> runtime.state().routes(), () -> runtime.state().inbound(), random, time,
-        outboundTrafficPolicy == OutboundTrafficPolicy.REGISTRY_ONLY, new Mirrors(b.maxMirrorsInFlight), listeners);
+        outboundTrafficPolicy == OutboundTrafficPolicy.REGISTRY_ONLY, mirrors, listeners);
   }
 
   public static Builder builder() {

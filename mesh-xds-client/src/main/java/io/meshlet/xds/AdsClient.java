@@ -64,6 +64,18 @@ final class AdsClient {
     void onConfig(Translation translation, String version);
 
     void onStreamError(String reason);
+
+    /** A response of {@code type} was accepted and ACKed. */
+    default void onAck(XdsType type, String version) {}
+
+    /** A response of {@code type} was rejected and NACKed with {@code detail}. */
+    default void onNack(XdsType type, String version, String detail) {}
+
+    /** The stream delivered its first response. */
+    default void onConnected() {}
+
+    /** The stream ended; the client reconnects. */
+    default void onDisconnected(String reason) {}
   }
 
   private final Channel channel;
@@ -87,6 +99,8 @@ final class AdsClient {
   private boolean closed;
   /** The stream failed since the config was last handed on. */
   private boolean streamFailed;
+  /** Whether the live stream has delivered a response. */
+  private boolean streamUp;
   private volatile List<XdsResourceStatus> dump = List.of();
   /** The translation of exactly the accepted resources, made when they were validated; null once they change otherwise. */
   private @Nullable Translation acceptedTranslation;
@@ -334,6 +348,8 @@ final class AdsClient {
     requests = null;
     deltaRequests = null;
     streamFailed = true;
+    streamUp = false;
+    handler.onDisconnected(reason);
     long jittered = (long) (backoffMs * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
     log.warn("xDS stream failed ({}); reconnecting in {} ms, last accepted config stays in force", reason, jittered);
     handler.onStreamError(reason);
@@ -478,6 +494,10 @@ final class AdsClient {
       XdsType type, String nonce, String version, Map<String, Message> received, Map<String, String> versions,
       Set<String> removed, boolean fullState, List<String> errors) {
     backoffMs = INITIAL_BACKOFF_MS;
+    if (!streamUp) {
+      streamUp = true;
+      handler.onConnected();
+    }
     TypeState st = types.get(type);
     st.nonce = nonce;
     Map<String, Message> next = nextResources(type, st, received, removed, fullState);
@@ -535,6 +555,7 @@ final class AdsClient {
       markMissingServerListeners(st);
     }
     send(type, null);
+    handler.onAck(type, st.version);
     log.info("xDS {} version {} accepted: {} resources", type, st.version, st.accepted.size());
     if (type == XdsType.LDS) {
       resubscribe(XdsType.RDS, model.routeNames(listeners()));
@@ -587,6 +608,7 @@ final class AdsClient {
       List<String> errors) {
     String detail = "rejected " + type.resourceName() + " version " + version + ": " + String.join("; ", errors);
     log.warn("xDS {}", detail);
+    handler.onNack(type, version, detail);
     for (String name : received.keySet()) {
       if (bad.contains(name) || bad.isEmpty()) {
         XdsResourceStatus old = st.status.get(name);

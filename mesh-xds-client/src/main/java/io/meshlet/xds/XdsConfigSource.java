@@ -10,6 +10,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.ConfigSource;
+import io.meshlet.core.config.SourceEvent;
 import io.meshlet.core.config.SourceUpdate;
 import io.meshlet.core.model.Workload;
 import io.meshlet.xds.bootstrap.ChannelCredentials;
@@ -214,6 +215,26 @@ public final class XdsConfigSource implements ConfigSource {
             List<ConfigProblem> warnings = translation.problems().stream().filter(p -> !p.isError()).toList();
             sink.accept(new SourceUpdate(name(), version, translation.config(), warnings));
             delivered = true;
+          }
+
+          @Override
+          public void onAck(XdsType type, String version) {
+            sink.event(new SourceEvent(name(), SourceEvent.Kind.ACK, type.name(), version));
+          }
+
+          @Override
+          public void onNack(XdsType type, String version, String detail) {
+            sink.event(new SourceEvent(name(), SourceEvent.Kind.NACK, type.name(), detail));
+          }
+
+          @Override
+          public void onConnected() {
+            sink.event(new SourceEvent(name(), SourceEvent.Kind.CONNECTED, "", null));
+          }
+
+          @Override
+          public void onDisconnected(String reason) {
+            sink.event(new SourceEvent(name(), SourceEvent.Kind.DISCONNECTED, "", reason));
           }
 
           @Override

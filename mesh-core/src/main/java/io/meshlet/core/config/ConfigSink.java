@@ -6,4 +6,7 @@ public interface ConfigSink {
 
   /** The source could not read its config at all (file gone, connection lost). Its last good config stays. */
   void sourceFailed(String source, String reason);
+
+  /** A protocol event of the source (xDS ACK, NACK, stream up or down), for health meters; ignored by default. */
+  default void event(SourceEvent event) {}
 }

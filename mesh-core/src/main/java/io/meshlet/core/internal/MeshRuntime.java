@@ -175,6 +175,19 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
     control.execute(() -> fail(source, reason));
   }
 
+  @Override
+  public void event(io.meshlet.core.config.SourceEvent event) {
+    control.execute(() -> {
+      for (RuntimeListener l : listeners) {
+        try {
+          l.onSourceEvent(event);
+        } catch (Throwable e) {
+          log.warn("listener {} failed on {}", l, event, e);
+        }
+      }
+    });
+  }
+
   // ---- control thread ---------------------------------------------------------------------------
 
   private void publishEmpty() {

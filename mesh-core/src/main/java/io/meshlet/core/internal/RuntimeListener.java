@@ -1,5 +1,7 @@
 package io.meshlet.core.internal;
 
+import io.meshlet.core.config.ConfigSink;
+import io.meshlet.core.config.SourceEvent;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import io.meshlet.core.snapshot.Rejection;
 
@@ -13,4 +15,7 @@ public interface RuntimeListener {
   void onSnapshot(MeshSnapshot snapshot);
 
   void onRejection(Rejection rejection);
+
+  /** A source's protocol event ({@link ConfigSink#event}); ignored by default. */
+  default void onSourceEvent(SourceEvent event) {}
 }

@@ -18,6 +18,10 @@ public final class Mirrors {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong unroutable = new AtomicLong();
+  // Counts that only grow, for meters: sent() and dropped() move a copy from one to the other when an adapter skips it.
+  private final AtomicLong started = new AtomicLong();
+  private final AtomicLong overflowed = new AtomicLong();
+  private final AtomicLong skippedTotal = new AtomicLong();
 
   public Mirrors(int maxInFlight) {
     if (maxInFlight < 0) {
@@ -31,10 +35,12 @@ public final class Mirrors {
       int n = inFlight.get();
       if (n >= maxInFlight) {
         dropped.incrementAndGet();
+        overflowed.incrementAndGet();
         return false;
       }
       if (inFlight.compareAndSet(n, n + 1)) {
         sent.incrementAndGet();
+        started.incrementAndGet();
         return true;
       }
     }
@@ -52,6 +58,7 @@ public final class Mirrors {
   void skipped() {
     sent.decrementAndGet();
     dropped.incrementAndGet();
+    skippedTotal.incrementAndGet();
   }
 
   public int maxInFlight() {
@@ -71,6 +78,21 @@ public final class Mirrors {
   /** Copies drawn but not sent: the bound was reached, or the adapter could not copy the request. */
   public long dropped() {
     return dropped.get();
+  }
+
+  /** Copies given a place in the bound and handed to an adapter (skipped ones included); only grows. */
+  public long started() {
+    return started.get();
+  }
+
+  /** Copies drawn while the bound was full; only grows. */
+  public long overflowed() {
+    return overflowed.get();
+  }
+
+  /** Copies an adapter could not send (a body that cannot be read twice); only grows. */
+  public long skippedTotal() {
+    return skippedTotal.get();
   }
 
   /** Copies drawn whose destination had no cluster or no endpoint. */

@@ -215,16 +215,24 @@ public final class OutboundCall implements Routed {
       return refused(LocalReply.abort(abort, flags()));
     }
     if (!limits.tryAcquireBreaker()) {
+      overflowed(OutboundEvent.Overflow.CIRCUIT_BREAKER);
       return refused(LocalReply.overflow("the circuit breaker of " + cluster.name() + " is " + limits.breaker().state(), flags()));
     }
     if (!limits.tryAdmit()) {
       limits.releaseBreaker();
+      overflowed(OutboundEvent.Overflow.CONNECTION_POOL);
       return refused(LocalReply.overflow(cluster.name() + " is at its connectionPool limit", flags()));
     }
     admitted = true;
     breakerPending = true;
     startNanos = time.nanoTime();
     return null;
+  }
+
+  private void overflowed(OutboundEvent.Overflow which) {
+    if (event != null) {
+      event.overflow = which;
+    }
   }
 
   private LocalReply refused(LocalReply reply) {
@@ -312,6 +320,9 @@ public final class OutboundCall implements Routed {
     Refusal why = retryRefusal();
     if (why != Refusal.NONE) {
       refusal = why;
+      if (why == Refusal.BUDGET) {
+        overflowed(OutboundEvent.Overflow.RETRY_BUDGET);
+      }
       recordBreaker(result);
       if (retriesExhausted()) {
         flags |= ResponseFlags.bit(ResponseFlag.URX);

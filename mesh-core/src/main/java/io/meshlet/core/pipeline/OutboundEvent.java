@@ -28,12 +28,29 @@ public final class OutboundEvent extends CallEvent {
   @Nullable AttemptResult tryResult;
   private String @Nullable [] tryHeaders;
   private int tryHeaderCount;
+  Overflow overflow = Overflow.NONE;
+
+  /** A limit of the cluster that refused the call or its retry (Envoy's {@code *_overflow} counters). */
+  public enum Overflow {
+    NONE,
+    /** The cluster's circuit breaker was open; answered {@code UO} 503. */
+    CIRCUIT_BREAKER,
+    /** {@code connectionPool} limits were full ({@code upstream_rq_pending_overflow}); answered {@code UO} 503. */
+    CONNECTION_POOL,
+    /** A retry was due but the retry budget refused it ({@code upstream_rq_retry_overflow}). */
+    RETRY_BUDGET
+  }
 
   OutboundEvent(Listeners listeners, RequestView request, boolean grpc, Object @Nullable [] captured, long startNanos) {
     super(grpc, startNanos);
     this.listeners = listeners;
     this.request = request;
     this.captured = captured;
+  }
+
+  /** Which of the cluster's limits refused the call or a retry of it, {@link Overflow#NONE} if none did. */
+  public Overflow overflow() {
+    return overflow;
   }
 
   /** The request as the caller made it (valid during the call). */

@@ -1,12 +1,15 @@
 package io.meshlet.core.telemetry;
 
+import io.meshlet.core.config.SourceEvent;
 import io.meshlet.core.identity.CertificateProvider;
 import io.meshlet.core.identity.SpiffeId;
 import io.meshlet.core.model.Workload;
 import io.meshlet.core.pipeline.CallListener;
+import io.meshlet.core.pipeline.Mirrors;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.RouteTable;
 import io.meshlet.core.routing.ServiceRoutes;
+import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.snapshot.MeshSnapshot;
 import io.meshlet.core.snapshot.SourceStatus;
 import io.micrometer.core.instrument.Counter;
@@ -34,8 +37,9 @@ public final class MeshTelemetry implements AutoCloseable {
   private final String rootNamespace;
   private final AccessLogSettings accessLogDefault;
   private final @Nullable MeterRegistry registry;
-  private final List<Meter> health = new ArrayList<>();
+  private final List<Meter> health = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final @Nullable Counter rejections;
+  private final @Nullable HealthMeters events;
   private volatile @Nullable MeshSnapshot compiledFor;
   private volatile TelemetrySettings policy = TelemetrySettings.DEFAULT;
 
@@ -45,7 +49,7 @@ public final class MeshTelemetry implements AutoCloseable {
   public MeshTelemetry(@Nullable MeterRegistry registry, @Nullable OpenTelemetry openTelemetry, AccessLog.@Nullable Format accessLog,
       Clock clock, RandomGenerator random, Workload workload, String rootNamespace, Supplier<@Nullable SpiffeId> identity,
       Supplier<MeshSnapshot> snapshot, Supplier<RouteTable> routes, Supplier<@Nullable CertificateProvider> certificates,
-      Supplier<List<SourceStatus>> sources) {
+      Supplier<List<SourceStatus>> sources, Mirrors mirrors, Supplier<InboundPolicies> inbound) {
     this.snapshot = snapshot;
     this.workload = workload;
     this.rootNamespace = rootNamespace;
@@ -59,6 +63,10 @@ public final class MeshTelemetry implements AutoCloseable {
         ServiceRoutes s = routes.get().lookup(host);
         return s == null ? null : s.host();
       }));
+    }
+    events = registry == null ? null : new HealthMeters(registry, health, mirrors, inbound);
+    if (events != null) {
+      listeners.add(events);
     }
     if (!listeners.isEmpty() || accessLog != null) {
       // With the events built anyway, a Telemetry resource may turn the access log on.
@@ -99,6 +107,20 @@ public final class MeshTelemetry implements AutoCloseable {
   public void rejected() {
     if (rejections != null) {
       rejections.increment();
+    }
+  }
+
+  /** A config source's protocol event: xDS ACK/NACK counts, stream state. */
+  public void sourceEvent(SourceEvent event) {
+    if (events != null) {
+      events.sourceEvent(event);
+    }
+  }
+
+  /** A new snapshot is in force: counts kept per snapshot (dry-run) are carried over. */
+  public void snapshotChanged() {
+    if (events != null) {
+      events.snapshotChanged();
     }
   }
 
