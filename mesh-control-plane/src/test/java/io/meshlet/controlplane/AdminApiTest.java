@@ -220,9 +220,11 @@ class AdminApiTest {
     for (String asset : ConsoleAssets.FILES.keySet()) {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/" + asset)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(asset).isEqualTo(200);
-      // Nothing is fetched from elsewhere (no CDN): the only URL is SVG's namespace name.
-      assertThat(r.body().replace("http://www.w3.org/2000/svg", "")).as(asset).isNotEmpty()
-          .doesNotContain("http://").doesNotContain("https://").doesNotContain("src=\"//").doesNotContain("href=\"//");
+      // Nothing is fetched from elsewhere (no CDN): no absolute URL in a src, href, url() or fetch().
+      assertThat(r.body()).as(asset).isNotEmpty()
+          .doesNotContainPattern("(src|href)\\s*=\\s*[\"']?(https?:)?//")
+          .doesNotContainPattern("url\\(\\s*[\"']?(https?:)?//")
+          .doesNotContainPattern("(fetch|import)\\s*\\(\\s*[\"'`](https?:)?//");
     }
     HttpResponse<String> missing = http.send(HttpRequest.newBuilder(uri("/../pom.xml")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(missing.statusCode()).isEqualTo(404);

@@ -101,6 +101,31 @@
     }
   }
 
+  // On every poll: the shown nodes' versions and states, in place (open lists stay open).
+  function refreshStates() {
+    for (const section of document.querySelectorAll('#details-body .xds-node')) {
+      const w = workloads.find(x => x.node === section.dataset.node);
+      if (!w) continue;
+      for (const tr of section.querySelectorAll('table.states tr[data-kind]')) {
+        const r = (w.resources || {})[tr.dataset.kind];
+        if (!r) continue;
+        tr.children[1].textContent = r.version;
+        tr.children[2].textContent = r.state;
+        tr.children[2].className = 'state-' + r.state;
+        tr.dataset.state = r.state;
+        const next = tr.nextElementSibling;
+        const nackRow = next && !next.dataset.kind ? next : null;
+        if (r.nack && !nackRow) {
+          const n = rowOf(['', '', 'NACK: ' + r.nack, ''], 'td');
+          n.children[2].className = 'nack';
+          tr.after(n);
+        } else if (nackRow) {
+          if (r.nack) nackRow.children[2].textContent = 'NACK: ' + r.nack; else nackRow.remove();
+        }
+      }
+    }
+  }
+
   function rowOf(cells, tag) {
     const tr = document.createElement('tr');
     for (const c of cells) tr.appendChild(node(tag, c));
@@ -206,6 +231,7 @@
       MeshGraph.render($('graph'), graph, selected, showDetails);
       trafficTable(graph);
       explainNodes();
+      refreshStates();
       showConfig(config);
       const status = $('status');
       status.className = 'status';
