@@ -72,7 +72,14 @@ final class ScrapedSeries implements Series {
   /** Scrapes {@code targets()} every {@code interval} on its own thread, on the system clock. */
   ScrapedSeries(Supplier<List<URI>> targets, Duration interval) {
     this(targets, MeshTime.system());
-    scheduler.scheduleWithFixedDelay(this::scrapeAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        scrapeAll();
+      } catch (RuntimeException e) {
+        // a task that throws is never run again: log, and scrape on the next tick
+        logger.warn("scraping the workloads' metrics failed", e);
+      }
+    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Scrapes only when {@link #scrapeAll()} is called; for tests, with their clock. */
