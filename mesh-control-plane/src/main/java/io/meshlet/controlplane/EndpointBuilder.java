@@ -89,11 +89,16 @@ final class EndpointBuilder {
       LocalityLbEndpoints.Builder g = groups.computeIfAbsent(groupKey, k -> group(where));
       g.setPriority(plan.priority(i));
       weights.put(groupKey, plan.localityWeight(i));
-      g.addLbEndpoints(LbEndpoint.newBuilder()
+      LbEndpoint.Builder lb = LbEndpoint.newBuilder()
           .setHealthStatus(HealthStatus.HEALTHY)
           .setLoadBalancingWeight(Protos.uint32(e.weight()))
           .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
-              .setSocketAddress(SocketAddress.newBuilder().setAddress(e.address()).setPortValue(e.port())))));
+              .setSocketAddress(SocketAddress.newBuilder().setAddress(e.address()).setPortValue(e.port()))));
+      io.envoyproxy.envoy.config.core.v3.Metadata workload = WorkloadMetadata.of(e.labels(), se.id().namespace());
+      if (workload != null) {
+        lb.setMetadata(workload);
+      }
+      g.addLbEndpoints(lb);
     }
     ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
     groups.forEach((k, g) -> cla.addEndpoints(g.setLoadBalancingWeight(

@@ -101,9 +101,14 @@ public final class MeshControlPlane implements AutoCloseable {
   private final SimpleCache<NodeKey> cache;
   private final Map<Long, NodeKey> streams = new ConcurrentHashMap<>();
   private final NackLog nackLog = new NackLog();
+  private final NodeStatuses nodes = new NodeStatuses(nackLog);
+  private final int requestedAdminPort;
+  private final java.net.@Nullable URI prometheus;
+  private final Duration scrapeInterval;
+  private @Nullable AdminServer admin;
   /** Node groups seen, in the order they connected; touched on the control thread only. */
   private final Set<NodeKey> groups = new LinkedHashSet<>();
-  private @Nullable MeshConfig config;
+  private volatile @Nullable MeshConfig config;
   /** The snapshots of the current version by content, so groups with equal resources share one; control thread. */
   private final Map<SnapshotBuilder.Resources, Snapshot> servedNow = new HashMap<>();
   private long version;
@@ -119,6 +124,9 @@ public final class MeshControlPlane implements AutoCloseable {
     this.defaultNamespace = b.namespace;
     this.rootNamespace = b.rootNamespace;
     this.pollInterval = b.pollInterval;
+    this.requestedAdminPort = b.adminPort;
+    this.prometheus = b.prometheus;
+    this.scrapeInterval = b.scrapeInterval;
     this.control = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mesh-control-plane");
       t.setDaemon(true);
@@ -152,6 +160,10 @@ public final class MeshControlPlane implements AutoCloseable {
         .build()
         .start();
     logger.info("serving ADS on port {} for {}", server.getPort(), paths);
+    if (requestedAdminPort >= 0) {
+      admin = AdminServer.start(this, requestedAdminPort, prometheus, scrapeInterval);
+      logger.info("serving the admin API and console on http://localhost:{}/", admin.port());
+    }
     return this;
   }
 
@@ -162,6 +174,20 @@ public final class MeshControlPlane implements AutoCloseable {
       throw new IllegalStateException("not started");
     }
     return s.getPort();
+  }
+
+  /** Whether the admin API and console are served (an admin port other than -1). */
+  public boolean adminEnabled() {
+    return requestedAdminPort >= 0;
+  }
+
+  /** The port of the admin API and console (the free one chosen when built with admin port 0). */
+  public int adminPort() {
+    AdminServer a = admin;
+    if (a == null) {
+      throw new IllegalStateException(requestedAdminPort < 0 ? "the admin server is off (adminPort -1)" : "not started");
+    }
+    return a.port();
   }
 
   /** The version of the snapshots served now; 0 before the first valid config. */
@@ -197,6 +223,10 @@ public final class MeshControlPlane implements AutoCloseable {
 
   @Override
   public void close() {
+    AdminServer a = admin;
+    if (a != null) {
+      a.close();
+    }
     if (source != null) {
       source.close();
     }
@@ -225,33 +255,39 @@ public final class MeshControlPlane implements AutoCloseable {
   private final class Callbacks implements DiscoveryServerCallbacks {
     @Override
     public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
-      keyStream(streamId, request.hasNode() ? request.getNode() : null);
+      NodeKey key = keyStream(streamId, request.hasNode() ? request.getNode() : null);
       nackLog.request(streamId, request.hasNode() ? request.getNode().getId() : null);
       if (request.hasErrorDetail()) {
         nackLog.received(streamId, request.getTypeUrl(), request.getResponseNonce(), request.getVersionInfo(),
             request.getErrorDetail().getMessage());
       }
+      nodes.request(streamId, request.hasNode() ? request.getNode() : null, key, request.getTypeUrl(),
+          request.getResponseNonce(), request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null);
     }
 
     @Override
     public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
       // Delta requests after the first carry no node either: key them by their stream the same way.
-      keyStream(streamId, request.hasNode() ? request.getNode() : null);
+      NodeKey key = keyStream(streamId, request.hasNode() ? request.getNode() : null);
       nackLog.request(streamId, request.hasNode() ? request.getNode().getId() : null);
       if (request.hasErrorDetail()) {
         nackLog.received(streamId, request.getTypeUrl(), request.getResponseNonce(), null,
             request.getErrorDetail().getMessage());
       }
+      nodes.request(streamId, request.hasNode() ? request.getNode() : null, key, request.getTypeUrl(),
+          request.getResponseNonce(), request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null);
     }
 
     @Override
     public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
       nackLog.sent(streamId, response.getTypeUrl(), response.getNonce(), response.getVersionInfo());
+      nodes.sent(streamId, response.getTypeUrl(), response.getVersionInfo());
     }
 
     @Override
     public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
       nackLog.sent(streamId, response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo());
+      nodes.sent(streamId, response.getTypeUrl(), response.getSystemVersionInfo());
     }
 
     /**
@@ -259,7 +295,7 @@ public final class MeshControlPlane implements AutoCloseable {
      * lookup, which runs next on this thread: java-control-plane hashes every request, but a client
      * sends its node only on the first one of a stream.
      */
-    private void keyStream(long streamId, @Nullable Node node) {
+    private NodeKey keyStream(long streamId, @Nullable Node node) {
       NodeKey key;
       if (node != null) {
         key = NodeKey.of(node, defaultNamespace);
@@ -270,18 +306,21 @@ public final class MeshControlPlane implements AutoCloseable {
         key = streams.getOrDefault(streamId, new NodeKey(defaultNamespace, Map.of()));
       }
       CURRENT.set(key);
+      return key;
     }
 
     @Override
     public void onStreamClose(long streamId, String typeUrl) {
       streams.remove(streamId);
       nackLog.closed(streamId);
+      nodes.closed(streamId);
     }
 
     @Override
     public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
       streams.remove(streamId);
       nackLog.closed(streamId);
+      nodes.closed(streamId);
     }
   }
 
@@ -375,12 +414,32 @@ public final class MeshControlPlane implements AutoCloseable {
     return nackLog.logged();
   }
 
+  /** The nodes that connected, with what each was sent and ACKed; for the admin API. */
+  NodeStatuses nodes() {
+    return nodes;
+  }
+
+  /** The config in force (the last valid one), if any; for the admin API. */
+  Optional<MeshConfig> config() {
+    return Optional.ofNullable(config);
+  }
+
+  /** The files and directories read. */
+  List<Path> paths() {
+    return paths;
+  }
+
+  /** The namespace of nodes that name none. */
+  String defaultNamespace() {
+    return defaultNamespace;
+  }
+
   /** The root namespace (mesh-wide security policies); for tests. */
   String rootNamespace() {
     return rootNamespace;
   }
 
-  /** The snapshot served to {@code key} now, if any; for tests. */
+  /** The snapshot served to {@code key} now, if any; for tests and the admin API. */
   Optional<Snapshot> snapshot(NodeKey key) {
     return Optional.ofNullable(cache.getSnapshot(key));
   }
@@ -390,14 +449,59 @@ public final class MeshControlPlane implements AutoCloseable {
     public static final int DEFAULT_PORT = 15010;
     public static final String DEFAULT_NAMESPACE = "default";
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
+    /** Istio's control-plane monitoring port (istiod serves its debug endpoints there too). */
+    public static final int DEFAULT_ADMIN_PORT = 15014;
+    public static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofSeconds(5);
 
     private final List<Path> paths = new ArrayList<>();
     private int port = DEFAULT_PORT;
     private String namespace = DEFAULT_NAMESPACE;
     private String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private int adminPort = -1;
+    private java.net.@Nullable URI prometheus;
+    private Duration scrapeInterval = DEFAULT_SCRAPE_INTERVAL;
 
     private Builder() {}
+
+    /**
+     * Serves the admin API ({@code /api/...}, JSON) and the console ({@code /}) on this port over
+     * plain HTTP/1.1; 0 picks a free one ({@link MeshControlPlane#adminPort()}), -1 (the builder's
+     * default; {@code Main} defaults to {@value #DEFAULT_ADMIN_PORT}) serves none.
+     */
+    public Builder adminPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("adminPort: " + port + " (expected: -1 (off) or 0..65535)");
+      }
+      this.adminPort = port;
+      return this;
+    }
+
+    /**
+     * A Prometheus server that scrapes the workloads: the console's graph is then Kiali's queries
+     * over its {@code istio_requests_total} and {@code istio_request_duration_milliseconds_bucket}.
+     * Without one, the control plane scrapes each workload's metrics URL itself (node metadata
+     * {@value NodeStatuses#METRICS_URL}).
+     */
+    public Builder prometheus(java.net.URI prometheus) {
+      requireNonNull(prometheus, "prometheus");
+      String scheme = prometheus.getScheme();
+      if (!"http".equals(scheme) && !"https".equals(scheme) || prometheus.getHost() == null) {
+        throw new IllegalArgumentException("prometheus: '" + prometheus + "' (expected: http://host:9090)");
+      }
+      this.prometheus = prometheus;
+      return this;
+    }
+
+    /** How often the workloads' metrics URLs are read when no Prometheus server is configured. */
+    public Builder scrapeInterval(Duration interval) {
+      requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("scrapeInterval: " + interval + " (expected: > 0)");
+      }
+      this.scrapeInterval = interval;
+      return this;
+    }
 
     /** A directory of Istio YAML files (read recursively as mesh-core's file source does). */
     public Builder configDir(Path dir) {

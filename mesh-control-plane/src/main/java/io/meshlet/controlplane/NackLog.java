@@ -84,14 +84,12 @@ final class NackLog {
   void received(long streamId, String typeUrl, String nonce, @Nullable String kept, String message) {
     Stream s = streams.get(streamId);
     String nodeId = "";
-    String version = null;
     if (s != null) {
       synchronized (s) {
         nodeId = s.nodeId;
-        Map<String, String> byNonce = s.versions.get(typeUrl);
-        version = byNonce == null ? null : byNonce.get(nonce);
       }
     }
+    String version = versionOf(streamId, typeUrl, nonce);
     if (version == null) {
       version = "unknown (nonce '" + nonce + "')";
     }
@@ -105,6 +103,18 @@ final class NackLog {
       logged.incrementAndGet();
       logger.warn("node {} rejected {} version {}{}: {}", nodeId.isEmpty() ? "(no id)" : nodeId, typeUrl, version,
           kept == null ? "" : kept.isEmpty() ? " (holds none accepted)" : " (keeps version " + kept + ")", message);
+    }
+  }
+
+  /** The version of the response sent on the stream with {@code nonce}, if it is among the last kept; null otherwise. */
+  @Nullable String versionOf(long streamId, String typeUrl, String nonce) {
+    Stream s = streams.get(streamId);
+    if (s == null) {
+      return null;
+    }
+    synchronized (s) {
+      Map<String, String> byNonce = s.versions.get(typeUrl);
+      return byNonce == null ? null : byNonce.get(nonce);
     }
   }
 
