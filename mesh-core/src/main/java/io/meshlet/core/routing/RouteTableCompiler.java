@@ -69,6 +69,7 @@ public final class RouteTableCompiler {
   private final Map<String, LocalRateLimit> rateLimits = new LinkedHashMap<>();
   /** host → its DestinationRule (Optional.empty() for none), so the scan runs once per host. */
   private final Map<String, Optional<DestinationRule>> ruleByHost = new HashMap<>();
+  private final java.util.Set<DestinationRule> usedRules = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /** The resource being compiled and what of it, so that a failure names them ({@link CompileFailure}). */
   private @Nullable MeshResource compiling;
   private String compilingWhat = "";
@@ -126,6 +127,7 @@ public final class RouteTableCompiler {
   private Result run() {
     collectServices();
     buildClusters();
+    warnUnusedDestinationRules();
     Map<String, VirtualService> vsByHost = virtualServicesByHost();
 
     Map<String, ServiceRoutes> exact = new LinkedHashMap<>();
@@ -209,11 +211,30 @@ public final class RouteTableCompiler {
     return Sidecar.inScope(sidecar, host, resource.id().namespace());
   }
 
+  /**
+   * A DestinationRule for a plain host (no wildcard) in scope that no service of the table took: its
+   * host has no ServiceEntry (or another rule for the same host took precedence), so it applies to
+   * nothing. Istio's {@code istioctl analyze} reports the same of such a rule.
+   */
+  private void warnUnusedDestinationRules() {
+    for (DestinationRule dr : config.destinationRules()) {
+      if (usedRules.contains(dr) || !dr.visibleTo(workload.namespace()) || HostNames.isWildcard(dr.host())
+          || !inScope(dr.host(), dr)) {
+        continue;
+      }
+      warn(dr.id().kind(), dr.id().name(), dr.origin().location(), "host",
+          dr.host() + " has no ServiceEntry (or another DestinationRule for it takes precedence); this rule applies to nothing");
+    }
+  }
+
   private void buildClusters() {
     for (Map.Entry<String, ServiceEntry> e : services.entrySet()) {
       String host = e.getKey();
       ServiceEntry se = e.getValue();
       DestinationRule dr = destinationRuleFor(host);
+      if (dr != null) {
+        usedRules.add(dr);
+      }
       TrafficPolicy hostPolicy = dr == null ? TrafficPolicy.NONE : dr.trafficPolicy();
       for (ServicePort port : se.ports()) {
         List<Endpoint> endpoints = endpoints(host, se, port);

@@ -228,6 +228,30 @@ class RoutingSemanticsTest {
   }
 
   @Test
+  void aDestinationRuleForAHostNoServiceEntryKnowsIsWarnedAboutAndOneInUseIsNot() {
+    String yaml = SERVICE.formatted("reviews", "default") + """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: ghost}
+        spec:
+          host: ghost
+          trafficPolicy: {loadBalancer: {simple: RANDOM}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: everything}
+        spec:
+          host: "*.local"
+        """;
+    try (Mesh mesh = mesh(yaml)) {
+      assertThat(mesh.snapshot().warnings()).extracting(ConfigProblem::toString).filteredOn(w -> w.contains(" host: "))
+          .singleElement().satisfies(w -> assertThat(w).startsWith("DestinationRule ghost").endsWith(
+              "host: ghost.default.svc.cluster.local has no ServiceEntry (or another DestinationRule for it takes precedence); this rule applies to nothing"));
+    }
+  }
+
+  @Test
   void destinationsThatCannotWorkAreWarnedAboutAndExplained() {
     String yaml = SERVICE.formatted("reviews", "default") + """
         ---
