@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * CORS on the server side in a real Jetty, with requests shaped as a browser sends them: the
  * "reviews" workload applies the corsPolicy of the VirtualService rule for its own service that
- * the request matches (/api: IGNORE unmatched preflights; /open: FORWARD them).
+ * the request matches (/api: IGNORE unmatched preflights; /open: FORWARD them; /beta?preview=on: a
+ * queryParams condition, read from the request's query string).
  */
 class CorsTest {
   @TempDir Path dir;
@@ -67,6 +68,11 @@ class CorsTest {
               maxAge: 2h
               allowCredentials: true
               unmatchedPreflights: IGNORE
+          - match: [{uri: {prefix: /beta}, queryParams: {preview: {exact: "on"}}}]
+            route: [{destination: {host: reviews}}]
+            corsPolicy:
+              allowOrigins: [{exact: "https://beta.example"}]
+              allowMethods: [GET]
           - match: [{uri: {prefix: /open}}]
             route: [{destination: {host: reviews}}]
             corsPolicy:
@@ -132,6 +138,23 @@ class CorsTest {
     }
     try (Response r = send("OPTIONS", "/open", "Origin", "https://evil.example", "Access-Control-Request-Method", "GET")) {
       assertThat(r.header("x-app")).as("FORWARD: the application answers").isEqualTo("served");
+      assertThat(r.header("Access-Control-Allow-Origin")).isNull();
+    }
+  }
+
+  @Test
+  void aRuleWithAQueryParamsConditionAppliesItsCorsPolicyOnlyWhenTheQueryMatches() throws IOException {
+    try (Response r = send("OPTIONS", "/beta/items?x=1&preview=%6Fn", "Origin", "https://beta.example",
+        "Access-Control-Request-Method", "GET")) {
+      assertThat(r.header("x-app")).as("answered by the mesh").isNull();
+      assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://beta.example");
+    }
+    try (Response r = send("GET", "/beta/items?preview=on", "Origin", "https://beta.example")) {
+      assertThat(r.header("x-app")).isEqualTo("served");
+      assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://beta.example");
+    }
+    try (Response r = send("GET", "/beta/items?preview=off", "Origin", "https://beta.example")) {
+      assertThat(r.header("x-app")).as("the catch-all rule, which has no corsPolicy").isEqualTo("served");
       assertThat(r.header("Access-Control-Allow-Origin")).isNull();
     }
   }
