@@ -43,6 +43,7 @@ final class GrpcBackend implements AutoCloseable {
   private final AtomicReference<Metadata> lastHeaders = new AtomicReference<>();
   private final AtomicReference<String> lastAuthority = new AtomicReference<>();
   private final AtomicReference<String> lastMethod = new AtomicReference<>();
+  private final AtomicReference<String> lastJoined = new AtomicReference<>();
   final List<Context> contexts = new ArrayList<>();
 
   GrpcBackend(String name) {
@@ -115,6 +116,11 @@ final class GrpcBackend implements AutoCloseable {
 
   String lastMethod() {
     return lastMethod.get();
+  }
+
+  /** The requests of the last client-streaming call that half-closed, joined with commas; null before one. */
+  String lastJoined() {
+    return lastJoined.get();
   }
 
   private ServerInterceptor record() {
@@ -210,6 +216,7 @@ final class GrpcBackend implements AutoCloseable {
           out.onError(failure.asRuntimeException());
           return;
         }
+        lastJoined.set(String.join(",", parts));
         out.onNext(name + ":" + String.join(",", parts));
         out.onCompleted();
       }
