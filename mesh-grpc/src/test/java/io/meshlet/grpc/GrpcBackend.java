@@ -40,6 +40,8 @@ final class GrpcBackend implements AutoCloseable {
   private volatile Status.Code failWith;
   private volatile int failTimes = -1;
   private volatile long delayMillis;
+  /** True: client streams are never read (no message requested), so their flow-control window fills. */
+  private volatile boolean holdStreams;
   private final AtomicReference<Metadata> lastHeaders = new AtomicReference<>();
   private final AtomicReference<String> lastAuthority = new AtomicReference<>();
   private final AtomicReference<String> lastMethod = new AtomicReference<>();
@@ -98,6 +100,12 @@ final class GrpcBackend implements AutoCloseable {
 
   GrpcBackend answering() {
     this.failWith = null;
+    return this;
+  }
+
+  /** From now on, client-streaming calls read no message (their senders stop being ready). */
+  GrpcBackend holdingStreams() {
+    this.holdStreams = true;
     return this;
   }
 
@@ -199,6 +207,9 @@ final class GrpcBackend implements AutoCloseable {
   }
 
   private StreamObserver<String> join(StreamObserver<String> out) {
+    if (holdStreams) {
+      ((io.grpc.stub.ServerCallStreamObserver<String>) out).disableAutoRequest();
+    }
     List<String> parts = new ArrayList<>();
     return new StreamObserver<>() {
       @Override

@@ -116,6 +116,40 @@ class MeshChannelMirrorTest {
   }
 
   @Test
+  void aMirrorThatStopsReadingAStreamIsCancelledWhileTheOriginalGoesOn() throws Exception {
+    shadow.holdingStreams();
+    // The rule's timeout is the copy's deadline: 120 s, so only the backlog bound can end it in time.
+    Mesh mesh = meshes.mesh(MIRRORED.replace("mirror: {host: reviews, subset: v2}", "mirror: {host: reviews, subset: v2}\n    timeout: 120s"));
+    ManagedChannel channel = meshes.channel(mesh);
+    java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+    io.grpc.stub.StreamObserver<String> requests = io.grpc.stub.ClientCalls.asyncClientStreamingCall(
+        channel.newCall(Echo.JOIN, CallOptions.DEFAULT.withDeadlineAfter(120, TimeUnit.SECONDS)),
+        new io.grpc.stub.StreamObserver<String>() {
+          @Override
+          public void onNext(String value) {
+            answer.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            answer.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> shadow.hits() == 1);
+    String chunk = "x".repeat(32 * 1024);
+    // 100 x 32 KiB: past the mirror's flow-control window (1 MiB, ~33 messages) plus the backlog bound (32).
+    for (int i = 0; i < 100; i++) {
+      requests.onNext(chunk);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> mesh.pipeline().mirrors().inFlight() == 0);
+    requests.onCompleted();
+    assertThat(answer.get(30, TimeUnit.SECONDS)).startsWith(primary.name + ":x");
+  }
+
+  @Test
   void cancellingAStreamCancelsItsMirrorCopy() throws Exception {
     Mesh mesh = meshes.mesh(MIRRORED);
     ManagedChannel channel = meshes.channel(mesh);
