@@ -34,8 +34,11 @@ final class RouteBuilder {
     @Nullable ConsistentHash hash(String cluster);
   }
 
-  /** The route configuration and whether any of its routes injects a fault (the listener then runs the fault filter). */
-  record Built(RouteConfiguration routes, boolean fault) {}
+  /**
+   * The route configuration, whether any of its routes injects a fault and whether any has a CORS
+   * policy (the listener then runs the fault filter, the CORS filter).
+   */
+  record Built(RouteConfiguration routes, boolean fault, boolean cors) {}
 
   private final NodeKey node;
   private final Targets targets;
@@ -49,6 +52,7 @@ final class RouteBuilder {
     String name = Names.listener(host, port);
     VirtualHost.Builder vh = VirtualHost.newBuilder().setName(name).addAllDomains(HostNames.aliases(host, node.namespace(), port));
     boolean fault = false;
+    boolean cors = false;
     if (vs == null) {
       vh.addRoutes(route("default", null, List.of(new RouteDestination(new Destination(host, null, 0), 100,
           io.meshlet.core.model.HeaderOperations.NONE)), new HttpRoute(null, List.of(), List.of(), null, null, null,
@@ -63,9 +67,10 @@ final class RouteBuilder {
           vh.addRoutes(route(rule.name(), m, rule.destinations(), rule, port, true));
         }
         fault |= rule.fault() != null;
+        cors |= rule.cors() != null;
       }
     }
-    return new Built(RouteConfiguration.newBuilder().setName(name).addVirtualHosts(vh).build(), fault);
+    return new Built(RouteConfiguration.newBuilder().setName(name).addVirtualHosts(vh).build(), fault, cors);
   }
 
   /**

@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.meshlet.core.config.ClusterName;
@@ -137,7 +138,7 @@ final class SnapshotBuilder {
       for (ServicePort p : e.getValue().ports()) {
         RouteBuilder.Built built = routeBuilder.build(host, p.number(), vs);
         routes.add(built.routes());
-        listeners.add(listener(Names.listener(host, p.number()), built.fault()));
+        listeners.add(listener(Names.listener(host, p.number()), built.fault(), built.cors()));
       }
     }
     for (String name : node.serverListeners()) {
@@ -262,11 +263,21 @@ final class SnapshotBuilder {
     return best;
   }
 
-  /** An API listener whose HttpConnectionManager reads its routes over ADS; the fault filter before the router when a route injects faults. */
-  static Listener listener(String name, boolean fault) {
+  /**
+   * An API listener whose HttpConnectionManager reads its routes over ADS, with istiod's order of
+   * filters before the router: the CORS filter when a route has a CORS policy (marked optional: a
+   * route's CORS policy means nothing without it in Envoy, and grpc-java, which has no CORS filter,
+   * skips an optional one instead of refusing the listener), then the fault filter when a route
+   * injects faults.
+   */
+  static Listener listener(String name, boolean fault, boolean cors) {
     HttpConnectionManager.Builder hcm = HttpConnectionManager.newBuilder()
         .setRds(Rds.newBuilder().setRouteConfigName(name)
             .setConfigSource(ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())));
+    if (cors) {
+      hcm.addHttpFilters(HttpFilter.newBuilder().setName(MirrorCorsBuilder.CORS_FILTER).setIsOptional(true)
+          .setTypedConfig(Any.pack(Cors.getDefaultInstance())));
+    }
     if (fault) {
       hcm.addHttpFilters(HttpFilter.newBuilder().setName(ActionBuilder.FAULT_FILTER)
           .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())));

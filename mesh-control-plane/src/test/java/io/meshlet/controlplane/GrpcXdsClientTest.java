@@ -341,6 +341,10 @@ class GrpcXdsClientTest {
                 end-user: {exact: jason}
             route:
             - destination: {host: %1$s, subset: %4$s}
+            # Puts the CORS filter (optional) in the listener: grpc-xds must still accept it.
+            corsPolicy:
+              allowOrigins: [{exact: "https://reviews.example"}]
+              allowMethods: [POST]
           - name: split
             route:
             - destination: {host: %1$s, subset: v1}

@@ -84,8 +84,13 @@ class SnapshotBuilderTest {
     assertThat(cla.get("outbound|9080|v1|ratings.default.svc.cluster.local").getEndpoints(0).getLbEndpoints(0)
         .getEndpoint().getAddress().getSocketAddress().getPortValue()).isEqualTo(8080);
 
-    // The fault filter runs where a route injects a fault, before the router.
-    assertThat(filters(r.listeners().get(1))).containsExactly(ActionBuilder.FAULT_FILTER, SnapshotBuilder.ROUTER_FILTER);
+    // The CORS filter (optional) where a route has a CORS policy, then the fault filter where a route
+    // injects a fault, then the router: istiod's order.
+    assertThat(filters(r.listeners().get(1)))
+        .containsExactly(MirrorCorsBuilder.CORS_FILTER, ActionBuilder.FAULT_FILTER, SnapshotBuilder.ROUTER_FILTER);
+    HttpFilter cors = r.listeners().get(1).getApiListener().getApiListener().unpack(HttpConnectionManager.class).getHttpFilters(0);
+    assertThat(cors.getIsOptional()).isTrue();
+    assertThat(cors.getTypedConfig().is(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.class)).isTrue();
     assertThat(filters(r.listeners().get(0))).containsExactly(SnapshotBuilder.ROUTER_FILTER);
   }
 

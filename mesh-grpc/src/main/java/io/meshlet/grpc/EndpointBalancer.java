@@ -1,5 +1,6 @@
 package io.meshlet.grpc;
 
+import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
@@ -23,6 +24,11 @@ import org.jspecify.annotations.Nullable;
  * subchannel, creating it on first use. So grpc-java keeps its own connection management,
  * keep-alive, flow control and reconnect backoff per endpoint.
  *
+ * <p>A try may also name the TLS server name of its connection ({@link #SERVER_NAME}: the SNI the
+ * DestinationRule asks for); its subchannel then carries it as the address's authority override, which
+ * grpc-java sends as SNI and checks the certificate against, while the call keeps its own
+ * {@code :authority}. Subchannels are kept per address and server name.
+ *
  * <p>A subchannel that cannot connect fails its calls at once ({@code UNAVAILABLE} with the cause),
  * so the mesh can retry elsewhere and outlier detection sees the failure, rather than holding a
  * wait-for-ready call on a dead endpoint.
@@ -31,15 +37,20 @@ final class EndpointBalancer extends LoadBalancer {
   static final String POLICY = "meshlet_endpoint";
   /** The endpoint address a try goes to, set by {@link MeshClientCall}. */
   static final CallOptions.Key<SocketAddress> ADDRESS = CallOptions.Key.create("io.meshlet.grpc.endpoint-address");
+  /** The TLS server name (SNI) of the try's connection, set by {@link MeshClientCall}; absent: the channel's authority. */
+  static final CallOptions.Key<String> SERVER_NAME = CallOptions.Key.create("io.meshlet.grpc.server-name");
 
   private final Helper helper;
   /** Only touched in the channel's synchronization context. */
-  private final Map<SocketAddress, Entry> subchannels = new HashMap<>();
+  private final Map<Dial, Entry> subchannels = new HashMap<>();
   private boolean shutdown;
 
   EndpointBalancer(Helper helper) {
     this.helper = helper;
   }
+
+  /** Where a subchannel connects and the server name its TLS handshake sends (null: the channel's authority). */
+  private record Dial(SocketAddress address, @Nullable String serverName) {}
 
   private static final class Entry {
     final Subchannel subchannel;
@@ -56,9 +67,9 @@ final class EndpointBalancer extends LoadBalancer {
     for (EquivalentAddressGroup g : resolved.getAddresses()) {
       now.addAll(g.getAddresses());
     }
-    for (Iterator<Map.Entry<SocketAddress, Entry>> it = subchannels.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<SocketAddress, Entry> e = it.next();
-      if (!now.contains(e.getKey())) {
+    for (Iterator<Map.Entry<Dial, Entry>> it = subchannels.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Dial, Entry> e = it.next();
+      if (!now.contains(e.getKey().address())) {
         // In-flight calls on it finish; new calls no longer go there.
         e.getValue().subchannel.shutdown();
         it.remove();
@@ -79,18 +90,20 @@ final class EndpointBalancer extends LoadBalancer {
     // The mesh's endpoints do not come from name resolution: nothing to fail.
   }
 
-  /** Creates the subchannel of {@code address} (in the synchronization context) unless it exists. */
-  private void create(SocketAddress address) {
-    if (shutdown || subchannels.containsKey(address)) {
+  /** Creates the subchannel of {@code dial} (in the synchronization context) unless it exists. */
+  private void create(Dial dial) {
+    if (shutdown || subchannels.containsKey(dial)) {
       return;
     }
+    Attributes attributes = dial.serverName() == null ? Attributes.EMPTY
+        : Attributes.newBuilder().set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, dial.serverName()).build();
     Subchannel sc = helper.createSubchannel(CreateSubchannelArgs.newBuilder()
-        .setAddresses(new EquivalentAddressGroup(address))
+        .setAddresses(new EquivalentAddressGroup(dial.address(), attributes))
         .build());
     Entry entry = new Entry(sc);
-    subchannels.put(address, entry);
+    subchannels.put(dial, entry);
     sc.start(info -> {
-      if (subchannels.get(address) != entry) {
+      if (subchannels.get(dial) != entry) {
         return;
       }
       entry.state = info;
@@ -100,8 +113,8 @@ final class EndpointBalancer extends LoadBalancer {
     publish();
   }
 
-  private void connect(SocketAddress address) {
-    Entry e = subchannels.get(address);
+  private void connect(Dial dial) {
+    Entry e = subchannels.get(dial);
     if (e != null && e.state.getState() == ConnectivityState.IDLE) {
       e.subchannel.requestConnection();
     }
@@ -111,8 +124,8 @@ final class EndpointBalancer extends LoadBalancer {
   private void publish() {
     boolean ready = false;
     boolean connecting = false;
-    Map<SocketAddress, Picked> picks = new HashMap<>();
-    for (Map.Entry<SocketAddress, Entry> e : subchannels.entrySet()) {
+    Map<Dial, Picked> picks = new HashMap<>();
+    for (Map.Entry<Dial, Entry> e : subchannels.entrySet()) {
       ConnectivityStateInfo s = e.getValue().state;
       picks.put(e.getKey(), new Picked(e.getValue().subchannel, s));
       ready |= s.getState() == ConnectivityState.READY;
@@ -136,9 +149,9 @@ final class EndpointBalancer extends LoadBalancer {
   private record Picked(Subchannel subchannel, ConnectivityStateInfo state) {}
 
   private final class Picker extends SubchannelPicker {
-    private final Map<SocketAddress, Picked> picks;
+    private final Map<Dial, Picked> picks;
 
-    Picker(Map<SocketAddress, Picked> picks) {
+    Picker(Map<Dial, Picked> picks) {
       this.picks = picks;
     }
 
@@ -148,9 +161,10 @@ final class EndpointBalancer extends LoadBalancer {
       if (address == null) {
         return PickResult.withError(Status.INTERNAL.withDescription("a call without a mesh endpoint reached the endpoint channel"));
       }
-      Picked p = picks.get(address);
+      Dial dial = new Dial(address, args.getCallOptions().getOption(SERVER_NAME));
+      Picked p = picks.get(dial);
       if (p == null) {
-        helper.getSynchronizationContext().execute(() -> create(address));
+        helper.getSynchronizationContext().execute(() -> create(dial));
         return PickResult.withNoResult();
       }
       switch (p.state.getState()) {
@@ -159,7 +173,7 @@ final class EndpointBalancer extends LoadBalancer {
         case TRANSIENT_FAILURE:
           return PickResult.withDrop(p.state.getStatus());
         case IDLE:
-          helper.getSynchronizationContext().execute(() -> connect(address));
+          helper.getSynchronizationContext().execute(() -> connect(dial));
           return PickResult.withNoResult();
         case CONNECTING:
         default:

@@ -71,7 +71,7 @@ final class MeshChannel extends ManagedChannel implements EndpointResolver.Sourc
   private final Executor executor;
   private final Channel calls;
   private final Map<ChannelKey, ManagedChannel> channels = new ConcurrentHashMap<>();
-  private final Map<ClientTlsSettings, ChannelCredentials> credentials = new ConcurrentHashMap<>();
+  private final Map<ClientTlsSettings, Tls> credentials = new ConcurrentHashMap<>();
   private final List<EndpointResolver> resolvers = new CopyOnWriteArrayList<>();
   private volatile long version = -1;
   private volatile Map<ChannelKey, Set<SocketAddress>> live = Map.of();
@@ -183,6 +183,21 @@ final class MeshChannel extends ManagedChannel implements EndpointResolver.Sourc
     }
   }
 
+  /** A TLS setting as grpc-java credentials, and what it checks and sends ({@link ClientTls#serverName}). */
+  private record Tls(ChannelCredentials credentials, ClientTls tls) {}
+
+  /**
+   * The TLS server name (SNI) a try to {@code destinationHost} under {@code settings} sends, or
+   * null for the channel's authority: {@code tls.sni}, else for SIMPLE and MUTUAL the destination
+   * host ({@link ClientTls#serverName}, the rule every transport applies); without either, the
+   * builder's {@code overrideAuthority}. Known once {@link #channel} made the setting's channel.
+   */
+  @Nullable String serverName(@Nullable ClientTlsSettings settings, String destinationHost) {
+    Tls t = settings == null ? null : credentials.get(settings);
+    String name = t == null ? null : t.tls().serverName(destinationHost);
+    return name != null ? name : overrideAuthority;
+  }
+
   private ManagedChannel build(ChannelKey key, ChannelCredentials creds) {
     ManagedChannelBuilder<?> b;
     if (key.direct()) {
@@ -196,7 +211,9 @@ final class MeshChannel extends ManagedChannel implements EndpointResolver.Sourc
     for (Consumer<ManagedChannelBuilder<?>> setting : transport) {
       setting.accept(b);
     }
-    if (overrideAuthority != null) {
+    // An endpoint channel's tries name their TLS server name per subchannel (EndpointBalancer.SERVER_NAME,
+    // overrideAuthority included) and their :authority per call; a channel-wide override would discard them.
+    if (key.direct() && overrideAuthority != null) {
       b.overrideAuthority(overrideAuthority);
     }
     // The mesh retries (VirtualService retries); gRPC's own retries would retry each try again.
@@ -208,17 +225,18 @@ final class MeshChannel extends ManagedChannel implements EndpointResolver.Sourc
     if (settings == null) {
       return key.direct() && transportSecurity ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
     }
-    ChannelCredentials c = credentials.get(settings);
-    if (c == null) {
+    Tls t = credentials.get(settings);
+    if (t == null) {
       ClientTls tls = ClientTls.of(settings, mesh.certificates().orElse(null));
       TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder().trustManager(tls.trustManager());
       if (tls.keyManager() != null) {
         b.keyManager(tls.keyManager());
       }
-      c = b.build();
-      credentials.putIfAbsent(settings, c);
+      t = new Tls(b.build(), tls);
+      Tls raced = credentials.putIfAbsent(settings, t);
+      t = raced != null ? raced : t;
     }
-    return c;
+    return t.credentials();
   }
 
   /** The address of an endpoint as a socket address, made once per endpoint (an IP literal is not looked up). */

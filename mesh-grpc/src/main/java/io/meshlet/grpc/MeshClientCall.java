@@ -55,6 +55,12 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private static final Logger log = LoggerFactory.getLogger(MeshClientCall.class);
   /** Messages kept for a retry before the call commits to its try. */
   static final int MAX_BUFFERED_MESSAGES = 32;
+  /**
+   * Messages a mirror may fall behind by: a copy that is not ready for this many messages in a row
+   * (its flow-control window full, or still connecting) is cancelled, so a slow mirror of a stream
+   * never piles up the caller's messages.
+   */
+  static final int MAX_MIRROR_BACKLOG = 32;
 
   private final MeshChannel channel;
   private final MethodDescriptor<ReqT, RespT> method;
@@ -72,8 +78,8 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private volatile @Nullable ClientCall<ReqT, RespT> current;
   private @Nullable Attempt active;
   private final List<ReqT> sent = new ArrayList<>();
-  /** The mirrored copies of a unary call, fed the caller's message and half-close. */
-  private final List<ClientCall<ReqT, RespT>> shadows = new ArrayList<>(0);
+  /** The mirrored copies of the call, fed the caller's messages and half-close until it half-closes. */
+  private final List<Shadow<ReqT, RespT>> shadows = new ArrayList<>(0);
   private int requested;
   private boolean halfClosed;
   private boolean cancelled;
@@ -217,17 +223,16 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       deliverClose(GrpcStatuses.of(refused), GrpcStatuses.trailers(refused.flags(), refused.headers()));
       return;
     }
-    if (method.getType() == MethodDescriptor.MethodType.UNARY) {
-      startMirrors(c);
-    }
+    startMirrors(c);
     nextTry();
   }
 
   /**
-   * Starts a copy of this unary call per mirror the pipeline chose: to the mirror's endpoint, with
-   * the shadow authority and the route's header operations, outside the caller's context (the
-   * caller going away does not cancel it) and with the mirror's own deadline. Its response is
-   * discarded; it ends the mirror when it closes. The request message follows as the caller sends it.
+   * Starts a copy of this call per mirror the pipeline chose, of any method type: to the mirror's
+   * endpoint, with the shadow authority and the route's header operations, outside the caller's
+   * context and with the mirror's own deadline. Its responses are read and discarded; it ends the
+   * mirror when it closes. The request messages follow as the caller sends them, as long as the copy
+   * keeps up ({@link #MAX_MIRROR_BACKLOG}); a caller's cancel cancels a copy not yet half-closed.
    */
   private void startMirrors(OutboundCall c) {
     List<Mirror> mirrors = c.mirrors();
@@ -239,6 +244,10 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
             .withOption(EndpointBalancer.ADDRESS, MeshChannel.address(m.endpoint()))
             .withAuthority(m.authority())
             .withDeadlineAfter(Math.max(1, m.timeout().toNanos()), TimeUnit.NANOSECONDS);
+        String serverName = channel.serverName(m.tls(), m.cluster().host());
+        if (serverName != null) {
+          o = o.withOption(EndpointBalancer.SERVER_NAME, serverName);
+        }
         Metadata h = new Metadata();
         h.merge(headers);
         MetadataEditor.apply(m.headers().request(), h);
@@ -249,20 +258,27 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         } finally {
           Context.ROOT.detach(previous);
         }
+        ClientCall<ReqT, RespT> started = copy;
         copy.start(new Listener<RespT>() {
+          @Override
+          public void onMessage(RespT message) {
+            started.request(1); // discarded; keep reading so a streaming mirror is not held by its own responses
+          }
+
           @Override
           public void onClose(Status status, Metadata trailers) {
             m.done();
           }
         }, h);
-        copy.request(2);
+        copy.request(1);
         for (ReqT message : sent) {
           copy.sendMessage(message);
         }
         if (halfClosed) {
           copy.halfClose();
+        } else {
+          shadows.add(new Shadow<>(copy));
         }
-        shadows.add(copy);
       } catch (IOException | RuntimeException e) {
         m.done(); // never the original's problem
       }
@@ -293,6 +309,14 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     CallOptions o = options;
     if (endpoint != null) {
       o = o.withOption(EndpointBalancer.ADDRESS, MeshChannel.address(endpoint));
+      String serverName = channel.serverName(c.tls(), c.cluster().host());
+      if (serverName != null) {
+        // The connection's TLS name (SNI, certificate host name); the call keeps its own :authority.
+        o = o.withOption(EndpointBalancer.SERVER_NAME, serverName);
+        if (o.getAuthority() == null) {
+          o = o.withAuthority(channel.authority());
+        }
+      }
     }
     Duration timeout = c.tryTimeout();
     if (timeout != null) {
@@ -494,8 +518,10 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (c != null) {
         c.sendMessage(message);
       }
-      for (int i = 0; i < shadows.size(); i++) {
-        shadows.get(i).sendMessage(message);
+      for (int i = shadows.size() - 1; i >= 0; i--) {
+        if (!shadows.get(i).send(message)) {
+          shadows.remove(i);
+        }
       }
     });
   }
@@ -509,7 +535,7 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         c.halfClose();
       }
       for (int i = 0; i < shadows.size(); i++) {
-        shadows.get(i).halfClose();
+        shadows.get(i).call.halfClose();
       }
       shadows.clear();
     });
@@ -522,6 +548,10 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         return;
       }
       cancelled = true;
+      for (int i = 0; i < shadows.size(); i++) {
+        shadows.get(i).call.cancel("the mirrored call was cancelled", null);
+      }
+      shadows.clear();
       if (listener == null) {
         return; // start closes the call
       }
@@ -564,6 +594,27 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   public Attributes getAttributes() {
     ClientCall<ReqT, RespT> c = current;
     return c != null ? c.getAttributes() : Attributes.EMPTY;
+  }
+
+  /** A mirror's copy of a call still receiving the caller's messages, and how far it has fallen behind. */
+  private static final class Shadow<ReqT, RespT> {
+    final ClientCall<ReqT, RespT> call;
+    private int notReady;
+
+    Shadow(ClientCall<ReqT, RespT> call) {
+      this.call = call;
+    }
+
+    /** Sends {@code message} unless the copy fell {@link #MAX_MIRROR_BACKLOG} messages behind; then cancels it and answers false. */
+    boolean send(ReqT message) {
+      notReady = call.isReady() ? 0 : notReady + 1;
+      if (notReady > MAX_MIRROR_BACKLOG) {
+        call.cancel("the mirror fell " + MAX_MIRROR_BACKLOG + " messages behind the caller", null);
+        return false;
+      }
+      call.sendMessage(message);
+      return true;
+    }
   }
 
   @Override

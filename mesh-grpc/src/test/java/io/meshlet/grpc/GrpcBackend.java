@@ -40,9 +40,12 @@ final class GrpcBackend implements AutoCloseable {
   private volatile Status.Code failWith;
   private volatile int failTimes = -1;
   private volatile long delayMillis;
+  /** True: client streams are never read (no message requested), so their flow-control window fills. */
+  private volatile boolean holdStreams;
   private final AtomicReference<Metadata> lastHeaders = new AtomicReference<>();
   private final AtomicReference<String> lastAuthority = new AtomicReference<>();
   private final AtomicReference<String> lastMethod = new AtomicReference<>();
+  private final AtomicReference<String> lastJoined = new AtomicReference<>();
   final List<Context> contexts = new ArrayList<>();
 
   GrpcBackend(String name) {
@@ -100,6 +103,12 @@ final class GrpcBackend implements AutoCloseable {
     return this;
   }
 
+  /** From now on, client-streaming calls read no message (their senders stop being ready). */
+  GrpcBackend holdingStreams() {
+    this.holdStreams = true;
+    return this;
+  }
+
   GrpcBackend delay(long millis) {
     this.delayMillis = millis;
     return this;
@@ -115,6 +124,11 @@ final class GrpcBackend implements AutoCloseable {
 
   String lastMethod() {
     return lastMethod.get();
+  }
+
+  /** The requests of the last client-streaming call that half-closed, joined with commas; null before one. */
+  String lastJoined() {
+    return lastJoined.get();
   }
 
   private ServerInterceptor record() {
@@ -193,6 +207,9 @@ final class GrpcBackend implements AutoCloseable {
   }
 
   private StreamObserver<String> join(StreamObserver<String> out) {
+    if (holdStreams) {
+      ((io.grpc.stub.ServerCallStreamObserver<String>) out).disableAutoRequest();
+    }
     List<String> parts = new ArrayList<>();
     return new StreamObserver<>() {
       @Override
@@ -210,6 +227,7 @@ final class GrpcBackend implements AutoCloseable {
           out.onError(failure.asRuntimeException());
           return;
         }
+        lastJoined.set(String.join(",", parts));
         out.onNext(name + ":" + String.join(",", parts));
         out.onCompleted();
       }

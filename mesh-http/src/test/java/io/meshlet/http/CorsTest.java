@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * CORS on the server side in a real Jetty, with requests shaped as a browser sends them: the
  * "reviews" workload applies the corsPolicy of the VirtualService rule for its own service that
- * the request matches (/api: IGNORE unmatched preflights; /open: FORWARD them).
+ * the request matches (/api: IGNORE unmatched preflights; /open: FORWARD them; /beta?preview=on: a
+ * queryParams condition, read from the request's query string).
  */
 class CorsTest {
   @TempDir Path dir;
@@ -67,6 +68,18 @@ class CorsTest {
               maxAge: 2h
               allowCredentials: true
               unmatchedPreflights: IGNORE
+          - match: [{uri: {prefix: /beta}, queryParams: {preview: {exact: "on"}}}]
+            route: [{destination: {host: reviews}}]
+            corsPolicy:
+              allowOrigins: [{exact: "https://beta.example"}]
+              allowMethods: [GET]
+          - match: [{uri: {prefix: /reviews.Reviews/}}]
+            route: [{destination: {host: reviews}}]
+            corsPolicy:
+              allowOrigins: [{exact: "https://shop.example"}]
+              allowMethods: [POST]
+              allowHeaders: [content-type, x-grpc-web, x-user-agent, grpc-timeout]
+              exposeHeaders: [grpc-status, grpc-message]
           - match: [{uri: {prefix: /open}}]
             route: [{destination: {host: reviews}}]
             corsPolicy:
@@ -133,6 +146,45 @@ class CorsTest {
     try (Response r = send("OPTIONS", "/open", "Origin", "https://evil.example", "Access-Control-Request-Method", "GET")) {
       assertThat(r.header("x-app")).as("FORWARD: the application answers").isEqualTo("served");
       assertThat(r.header("Access-Control-Allow-Origin")).isNull();
+    }
+  }
+
+  @Test
+  void aRuleWithAQueryParamsConditionAppliesItsCorsPolicyOnlyWhenTheQueryMatches() throws IOException {
+    try (Response r = send("OPTIONS", "/beta/items?x=1&preview=%6Fn", "Origin", "https://beta.example",
+        "Access-Control-Request-Method", "GET")) {
+      assertThat(r.header("x-app")).as("answered by the mesh").isNull();
+      assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://beta.example");
+    }
+    try (Response r = send("GET", "/beta/items?preview=on", "Origin", "https://beta.example")) {
+      assertThat(r.header("x-app")).isEqualTo("served");
+      assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://beta.example");
+    }
+    try (Response r = send("GET", "/beta/items?preview=off", "Origin", "https://beta.example")) {
+      assertThat(r.header("x-app")).as("the catch-all rule, which has no corsPolicy").isEqualTo("served");
+      assertThat(r.header("Access-Control-Allow-Origin")).isNull();
+    }
+  }
+
+  /** A browser's gRPC-web call to a servlet (a gRPC-web bridge): the preflight, then the POST, as grpc-web sends them. */
+  @Test
+  void aGrpcWebCallFromABrowserGetsItsPreflightAnsweredAndItsResponseHeaders() throws IOException {
+    try (Response r = send("OPTIONS", "/reviews.Reviews/Get", "Origin", "https://shop.example",
+        "Access-Control-Request-Method", "POST",
+        "Access-Control-Request-Headers", "content-type,x-grpc-web,x-user-agent")) {
+      assertThat(r.header("x-app")).as("answered by the mesh").isNull();
+      assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://shop.example");
+      assertThat(r.header("Access-Control-Allow-Methods")).isEqualTo("POST");
+      assertThat(r.header("Access-Control-Allow-Headers")).isEqualTo("content-type,x-grpc-web,x-user-agent,grpc-timeout");
+    }
+    Request post = new Request.Builder().url("http://127.0.0.1:" + port + "/reviews.Reviews/Get")
+        .header("Origin", "https://shop.example").header("x-grpc-web", "1")
+        .post(okhttp3.RequestBody.create(new byte[] {0, 0, 0, 0, 0}, okhttp3.MediaType.get("application/grpc-web+proto")))
+        .build();
+    try (Response r = browser.newCall(post).execute()) {
+      assertThat(r.header("x-app")).isEqualTo("served");
+      assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://shop.example");
+      assertThat(r.header("Access-Control-Expose-Headers")).isEqualTo("grpc-status,grpc-message");
     }
   }
 

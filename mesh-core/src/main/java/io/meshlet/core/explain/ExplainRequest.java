@@ -3,9 +3,8 @@ package io.meshlet.core.explain;
 import static java.util.Objects.requireNonNull;
 
 import io.meshlet.core.routing.RequestView;
+import io.meshlet.core.security.QueryString;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +34,7 @@ public final class ExplainRequest implements RequestView {
     Map<String, String> h = new LinkedHashMap<>();
     headers.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
     this.headers = Map.copyOf(h);
-    this.query = parseQuery(uri.getRawQuery());
+    this.query = QueryString.parse(uri.getRawQuery());
   }
 
   public static ExplainRequest of(String method, String url, Map<String, String> headers) {
@@ -47,20 +46,6 @@ public final class ExplainRequest implements RequestView {
 
   public static ExplainRequest get(String url) {
     return of("GET", url, Map.of());
-  }
-
-  private static Map<String, String> parseQuery(@Nullable String raw) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      out.putIfAbsent(k, v);
-    }
-    return out;
   }
 
   @Override

@@ -2,10 +2,11 @@ package io.meshlet.core.lb;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,8 +14,27 @@ import org.jspecify.annotations.Nullable;
  * updates around each request ({@link #onRequestStart()}, {@link #onRequestEnd()}). The runtime
  * reuses the same instance across snapshots while the endpoint's definition is unchanged, so the
  * counters survive config pushes.
+ *
+ * <p>Kept small, as a large mesh holds one per endpoint (10,000 in {@code perf} {@code MeshFootprint}):
+ * the active-request count is an {@code int} updated through a {@link VarHandle}, the outlier state
+ * is made on the first counted failure ({@link #trackedHealth()}), and {@link #hostPort()} is made on
+ * first use and kept.
  */
 public final class Endpoint {
+  private static final Object[] NO_ATTACHMENTS = new Object[0];
+  private static final VarHandle ACTIVE;
+  private static final VarHandle HEALTH;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      ACTIVE = l.findVarHandle(Endpoint.class, "activeRequests", int.class);
+      HEALTH = l.findVarHandle(Endpoint.class, "health", EndpointHealth.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final String address;
   private final int port;
   private final Map<String, String> labels;
@@ -23,11 +43,13 @@ public final class Endpoint {
   private final @Nullable String network;
   private final int priority;
   private final int localityWeight;
-  private final String hostPort;
-  private final AtomicInteger activeRequests = new AtomicInteger();
-  private final EndpointHealth health = new EndpointHealth();
+  /** Made on first use; a race makes equal strings, either is fine (as {@code String.hash}). */
+  private @Nullable String hostPort;
+  private volatile int activeRequests;
+  /** Null until outlier detection counts a failure: {@link EndpointHealth#NONE} stands for it. */
+  private volatile @Nullable EndpointHealth health;
   /** Adapter data by key: key, value, key, value... Replaced whole on write; read without locks. */
-  private volatile Object[] attachments = new Object[0];
+  private volatile Object[] attachments = NO_ATTACHMENTS;
 
   public Endpoint(String address, int port, Map<String, String> labels, int weight, @Nullable String locality) {
     this(address, port, labels, weight, locality, null, -1, 0);
@@ -55,7 +77,6 @@ public final class Endpoint {
     this.network = network;
     this.priority = Math.max(-1, priority);
     this.localityWeight = Math.max(0, localityWeight);
-    this.hostPort = (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
   }
 
   public String address() {
@@ -92,26 +113,43 @@ public final class Endpoint {
     return localityWeight;
   }
 
-  /** {@code address:port} ({@code [v6]:port} for IPv6), precomputed. */
+  /** {@code address:port} ({@code [v6]:port} for IPv6), made once on first use. */
   public String hostPort() {
-    return hostPort;
+    String hp = hostPort;
+    if (hp == null) {
+      hp = (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
+      hostPort = hp;
+    }
+    return hp;
   }
 
   public int activeRequests() {
-    return activeRequests.get();
+    return activeRequests;
   }
 
-  /** Outlier-detection state: consecutive failures and ejection. */
+  /** Outlier-detection state: consecutive failures and ejection; {@link EndpointHealth#NONE} until a failure was counted. Read it; write {@link #trackedHealth()}. */
   public EndpointHealth health() {
-    return health;
+    EndpointHealth h = health;
+    return h != null ? h : EndpointHealth.NONE;
+  }
+
+  /** The outlier-detection state to count a failure in or eject, made on first use. */
+  public EndpointHealth trackedHealth() {
+    EndpointHealth h = health;
+    if (h != null) {
+      return h;
+    }
+    EndpointHealth made = new EndpointHealth();
+    EndpointHealth won = (EndpointHealth) HEALTH.compareAndExchange(this, (EndpointHealth) null, made);
+    return won != null ? won : made;
   }
 
   public void onRequestStart() {
-    activeRequests.incrementAndGet();
+    ACTIVE.getAndAdd(this, 1);
   }
 
   public void onRequestEnd() {
-    activeRequests.decrementAndGet();
+    ACTIVE.getAndAdd(this, -1);
   }
 
   /**
@@ -158,6 +196,6 @@ public final class Endpoint {
 
   @Override
   public String toString() {
-    return hostPort + (labels.isEmpty() ? "" : " " + labels) + (weight != 1 ? " weight=" + weight : "");
+    return hostPort() + (labels.isEmpty() ? "" : " " + labels) + (weight != 1 ? " weight=" + weight : "");
   }
 }

@@ -1,23 +1,50 @@
 package io.meshlet.core.lb;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * An endpoint's live outlier-detection state: consecutive failures by kind, and whether (until
  * when) it is ejected. Lives on the {@link Endpoint}, so it survives config pushes that keep the
  * endpoint. Updated from the request path without locks; an ejection races benignly with a
  * concurrent success (Envoy's detector is no stricter).
+ *
+ * <p>Made on an endpoint's first failure that outlier detection counts ({@link Endpoint#trackedHealth()});
+ * until then the endpoint answers {@link #NONE}, which is never written: most endpoints of a large
+ * mesh never fail, and 10,000 of these with their counters were ~1 MB (docs/performance.md). The
+ * counters are plain {@code int} fields updated through {@link VarHandle}s, not {@code AtomicInteger}s
+ * (an object each).
  */
 public final class EndpointHealth {
-  final AtomicInteger consecutive5xx = new AtomicInteger();
-  final AtomicInteger consecutiveGateway = new AtomicInteger();
-  final AtomicInteger consecutiveLocal = new AtomicInteger();
+  /** The state of an endpoint that has never failed: not ejected, no ejections, all runs at 0. Read-only. */
+  public static final EndpointHealth NONE = new EndpointHealth();
+
+  private static final VarHandle FIVE_XX;
+  private static final VarHandle GATEWAY;
+  private static final VarHandle LOCAL;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      FIVE_XX = l.findVarHandle(EndpointHealth.class, "consecutive5xx", int.class);
+      GATEWAY = l.findVarHandle(EndpointHealth.class, "consecutiveGateway", int.class);
+      LOCAL = l.findVarHandle(EndpointHealth.class, "consecutiveLocal", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile int consecutive5xx;
+  private volatile int consecutiveGateway;
+  private volatile int consecutiveLocal;
   private volatile long ejectedUntilNanos;
   private volatile boolean ejected;
   private volatile int ejections;
   private volatile long lastEjectionNanos;
   /** When the last ejection of any endpoint ends: before then, picks must look at health. */
   private static volatile long anyEjectionEndsNanos = Long.MIN_VALUE;
+
+  EndpointHealth() {}
 
   /** False when no endpoint of any cluster can be ejected at {@code nowNanos}: picks may skip health checks. */
   public static boolean anyMayBeEjected(long nowNanos) {
@@ -36,34 +63,48 @@ public final class EndpointHealth {
 
   /** Counts a failure of one kind and returns the new run length; other kinds are unaffected. */
   public int fail5xx() {
-    return consecutive5xx.incrementAndGet();
+    writable();
+    return (int) FIVE_XX.getAndAdd(this, 1) + 1;
   }
 
   public int failGateway() {
-    return consecutiveGateway.incrementAndGet();
+    writable();
+    return (int) GATEWAY.getAndAdd(this, 1) + 1;
   }
 
   public int failLocal() {
-    return consecutiveLocal.incrementAndGet();
+    writable();
+    return (int) LOCAL.getAndAdd(this, 1) + 1;
   }
 
-  /** A 5xx that is not a gateway error ends a run of gateway errors, as in Envoy. */
+  /** A 5xx that is not a gateway error ends a run of gateway errors, as in Envoy (nothing to do on {@link #NONE}). */
   public void endGatewayRun() {
-    if (consecutiveGateway.get() != 0) {
-      consecutiveGateway.set(0);
+    if (consecutiveGateway != 0) {
+      consecutiveGateway = 0;
     }
   }
 
-  /** A success ends every run of failures. */
+  /** A success ends every run of failures (nothing to do on {@link #NONE}). */
   public void succeed() {
-    if (consecutive5xx.get() != 0) {
-      consecutive5xx.set(0);
+    if (consecutive5xx != 0) {
+      consecutive5xx = 0;
     }
-    if (consecutiveGateway.get() != 0) {
-      consecutiveGateway.set(0);
+    if (consecutiveGateway != 0) {
+      consecutiveGateway = 0;
     }
-    if (consecutiveLocal.get() != 0) {
-      consecutiveLocal.set(0);
+    if (consecutiveLocal != 0) {
+      consecutiveLocal = 0;
+    }
+  }
+
+  /** The current run lengths (5xx, gateway, local origin), for explain and tests. */
+  public int consecutive5xx() {
+    return consecutive5xx;
+  }
+
+  private void writable() {
+    if (this == NONE) {
+      throw new IllegalStateException("EndpointHealth.NONE is read-only (expected: Endpoint.trackedHealth())");
     }
   }
 
@@ -73,6 +114,7 @@ public final class EndpointHealth {
    * last ejection ended.
    */
   public synchronized void eject(long nowNanos, long baseNanos, long intervalNanos) {
+    writable();
     if (isEjected(nowNanos)) {
       return;
     }
@@ -91,9 +133,9 @@ public final class EndpointHealth {
     if (end == Long.MIN_VALUE || ejectedUntilNanos - end > 0) {
       anyEjectionEndsNanos = ejectedUntilNanos;
     }
-    consecutive5xx.set(0);
-    consecutiveGateway.set(0);
-    consecutiveLocal.set(0);
+    consecutive5xx = 0;
+    consecutiveGateway = 0;
+    consecutiveLocal = 0;
   }
 
   /** When the current or last ejection ends. */

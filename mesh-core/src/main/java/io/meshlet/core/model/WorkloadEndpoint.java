@@ -36,7 +36,7 @@ public record WorkloadEndpoint(
   public WorkloadEndpoint {
     requireNonNull(address, "address");
     ports = Map.copyOf(ports);
-    labels = Map.copyOf(labels);
+    labels = Labels.shared(labels);
   }
 
   /**

@@ -2,12 +2,14 @@ package io.meshlet.core.pipeline;
 
 import io.meshlet.core.routing.RequestView;
 import io.meshlet.core.security.InboundRequest;
+import io.meshlet.core.security.QueryString;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An inbound call seen as a request to this workload's own service, for matching that service's
  * rules on the server side (their {@code corsPolicy}): the host is the service's, the port the one
- * the call arrived on. Query parameters are not known inbound (a {@code queryParams} condition never matches).
+ * the call arrived on, query parameters from {@link InboundRequest#query()} (a gRPC call has none, so a
+ * {@code queryParams} condition never matches it).
  */
 final class InboundRequestView implements RequestView {
   private final InboundRequest request;
@@ -56,7 +58,7 @@ final class InboundRequestView implements RequestView {
 
   @Override
   public @Nullable String queryParameter(String name) {
-    return null;
+    return QueryString.first(request.query(), name);
   }
 
   @Override

@@ -14,6 +14,10 @@ import org.jspecify.annotations.Nullable;
  * -shadow} suffix, the path and route header operations of the original. The adapter sends it
  * without waiting, discards the response, and calls {@link #done()} exactly once when it is over
  * (or {@link #skip()} when it cannot send it at all), which frees its place in the mesh's bound.
+ *
+ * <p>While in flight it counts as an active request of its endpoint, as an Envoy shadow does, so the
+ * mirror cluster's least-request picks see it. It is not counted by the mirror cluster's connection
+ * pool, circuit breaker or outlier detection (Envoy's shadows are): the mesh's bound limits it instead.
  */
 public final class Mirror {
   /** The timeout of a copy whose route has none: Envoy's router default. */
@@ -37,6 +41,7 @@ public final class Mirror {
     this.headers = headers;
     this.timeout = timeout;
     this.bound = bound;
+    endpoint.onRequestStart();
   }
 
   /**
@@ -86,6 +91,7 @@ public final class Mirror {
   /** The copy is over (answered, failed, timed out): frees its place. Idempotent. */
   public void done() {
     if (finished.compareAndSet(false, true)) {
+      endpoint.onRequestEnd();
       bound.release();
     }
   }
@@ -93,6 +99,7 @@ public final class Mirror {
   /** The adapter could not send the copy (its body cannot be read twice): counted as dropped. Idempotent. */
   public void skip() {
     if (finished.compareAndSet(false, true)) {
+      endpoint.onRequestEnd();
       bound.release();
       bound.skipped();
     }

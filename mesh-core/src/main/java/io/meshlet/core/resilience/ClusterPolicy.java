@@ -142,12 +142,15 @@ public final class ClusterPolicy {
     if (od == null) {
       return;
     }
+    // A success on an endpoint that never failed changes nothing: its state is not made for it.
     EndpointHealth health = endpoint.health();
     boolean eject = false;
     if (result.isFailure() && od.splitExternalLocalOriginErrors()) {
+      health = endpoint.trackedHealth();
       eject = reached(health.failLocal(), od.consecutiveLocalOriginFailures());
     } else if (result.countsAs5xx() || result.isFailure()) {
       // Without the split, a failure with no response counts as a 503, as in Envoy.
+      health = endpoint.trackedHealth();
       eject = reached(health.fail5xx(), od.consecutive5xxErrors());
       if (result.countsAsGatewayError() || result.isFailure()) {
         eject |= reached(health.failGateway(), od.consecutiveGatewayErrors());

@@ -62,7 +62,7 @@ public final class RouteTableCompiler {
   private final RouteTable previous;
   /** The workload's Sidecar: only the services in its egress scope are compiled. */
   private final @Nullable Sidecar sidecar;
-  private final Map<String, Endpoint> previousEndpoints = new HashMap<>();
+  private final Map<EndpointKey, Endpoint> previousEndpoints = new HashMap<>();
   private final List<ConfigProblem> warnings = new ArrayList<>();
   private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
@@ -312,9 +312,12 @@ public final class RouteTableCompiler {
     return old != null && old.sameDefinition(fresh) ? old : fresh;
   }
 
-  private static String endpointKey(String host, int port, Endpoint e) {
-    return host + "|" + port + "|" + e.hostPort();
+  private static EndpointKey endpointKey(String host, int port, Endpoint e) {
+    return new EndpointKey(host, port, e.address(), e.port());
   }
+
+  /** An endpoint of a service port, across compiles (a record: no key string per endpoint, nor its {@code hostPort}). */
+  private record EndpointKey(String host, int port, String address, int endpointPort) {}
 
   /** The Meshlet CircuitBreaker for the cluster of {@code host} and {@code subset}, or null. */
   private @Nullable CircuitBreakerPolicy circuitBreakerFor(String host, @Nullable String subset) {

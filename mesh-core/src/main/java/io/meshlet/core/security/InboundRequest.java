@@ -47,7 +47,7 @@ public interface InboundRequest {
 
   /**
    * The raw query string (after {@code ?}, still percent-encoded), or null when there is none or the
-   * transport has none (gRPC). Read only for a RequestAuthentication's {@code fromParams}.
+   * transport has none (gRPC). Read for a RequestAuthentication's {@code fromParams} and the server side's route {@code queryParams} (CORS), through {@link QueryString}.
    */
   default @Nullable String query() {
     return null;

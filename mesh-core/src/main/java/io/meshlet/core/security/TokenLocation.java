@@ -2,8 +2,6 @@ package io.meshlet.core.security;
 
 import io.meshlet.core.model.RequestAuthentication.JwtRule;
 import io.meshlet.core.model.RequestAuthentication.TokenHeader;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -61,24 +59,8 @@ record TokenLocation(Kind kind, String name, String prefix) {
   }
 
   private static @Nullable String param(@Nullable String query, String name) {
-    if (query == null || query.isEmpty()) {
-      return null;
-    }
-    int i = 0;
-    while (i <= query.length()) {
-      int amp = query.indexOf('&', i);
-      int end = amp < 0 ? query.length() : amp;
-      int eq = query.indexOf('=', i);
-      if (eq > i && eq < end && eq - i == name.length() && query.startsWith(name, i)) {
-        String v = URLDecoder.decode(query.substring(eq + 1, end), StandardCharsets.UTF_8);
-        return v.isEmpty() ? null : v;
-      }
-      if (amp < 0) {
-        break;
-      }
-      i = amp + 1;
-    }
-    return null;
+    String v = QueryString.first(query, name);
+    return v == null || v.isEmpty() ? null : v;
   }
 
   private static @Nullable String cookie(List<String> lines, String name) {

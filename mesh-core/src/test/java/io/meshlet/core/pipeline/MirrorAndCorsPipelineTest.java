@@ -120,6 +120,23 @@ class MirrorAndCorsPipelineTest {
   }
 
   @Test
+  void aMirrorInFlightIsAnActiveRequestOfItsEndpointUntilItIsOver() {
+    MeshPipeline pipeline = mesh(MIRRORED, 64, "productpage").pipeline();
+    List<Mirror> held = new ArrayList<>();
+    for (int i = 0; i < 20 && held.isEmpty(); i++) {
+      held.addAll(((OutboundCall) pipeline.outbound(MeshTesting.get("http://reviews:9080/"), null)).mirrors());
+    }
+    assertThat(held).isNotEmpty();
+    Mirror m = held.get(0);
+    int active = m.endpoint().activeRequests();
+    assertThat(active).isPositive();
+    m.done();
+    m.done(); // idempotent
+    assertThat(m.endpoint().activeRequests()).isEqualTo(active - 1);
+    held.subList(1, held.size()).forEach(Mirror::skip);
+  }
+
+  @Test
   void shadowAuthorityIsEnvoysRule() {
     assertThat(Mirror.shadowAuthority("reviews:9080")).isEqualTo("reviews-shadow:9080");
     assertThat(Mirror.shadowAuthority("reviews")).isEqualTo("reviews-shadow");

@@ -3,6 +3,7 @@ package io.meshlet.core.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.lb.EndpointHealth;
 import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.OutlierDetection;
 import io.meshlet.core.model.RetryBudget;
@@ -51,6 +52,21 @@ class ClusterPolicyTest {
     time.advance(Duration.ofSeconds(2));
     assertThat(bad.health().isEjected(time.nanoTime())).isFalse();
     assertThat(bad.health().ejections()).isEqualTo(2);
+  }
+
+  @Test
+  void anEndpointGetsOutlierStateOnlyOnItsFirstCountedFailure() {
+    List<Endpoint> eps = endpoints(2);
+    ClusterPolicy p = new ClusterPolicy("c", null, outlier(2, 100, 0), null);
+    p.report(eps.get(0), AttemptResult.status(200), time.nanoTime(), eps);
+    assertThat(eps.get(0).health()).as("successes only: the shared read-only state").isSameAs(EndpointHealth.NONE);
+    p.report(eps.get(0), AttemptResult.status(503), time.nanoTime(), eps);
+    assertThat(eps.get(0).health()).isNotSameAs(EndpointHealth.NONE).isSameAs(eps.get(0).trackedHealth());
+    assertThat(eps.get(0).health().consecutive5xx()).isEqualTo(1);
+    assertThat(eps.get(1).health()).isSameAs(EndpointHealth.NONE);
+    assertThat(EndpointHealth.NONE.consecutive5xx()).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(EndpointHealth.NONE::fail5xx)
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
   }
 
   @Test

@@ -115,7 +115,9 @@ final class YamlObject {
       problems.error(path(field), Values.render(n) + " (expected: a string)");
       return null;
     }
-    return n.stringValue();
+    // Interned, as labels are (stringMap): a host or name is written in several resources (ServiceEntry,
+    // DestinationRule, VirtualService, each destination), and the model keeps one copy.
+    return n.stringValue().intern();
   }
 
   /** A string that must be present and non-empty. */
@@ -319,7 +321,7 @@ final class YamlObject {
       JsonNode item = n.get(i);
       String p = path(field) + "[" + i + "]";
       if (item.isString()) {
-        each.accept(p, item.stringValue());
+        each.accept(p, item.stringValue().intern());
       } else {
         problems.error(p, Values.render(item) + " (expected: a string)");
       }
