@@ -90,6 +90,8 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   /** What the mesh's listeners captured on the caller's thread (its trace context), or the serving call's. */
   private final @Nullable CallerContext callerContext;
   private long messagesSent;
+  /** Set when the caller's context was cancelled by its deadline: the CANCELLED close that follows is reported as DEADLINE_EXCEEDED. */
+  private volatile @Nullable Status contextDeadline;
   private volatile long messagesReceived;
 
   MeshClientCall(MeshChannel channel, MethodDescriptor<ReqT, RespT> method, CallOptions options) {
@@ -149,12 +151,22 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     });
   }
 
-  /** A cancelled context (the server call being served went away) cancels this call, also between tries. */
+  /**
+   * A cancelled context (the server call being served went away) cancels this call, also between
+   * tries; a context cancelled because its deadline passed closes it {@code DEADLINE_EXCEEDED}, as
+   * grpc-java's own calls do.
+   */
   private void watchContext() {
     if (context == Context.ROOT) {
       return;
     }
-    contextListener = ctx -> cancel("the caller's context was cancelled", ctx.cancellationCause());
+    contextListener = ctx -> {
+      Status why = io.grpc.Contexts.statusFromCancelled(ctx);
+      if (why != null && why.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+        contextDeadline = why;
+      }
+      cancel("the caller's context was cancelled", ctx.cancellationCause());
+    };
     context.addListener(contextListener, Runnable::run);
   }
 
@@ -460,10 +472,11 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   }
 
   /** Closes the caller's listener once, on the call's executor. */
-  private void deliverClose(Status status, Metadata trailers) {
+  private void deliverClose(Status given, Metadata trailers) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    Status status = closeStatus(given);
     unwatchContext();
     Listener<RespT> l = listener;
     if (l == null) {
@@ -476,8 +489,17 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private void deliverCloseHere(Status status, Metadata trailers) {
     if (closed.compareAndSet(false, true)) {
       unwatchContext();
-      listener.onClose(status, trailers);
+      listener.onClose(closeStatus(status), trailers);
     }
+  }
+
+  /** {@code given}, or DEADLINE_EXCEEDED when it is the CANCELLED that the caller's context deadline caused. */
+  private Status closeStatus(Status given) {
+    Status deadline = contextDeadline;
+    return deadline != null && given.getCode() == Status.Code.CANCELLED
+        ? Status.DEADLINE_EXCEEDED.withDescription("the caller's deadline passed: " + deadline.getDescription())
+            .withCause(given.getCause())
+        : given;
   }
 
   private void unwatchContext() {
