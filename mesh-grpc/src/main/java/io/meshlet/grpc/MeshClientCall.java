@@ -90,6 +90,8 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   /** What the mesh's listeners captured on the caller's thread (its trace context), or the serving call's. */
   private final @Nullable CallerContext callerContext;
   private long messagesSent;
+  /** The wire sizes of the current try, counted when a listener observes the call. */
+  private volatile @Nullable WireSizes trySizes;
   /** Set when the caller's context was cancelled by its deadline: the CANCELLED close that follows is reported as DEADLINE_EXCEEDED. */
   private volatile @Nullable Status contextDeadline;
   private volatile long messagesReceived;
@@ -342,6 +344,11 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     MetadataEditor.apply(c.routeHeaders().request(), h);
     MetadataEditor.apply(c.destinationHeaders().request(), h);
     c.forEachTryHeader((name, value) -> h.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
+    if (c.observed()) {
+      WireSizes sizes = new WireSizes();
+      trySizes = sizes;
+      o = o.withStreamTracerFactory(sizes);
+    }
     ClientCall<ReqT, RespT> try_ = newInnerCall(inner, tryMethod, o);
     Attempt attempt = new Attempt(try_, timeout != null);
     active = attempt;
@@ -466,6 +473,10 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     OutboundCall c = call;
     if (c != null) {
       c.reportMessages(messagesSent, messagesReceived);
+      WireSizes sizes = trySizes;
+      if (sizes != null) {
+        c.reportBytes(sizes.sent.get(), sizes.received.get());
+      }
       c.end();
     }
     deliverClose(status, trailers);
@@ -642,5 +653,31 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   @Override
   public String toString() {
     return "MeshClientCall[" + method.getFullMethodName() + " to " + channel.target.authority() + "]";
+  }
+
+  /**
+   * The body bytes of one try as Envoy counts them for {@code istio_request_bytes} and {@code
+   * istio_response_bytes}: each message as sent on the wire (compressed if it was) plus its 5-byte
+   * gRPC frame header.
+   */
+  static final class WireSizes extends io.grpc.ClientStreamTracer.Factory {
+    static final int FRAME_HEADER = 5;
+    final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public io.grpc.ClientStreamTracer newClientStreamTracer(io.grpc.ClientStreamTracer.StreamInfo info, Metadata headers) {
+      return new io.grpc.ClientStreamTracer() {
+        @Override
+        public void outboundWireSize(long bytes) {
+          sent.addAndGet(bytes + FRAME_HEADER);
+        }
+
+        @Override
+        public void inboundWireSize(long bytes) {
+          received.addAndGet(bytes + FRAME_HEADER);
+        }
+      };
+    }
   }
 }
