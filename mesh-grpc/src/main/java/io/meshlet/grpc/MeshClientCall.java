@@ -90,6 +90,10 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   /** What the mesh's listeners captured on the caller's thread (its trace context), or the serving call's. */
   private final @Nullable CallerContext callerContext;
   private long messagesSent;
+  /** The wire sizes of the current try, counted when a listener observes the call. */
+  private volatile @Nullable WireSizes trySizes;
+  /** Set when the caller's context was cancelled by its deadline: the CANCELLED close that follows is reported as DEADLINE_EXCEEDED. */
+  private volatile @Nullable Status contextDeadline;
   private volatile long messagesReceived;
 
   MeshClientCall(MeshChannel channel, MethodDescriptor<ReqT, RespT> method, CallOptions options) {
@@ -149,12 +153,22 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     });
   }
 
-  /** A cancelled context (the server call being served went away) cancels this call, also between tries. */
+  /**
+   * A cancelled context (the server call being served went away) cancels this call, also between
+   * tries; a context cancelled because its deadline passed closes it {@code DEADLINE_EXCEEDED}, as
+   * grpc-java's own calls do.
+   */
   private void watchContext() {
     if (context == Context.ROOT) {
       return;
     }
-    contextListener = ctx -> cancel("the caller's context was cancelled", ctx.cancellationCause());
+    contextListener = ctx -> {
+      Status why = io.grpc.Contexts.statusFromCancelled(ctx);
+      if (why != null && why.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+        contextDeadline = why;
+      }
+      cancel("the caller's context was cancelled", ctx.cancellationCause());
+    };
     context.addListener(contextListener, Runnable::run);
   }
 
@@ -330,6 +344,11 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     MetadataEditor.apply(c.routeHeaders().request(), h);
     MetadataEditor.apply(c.destinationHeaders().request(), h);
     c.forEachTryHeader((name, value) -> h.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
+    if (c.observed()) {
+      WireSizes sizes = new WireSizes();
+      trySizes = sizes;
+      o = o.withStreamTracerFactory(sizes);
+    }
     ClientCall<ReqT, RespT> try_ = newInnerCall(inner, tryMethod, o);
     Attempt attempt = new Attempt(try_, timeout != null);
     active = attempt;
@@ -454,16 +473,21 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     OutboundCall c = call;
     if (c != null) {
       c.reportMessages(messagesSent, messagesReceived);
+      WireSizes sizes = trySizes;
+      if (sizes != null) {
+        c.reportBytes(sizes.sent.get(), sizes.received.get());
+      }
       c.end();
     }
     deliverClose(status, trailers);
   }
 
   /** Closes the caller's listener once, on the call's executor. */
-  private void deliverClose(Status status, Metadata trailers) {
+  private void deliverClose(Status given, Metadata trailers) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    Status status = closeStatus(given);
     unwatchContext();
     Listener<RespT> l = listener;
     if (l == null) {
@@ -476,8 +500,17 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private void deliverCloseHere(Status status, Metadata trailers) {
     if (closed.compareAndSet(false, true)) {
       unwatchContext();
-      listener.onClose(status, trailers);
+      listener.onClose(closeStatus(status), trailers);
     }
+  }
+
+  /** {@code given}, or DEADLINE_EXCEEDED when it is the CANCELLED that the caller's context deadline caused. */
+  private Status closeStatus(Status given) {
+    Status deadline = contextDeadline;
+    return deadline != null && given.getCode() == Status.Code.CANCELLED
+        ? Status.DEADLINE_EXCEEDED.withDescription("the caller's deadline passed: " + deadline.getDescription())
+            .withCause(given.getCause())
+        : given;
   }
 
   private void unwatchContext() {
@@ -620,5 +653,31 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   @Override
   public String toString() {
     return "MeshClientCall[" + method.getFullMethodName() + " to " + channel.target.authority() + "]";
+  }
+
+  /**
+   * The body bytes of one try as Envoy counts them for {@code istio_request_bytes} and {@code
+   * istio_response_bytes}: each message as sent on the wire (compressed if it was) plus its 5-byte
+   * gRPC frame header.
+   */
+  static final class WireSizes extends io.grpc.ClientStreamTracer.Factory {
+    static final int FRAME_HEADER = 5;
+    final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public io.grpc.ClientStreamTracer newClientStreamTracer(io.grpc.ClientStreamTracer.StreamInfo info, Metadata headers) {
+      return new io.grpc.ClientStreamTracer() {
+        @Override
+        public void outboundWireSize(long bytes) {
+          sent.addAndGet(bytes + FRAME_HEADER);
+        }
+
+        @Override
+        public void inboundWireSize(long bytes) {
+          received.addAndGet(bytes + FRAME_HEADER);
+        }
+      };
+    }
   }
 }

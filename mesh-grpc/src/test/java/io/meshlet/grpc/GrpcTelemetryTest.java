@@ -75,7 +75,8 @@ class GrpcTelemetryTest {
     meshes.backends.get(0).failingTimes(Status.Code.UNAVAILABLE, 1);
     meshes.backends.get(1).failingTimes(Status.Code.UNAVAILABLE, 1);
     ManagedChannel channel = channel("retries: {attempts: 2, retryOn: unavailable}");
-    assertThat(who(channel)).startsWith("v1-");
+    String answer = who(channel);
+    assertThat(answer).startsWith("v1-");
     SpanData span = spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.CLIENT).findFirst().orElseThrow();
     String traceparent = "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getSpanContext().getTraceFlags().asHex();
     assertThat(meshes.backends).allSatisfy(b -> assertThat(b.lastHeaders().getAll(TRACEPARENT)).containsExactly(traceparent));
@@ -91,6 +92,9 @@ class GrpcTelemetryTest {
         .endsWith(" 1.0");
     assertThat(series(scrape, "istio_request_messages_total", "reporter=\"source\"")).endsWith(" 1.0");
     assertThat(series(scrape, "istio_response_messages_total", "reporter=\"source\"")).endsWith(" 1.0");
+    // Body bytes of the try that answered, as Envoy counts them: the message plus its 5-byte gRPC frame header.
+    assertThat(series(scrape, "istio_request_bytes_sum", "reporter=\"source\"")).endsWith(" " + (double) ("hi".length() + 5));
+    assertThat(series(scrape, "istio_response_bytes_sum", "reporter=\"source\"")).endsWith(" " + (double) (answer.length() + 5));
   }
 
   @Test

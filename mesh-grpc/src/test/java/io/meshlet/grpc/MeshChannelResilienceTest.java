@@ -190,6 +190,25 @@ class MeshChannelResilienceTest {
   // ---- timeouts and faults --------------------------------------------------------------------
 
   @Test
+  void aCallersContextThatTimesOutEndsTheCallDeadlineExceededAndOneCancelledEndsItCancelled() throws Exception {
+    meshes.backends.forEach(b -> b.delay(30_000));
+    ManagedChannel channel = meshes.channel(mesh("retries: {attempts: 0}", ""));
+    java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    meshes.closeLater(timer::shutdownNow);
+    // As a server context is cancelled when its deadline passes (a TimeoutException cause), without a
+    // deadline of its own that the mesh's timer would race: grpc-java's calls close DEADLINE_EXCEEDED.
+    io.grpc.Context.CancellableContext timed = io.grpc.Context.current().withCancellation();
+    timer.schedule(() -> timed.cancel(new java.util.concurrent.TimeoutException("context timed out")), 300, TimeUnit.MILLISECONDS);
+    StatusRuntimeException late = failure(() -> timed.run(() -> who(channel)));
+    assertThat(late.getStatus().getCode()).as(late.getStatus().toString()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+
+    io.grpc.Context.CancellableContext cancelled = io.grpc.Context.current().withCancellation();
+    timer.schedule(() -> cancelled.cancel(null), 300, TimeUnit.MILLISECONDS);
+    StatusRuntimeException gone = failure(() -> cancelled.run(() -> who(channel)));
+    assertThat(gone.getStatus().getCode()).as(gone.getStatus().toString()).isEqualTo(Status.Code.CANCELLED);
+  }
+
+  @Test
   void aRouteTimeoutBecomesTheCallsDeadline() throws Exception {
     meshes.backends.forEach(b -> b.delay(30_000));
     ManagedChannel channel = meshes.channel(mesh("timeout: 300ms\n    retries: {attempts: 0}", ""));
