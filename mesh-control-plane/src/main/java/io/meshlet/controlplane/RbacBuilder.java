@@ -2,8 +2,11 @@ package io.meshlet.controlplane;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.core.v3.CidrRange;
+import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
+import io.envoyproxy.envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig;
 import io.envoyproxy.envoy.config.rbac.v3.Permission;
 import io.envoyproxy.envoy.config.rbac.v3.Policy;
 import io.envoyproxy.envoy.config.rbac.v3.Principal;
@@ -42,9 +45,10 @@ final class RbacBuilder {
 
   /**
    * The rule as an RBAC policy, or null when the rule matches no call, as mesh-core's engine decides
-   * it (then serving nothing is exact, for ALLOW and DENY alike). Attributes the engine never has
-   * here (the {@code when} keys {@link WhenKey#absent}: {@code destination.ip}, {@code
-   * connection.sni}; any key it does not know) are mirrored as the engine's {@code Check.Absent}
+   * it (then serving nothing is exact, for ALLOW and DENY alike). {@code destination.ip} and {@code
+   * connection.sni} are permissions ({@code destination_ip}, {@code requested_server_name}), as
+   * istiod writes them. Attributes the engine never has here (the {@code when} keys {@link
+   * WhenKey#absent}: {@code experimental.envoy.filters.*}; any key it does not know) are mirrored as the engine's {@code Check.Absent}
    * does: values never match, so such a condition makes the rule match nothing; not-values always
    * hold, so such a condition is left out and the rest of the rule is served. Request principals and
    * {@code request.auth.*} are metadata matchers on the {@code istio_authn} filter's metadata, as
@@ -57,6 +61,12 @@ final class RbacBuilder {
       WhenKey key = WhenKey.of(c.key());
       if (key == WhenKey.DESTINATION_PORT) {
         add(base, c.values(), c.notValues(), v -> Permission.newBuilder().setDestinationPort(Integer.parseInt(v)).build(),
+            RbacBuilder::or, RbacBuilder::not);
+      } else if (key == WhenKey.DESTINATION_IP) {
+        add(base, c.values(), c.notValues(), v -> Permission.newBuilder().setDestinationIp(cidr(v)).build(),
+            RbacBuilder::or, RbacBuilder::not);
+      } else if (key == WhenKey.CONNECTION_SNI) {
+        add(base, c.values(), c.notValues(), v -> Permission.newBuilder().setRequestedServerName(string(v, "")).build(),
             RbacBuilder::or, RbacBuilder::not);
       } else {
         Function<String, Principal> leaf = key == null ? null : principalLeaf(key, c.key());
@@ -77,8 +87,7 @@ final class RbacBuilder {
       add(and, o.ports().stream().map(String::valueOf).toList(), o.notPorts().stream().map(String::valueOf).toList(),
           v -> Permission.newBuilder().setDestinationPort(Integer.parseInt(v)).build(), RbacBuilder::or, RbacBuilder::not);
       add(and, o.methods(), o.notMethods(), v -> header(":method", string(v, "")), RbacBuilder::or, RbacBuilder::not);
-      add(and, o.paths(), o.notPaths(), v -> Permission.newBuilder().setUrlPath(PathMatcher.newBuilder().setPath(string(v, ""))).build(),
-          RbacBuilder::or, RbacBuilder::not);
+      add(and, o.paths(), o.notPaths(), RbacBuilder::path, RbacBuilder::or, RbacBuilder::not);
       if (and.isEmpty()) {
         and.add(Permission.newBuilder().setAny(true).build());
       }
@@ -91,6 +100,8 @@ final class RbacBuilder {
       add(and, s.requestPrincipals(), s.notRequestPrincipals(), v -> jwt(List.of(REQUEST_PRINCIPAL), v, false),
           RbacBuilder::orIds, RbacBuilder::notId);
       add(and, s.namespaces(), s.notNamespaces(), RbacBuilder::namespace, RbacBuilder::orIds, RbacBuilder::notId);
+      add(and, s.serviceAccounts(), s.notServiceAccounts(), RbacBuilder::serviceAccount, RbacBuilder::orIds,
+          RbacBuilder::notId);
       add(and, s.ipBlocks(), s.notIpBlocks(), v -> Principal.newBuilder().setDirectRemoteIp(cidr(v)).build(),
           RbacBuilder::orIds, RbacBuilder::notId);
       add(and, s.remoteIpBlocks(), s.notRemoteIpBlocks(), v -> Principal.newBuilder().setRemoteIp(cidr(v)).build(),
@@ -123,7 +134,9 @@ final class RbacBuilder {
         String name = requireNonNull(PolicyValues.requestHeader(key)).toLowerCase(Locale.ROOT);
         yield v -> Principal.newBuilder().setHeader(headerMatcher(name, string(v, ""))).build();
       }
-      case DESTINATION_PORT -> throw new IllegalArgumentException(key + " is a permission, not a principal");
+      case SOURCE_SERVICE_ACCOUNT -> RbacBuilder::serviceAccount;
+      case DESTINATION_PORT, DESTINATION_IP, CONNECTION_SNI ->
+          throw new IllegalArgumentException(key + " is a permission, not a principal");
       case REQUEST_AUTH_PRINCIPAL -> v -> jwt(List.of(REQUEST_PRINCIPAL), v, false);
       case REQUEST_AUTH_AUDIENCES -> v -> jwt(List.of(key), v, false);
       case REQUEST_AUTH_PRESENTER -> v -> jwt(List.of(key), v, false);
@@ -133,7 +146,7 @@ final class RbacBuilder {
         path.addAll(requireNonNull(PolicyValues.claimPath(key)));
         yield v -> jwt(path, v, true);
       }
-      case DESTINATION_IP, CONNECTION_SNI -> null;
+      case ENVOY_FILTER -> null;
     };
   }
 
@@ -217,6 +230,32 @@ final class RbacBuilder {
   private static Principal principal(String v) {
     return authenticated(string(v, SPIFFE));
   }
+
+  /**
+   * Istio's service account matcher ({@code serviceAccountRegex}): {@code
+   * spiffe://.+/ns/<ns>/(.+/|)sa/<sa>(/.+)?}, any trust domain; {@code v} is {@code namespace/name}.
+   */
+  static Principal serviceAccount(String v) {
+    int slash = v.indexOf('/');
+    return authenticated(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder()
+        .setRegex(SPIFFE + ".+/ns/" + v.substring(0, slash) + "/(.+/|)sa/" + v.substring(slash + 1) + "(/.+)?")).build());
+  }
+
+  /**
+   * A {@code paths} value: a path template ({@code {*}}, {@code {**}}) as Istio's {@code
+   * permissionPathTemplate} writes it (an {@code uri_template} extension named {@value #URI_TEMPLATE}),
+   * else an {@code url_path} match.
+   */
+  private static Permission path(String v) {
+    if (v.contains("{*}") || v.contains("{**}")) {
+      return Permission.newBuilder().setUriTemplate(TypedExtensionConfig.newBuilder().setName(URI_TEMPLATE)
+          .setTypedConfig(Any.pack(UriTemplateMatchConfig.newBuilder().setPathTemplate(v).build()))).build();
+    }
+    return Permission.newBuilder().setUrlPath(PathMatcher.newBuilder().setPath(string(v, ""))).build();
+  }
+
+  /** The name istiod gives the path template extension. */
+  static final String URI_TEMPLATE = "uri-template";
 
   /** Istio's namespace matcher: {@code .*\/ns/<ns>/.*}, a {@code *} in the name as {@code .*}. */
   private static Principal namespace(String v) {

@@ -29,6 +29,7 @@ final class GrpcInboundRequest implements InboundRequest {
   private final Metadata headers;
   private final @Nullable SpiffeId peer;
   private final boolean secure;
+  private final @Nullable SSLSession session;
 
   GrpcInboundRequest(ServerCall<?, ?> call, Metadata headers) {
     this.attributes = call.getAttributes();
@@ -37,6 +38,7 @@ final class GrpcInboundRequest implements InboundRequest {
     this.headers = headers;
     SSLSession session = attributes.get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
     this.secure = session != null;
+    this.session = session;
     this.peer = session == null ? null : peerOf(session);
   }
 
@@ -79,6 +81,22 @@ final class GrpcInboundRequest implements InboundRequest {
   public int destinationPort() {
     SocketAddress a = attributes.get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR);
     return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getPort() : 0;
+  }
+
+  @Override
+  public @Nullable String destinationAddress() {
+    SocketAddress a = attributes.get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR);
+    if (a instanceof InetSocketAddress) {
+      InetSocketAddress i = (InetSocketAddress) a;
+      return i.getAddress() != null ? i.getAddress().getHostAddress() : null;
+    }
+    return null;
+  }
+
+  /** The host name the client asked for in its TLS handshake ({@code ExtendedSSLSession}), or null. */
+  @Override
+  public @Nullable String sni() {
+    return session == null ? null : MeshTls.requestedServerName(session);
   }
 
   /** The {@code :authority} without port. */

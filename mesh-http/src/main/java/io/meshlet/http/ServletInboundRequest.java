@@ -57,6 +57,19 @@ final class ServletInboundRequest implements InboundRequest {
     return request.getLocalPort();
   }
 
+  /** The container's local address of the connection ({@code getLocalAddr}). */
+  @Override
+  public @Nullable String destinationAddress() {
+    String a = request.getLocalAddr();
+    return a == null || a.isEmpty() ? null : a;
+  }
+
+  /** The TLS client's requested server name, where the container exposes the session ({@link ServletSni}). */
+  @Override
+  public @Nullable String sni() {
+    return request.isSecure() ? ServletSni.of(request) : null;
+  }
+
   @Override
   public String host() {
     return request.getServerName();

@@ -184,4 +184,22 @@ public final class MeshTls {
     }
     return out;
   }
+
+  /**
+   * The host name the TLS client asked for ({@code server_name} extension), as Envoy's {@code
+   * requested_server_name} and Istio's {@code connection.sni} read it; null without SNI or when the
+   * session cannot say (not an {@code ExtendedSSLSession}).
+   */
+  public static @Nullable String requestedServerName(SSLSession session) {
+    requireNonNull(session, "session");
+    if (!(session instanceof javax.net.ssl.ExtendedSSLSession extended)) {
+      return null;
+    }
+    for (javax.net.ssl.SNIServerName name : extended.getRequestedServerNames()) {
+      if (name instanceof javax.net.ssl.SNIHostName host) {
+        return host.getAsciiName();
+      }
+    }
+    return null;
+  }
 }

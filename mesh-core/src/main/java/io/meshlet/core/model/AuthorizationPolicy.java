@@ -118,7 +118,9 @@ public record AuthorizationPolicy(
    * @param principals peer identities from mutual TLS, {@code cluster.local/ns/foo/sa/bar}
    * @param ipBlocks source address of the connection ({@code 10.0.0.1} or CIDR)
    * @param remoteIpBlocks original client address (X-Forwarded-For when trusted)
-   * @param requestPrincipals JWT {@code iss/sub}; read, not applied (RequestAuthentication is not supported)
+   * @param requestPrincipals JWT {@code iss/sub}, from the token a RequestAuthentication validated
+   * @param serviceAccounts the mTLS peer's service account as {@code namespace/name}, in any trust
+   *     domain (a bare {@code name} in YAML is qualified with the policy's namespace by the translator)
    */
   public record Source(
       List<String> principals,
@@ -130,8 +132,12 @@ public record AuthorizationPolicy(
       List<String> remoteIpBlocks,
       List<String> notRemoteIpBlocks,
       List<String> requestPrincipals,
-      List<String> notRequestPrincipals) {
+      List<String> notRequestPrincipals,
+      List<String> serviceAccounts,
+      List<String> notServiceAccounts) {
     public Source {
+      serviceAccounts = List.copyOf(serviceAccounts);
+      notServiceAccounts = List.copyOf(notServiceAccounts);
       principals = List.copyOf(principals);
       notPrincipals = List.copyOf(notPrincipals);
       namespaces = List.copyOf(namespaces);
@@ -142,6 +148,22 @@ public record AuthorizationPolicy(
       notRemoteIpBlocks = List.copyOf(notRemoteIpBlocks);
       requestPrincipals = List.copyOf(requestPrincipals);
       notRequestPrincipals = List.copyOf(notRequestPrincipals);
+    }
+
+    /** A source without {@code serviceAccounts}/{@code notServiceAccounts}. */
+    public Source(
+        List<String> principals,
+        List<String> notPrincipals,
+        List<String> namespaces,
+        List<String> notNamespaces,
+        List<String> ipBlocks,
+        List<String> notIpBlocks,
+        List<String> remoteIpBlocks,
+        List<String> notRemoteIpBlocks,
+        List<String> requestPrincipals,
+        List<String> notRequestPrincipals) {
+      this(principals, notPrincipals, namespaces, notNamespaces, ipBlocks, notIpBlocks, remoteIpBlocks,
+          notRemoteIpBlocks, requestPrincipals, notRequestPrincipals, List.of(), List.of());
     }
   }
 
@@ -170,7 +192,8 @@ public record AuthorizationPolicy(
   /**
    * {@code when[]}: {@code key} is one of Istio's attributes ({@code request.headers[name]},
    * {@code source.ip}, {@code remote.ip}, {@code source.namespace}, {@code source.principal},
-   * {@code destination.port}, {@code connection.sni}, ...; those Meshlet knows are listed, with
+   * {@code destination.ip}, {@code destination.port}, {@code connection.sni}, {@code
+   * source.serviceAccount} (values {@code namespace/name}, qualified by the translator), ...; those Meshlet knows are listed, with
    * what each means, in {@code io.meshlet.core.security.PolicyValues.WhenKey}). It holds when the
    * attribute matches some value (or {@code values} is empty) and matches no {@code notValues}.
    */

@@ -40,6 +40,16 @@ final class AuthenticatedRequest implements InboundRequest {
   }
 
   @Override
+  public @Nullable String destinationAddress() {
+    return call.destinationAddress();
+  }
+
+  @Override
+  public @Nullable String sni() {
+    return call.sni();
+  }
+
+  @Override
   public String host() {
     return call.host();
   }

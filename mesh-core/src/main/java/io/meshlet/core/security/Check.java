@@ -251,6 +251,110 @@ abstract class Check {
     }
   }
 
+  /**
+   * {@code serviceAccounts}, {@code source.serviceAccount}: the peer's namespace and service account,
+   * in any trust domain (Istio's regex {@code spiffe://.+/ns/<ns>/(.+/|)sa/<sa>(/.+)?}); values are
+   * {@code namespace/name}, already qualified by the translator.
+   */
+  static final class ServiceAccount extends Check {
+    private final String[] namespaces;
+    private final String[] names;
+
+    ServiceAccount(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.namespaces = new String[values.size()];
+      this.names = new String[values.size()];
+      for (int i = 0; i < values.size(); i++) {
+        String v = values.get(i);
+        int slash = v.indexOf('/');
+        if (slash <= 0 || slash == v.length() - 1 || v.indexOf('/', slash + 1) >= 0) {
+          throw new IllegalArgumentException(path + ": '" + v + "' (expected: namespace/serviceAccount)");
+        }
+        namespaces[i] = v.substring(0, slash);
+        names[i] = v.substring(slash + 1);
+      }
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      SpiffeId peer = r.peer();
+      if (peer == null) {
+        return false;
+      }
+      for (int i = 0; i < names.length; i++) {
+        if (names[i].equals(peer.serviceAccount()) && namespaces[i].equals(peer.namespace())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      SpiffeId peer = r.peer();
+      return peer == null ? "peer service account absent (no mutual TLS)"
+          : "peer service account '" + peer.namespace() + "/" + peer.serviceAccount() + "'";
+    }
+  }
+
+  /** {@code destination.ip}: the local address the call arrived on; absent when the transport does not say. */
+  static final class DestinationIp extends Check {
+    private final IpBlock[] blocks;
+
+    DestinationIp(String path, boolean not, List<String> values) {
+      super(path, not, values);
+      this.blocks = new IpBlock[values.size()];
+      for (int i = 0; i < blocks.length; i++) {
+        IpBlock b = IpBlock.parse(values.get(i));
+        if (b == null) {
+          throw new IllegalArgumentException(path + ": '" + values.get(i) + "' (expected: an IP address or CIDR)");
+        }
+        blocks[i] = b;
+      }
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      String address = r.destinationAddress();
+      if (address == null) {
+        return false;
+      }
+      for (IpBlock b : blocks) {
+        if (b.contains(address)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      String address = r.destinationAddress();
+      return address == null ? "destination address absent" : "destination address '" + address + "'";
+    }
+  }
+
+  /** {@code connection.sni}: match strings against the TLS client's requested server name. */
+  static final class Sni extends Check {
+    private final MatchString[] matchers;
+
+    Sni(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.matchers = compile(values, false);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      return any(matchers, r.sni());
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      String sni = r.sni();
+      return sni == null ? "SNI absent (" + (r.secure() ? "the client sent none" : "plaintext") + ")" : "SNI '" + sni + "'";
+    }
+  }
+
   /** {@code methods}: exact, case-sensitive. */
   static final class Method extends Check {
     private final String[] methods;
@@ -277,18 +381,29 @@ abstract class Check {
     }
   }
 
-  /** {@code paths}: match strings against the path without its query. */
+  /** {@code paths}: match strings or path templates ({@link PathTemplate}) against the path without its query. */
   static final class Path extends Check {
     private final MatchString[] matchers;
+    private final PathTemplate[] templates;
 
     Path(String path, boolean not, List<String> values) {
       super(path, not, quoted(values));
-      this.matchers = compile(values, false);
+      this.matchers = compile(values.stream().filter(v -> !PathTemplate.isTemplate(v)).toList(), false);
+      this.templates = values.stream().filter(PathTemplate::isTemplate).map(PathTemplate::of).toArray(PathTemplate[]::new);
     }
 
     @Override
     boolean anyMatches(InboundRequest r) {
-      return any(matchers, r.path());
+      String p = r.path();
+      if (any(matchers, p)) {
+        return true;
+      }
+      for (PathTemplate t : templates) {
+        if (t.matches(p)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override
@@ -379,13 +494,15 @@ abstract class Check {
     }
   }
 
-  /** An attribute Meshlet does not know (SNI, destination IP): always absent. */
+  /** An attribute the server side never has here ({@code experimental.envoy.filters.*}): always absent. */
   static final class Absent extends Check {
     private final String attribute;
+    private final String why;
 
-    Absent(String path, boolean not, String attribute, List<String> values) {
+    Absent(String path, boolean not, String attribute, List<String> values, String why) {
       super(path, not, quoted(values));
       this.attribute = attribute;
+      this.why = why;
     }
 
     @Override
@@ -395,7 +512,7 @@ abstract class Check {
 
     @Override
     String actual(InboundRequest r) {
-      return attribute + " absent (not known to Meshlet)";
+      return attribute + " absent (" + why + ")";
     }
   }
 

@@ -131,6 +131,12 @@ final class CompiledRule {
     if (!s.notRequestPrincipals().isEmpty()) {
       out.add(Check.Jwt.principal(p + "notRequestPrincipals", true, s.notRequestPrincipals()));
     }
+    if (!s.serviceAccounts().isEmpty()) {
+      out.add(new Check.ServiceAccount(p + "serviceAccounts", false, s.serviceAccounts()));
+    }
+    if (!s.notServiceAccounts().isEmpty()) {
+      out.add(new Check.ServiceAccount(p + "notServiceAccounts", true, s.notServiceAccounts()));
+    }
     if (!s.namespaces().isEmpty()) {
       out.add(new Check.PeerNamespace(p + "namespaces", false, s.namespaces()));
     }
@@ -193,7 +199,7 @@ final class CompiledRule {
   private static Check check(String path, boolean not, String key, List<String> values, int hops) {
     WhenKey known = WhenKey.of(key);
     if (known == null) {
-      return new Check.Absent(path, not, key, values);
+      return new Check.Absent(path, not, key, values, "not known to Meshlet");
     }
     return switch (known) {
       case REQUEST_HEADER -> new Check.Header(path, not, requireNonNull(PolicyValues.requestHeader(key)), values);
@@ -206,7 +212,10 @@ final class CompiledRule {
       case REQUEST_AUTH_AUDIENCES -> new Check.Jwt(path, not, "audiences", RequestAuth::audiences, values);
       case REQUEST_AUTH_PRESENTER -> new Check.Jwt(path, not, "presenter", RequestAuth::presenter, values);
       case REQUEST_AUTH_CLAIMS -> Check.Jwt.claim(path, not, requireNonNull(PolicyValues.claimPath(key)), values);
-      case DESTINATION_IP, CONNECTION_SNI -> new Check.Absent(path, not, key, values);
+      case DESTINATION_IP -> new Check.DestinationIp(path, not, values);
+      case CONNECTION_SNI -> new Check.Sni(path, not, values);
+      case SOURCE_SERVICE_ACCOUNT -> new Check.ServiceAccount(path, not, values);
+      case ENVOY_FILTER -> new Check.Absent(path, not, key, values, "no Envoy filter metadata in-process");
     };
   }
 

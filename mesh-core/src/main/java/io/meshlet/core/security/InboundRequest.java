@@ -18,6 +18,23 @@ public interface InboundRequest {
   /** The local port the call arrived on ({@code destination.port}). */
   int destinationPort();
 
+  /**
+   * The local address the call arrived on ({@code destination.ip}), or null when the transport does
+   * not say (then values of {@code destination.ip} never match and its notValues hold).
+   */
+  default @Nullable String destinationAddress() {
+    return null;
+  }
+
+  /**
+   * The server name the client asked for in its TLS handshake ({@code connection.sni}, {@code
+   * ExtendedSSLSession.getRequestedServerNames}), or null over plaintext, without SNI, or when the
+   * transport does not say.
+   */
+  default @Nullable String sni() {
+    return null;
+  }
+
   /** The {@code Host} or {@code :authority}, without port. */
   String host();
 

@@ -32,12 +32,23 @@ public final class PolicyValues {
     SOURCE_NAMESPACE("source.namespace", ValueKind.MATCH_STRING, true, false),
     /** {@code source.principal}: the mTLS peer's principal (as {@code principals}). */
     SOURCE_PRINCIPAL("source.principal", ValueKind.MATCH_STRING, true, false),
-    /** {@code destination.ip}: not known to the server side here, absent. */
-    DESTINATION_IP("destination.ip", ValueKind.IP, false, true),
+    /** {@code destination.ip}: the local address the call arrived on. */
+    DESTINATION_IP("destination.ip", ValueKind.IP, false, false),
     /** {@code destination.port}: the local port the call arrived on (as {@code ports}). */
     DESTINATION_PORT("destination.port", ValueKind.PORT, false, false),
-    /** {@code connection.sni}: not known to the server side here, absent. */
-    CONNECTION_SNI("connection.sni", ValueKind.MATCH_STRING, false, true),
+    /** {@code connection.sni}: the server name the TLS client asked for; absent over plaintext or without SNI. */
+    CONNECTION_SNI("connection.sni", ValueKind.MATCH_STRING, false, false),
+    /**
+     * {@code source.serviceAccount}: the mTLS peer's service account as {@code namespace/name} or
+     * {@code name} (the policy's namespace), any trust domain (as {@code serviceAccounts}).
+     */
+    SOURCE_SERVICE_ACCOUNT("source.serviceAccount", ValueKind.SERVICE_ACCOUNT, false, false),
+    /**
+     * {@code experimental.envoy.filters.<filter>[<key>]}: Envoy's dynamic metadata of a filter, which
+     * does not exist in-process: absent (values never match, notValues always hold), as Envoy's
+     * metadata matcher decides for metadata no filter wrote.
+     */
+    ENVOY_FILTER("experimental.envoy.filters.<filter>[<key>]", ValueKind.NON_EMPTY, false, true),
     /** {@code request.auth.principal}: the validated JWT's {@code iss/sub} (as {@code requestPrincipals}). */
     REQUEST_AUTH_PRINCIPAL("request.auth.principal", ValueKind.MATCH_STRING, true, false),
     /** {@code request.auth.audiences}: any {@code aud} of the validated JWT. */
@@ -48,6 +59,7 @@ public final class PolicyValues {
     REQUEST_AUTH_CLAIMS("request.auth.claims[<name>]", ValueKind.MATCH_STRING, true, false);
 
     private static final String HEADERS = "request.headers";
+    private static final String ENVOY_FILTERS = "experimental.envoy.filters.";
     private static final String CLAIMS = "request.auth.claims";
     private static final String JWT = "request.auth.";
 
@@ -71,6 +83,9 @@ public final class PolicyValues {
       }
       if (claimPath(key) != null) {
         return REQUEST_AUTH_CLAIMS;
+      }
+      if (key.startsWith(ENVOY_FILTERS) && mapKey(key)) {
+        return ENVOY_FILTER;
       }
       for (WhenKey k : values()) {
         if (k.key.equals(key) && k.key.indexOf('<') < 0) {
@@ -104,8 +119,8 @@ public final class PolicyValues {
     }
 
     /**
-     * True if the server side never has this attribute ({@code destination.ip}, {@code
-     * connection.sni}: not known here). Its values never match and its notValues always hold.
+     * True if the server side never has this attribute ({@code experimental.envoy.filters.*}: there
+     * is no Envoy filter metadata in-process). Its values never match and its notValues always hold.
      * ({@code request.auth.*} is present when RequestAuthentication validated a token.)
      */
     public boolean absent() {
@@ -120,15 +135,73 @@ public final class PolicyValues {
 
   /** How the values of a {@code when} key are written. */
   private enum ValueKind {
-    MATCH_STRING, IP, PORT;
+    MATCH_STRING, IP, PORT, SERVICE_ACCOUNT, NON_EMPTY;
 
     @Nullable String problem(String value) {
       return switch (this) {
         case IP -> ipProblem(value);
         case PORT -> portProblem(value);
         case MATCH_STRING -> matchStringProblem(value);
+        case SERVICE_ACCOUNT -> serviceAccountProblem(value);
+        case NON_EMPTY -> value.isEmpty() ? "'' (expected: a non-empty value)" : null;
       };
     }
+  }
+
+  /** Istio's limit on the values of {@code serviceAccounts} and {@code source.serviceAccount}. */
+  public static final int MAX_SERVICE_ACCOUNTS = 16;
+  /** Istio's limit on the length of one service account value. */
+  public static final int MAX_SERVICE_ACCOUNT_LENGTH = 320;
+
+  /**
+   * Why {@code value} is not a service account as Istio's {@code CheckServiceAccount} accepts it
+   * ({@code name} or {@code namespace/name}, no {@code *}, at most {@value #MAX_SERVICE_ACCOUNT_LENGTH}
+   * characters), or null if it is one.
+   */
+  public static @Nullable String serviceAccountProblem(String value) {
+    requireNonNull(value, "value");
+    String expected = " (expected: 'serviceAccount' or 'namespace/serviceAccount'";
+    if (value.isEmpty()) {
+      return "''" + expected + ")";
+    }
+    if (value.indexOf('*') >= 0) {
+      return "'" + value + "'" + expected + "; wildcards are not allowed)";
+    }
+    int slash = value.indexOf('/');
+    if (slash >= 0 && (value.indexOf('/', slash + 1) >= 0 || slash == 0 || slash == value.length() - 1)) {
+      return "'" + value + "'" + expected + ")";
+    }
+    if (value.length() > MAX_SERVICE_ACCOUNT_LENGTH) {
+      return "'" + value + "'" + expected + "; at most " + MAX_SERVICE_ACCOUNT_LENGTH + " characters)";
+    }
+    return null;
+  }
+
+  /**
+   * A service account value as {@code namespace/name}: {@code name} alone is in {@code
+   * policyNamespace}, as Istio reads it. The value must have passed {@link #serviceAccountProblem}.
+   */
+  public static String qualifiedServiceAccount(String value, String policyNamespace) {
+    return value.indexOf('/') < 0 ? policyNamespace + "/" + value : value;
+  }
+
+  /** Istio's {@code validateMapKey}: {@code a[b]} with a non-empty {@code a} and {@code b}. */
+  private static boolean mapKey(String key) {
+    int open = key.indexOf('[');
+    return key.endsWith("]") && open > 0 && open < key.length() - 2;
+  }
+
+  /**
+   * Why {@code value} cannot be a value of {@code paths}/{@code notPaths}, or null: one of Istio's
+   * match strings, or a path template ({@link PathTemplate}) as Istio's {@code CheckValidPathTemplate}
+   * accepts it. A {@code '{'} or {@code '}'} outside {@code {*}}/{@code {**}} is refused, as Istio refuses it.
+   */
+  public static @Nullable String pathProblem(String value) {
+    requireNonNull(value, "value");
+    if (value.indexOf('{') < 0 && value.indexOf('}') < 0) {
+      return matchStringProblem(value);
+    }
+    return PathTemplate.problem(value);
   }
 
   /** The {@code when} keys Meshlet knows, as a message lists them ({@link WhenKey#key()} in order). */

@@ -11,22 +11,24 @@ class PolicyValuesTest {
   void theWhenKeysMeshletKnows() {
     assertThat(PolicyValues.WHEN_KEYS).containsExactly(
         "request.headers[<name>]", "source.ip", "remote.ip", "source.namespace", "source.principal",
-        "destination.ip", "destination.port", "connection.sni", "request.auth.principal",
+        "destination.ip", "destination.port", "connection.sni", "source.serviceAccount",
+        "experimental.envoy.filters.<filter>[<key>]", "request.auth.principal",
         "request.auth.audiences", "request.auth.presenter", "request.auth.claims[<name>]");
     for (WhenKey k : WhenKey.values()) {
-      assertThat(WhenKey.of(k.key().replace("<name>", "x"))).isEqualTo(k);
+      assertThat(WhenKey.of(k.key().replace("<name>", "x").replace("<filter>", "network.mysql_proxy").replace("<key>", "db")))
+          .isEqualTo(k);
     }
     assertThat(WhenKey.of("request.headers[]")).isNull();
     assertThat(WhenKey.of("request.auth.claims[]")).isNull();
     assertThat(WhenKey.of("request.auth.foo")).isNull();
-    assertThat(WhenKey.of("experimental.envoy.filters.network.mysql_proxy[db.table]")).isNull();
+    assertThat(WhenKey.of("experimental.envoy.filters.network.mysql_proxy[db.table]")).isEqualTo(WhenKey.ENVOY_FILTER);
+    assertThat(WhenKey.of("experimental.envoy.filters.network.mysql_proxy")).isNull();
     assertThat(WhenKey.of("source.ips")).isNull();
   }
 
   @Test
   void whatEachKeyMeansHere() {
-    assertThat(WhenKey.values()).filteredOn(WhenKey::absent).containsExactly(WhenKey.DESTINATION_IP,
-        WhenKey.CONNECTION_SNI);
+    assertThat(WhenKey.values()).filteredOn(WhenKey::absent).containsExactly(WhenKey.ENVOY_FILTER);
     assertThat(WhenKey.values()).filteredOn(WhenKey::needsJwt).noneMatch(WhenKey::absent).allMatch(WhenKey::identity);
     assertThat(PolicyValues.claimPath("request.auth.claims[a][b]")).containsExactly("a", "b");
     assertThat(PolicyValues.claimPath("request.auth.claims[a][]")).isNull();

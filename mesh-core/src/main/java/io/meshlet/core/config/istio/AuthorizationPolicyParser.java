@@ -22,14 +22,20 @@ import tools.jackson.databind.JsonNode;
  * Istio checks it. Read but not applied, each with a warning: {@code CUSTOM} (no external
  * authorization: calls matching its rules are denied), {@code targetRef}/{@code targetRefs} (the policy applies to no workload).
  * {@code requestPrincipals} and the {@code request.auth.*} keys are applied: they read the token a
- * RequestAuthentication validated (absent without one).
+ * RequestAuthentication validated (absent without one). {@code serviceAccounts} values and {@code
+ * source.serviceAccount} values are qualified to {@code namespace/name} with the policy's namespace.
+ * The {@code experimental.envoy.filters.*} keys are accepted with a warning: no Envoy filter metadata
+ * exists in-process, so the attribute is absent.
  */
 final class AuthorizationPolicyParser {
   private static final List<String> ACTIONS = List.of("ALLOW", "DENY", "AUDIT", "CUSTOM");
 
   private static final List<String> SOURCE_FIELDS = List.of("principals", "notPrincipals", "namespaces",
       "notNamespaces", "ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks", "requestPrincipals",
-      "notRequestPrincipals");
+      "notRequestPrincipals", "serviceAccounts", "notServiceAccounts");
+  /** Istio's CRD rule: serviceAccounts cannot be combined with principals or namespaces, positive or negative. */
+  private static final List<String> SERVICE_ACCOUNT_EXCLUSIVE = List.of("principals", "notPrincipals", "namespaces",
+      "notNamespaces");
   /** Source fields Istio refuses with CUSTOM (the external authorizer cannot see them). */
   private static final List<String> CUSTOM_UNSUPPORTED_SOURCE_FIELDS = List.of("principals", "notPrincipals",
       "namespaces", "notNamespaces", "requestPrincipals", "notRequestPrincipals");
@@ -63,7 +69,7 @@ final class AuthorizationPolicyParser {
     }
     List<Rule> rules = new ArrayList<>();
     for (YamlObject r : spec.objects("rules")) {
-      rules.add(rule(r, action));
+      rules.add(rule(r, action, id.namespace()));
     }
     if ((action == Action.DENY || action == Action.CUSTOM) && emptyList(spec, "rules")) {
       // Istio's ValidateAuthorizationPolicy: such a policy would never be triggered.
@@ -101,7 +107,7 @@ final class AuthorizationPolicyParser {
     return out;
   }
 
-  private static Rule rule(YamlObject r, Action action) {
+  private static Rule rule(YamlObject r, Action action, String namespace) {
     Problems problems = r.problems();
     for (String f : List.of("from", "to")) {
       if (r.has(f) && emptyList(r, f)) {
@@ -118,7 +124,7 @@ final class AuthorizationPolicyParser {
         }
         continue;
       }
-      from.add(source(s, action));
+      from.add(source(s, action, namespace));
     }
     List<Operation> to = new ArrayList<>();
     for (YamlObject t : r.objects("to")) {
@@ -133,7 +139,7 @@ final class AuthorizationPolicyParser {
     }
     List<Condition> when = new ArrayList<>();
     for (YamlObject w : r.objects("when")) {
-      Condition c = condition(w, action);
+      Condition c = condition(w, action, namespace);
       if (c != null) {
         when.add(c);
       }
@@ -141,9 +147,11 @@ final class AuthorizationPolicyParser {
     return new Rule(from, to, when);
   }
 
-  private static Source source(YamlObject s, Action action) {
+  private static Source source(YamlObject s, Action action, String namespace) {
     Function<String, @Nullable String> match = PolicyValues::matchStringProblem;
     Function<String, @Nullable String> ip = PolicyValues::ipProblem;
+    List<String> serviceAccounts = serviceAccounts(s, "serviceAccounts", namespace);
+    List<String> notServiceAccounts = serviceAccounts(s, "notServiceAccounts", namespace);
     Source source = new Source(
         s.strings("principals", match),
         s.strings("notPrincipals", match),
@@ -154,7 +162,17 @@ final class AuthorizationPolicyParser {
         s.strings("remoteIpBlocks", ip),
         s.strings("notRemoteIpBlocks", ip),
         s.strings("requestPrincipals", match),
-        s.strings("notRequestPrincipals", match));
+        s.strings("notRequestPrincipals", match),
+        serviceAccounts,
+        notServiceAccounts);
+    if (anyGiven(s, List.of("serviceAccounts", "notServiceAccounts"))) {
+      for (String f : SERVICE_ACCOUNT_EXCLUSIVE) {
+        if (anyGiven(s, List.of(f))) {
+          s.problems().error(s.path(f), "given with serviceAccounts or notServiceAccounts (expected: cannot set "
+              + "serviceAccounts with namespaces or principals)");
+        }
+      }
+    }
     if (action == Action.CUSTOM) {
       for (String f : CUSTOM_UNSUPPORTED_SOURCE_FIELDS) {
         if (anyGiven(s, List.of(f))) {
@@ -165,7 +183,8 @@ final class AuthorizationPolicyParser {
     }
     if (empty(source.principals(), source.notPrincipals(), source.namespaces(), source.notNamespaces(),
         source.ipBlocks(), source.notIpBlocks(), source.remoteIpBlocks(), source.notRemoteIpBlocks(),
-        source.requestPrincipals(), source.notRequestPrincipals()) && !anyGiven(s, SOURCE_FIELDS)) {
+        source.requestPrincipals(), source.notRequestPrincipals(), source.serviceAccounts(),
+        source.notServiceAccounts()) && !anyGiven(s, SOURCE_FIELDS)) {
       s.problems().error(s.path(), "empty (expected: at least one field; leave out from to match any source)");
     }
     return source;
@@ -181,13 +200,26 @@ final class AuthorizationPolicyParser {
         ports(o, "notPorts"),
         o.strings("methods", method),
         o.strings("notMethods", method),
-        o.strings("paths", match),
-        o.strings("notPaths", match));
+        o.strings("paths", PolicyValues::pathProblem),
+        o.strings("notPaths", PolicyValues::pathProblem));
     if (empty(op.hosts(), op.notHosts(), op.ports(), op.notPorts(), op.methods(), op.notMethods(), op.paths(),
         op.notPaths()) && !anyGiven(o, OPERATION_FIELDS)) {
       o.problems().error(o.path(), "empty (expected: at least one field; leave out to to match any operation)");
     }
     return op;
+  }
+
+  /**
+   * {@code serviceAccounts}/{@code notServiceAccounts} as Istio checks them ({@code name} or {@code
+   * namespace/name}, no wildcard, at most {@value PolicyValues#MAX_SERVICE_ACCOUNTS} values), each
+   * qualified with the policy's namespace when it has none.
+   */
+  private static List<String> serviceAccounts(YamlObject o, String field, String namespace) {
+    List<String> values = o.strings(field, PolicyValues::serviceAccountProblem);
+    if (values.size() > PolicyValues.MAX_SERVICE_ACCOUNTS) {
+      o.problems().error(o.path(field), values.size() + " values (expected: at most " + PolicyValues.MAX_SERVICE_ACCOUNTS + ")");
+    }
+    return values.stream().map(v -> PolicyValues.qualifiedServiceAccount(v, namespace)).toList();
   }
 
   /** Istio writes ports as strings ({@code ["8080"]}); numbers are accepted too. */
@@ -210,7 +242,7 @@ final class AuthorizationPolicyParser {
     return out;
   }
 
-  private static @Nullable Condition condition(YamlObject w, Action action) {
+  private static @Nullable Condition condition(YamlObject w, Action action, String namespace) {
     Problems problems = w.problems();
     String key = w.requiredString("key");
     Function<String, @Nullable String> check = valueCheck(key);
@@ -229,9 +261,22 @@ final class AuthorizationPolicyParser {
     }
     if (action == Action.CUSTOM && known.identity()) {
       problems.error(w.path("key"), key + " is currently not supported with CUSTOM action");
+    } else if (known == WhenKey.ENVOY_FILTER) {
+      problems.notYetApplied(w.path("key"), "'" + key + "' reads Envoy filter metadata, which does not exist in-process: "
+          + "the attribute is absent, so values never match and notValues always hold");
     } else if (known.absent()) {
       problems.notYetApplied(w.path("key"), "'" + key + "' is not known to Meshlet: the attribute is absent, "
           + "so values never match and notValues always hold");
+    }
+    if (known == WhenKey.SOURCE_SERVICE_ACCOUNT) {
+      for (List<String> l : List.of(values, notValues)) {
+        if (l.size() > PolicyValues.MAX_SERVICE_ACCOUNTS) {
+          problems.error(w.path(l == values ? "values" : "notValues"), l.size() + " values (expected: at most "
+              + PolicyValues.MAX_SERVICE_ACCOUNTS + ")");
+        }
+      }
+      values = values.stream().map(v -> PolicyValues.qualifiedServiceAccount(v, namespace)).toList();
+      notValues = notValues.stream().map(v -> PolicyValues.qualifiedServiceAccount(v, namespace)).toList();
     }
     return new Condition(key, values, notValues);
   }

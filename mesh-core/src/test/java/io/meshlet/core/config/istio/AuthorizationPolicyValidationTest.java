@@ -145,7 +145,8 @@ class AuthorizationPolicyValidationTest {
             P + "rules[0].to[0].operation.paths[1]: '*/c*' (expected: an exact value, prefix*, *suffix or *; "
                 + "'*' only at the start or the end)",
             P + "rules[0].when[0].key: 'request.time' (expected: one of request.headers[<name>], source.ip, "
-                + "remote.ip, source.namespace, source.principal, destination.ip, destination.port, connection.sni, "
+                + "remote.ip, source.namespace, source.principal, destination.ip, destination.port, connection.sni, source.serviceAccount, "
+                + "experimental.envoy.filters.<filter>[<key>], "
                 + "request.auth.principal, request.auth.audiences, request.auth.presenter, request.auth.claims[<name>])",
             P + "rules[0].when[1]: values and notValues both empty for key source.ip (expected: at least one value)",
             P + "rules[0].when[2].values[1]: 'eighty' (expected: a port 1..65535)",
@@ -251,11 +252,12 @@ class AuthorizationPolicyValidationTest {
           when:
           - {key: "request.auth.claims[groups]", values: [admin]}
           - {key: connection.sni, values: [reviews.default]}
+          - {key: "experimental.envoy.filters.network.mysql_proxy[db.table]", values: ["[update]"]}
         """);
     AuthorizationPolicy p = only(yaml);
-    assertThat(p.notYetApplied()).containsExactly("rules[0].when[1].key");
-    assertThat(warnings(yaml)).singleElement().isEqualTo(P + "rules[0].when[1].key: 'connection.sni' is not known to "
-        + "Meshlet: the attribute is absent, so values never match and notValues always hold");
+    assertThat(p.notYetApplied()).as("connection.sni is known on the server side now").containsExactly("rules[0].when[2].key");
+    assertThat(warnings(yaml)).singleElement().asString().startsWith(P + "rules[0].when[2].key: "
+        + "'experimental.envoy.filters.network.mysql_proxy[db.table]' reads Envoy filter metadata, which does not exist in-process");
   }
 
   @Test
