@@ -132,6 +132,7 @@ final class HealthMeters implements CallListener {
     }
 
     double total(String engine, boolean allowed) {
+      roll(); // a scrape may come before the new snapshot's listener ran: count the policies in force now
       long n = base.getOrDefault(key(engine, allowed), 0L);
       for (DryRunCount c : counted.dryRunCounts()) {
         if (c.engine().equals(engine) && c.allowed() == allowed) {

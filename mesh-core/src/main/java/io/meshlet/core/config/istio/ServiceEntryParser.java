@@ -16,9 +16,9 @@ import tools.jackson.databind.JsonNode;
 /** {@code ServiceEntry.spec}: hosts, addresses, ports, location, resolution, endpoints, exportTo. */
 final class ServiceEntryParser {
   static final List<String> PROTOCOLS =
-      List.of("HTTP", "HTTPS", "GRPC", "HTTP2", "TCP", "TLS", "MONGO", "REDIS", "MYSQL");
+      List.of("HTTP", "HTTPS", "GRPC", "HTTP2", "TCP", "TLS", "MONGO", "REDIS", "MYSQL", "UDP");
   private static final List<String> LOCATIONS = List.of("MESH_EXTERNAL", "MESH_INTERNAL");
-  private static final List<String> RESOLUTIONS = List.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN");
+  private static final List<String> RESOLUTIONS = List.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN", "DYNAMIC_DNS");
 
   private ServiceEntryParser() {}
 
@@ -38,6 +38,13 @@ final class ServiceEntryParser {
     List<ServicePort> ports = ports(spec);
     String location = spec.enumValue("location", LOCATIONS);
     String resolutionName = spec.enumValue("resolution", RESOLUTIONS);
+    if ("DYNAMIC_DNS".equals(resolutionName)) {
+      // Envoy resolves the host each request asks for (its dynamic forward proxy); in-process the
+      // client does: the call goes to the address the caller asked for, as with NONE.
+      problems.warning(spec.path("resolution"), "DYNAMIC_DNS: each call goes to the host it asked for, resolved by the client "
+          + "when it connects (as resolution NONE)");
+      resolutionName = "NONE";
+    }
     ServiceEntry.Resolution resolution =
         resolutionName == null ? ServiceEntry.Resolution.NONE : ServiceEntry.Resolution.valueOf(resolutionName);
     List<WorkloadEndpoint> endpoints = EndpointParser.parse(spec, resolution, ports);
@@ -94,6 +101,12 @@ final class ServiceEntryParser {
   /** The protocol, case-insensitive; when absent, taken from a {@code <protocol>[-suffix]} port name, else TCP. */
   private static @Nullable String protocol(YamlObject p, @Nullable String name) {
     String written = p.string("protocol");
+    if (written != null && written.isEmpty()) {
+      written = null; // Istio: an empty protocol is detected, as when none is written
+    }
+    if ("UDP".equalsIgnoreCase(written)) {
+      p.problems().warning(p.path("protocol"), "UDP: accepted, but HTTP and gRPC clients cannot call a UDP port; calls to it fail");
+    }
     if (written != null) {
       String upper = written.toUpperCase(Locale.ROOT);
       if (!PROTOCOLS.contains(upper)) {

@@ -51,10 +51,10 @@ class ServiceEntryValidationTest {
         """))).containsExactly(
             P + "ports[0].number: 0 (expected: 1..65535)",
             P + "ports[1].number: missing (required)",
-            P + "ports[1].protocol: 'QUIC' (expected: one of HTTP, HTTPS, GRPC, HTTP2, TCP, TLS, MONGO, REDIS, MYSQL)",
+            P + "ports[1].protocol: 'QUIC' (expected: one of HTTP, HTTPS, GRPC, HTTP2, TCP, TLS, MONGO, REDIS, MYSQL, UDP)",
             P + "ports[2].number: 70000 (expected: 1..65535)",
             P + "location: 'MESH_OUTSIDE' (expected: one of MESH_EXTERNAL, MESH_INTERNAL)",
-            P + "resolution: 'dns' (expected: one of NONE, STATIC, DNS, DNS_ROUND_ROBIN)");
+            P + "resolution: 'dns' (expected: one of NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS)");
   }
 
   @Test
@@ -82,10 +82,42 @@ class ServiceEntryValidationTest {
         """))).containsExactly(
             P + "endpoints[1].address: 'db1.internal' (expected: an IP address, as resolution is STATIC)",
             P + "endpoints[2].address: '256.1.1.1' (expected: an IP address, as resolution is STATIC)",
-            P + "endpoints[3].address: 'unix:///var/run/db.sock': unix domain socket endpoints are not supported",
             P + "endpoints[5].address: missing (required)",
             P + "endpoints[6].ports.tcp: 0 (expected: 1..65535)",
             P + "endpoints[6].weight: -1 (expected: 0..4294967295)");
+  }
+
+  @Test
+  void whatIstioAcceptsAndNoClientHereCanDialIsWarnedNotRefused() {
+    String yaml = se("""
+        hosts: [db.internal]
+        resolution: STATIC
+        ports: [{number: 5432, name: tcp}, {number: 53, name: dns, protocol: UDP}, {number: 8080, name: web, protocol: ""}]
+        endpoints:
+        - address: 10.1.2.3
+        - address: "unix:///var/run/db.sock"
+        """);
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactly(
+        P + "ports[1].protocol: UDP: accepted, but HTTP and gRPC clients cannot call a UDP port; calls to it fail",
+        P + "endpoints[1].address: 'unix:///var/run/db.sock': a unix domain socket cannot be dialled by the HTTP and gRPC "
+            + "clients here; this endpoint is left out");
+    ServiceEntry se = only(yaml);
+    assertThat(se.endpoints()).extracting(e -> e.address()).containsExactly("10.1.2.3");
+    assertThat(se.ports()).extracting(p -> p.protocol()).containsExactly("TCP", "UDP", "TCP");
+  }
+
+  @Test
+  void dynamicDnsSendsEachCallToTheHostItAskedFor() {
+    String yaml = se("""
+        hosts: ["*.example.com"]
+        location: MESH_EXTERNAL
+        resolution: DYNAMIC_DNS
+        ports: [{number: 443, name: https, protocol: HTTPS}]
+        """);
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(only(yaml).resolution()).isEqualTo(ServiceEntry.Resolution.NONE);
+    assertThat(warnings(yaml)).singleElement().asString().contains("resolution: DYNAMIC_DNS: each call goes to the host it asked for");
   }
 
   @Test
