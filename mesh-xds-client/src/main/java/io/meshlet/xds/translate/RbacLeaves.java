@@ -116,9 +116,16 @@ final class RbacLeaves {
       }
       case DESTINATION_PORT:
         return new Leaf(PORTS, Integer.toString(p.getDestinationPort()));
+      case DESTINATION_IP:
+        return cidr(p.getDestinationIp(), PolicyValues.WhenKey.DESTINATION_IP.key(), path + ".destination_ip", problems);
+      case REQUESTED_SERVER_NAME: {
+        String v = string(p.getRequestedServerName(), "", path + ".requested_server_name", false, problems);
+        return v == null ? null : new Leaf(PolicyValues.WhenKey.CONNECTION_SNI.key(), v);
+      }
       default:
         problems.error(path + "." + p.getRuleCase().name().toLowerCase(Locale.ROOT), "not supported (expected: header "
-            + ":method/:authority/:path, url_path, destination_port, and_rules, or_rules, not_rule or any)");
+            + ":method/:authority/:path, url_path, destination_port, destination_ip, requested_server_name, and_rules, "
+            + "or_rules, not_rule or any)");
         return null;
     }
   }

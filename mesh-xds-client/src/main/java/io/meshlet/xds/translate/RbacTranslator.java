@@ -103,12 +103,24 @@ final class RbacTranslator {
     }
     List<Operation> to = new ArrayList<>();
     boolean anyOperation = false;
+    List<Condition> onPermissions = null;
     for (int i = 0; i < policy.getPermissionsCount(); i++) {
-      Fields f = RbacTree.permission(policy.getPermissions(i), path + ".permissions[" + i + "]", problems);
+      String pp = path + ".permissions[" + i + "]";
+      Fields f = RbacTree.permission(policy.getPermissions(i), pp, problems);
+      // destination.ip and connection.sni are when conditions istiod writes into every permission.
+      List<Condition> conditions = conditions(f, RbacTranslator::isPermissionCondition);
+      if (onPermissions == null) {
+        onPermissions = conditions;
+      } else if (!onPermissions.equals(conditions)) {
+        problems.error(pp, "destination.ip / connection.sni conditions differ from permissions[0]'s (expected: the same on "
+            + "every permission, as Istio writes a rule's when)");
+      }
+      f.values.keySet().removeIf(RbacTranslator::isPermissionCondition);
+      f.notValues.keySet().removeIf(RbacTranslator::isPermissionCondition);
       if (f.values.isEmpty() && f.notValues.isEmpty()) {
         anyOperation = true;
       }
-      to.add(operation(f, path + ".permissions[" + i + "]", problems));
+      to.add(operation(f, pp, problems));
     }
     List<Source> from = new ArrayList<>();
     List<Condition> when = null;
@@ -116,7 +128,7 @@ final class RbacTranslator {
     for (int i = 0; i < policy.getPrincipalsCount(); i++) {
       String pp = path + ".principals[" + i + "]";
       Fields f = RbacTree.principal(policy.getPrincipals(i), pp, problems);
-      List<Condition> conditions = conditions(f);
+      List<Condition> conditions = conditions(f, RbacTranslator::isCondition);
       if (when == null) {
         when = conditions;
       } else if (!when.equals(conditions)) {
@@ -130,7 +142,10 @@ final class RbacTranslator {
     if (problems.errorCount() > before) {
       return null;
     }
-    return new Rule(anySource ? List.of() : from, anyOperation ? List.of() : to, when == null ? List.of() : when);
+    List<Condition> all = new ArrayList<>(when == null ? List.of() : when);
+    all.addAll(onPermissions == null ? List.of() : onPermissions);
+    all.sort(java.util.Comparator.comparing(Condition::key));
+    return new Rule(anySource ? List.of() : from, anyOperation ? List.of() : to, List.copyOf(all));
   }
 
   private static final Source EMPTY_SOURCE =
@@ -165,19 +180,25 @@ final class RbacTranslator {
   }
 
   /** The request-header and JWT ({@code request.auth.*}) fields, as {@code when} conditions sorted by key. */
-  private static List<Condition> conditions(Fields f) {
+  private static List<Condition> conditions(Fields f, java.util.function.Predicate<String> isCondition) {
     TreeMap<String, Condition> byKey = new TreeMap<>();
     for (String key : f.values.keySet()) {
-      if (isCondition(key)) {
+      if (isCondition.test(key)) {
         byKey.put(key, new Condition(key, f.values(key), f.notValues(key)));
       }
     }
     for (String key : f.notValues.keySet()) {
-      if (isCondition(key) && !byKey.containsKey(key)) {
+      if (isCondition.test(key) && !byKey.containsKey(key)) {
         byKey.put(key, new Condition(key, List.of(), f.notValues(key)));
       }
     }
     return List.copyOf(byKey.values());
+  }
+
+  /** A permission field that is a {@code when} key: {@code destination.ip}, {@code connection.sni}. */
+  private static boolean isPermissionCondition(String key) {
+    PolicyValues.WhenKey k = PolicyValues.WhenKey.of(key);
+    return k == PolicyValues.WhenKey.DESTINATION_IP || k == PolicyValues.WhenKey.CONNECTION_SNI;
   }
 
   /** A principal field that is a {@code when} key: a request header or a JWT attribute other than the request principal. */
