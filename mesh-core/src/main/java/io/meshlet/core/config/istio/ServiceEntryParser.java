@@ -18,7 +18,9 @@ final class ServiceEntryParser {
   static final List<String> PROTOCOLS =
       List.of("HTTP", "HTTPS", "GRPC", "HTTP2", "TCP", "TLS", "MONGO", "REDIS", "MYSQL");
   private static final List<String> LOCATIONS = List.of("MESH_EXTERNAL", "MESH_INTERNAL");
-  private static final List<String> RESOLUTIONS = List.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN");
+  private static final List<String> RESOLUTIONS = List.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN", "DYNAMIC_DNS");
+  /** Accepted as Istio accepts them, warned about and never dialled: no port of the model is made for them. */
+  private static final List<String> NOT_DIALLED = List.of("UDP");
 
   private ServiceEntryParser() {}
 
@@ -38,6 +40,12 @@ final class ServiceEntryParser {
     List<ServicePort> ports = ports(spec);
     String location = spec.enumValue("location", LOCATIONS);
     String resolutionName = spec.enumValue("resolution", RESOLUTIONS);
+    if ("DYNAMIC_DNS".equals(resolutionName)) {
+      // Istio resolves the host each call asked for; an in-process client already dials that host by name.
+      problems.warning(spec.path("resolution"),
+          "DYNAMIC_DNS is applied as NONE: each call is sent to the host it names, resolved by the client's DNS");
+      resolutionName = "NONE";
+    }
     ServiceEntry.Resolution resolution =
         resolutionName == null ? ServiceEntry.Resolution.NONE : ServiceEntry.Resolution.valueOf(resolutionName);
     List<WorkloadEndpoint> endpoints = EndpointParser.parse(spec, resolution, ports);
@@ -94,8 +102,18 @@ final class ServiceEntryParser {
   /** The protocol, case-insensitive; when absent, taken from a {@code <protocol>[-suffix]} port name, else TCP. */
   private static @Nullable String protocol(YamlObject p, @Nullable String name) {
     String written = p.string("protocol");
+    if (written != null && written.isEmpty()) {
+      p.problems().warning(p.path("protocol"),
+          "'' (Istio detects the protocol): Meshlet clients speak HTTP, so the port is treated as HTTP");
+      return "HTTP";
+    }
     if (written != null) {
       String upper = written.toUpperCase(Locale.ROOT);
+      if (NOT_DIALLED.contains(upper)) {
+        p.problems().warning(p.path("protocol"), "'" + written + "' is accepted but not dialled: Meshlet clients do not speak "
+            + upper + "; this port is left out");
+        return null;
+      }
       if (!PROTOCOLS.contains(upper)) {
         p.problems().error(p.path("protocol"), "'" + written + "' (expected: one of " + String.join(", ", PROTOCOLS) + ")");
         return null;

@@ -54,7 +54,7 @@ class ServiceEntryValidationTest {
             P + "ports[1].protocol: 'QUIC' (expected: one of HTTP, HTTPS, GRPC, HTTP2, TCP, TLS, MONGO, REDIS, MYSQL)",
             P + "ports[2].number: 70000 (expected: 1..65535)",
             P + "location: 'MESH_OUTSIDE' (expected: one of MESH_EXTERNAL, MESH_INTERNAL)",
-            P + "resolution: 'dns' (expected: one of NONE, STATIC, DNS, DNS_ROUND_ROBIN)");
+            P + "resolution: 'dns' (expected: one of NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS)");
   }
 
   @Test
@@ -73,7 +73,6 @@ class ServiceEntryValidationTest {
         - address: 10.1.2.3
         - address: db1.internal
         - address: 256.1.1.1
-        - address: "unix:///var/run/db.sock"
         - address: "2001:db8::1"
         - labels: {a: b}
         - address: 10.1.2.4
@@ -82,10 +81,50 @@ class ServiceEntryValidationTest {
         """))).containsExactly(
             P + "endpoints[1].address: 'db1.internal' (expected: an IP address, as resolution is STATIC)",
             P + "endpoints[2].address: '256.1.1.1' (expected: an IP address, as resolution is STATIC)",
-            P + "endpoints[3].address: 'unix:///var/run/db.sock': unix domain socket endpoints are not supported",
-            P + "endpoints[5].address: missing (required)",
-            P + "endpoints[6].ports.tcp: 0 (expected: 1..65535)",
-            P + "endpoints[6].weight: -1 (expected: 0..4294967295)");
+            P + "endpoints[4].address: missing (required)",
+            P + "endpoints[5].ports.tcp: 0 (expected: 1..65535)",
+            P + "endpoints[5].weight: -1 (expected: 0..4294967295)");
+  }
+
+  @Test
+  void unixSocketEndpointsAreLeftOutWithAWarningAndTheRestApply() {
+    String yaml = se("""
+        hosts: [db.internal]
+        resolution: STATIC
+        ports: [{number: 5432, name: tcp}]
+        endpoints:
+        - address: "unix:///var/run/db.sock"
+        - address: 10.1.2.3
+        """);
+    assertThat(warnings(yaml)).containsExactly(P + "endpoints[0].address: 'unix:///var/run/db.sock': a unix domain socket"
+        + " cannot be dialled by an in-process client; this endpoint is left out");
+    assertThat(only(yaml).endpoints()).extracting(WorkloadEndpoint::address).containsExactly("10.1.2.3");
+  }
+
+  @Test
+  void emptyProtocolIsReadAsHttpAndUdpPortsAreAcceptedButLeftOut() {
+    String yaml = se("""
+        hosts: [dns.example.com]
+        ports:
+        - {number: 53, name: dns, protocol: UDP}
+        - {number: 8080, name: web, protocol: ""}
+        """);
+    assertThat(warnings(yaml)).containsExactly(
+        P + "ports[0].protocol: 'UDP' is accepted but not dialled: Meshlet clients do not speak UDP; this port is left out",
+        P + "ports[1].protocol: '' (Istio detects the protocol): Meshlet clients speak HTTP, so the port is treated as HTTP");
+    assertThat(only(yaml).ports()).containsExactly(new ServicePort(8080, "HTTP", "web", 0));
+  }
+
+  @Test
+  void dynamicDnsIsAppliedAsNoneWithAWarning() {
+    String yaml = se("""
+        hosts: ["*.example.com"]
+        resolution: DYNAMIC_DNS
+        ports: [{number: 80, name: http}]
+        """);
+    assertThat(warnings(yaml)).containsExactly(P + "resolution: DYNAMIC_DNS is applied as NONE: each call is sent to the"
+        + " host it names, resolved by the client's DNS");
+    assertThat(only(yaml).resolution()).isEqualTo(ServiceEntry.Resolution.NONE);
   }
 
   @Test
