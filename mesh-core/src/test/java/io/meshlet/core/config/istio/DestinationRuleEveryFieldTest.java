@@ -36,6 +36,7 @@ class DestinationRuleEveryFieldTest {
           h2UpgradePolicy: UPGRADE
           useClientProtocol: true
           maxConcurrentStreams: 100
+          http2KeepAlive: {interval: 30s, timeout: 5s}
       outlierDetection:
         splitExternalLocalOriginErrors: true
         consecutiveLocalOriginFailures: 5
@@ -68,6 +69,7 @@ class DestinationRuleEveryFieldTest {
               consistentHash:
                 httpCookie: {name: user, path: /, ttl: 0s, attributes: [{name: SameSite, value: Strict}]}
                 minimumRingSize: 1024
+              zoneAwareLbSetting: {enabled: true, failover: [{from: us-east1-a, to: us-east1-b}]}
         subsets:
         - name: v1
           labels: {version: v1}
@@ -79,6 +81,8 @@ class DestinationRuleEveryFieldTest {
     assertThat(errors(yaml)).isEmpty();
     // An unknown field is an error, so the line above is the coverage check; the fields not applied are named.
     assertThat(warnings(yaml)).anyMatch(w -> w.contains("trafficPolicy.connectionPool.tcp.tcpKeepalive: "))
-        .anyMatch(w -> w.contains("trafficPolicy.connectionPool.http.maxConcurrentStreams: "));
+        .anyMatch(w -> w.contains("trafficPolicy.connectionPool.http.maxConcurrentStreams: "))
+        .anyMatch(w -> w.contains("trafficPolicy.connectionPool.http.http2KeepAlive: "))
+        .anyMatch(w -> w.contains("portLevelSettings[0].loadBalancer.zoneAwareLbSetting: "));
   }
 }
