@@ -120,7 +120,8 @@ class XdsSecurityTest {
         .getValues(0).getStringValue()).isEqualTo(IstiodSecurity.INBOUND);
 
     Policy destinationIp = IstiodSecurity.allowProductpage().toBuilder().setPermissions(0, IstiodSecurity.and(IstiodSecurity.or(
-        Permission.newBuilder().setDestinationIp(CidrRange.newBuilder().setAddressPrefix("10.1.1.1")).build()))).build();
+        Permission.newBuilder().setMetadata(io.envoyproxy.envoy.type.matcher.v3.MetadataMatcher.newBuilder()
+            .setFilter("envoy.filters.http.custom")).build()))).build();
     serve("2", strict(destinationIp));
     await().atMost(Duration.ofSeconds(10)).until(() -> cp.requests(XdsType.LDS).stream().anyMatch(DiscoveryRequest::hasErrorDetail));
 
@@ -128,7 +129,7 @@ class XdsSecurityTest {
     assertThat(nack.getVersionInfo()).isEqualTo("1");
     assertThat(nack.getErrorDetail().getMessage())
         .contains("Listener " + IstiodSecurity.INBOUND)
-        .contains("policies[default-allow-productpage-0].permissions[0].and_rules.rules[0].or_rules.rules[0].destination_ip");
+        .contains("policies[default-allow-productpage-0].permissions[0].and_rules.rules[0].or_rules.rules[0].metadata");
     assertThat(source.configDump()).anyMatch(s -> s.startsWith("Listener " + IstiodSecurity.INBOUND + ": NACKED"));
     assertThat(last().config().authorizationPolicies()).isEqualTo(first.config().authorizationPolicies());
     assertThat(last().config().peerAuthentications()).isEqualTo(first.config().peerAuthentications());
@@ -189,7 +190,8 @@ class XdsSecurityTest {
   @Test
   void aServerPortWhoseListenerIsRejectedFirstOrRemovedLaterFailsClosed() {
     Policy destinationIp = IstiodSecurity.allowProductpage().toBuilder().setPermissions(0, IstiodSecurity.and(IstiodSecurity.or(
-        Permission.newBuilder().setDestinationIp(CidrRange.newBuilder().setAddressPrefix("10.1.1.1")).build()))).build();
+        Permission.newBuilder().setMetadata(io.envoyproxy.envoy.type.matcher.v3.MetadataMatcher.newBuilder()
+            .setFilter("envoy.filters.http.custom")).build()))).build();
     serve("1", strict(destinationIp));
     connect(false, 9080);
     // The first LDS is NACKed; after the initial fetch timeout the mesh gets a config in which 9080 is closed.
@@ -199,7 +201,7 @@ class XdsSecurityTest {
     assertThat(last().config().peerAuthentications()).singleElement()
         .satisfies(pa -> assertThat(pa.portLevelMtls()).isEqualTo(Map.of(9080, MtlsMode.STRICT)));
     assertThat(source.configDump()).anySatisfy(line -> assertThat(line).startsWith("Listener " + IstiodSecurity.INBOUND + ": NACKED")
-        .contains("destination_ip").contains("every call to port 9080 is denied"));
+        .contains("metadata").contains("every call to port 9080 is denied"));
 
     serve("2", strict(IstiodSecurity.allowProductpage()));
     await().atMost(Duration.ofSeconds(10)).until(() -> policyNames(last()).contains("default-allow-productpage-0"));

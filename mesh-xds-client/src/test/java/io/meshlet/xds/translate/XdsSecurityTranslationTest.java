@@ -135,15 +135,17 @@ class XdsSecurityTranslationTest {
   @Test
   void anUnsupportedMatcherLeavesTheListenerOutWithItsPath() {
     Policy p = Policy.newBuilder()
-        .addPermissions(and(or(Permission.newBuilder().setDestinationIp(CidrRange.newBuilder().setAddressPrefix("10.1.1.1")).build())))
+        .addPermissions(and(or(Permission.newBuilder().setMetadata(io.envoyproxy.envoy.type.matcher.v3.MetadataMatcher.newBuilder()
+            .setFilter("envoy.filters.http.custom")).build())))
         .addPrincipals(Principal.newBuilder().setAny(true))
         .build();
     Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("default-deny-ip-0", p)))));
 
     assertThat(t.errors()).containsExactly(ConfigProblem.error("Listener", INBOUND, "xds",
         "filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.rules.policies[default-deny-ip-0]"
-            + ".permissions[0].and_rules.rules[0].or_rules.rules[0].destination_ip",
-        "not supported (expected: header :method/:authority/:path, url_path, destination_port, and_rules, or_rules, not_rule or any)"));
+            + ".permissions[0].and_rules.rules[0].or_rules.rules[0].metadata",
+        "not supported (expected: header :method/:authority/:path, url_path, destination_port, destination_ip, "
+            + "requested_server_name, and_rules, or_rules, not_rule or any)"));
     assertThat(t.config().peerAuthentications()).isEmpty();
     assertThat(t.config().authorizationPolicies()).isEmpty();
   }

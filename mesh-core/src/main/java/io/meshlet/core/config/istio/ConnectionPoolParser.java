@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Istio's {@code ConnectionPoolSettings}: the limits are applied; {@code tcp.tcpKeepalive},
  * {@code tcp.maxConnectionDuration}, {@code tcp.idleTimeout}, {@code http.h2UpgradePolicy},
- * {@code http.useClientProtocol} and {@code http.maxConcurrentStreams} are validated and each one
+ * {@code http.useClientProtocol}, {@code http.maxConcurrentStreams} and {@code http.http2KeepAlive} are validated and each one
  * present is listed as not yet applied. A limit or timeout of 0 is unset, as in Istio.
  */
 final class ConnectionPoolParser {
@@ -53,7 +53,12 @@ final class ConnectionPoolParser {
       http.enumValue("h2UpgradePolicy", H2_UPGRADE);
       http.bool("useClientProtocol");
       http.integer("maxConcurrentStreams", 0, INT32);
-      notYetApplied(http, "h2UpgradePolicy", "useClientProtocol", "maxConcurrentStreams");
+      YamlObject h2KeepAlive = http.object("http2KeepAlive");
+      if (h2KeepAlive != null) {
+        h2KeepAlive.duration("interval");
+        h2KeepAlive.duration("timeout");
+      }
+      notYetApplied(http, "h2UpgradePolicy", "useClientProtocol", "maxConcurrentStreams", "http2KeepAlive");
     }
     return new ConnectionPoolSettings(
         maxConnections, connectTimeout, pending, http2MaxRequests, perConnection, maxRetries, idleTimeout);

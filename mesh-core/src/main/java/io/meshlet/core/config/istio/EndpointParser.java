@@ -25,8 +25,8 @@ final class EndpointParser {
     for (YamlObject e : spec.objects("endpoints")) {
       String address = e.requiredString("address");
       if (address != null && address.startsWith("unix://")) {
-        e.problems().warning(e.path("address"), "'" + address + "': a unix domain socket cannot be dialled by the HTTP and "
-            + "gRPC clients here; this endpoint is left out");
+        e.problems().warning(e.path("address"),
+            "'" + address + "': a unix domain socket cannot be dialled by an in-process client; this endpoint is left out");
         address = null;
       } else if (address != null && resolution == ServiceEntry.Resolution.STATIC && !isIpLiteral(address)) {
         e.problems().error(e.path("address"), "'" + address + "' (expected: an IP address, as resolution is STATIC)");

@@ -30,7 +30,13 @@ final class HttpRouteParser {
 
   private HttpRouteParser() {}
 
-  static @Nullable HttpRoute parse(YamlObject rule, String namespace) {
+  /**
+   * @param inDelegate true when the rule belongs to a delegate VirtualService (one without hosts), where
+   *     Istio allows no further delegation
+   * @return null for a rule that hands its requests to a delegate: delegation is validated but not applied yet,
+   *     so the rule produces no route (what Istio does when the delegate cannot be found)
+   */
+  static @Nullable HttpRoute parse(YamlObject rule, String namespace, boolean inDelegate) {
     Problems problems = rule.problems();
     String name = rule.string("name");
     List<HttpMatch> matches = new ArrayList<>();
@@ -42,10 +48,7 @@ final class HttpRouteParser {
     DirectResponse directResponse = directResponse(rule.object("directResponse"));
     HttpRewrite rewrite = rewrite(rule.object("rewrite"));
     HeaderOperations headers = HeadersParser.parse(rule.object("headers"));
-    if (rule.has("delegate")) {
-      rule.node("delegate");
-      problems.error(rule.path("delegate"), "delegate is not supported (it applies to gateways)");
-    }
+    boolean delegates = rule.has("delegate") && DelegateRules.check(rule, inDelegate);
     Duration timeout = rule.duration("timeout");
     RetryPolicy retries = RetryParser.parse(rule.object("retries"));
     FaultInjection fault = FaultParser.parse(rule.object("fault"));
@@ -65,6 +68,9 @@ final class HttpRouteParser {
     }
     if (rule.has("rewrite") && rule.has("redirect")) {
       problems.error(rule.path("rewrite"), "rewrite cannot be combined with redirect");
+    }
+    if (delegates) {
+      return null;
     }
     // 0 is Istio's "no timeout", as is an absent one.
     return new HttpRoute(name, matches, destinations, redirect, directResponse, rewrite, headers,

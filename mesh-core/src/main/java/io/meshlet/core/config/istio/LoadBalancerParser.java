@@ -40,6 +40,18 @@ final class LoadBalancerParser {
       warmup.number("aggression", 0, Double.MAX_VALUE);
       problems.notYetApplied(warmup.path());
     }
+    YamlObject zoneAware = lb.object("zoneAwareLbSetting");
+    if (zoneAware != null) {
+      zoneAware.bool("enabled");
+      for (YamlObject f : zoneAware.objects("failover")) {
+        f.string("from");
+        f.string("to");
+      }
+      if (lb.has("localityLbSetting")) {
+        problems.error(lb.path(), "localityLbSetting and zoneAwareLbSetting given (expected: one of them, as in Istio)");
+      }
+      problems.notYetApplied(zoneAware.path());
+    }
     LoadBalancerSettings.Simple simple = simple(simpleName);
     if (simple == null && hash == null && locality == null) {
       return null;

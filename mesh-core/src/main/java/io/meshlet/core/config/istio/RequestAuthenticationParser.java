@@ -110,6 +110,10 @@ final class RequestAuthenticationParser {
       }
     }
     Duration timeout = r.positiveDuration("timeout");
+    if (r.has("spaceDelimitedClaims")) {
+      r.strings("spaceDelimitedClaims");
+      problems.notYetApplied(r.path("spaceDelimitedClaims"));
+    }
     if (issuer == null || issuer.isEmpty()) {
       return null;
     }

@@ -16,9 +16,11 @@ import tools.jackson.databind.JsonNode;
 /** {@code ServiceEntry.spec}: hosts, addresses, ports, location, resolution, endpoints, exportTo. */
 final class ServiceEntryParser {
   static final List<String> PROTOCOLS =
-      List.of("HTTP", "HTTPS", "GRPC", "HTTP2", "TCP", "TLS", "MONGO", "REDIS", "MYSQL", "UDP");
+      List.of("HTTP", "HTTPS", "GRPC", "HTTP2", "TCP", "TLS", "MONGO", "REDIS", "MYSQL");
   private static final List<String> LOCATIONS = List.of("MESH_EXTERNAL", "MESH_INTERNAL");
   private static final List<String> RESOLUTIONS = List.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN", "DYNAMIC_DNS");
+  /** Accepted as Istio accepts them, warned about and never dialled: no port of the model is made for them. */
+  private static final List<String> NOT_DIALLED = List.of("UDP");
 
   private ServiceEntryParser() {}
 
@@ -39,10 +41,9 @@ final class ServiceEntryParser {
     String location = spec.enumValue("location", LOCATIONS);
     String resolutionName = spec.enumValue("resolution", RESOLUTIONS);
     if ("DYNAMIC_DNS".equals(resolutionName)) {
-      // Envoy resolves the host each request asks for (its dynamic forward proxy); in-process the
-      // client does: the call goes to the address the caller asked for, as with NONE.
-      problems.warning(spec.path("resolution"), "DYNAMIC_DNS: each call goes to the host it asked for, resolved by the client "
-          + "when it connects (as resolution NONE)");
+      // Istio resolves the host each call asked for; an in-process client already dials that host by name.
+      problems.warning(spec.path("resolution"),
+          "DYNAMIC_DNS is applied as NONE: each call is sent to the host it names, resolved by the client's DNS");
       resolutionName = "NONE";
     }
     ServiceEntry.Resolution resolution =
@@ -102,13 +103,17 @@ final class ServiceEntryParser {
   private static @Nullable String protocol(YamlObject p, @Nullable String name) {
     String written = p.string("protocol");
     if (written != null && written.isEmpty()) {
-      written = null; // Istio: an empty protocol is detected, as when none is written
-    }
-    if ("UDP".equalsIgnoreCase(written)) {
-      p.problems().warning(p.path("protocol"), "UDP: accepted, but HTTP and gRPC clients cannot call a UDP port; calls to it fail");
+      p.problems().warning(p.path("protocol"),
+          "'' (Istio detects the protocol): Meshlet clients speak HTTP, so the port is treated as HTTP");
+      return "HTTP";
     }
     if (written != null) {
       String upper = written.toUpperCase(Locale.ROOT);
+      if (NOT_DIALLED.contains(upper)) {
+        p.problems().warning(p.path("protocol"), "'" + written + "' is accepted but not dialled: Meshlet clients do not speak "
+            + upper + "; this port is left out");
+        return null;
+      }
       if (!PROTOCOLS.contains(upper)) {
         p.problems().error(p.path("protocol"), "'" + written + "' (expected: one of " + String.join(", ", PROTOCOLS) + ")");
         return null;

@@ -57,8 +57,16 @@ final class TelemetryParser {
         disableSpans = disable;
       }
       if (t.has("customTags")) {
-        t.object("customTags");
+        // A map of tag name to {literal | environment | header}: each tag read as a mapping, none applied.
+        YamlObject tags = t.object("customTags");
+        if (tags != null) {
+          tags.ignoreAll();
+        }
         problems.notYetApplied(t.path("customTags"));
+      }
+      if (t.has("disableContextPropagation")) {
+        t.bool("disableContextPropagation");
+        problems.notYetApplied(t.path("disableContextPropagation"));
       }
       if (t.has("useRequestIdForTraceSampling")) {
         t.bool("useRequestIdForTraceSampling");

@@ -21,12 +21,12 @@ final class VirtualServiceParser {
     Problems problems = spec.problems();
     List<String> hosts = spec.qualifiedHosts("hosts", id.namespace());
     JsonNode hostsNode = spec.node("hosts");
-    if (hostsNode == null) {
-      problems.error(spec.path("hosts"), "missing (expected: at least one host)");
-    } else if (hostsNode.isArray() && hostsNode.isEmpty()) {
-      problems.error(spec.path("hosts"), "empty (expected: at least one host)");
-    }
+    // Istio: a VirtualService without hosts is a delegate, reachable only through a root's http[].delegate.
+    boolean delegate = hostsNode == null || hostsNode.isArray() && hostsNode.isEmpty();
     List<String> gateways = spec.strings("gateways");
+    if (delegate) {
+      DelegateRules.checkDelegateService(spec);
+    }
     List<String> exportTo = spec.strings("exportTo");
     List<HttpRoute> http = new ArrayList<>();
     List<YamlObject> rules = spec.objects("http");
@@ -35,7 +35,7 @@ final class VirtualServiceParser {
       problems.error(spec.path("http"), tooMany); // the rules are still read, so each of their problems is reported too
     }
     for (int i = 0; i < rules.size(); i++) {
-      HttpRoute route = HttpRouteParser.parse(rules.get(i), id.namespace());
+      HttpRoute route = HttpRouteParser.parse(rules.get(i), id.namespace(), delegate);
       if (route != null) {
         http.add(route);
       }

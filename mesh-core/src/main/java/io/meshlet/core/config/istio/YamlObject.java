@@ -99,6 +99,13 @@ final class YamlObject {
     return f.value.isNull() ? null : f.value;
   }
 
+  /** Marks every field of this mapping as read: a map whose keys are the user's names, not fields. */
+  void ignoreAll() {
+    for (Field f : fields.values()) {
+      f.read = true;
+    }
+  }
+
   /** Marks fields as read and accepted without looking at them. */
   void ignore(String... names) {
     for (String n : names) {

@@ -51,7 +51,7 @@ class ServiceEntryValidationTest {
         """))).containsExactly(
             P + "ports[0].number: 0 (expected: 1..65535)",
             P + "ports[1].number: missing (required)",
-            P + "ports[1].protocol: 'QUIC' (expected: one of HTTP, HTTPS, GRPC, HTTP2, TCP, TLS, MONGO, REDIS, MYSQL, UDP)",
+            P + "ports[1].protocol: 'QUIC' (expected: one of HTTP, HTTPS, GRPC, HTTP2, TCP, TLS, MONGO, REDIS, MYSQL)",
             P + "ports[2].number: 70000 (expected: 1..65535)",
             P + "location: 'MESH_OUTSIDE' (expected: one of MESH_EXTERNAL, MESH_INTERNAL)",
             P + "resolution: 'dns' (expected: one of NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS)");
@@ -73,7 +73,6 @@ class ServiceEntryValidationTest {
         - address: 10.1.2.3
         - address: db1.internal
         - address: 256.1.1.1
-        - address: "unix:///var/run/db.sock"
         - address: "2001:db8::1"
         - labels: {a: b}
         - address: 10.1.2.4
@@ -82,42 +81,50 @@ class ServiceEntryValidationTest {
         """))).containsExactly(
             P + "endpoints[1].address: 'db1.internal' (expected: an IP address, as resolution is STATIC)",
             P + "endpoints[2].address: '256.1.1.1' (expected: an IP address, as resolution is STATIC)",
-            P + "endpoints[5].address: missing (required)",
-            P + "endpoints[6].ports.tcp: 0 (expected: 1..65535)",
-            P + "endpoints[6].weight: -1 (expected: 0..4294967295)");
+            P + "endpoints[4].address: missing (required)",
+            P + "endpoints[5].ports.tcp: 0 (expected: 1..65535)",
+            P + "endpoints[5].weight: -1 (expected: 0..4294967295)");
   }
 
   @Test
-  void whatIstioAcceptsAndNoClientHereCanDialIsWarnedNotRefused() {
+  void unixSocketEndpointsAreLeftOutWithAWarningAndTheRestApply() {
     String yaml = se("""
         hosts: [db.internal]
         resolution: STATIC
-        ports: [{number: 5432, name: tcp}, {number: 53, name: dns, protocol: UDP}, {number: 8080, name: web, protocol: ""}]
+        ports: [{number: 5432, name: tcp}]
         endpoints:
-        - address: 10.1.2.3
         - address: "unix:///var/run/db.sock"
+        - address: 10.1.2.3
         """);
-    assertThat(errors(yaml)).isEmpty();
-    assertThat(warnings(yaml)).containsExactly(
-        P + "ports[1].protocol: UDP: accepted, but HTTP and gRPC clients cannot call a UDP port; calls to it fail",
-        P + "endpoints[1].address: 'unix:///var/run/db.sock': a unix domain socket cannot be dialled by the HTTP and gRPC "
-            + "clients here; this endpoint is left out");
-    ServiceEntry se = only(yaml);
-    assertThat(se.endpoints()).extracting(e -> e.address()).containsExactly("10.1.2.3");
-    assertThat(se.ports()).extracting(p -> p.protocol()).containsExactly("TCP", "UDP", "TCP");
+    assertThat(warnings(yaml)).containsExactly(P + "endpoints[0].address: 'unix:///var/run/db.sock': a unix domain socket"
+        + " cannot be dialled by an in-process client; this endpoint is left out");
+    assertThat(only(yaml).endpoints()).extracting(WorkloadEndpoint::address).containsExactly("10.1.2.3");
   }
 
   @Test
-  void dynamicDnsSendsEachCallToTheHostItAskedFor() {
+  void emptyProtocolIsReadAsHttpAndUdpPortsAreAcceptedButLeftOut() {
+    String yaml = se("""
+        hosts: [dns.example.com]
+        ports:
+        - {number: 53, name: dns, protocol: UDP}
+        - {number: 8080, name: web, protocol: ""}
+        """);
+    assertThat(warnings(yaml)).containsExactly(
+        P + "ports[0].protocol: 'UDP' is accepted but not dialled: Meshlet clients do not speak UDP; this port is left out",
+        P + "ports[1].protocol: '' (Istio detects the protocol): Meshlet clients speak HTTP, so the port is treated as HTTP");
+    assertThat(only(yaml).ports()).containsExactly(new ServicePort(8080, "HTTP", "web", 0));
+  }
+
+  @Test
+  void dynamicDnsIsAppliedAsNoneWithAWarning() {
     String yaml = se("""
         hosts: ["*.example.com"]
-        location: MESH_EXTERNAL
         resolution: DYNAMIC_DNS
-        ports: [{number: 443, name: https, protocol: HTTPS}]
+        ports: [{number: 80, name: http}]
         """);
-    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactly(P + "resolution: DYNAMIC_DNS is applied as NONE: each call is sent to the"
+        + " host it names, resolved by the client's DNS");
     assertThat(only(yaml).resolution()).isEqualTo(ServiceEntry.Resolution.NONE);
-    assertThat(warnings(yaml)).singleElement().asString().contains("resolution: DYNAMIC_DNS: each call goes to the host it asked for");
   }
 
   @Test

@@ -56,21 +56,15 @@ class VirtualServiceValidationTest {
           - destination: {hots: reviews}
             weight: abc
         """) + "---\n" + vs("""
-        hosts: []
+        hosts: [other]
         htp: []
         """).replace("name: reviews", "name: other"));
     assertThat(r.errors()).extracting(Object::toString).containsExactlyInAnyOrder(
         P + "http[0].route[0].destination.host: missing (required)",
         P + "http[0].route[0].weight: 'abc' (expected: an integer 0..100)",
         P + "http[0].route[0].destination.hots: unknown field (did you mean host?)",
-        "VirtualService other (mesh.yaml): hosts: empty (expected: at least one host)",
         "VirtualService other (mesh.yaml): htp: unknown field (did you mean http?)");
     assertThat(r.config().virtualServices()).isEmpty();
-  }
-
-  @Test
-  void hostsAreRequired() {
-    assertThat(errors(vs("http: []"))).containsExactly(P + "hosts: missing (expected: at least one host)");
   }
 
   @Test
@@ -248,12 +242,52 @@ class VirtualServiceValidationTest {
           redirect: {uri: /x}
         - redirect: {uri: /x}
           rewrite: {uri: /y}
-        - delegate: {name: other}
         """))).containsExactly(
             P + "http[0]: no action (expected: one of route, redirect, directResponse)",
             P + "http[1]: route and redirect given (expected: exactly one of route, redirect, directResponse)",
-            P + "http[2].rewrite: rewrite cannot be combined with redirect",
-            P + "http[3].delegate: delegate is not supported (it applies to gateways)");
+            P + "http[2].rewrite: rewrite cannot be combined with redirect");
+  }
+
+  @Test
+  void delegateRulesAreValidatedAsIstioDoesAndReportedAsNotApplied() {
+    IstioYaml.ParseResult r = parse(vs("""
+        hosts: [reviews]
+        http:
+        - match: [{uri: {prefix: /a}}]
+          delegate: {name: reviews-a}
+        - delegate: {name: reviews-b}
+          route: [{destination: {host: reviews}}]
+        - delegate: {namespace: other}
+        - route: [{destination: {host: reviews}}]
+        """));
+    assertThat(r.errors()).extracting(Object::toString).containsExactly(
+        P + "http[1].route: route cannot be combined with delegate",
+        P + "http[2].delegate.name: missing (expected: the name of the delegate VirtualService)");
+    assertThat(r.warnings()).extracting(Object::toString).contains(
+        P + "http[0].delegate: delegation is not applied yet by Meshlet: this rule produces no route"
+            + " (as in Istio when the delegate cannot be found); requests it matches fall through to the next rule");
+  }
+
+  @Test
+  void delegateVirtualServiceWithoutHostsIsAcceptedWithAWarning() {
+    IstioYaml.ParseResult ok = parse(vs("""
+        http:
+        - match: [{headers: {end-user: {exact: jason}}}]
+          route: [{destination: {host: reviews, subset: v2}}]
+        """));
+    assertThat(ok.errors()).isEmpty();
+    assertThat(ok.warnings()).extracting(Object::toString).containsExactly(
+        P + "hosts: none: a delegate VirtualService; delegation is not applied yet by Meshlet, so its rules route nothing");
+
+    assertThat(errors(vs("""
+        gateways: [ingress]
+        http:
+        - delegate: {name: deeper}
+        tcp: []
+        """))).containsExactly(
+            P + "gateways: not allowed in a delegate VirtualService (one without hosts)",
+            P + "tcp: not allowed in a delegate VirtualService (one without hosts): only http rules",
+            P + "http[0].delegate: not allowed in a delegate VirtualService (delegation is one level only)");
   }
 
   @Test
