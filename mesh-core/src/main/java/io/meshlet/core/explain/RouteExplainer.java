@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
 public final class RouteExplainer {
   private final MeshSnapshot snapshot;
   private final RouteTable table;
-  private final RequestView req;
+  private RequestView req;
   private final List<RuleCheck> rules = new ArrayList<>();
   private final List<WeightedChoice> choices = new ArrayList<>();
   private final List<String> endpoints = new ArrayList<>();
@@ -111,6 +111,11 @@ public final class RouteExplainer {
               + UnknownHosts.PASSTHROUGH_CLUSTER + ")");
     }
     hostResolution = describeHost(routes.host(), namespace);
+    RequestView onServicePort = routes.withServicePort(req);
+    if (onServicePort != req) {
+      notes.add("no port in the request: routed on " + routes.host() + "'s one port " + onServicePort.port());
+      req = onServicePort;
+    }
     vs = routes.virtualService();
     CompiledRoute route = null;
     for (CompiledRoute r : routes.routes()) {

@@ -134,7 +134,8 @@ public final class RouteTableCompiler {
     Map<String, ServiceRoutes> wildcard = new LinkedHashMap<>();
     for (Map.Entry<String, VirtualService> e : vsByHost.entrySet()) {
       compiling(e.getValue(), "routes of " + e.getKey());
-      ServiceRoutes routes = new ServiceRoutes(e.getKey(), e.getValue(), compileRoutes(e.getValue(), e.getKey()));
+      ServiceRoutes routes = new ServiceRoutes(e.getKey(), e.getValue(), compileRoutes(e.getValue(), e.getKey()),
+          onlyPort(e.getKey()));
       (HostNames.isWildcard(e.getKey()) ? wildcard : exact).put(e.getKey(), routes);
     }
     for (String host : services.keySet()) {
@@ -413,7 +414,13 @@ public final class RouteTableCompiler {
         null, null, null, HeaderOperations.NONE);
     return new ServiceRoutes(host, null, new CompiledRoute[] {
         new CompiledRoute(null, -1, route, new CompiledMatch[0], new CompiledDestination[] {d}, rateLimitFor(host, null),
-            new CompiledMirror[0])});
+            new CompiledMirror[0])}, onlyPort(host));
+  }
+
+  /** The one port the ServiceEntry of {@code host} declares, else 0 (none, several, or no ServiceEntry). */
+  private int onlyPort(String host) {
+    ServiceEntry se = HostNames.isWildcard(host) ? null : services.get(host);
+    return se != null && se.ports().size() == 1 ? se.ports().get(0).number() : 0;
   }
 
   private CompiledDestination compileDestination(
