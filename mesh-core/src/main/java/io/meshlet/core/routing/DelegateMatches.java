@@ -101,7 +101,8 @@ final class DelegateMatches {
       return "port " + leaf.port() + " differs from the root's " + root.port();
     }
     if (root.sourceNamespace() != null && !root.sourceNamespace().equals(leaf.sourceNamespace())) {
-      return "sourceNamespace " + leaf.sourceNamespace() + " is not the root's " + root.sourceNamespace();
+      return (leaf.sourceNamespace() == null ? "no sourceNamespace" : "sourceNamespace " + leaf.sourceNamespace())
+          + " is not the root's " + root.sourceNamespace();
     }
     for (Map.Entry<String, String> e : leaf.sourceLabels().entrySet()) {
       String v = root.sourceLabels().get(e.getKey());
