@@ -60,6 +60,8 @@ public final class RouteTableCompiler {
 
   private final long version;
   private final MeshConfig config;
+  /** How delegation merged the config's root VirtualServices (their rules' own indexes, for messages). */
+  private final VirtualServiceDelegation.Resolved delegation;
   private final Workload workload;
   private final MeshTime time;
   private final RouteTable previous;
@@ -81,7 +83,7 @@ public final class RouteTableCompiler {
       RouteTable previous, MeshTime time) {
     this.version = version;
     this.sidecar = Sidecar.forWorkload(config.sidecars(), workload.namespace(), workload.labels(), rootNamespace);
-    VirtualServiceDelegation.Resolved delegation = VirtualServiceDelegation.resolve(config);
+    this.delegation = VirtualServiceDelegation.resolve(config);
     this.config = delegation.config();
     warnings.addAll(delegation.warnings());
     this.workload = workload;
@@ -396,7 +398,7 @@ public final class RouteTableCompiler {
       }
       // A rule merged from a delegate: its destinations are the delegate's, and so are the warnings about them.
       DelegatedRule from = route.delegatedFrom();
-      Source source = from == null ? new Source(vs.id(), vs.origin(), i) : new Source(from.delegate(), from.delegateOrigin(), from.delegateRule());
+      Source source = from == null ? new Source(vs.id(), vs.origin(), delegation.sourceRule(vs.id(), i)) : new Source(from.delegate(), from.delegateOrigin(), from.delegateRule());
       CompiledDestination[] destinations = new CompiledDestination[route.destinations().size()];
       for (int d = 0; d < destinations.length; d++) {
         RouteDestination rd = route.destinations().get(d);

@@ -27,23 +27,36 @@ import java.util.regex.Pattern;
 public final class VirtualServiceDelegation {
   private static final Pattern RULE_PATH = Pattern.compile("^http\\[(\\d+)](.*)$", Pattern.DOTALL);
 
-  /** The config with every root VirtualService merged (the same instance when nothing delegates), and what was left out. */
-  public record Resolved(MeshConfig config, List<ConfigProblem> warnings) {
+  /**
+   * The config with every root VirtualService merged (the same instance when nothing delegates), and what was left out.
+   *
+   * @param rootRules for each merged root, the index in its own {@code http[]} of each merged rule (the delegating
+   *     rule, for one that came from a delegate)
+   */
+  public record Resolved(MeshConfig config, List<ConfigProblem> warnings, Map<ResourceId, List<Integer>> rootRules) {
     public Resolved {
       requireNonNull(config, "config");
       warnings = List.copyOf(warnings);
+      rootRules = Map.copyOf(rootRules);
+    }
+
+    /** The index in {@code vs}'s own {@code http[]} of its merged rule {@code rule}: what paths in messages use. */
+    public int sourceRule(ResourceId vs, int rule) {
+      List<Integer> rules = rootRules.get(vs);
+      return rules == null ? rule : rules.get(rule);
     }
   }
 
   private final Map<String, VirtualService> delegates = new HashMap<>();
   private final List<ConfigProblem> warnings = new ArrayList<>();
+  private final Map<ResourceId, List<Integer>> rootRules = new HashMap<>();
 
   private VirtualServiceDelegation() {}
 
   public static Resolved resolve(MeshConfig config) {
     requireNonNull(config, "config");
     if (config.virtualServices().stream().noneMatch(VirtualServiceDelegation::isRoot)) {
-      return new Resolved(config, List.of());
+      return new Resolved(config, List.of(), Map.of());
     }
     VirtualServiceDelegation d = new VirtualServiceDelegation();
     for (VirtualService vs : config.virtualServices()) {
@@ -58,7 +71,7 @@ public final class VirtualServiceDelegation {
     MeshConfig merged = new MeshConfig(config.serviceEntries(), out, config.destinationRules(), config.circuitBreakers(),
         config.rateLimits(), config.peerAuthentications(), config.authorizationPolicies(), config.telemetries(),
         config.requestAuthentications(), config.sidecars());
-    return new Resolved(merged, d.warnings);
+    return new Resolved(merged, d.warnings, d.rootRules);
   }
 
   private static boolean isRoot(VirtualService vs) {
@@ -76,6 +89,7 @@ public final class VirtualServiceDelegation {
 
   private VirtualService merge(VirtualService root) {
     List<HttpRoute> http = new ArrayList<>();
+    List<Integer> sources = new ArrayList<>();
     Map<Integer, List<Integer>> newIndexes = new HashMap<>();
     for (int k = 0; k < root.http().size(); k++) {
       HttpRoute rule = root.http().get(k);
@@ -84,6 +98,7 @@ public final class VirtualServiceDelegation {
       if (ref == null) {
         at.add(http.size());
         http.add(rule);
+        sources.add(k);
         continue;
       }
       VirtualService delegate = delegates.get(key(ref.namespace(), ref.name()));
@@ -110,8 +125,10 @@ public final class VirtualServiceDelegation {
         }
         at.add(http.size());
         http.add(merged(rule, leaf, m, new DelegatedRule(root.id(), k, delegate.id(), delegate.origin(), d)));
+        sources.add(k);
       }
     }
+    rootRules.put(root.id(), List.copyOf(sources));
     return new VirtualService(root.id(), root.origin(), root.hosts(), root.gateways(), http, root.exportTo(),
         renumber(root.notYetApplied(), newIndexes));
   }

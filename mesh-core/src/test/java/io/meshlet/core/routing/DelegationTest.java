@@ -67,6 +67,8 @@ class DelegationTest {
           delegate: {name: nowhere}
         - match: [{uri: {prefix: /hidden}}]
           delegate: {name: reviews-private, namespace: team-b}
+        - match: [{uri: {prefix: /ghost}}]
+          route: [{destination: {host: ghost}}]
         - route: [{destination: {host: reviews, subset: v1}}]
       ---
       apiVersion: networking.istio.io/v1
@@ -170,6 +172,15 @@ class DelegationTest {
     assertThat(mesh.snapshot().warnings()).extracting(ConfigProblem::toString).contains(
         "VirtualService reviews-jason (" + dir.resolve("mesh.yaml") + "): http[1].route[0].destination.host:"
             + " ratings.team-a.svc.cluster.local has no ServiceEntry; requests routed there fail");
+  }
+
+  @Test
+  void warningsAboutTheRootsOwnRulesUseTheRootsOwnNumbering() {
+    // merged, the /ghost rule is the sixth, but the user's file has it at http[4]
+    assertThat(mesh.explain(get("http://reviews:9080/ghost")).matchedRule()).isEqualTo(5);
+    assertThat(mesh.snapshot().warnings()).extracting(ConfigProblem::toString).contains(
+        "VirtualService reviews (" + dir.resolve("mesh.yaml") + "): http[4].route[0].destination.host:"
+            + " ghost.default.svc.cluster.local has no ServiceEntry; requests routed there fail");
   }
 
   @Test
