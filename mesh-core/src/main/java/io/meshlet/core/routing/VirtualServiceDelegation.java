@@ -47,26 +47,34 @@ public final class VirtualServiceDelegation {
     }
   }
 
-  private final Map<String, VirtualService> delegates = new HashMap<>();
+  private final Map<String, VirtualService> delegates = new java.util.LinkedHashMap<>();
   private final List<ConfigProblem> warnings = new ArrayList<>();
   private final Map<ResourceId, List<Integer>> rootRules = new HashMap<>();
+  /** The delegates some root rule merged (identity: one per resource). */
+  private final java.util.Set<VirtualService> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   private VirtualServiceDelegation() {}
 
   public static Resolved resolve(MeshConfig config) {
     requireNonNull(config, "config");
-    if (config.virtualServices().stream().noneMatch(VirtualServiceDelegation::isRoot)) {
-      return new Resolved(config, List.of(), Map.of());
-    }
     VirtualServiceDelegation d = new VirtualServiceDelegation();
     for (VirtualService vs : config.virtualServices()) {
       if (vs.hosts().isEmpty()) {
         d.delegates.putIfAbsent(key(vs.id().namespace(), vs.id().name()), vs);
       }
     }
+    if (d.delegates.isEmpty() && config.virtualServices().stream().noneMatch(VirtualServiceDelegation::isRoot)) {
+      return new Resolved(config, List.of(), Map.of());
+    }
     List<VirtualService> out = new ArrayList<>(config.virtualServices().size());
     for (VirtualService vs : config.virtualServices()) {
       out.add(isRoot(vs) ? d.merge(vs) : vs);
+    }
+    for (VirtualService delegate : d.delegates.values()) {
+      if (!d.used.contains(delegate)) {
+        d.warn(delegate, "hosts", "none: a delegate VirtualService, and no root VirtualService's http[].delegate"
+            + " names it (or it is not exported to the root's namespace): it routes nothing");
+      }
     }
     MeshConfig merged = new MeshConfig(config.serviceEntries(), out, config.destinationRules(), config.circuitBreakers(),
         config.rateLimits(), config.peerAuthentications(), config.authorizationPolicies(), config.telemetries(),
@@ -114,6 +122,7 @@ public final class VirtualServiceDelegation {
             + fallsThrough);
         continue;
       }
+      used.add(delegate);
       for (int d = 0; d < delegate.http().size(); d++) {
         HttpRoute leaf = delegate.http().get(d);
         DelegateMatches.Merged m = DelegateMatches.merge(rule.matches(), leaf.matches());

@@ -105,6 +105,13 @@ class DelegationTest {
         exportTo: ["."]
         http:
         - route: [{destination: {host: reviews.default.svc.cluster.local, subset: v3}}]
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: reviews-unused}
+      spec:
+        http:
+        - route: [{destination: {host: reviews, subset: v3}}]
       """;
 
   private Mesh mesh;
@@ -150,6 +157,19 @@ class DelegationTest {
         "VirtualService reviews (" + dir.resolve("mesh.yaml") + "): http[3].delegate: VirtualService team-b/reviews-private"
             + " is not exported to namespace default (exportTo [.]): this rule produces no route (as in Istio);"
             + " requests it matches fall through to the next rule");
+  }
+
+  @Test
+  void aDelegateNoRootUsesIsReportedAsRoutingNothing() {
+    assertThat(mesh.snapshot().warnings()).extracting(ConfigProblem::toString).contains(
+        "VirtualService reviews-unused (" + dir.resolve("mesh.yaml") + "): hosts: none: a delegate VirtualService, and no"
+            + " root VirtualService's http[].delegate names it (or it is not exported to the root's namespace): it"
+            + " routes nothing",
+        "VirtualService reviews-private (" + dir.resolve("mesh.yaml") + "): hosts: none: a delegate VirtualService, and"
+            + " no root VirtualService's http[].delegate names it (or it is not exported to the root's namespace): it"
+            + " routes nothing");
+    assertThat(mesh.snapshot().warnings()).extracting(ConfigProblem::toString)
+        .noneMatch(w -> w.startsWith("VirtualService reviews-api ") && w.contains("routes nothing"));
   }
 
   @Test
