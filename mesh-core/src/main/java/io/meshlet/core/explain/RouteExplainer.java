@@ -6,6 +6,7 @@ import io.meshlet.core.explain.Explanation.Outcome;
 import io.meshlet.core.explain.Explanation.RuleCheck;
 import io.meshlet.core.explain.Explanation.WeightedChoice;
 import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.model.DelegatedRule;
 import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.HeaderOperations;
@@ -125,11 +126,11 @@ public final class RouteExplainer {
       }
       int block = r.matchingBlock(req);
       if (block >= 0) {
-        rules.add(new RuleCheck(r.index(), r.model().name(), true, List.of()));
+        rules.add(new RuleCheck(r.index(), r.model().name(), true, List.of(), r.model().delegatedFrom()));
         route = r;
         break;
       }
-      rules.add(new RuleCheck(r.index(), r.model().name(), false, r.mismatch(req)));
+      rules.add(new RuleCheck(r.index(), r.model().name(), false, r.mismatch(req), r.model().delegatedFrom()));
     }
     addNotes(vs, route);
     if (route == null) {
@@ -255,6 +256,20 @@ public final class RouteExplainer {
         }
       }
       warningsOf(vs.id());
+    }
+    DelegatedRule from = route == null ? null : route.model().delegatedFrom();
+    if (from != null) {
+      // The delegate's own notes: its fields not yet applied in the rule that matched, and the warnings about it.
+      for (VirtualService delegate : snapshot.config().virtualServices()) {
+        if (delegate.id().equals(from.delegate())) {
+          for (String path : delegate.notYetApplied()) {
+            if (!path.startsWith("http[") || path.startsWith("http[" + from.delegateRule() + "]")) {
+              notes.add(delegate.id() + ": " + path + " is configured but not yet applied by Meshlet");
+            }
+          }
+        }
+      }
+      warningsOf(from.delegate());
     }
     if (route != null) {
       for (CompiledDestination d : route.destinations()) {
