@@ -81,8 +81,11 @@ final class WorkloadGroupParser {
       requiredPort(tcp);
     }
     YamlObject exec = probe.object("exec");
-    if (exec != null && exec.strings("command").isEmpty()) {
-      exec.problems().error(exec.path("command"), "missing (expected: the command and its arguments)");
+    if (exec != null) {
+      boolean given = exec.has("command");
+      if (exec.strings("command").isEmpty() && (!given || exec.node("command").isEmpty())) {
+        exec.problems().error(exec.path("command"), (given ? "empty" : "missing") + " (expected: the command and its arguments)");
+      }
     }
     YamlObject grpc = probe.object("grpc");
     if (grpc != null) {
