@@ -82,9 +82,9 @@ final class WorkloadGroupParser {
     }
     YamlObject exec = probe.object("exec");
     if (exec != null) {
-      boolean given = exec.has("command");
-      if (exec.strings("command").isEmpty() && (!given || exec.node("command").isEmpty())) {
-        exec.problems().error(exec.path("command"), (given ? "empty" : "missing") + " (expected: the command and its arguments)");
+      boolean written = exec.has("command");
+      if (exec.strings("command").isEmpty() && (!written || exec.node("command").isEmpty())) {
+        exec.problems().error(exec.path("command"), (written ? "empty" : "missing") + " (expected: the command and its arguments)");
       }
     }
     YamlObject grpc = probe.object("grpc");

@@ -99,7 +99,7 @@ class WorkloadEntryValidationTest {
     assertThat(errors(we("{address: '*.example.com'}")))
         .containsExactly(WE + "address: '*.example.com' (expected: an IP address or a host name)");
     assertThat(errors(we("{address: 10.0.0.1, ports: [80]}")))
-        .containsExactly(WE + "ports: [80] (expected: a mapping of port names to numbers)");
+        .containsExactly(WE + "ports: a list (expected: a mapping of port names to numbers)");
     assertThat(errors(we("{address: 'unix:///var/run/app.sock', ports: {http: 80}}"))).containsExactly(
         WE + "ports: given with the unix address 'unix:///var/run/app.sock' (expected: no ports for a unix socket)");
     assertThat(errors(we("{address: 10.0.0.1, portz: {http: 80}}"))).hasSize(1).allSatisfy(m ->
