@@ -31,6 +31,8 @@ class WorkloadEntryRoutingTest {
   private static final String V2_CLUSTER = "outbound|9080|v2|reviews.default.svc.cluster.local";
 
   @TempDir Path dir;
+  final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   final List<Backend> backends = new ArrayList<>();
   Mesh mesh;
 
@@ -107,6 +109,7 @@ class WorkloadEntryRoutingTest {
         .workload("productpage").namespace("default").labels(Map.of("app", "productpage"))
         .configFile(dir)
         .pollInterval(Duration.ofMillis(50))
+        .meterRegistry(registry)
         .build();
     OkHttpClient client = new OkHttpClient.Builder().addInterceptor(MeshInterceptor.of(mesh)).build();
 
@@ -114,6 +117,10 @@ class WorkloadEntryRoutingTest {
       assertThat(call(client, null)).isEqualTo("v1");
       assertThat(call(client, "jason")).isEqualTo("v2");
     }
+    io.micrometer.core.instrument.Counter toVm2 = registry.find("istio.requests")
+        .tag("reporter", "source").tag("destination_workload", "reviews-vm-2").tag("destination_version", "v2").counter();
+    assertThat(toVm2).as("telemetry names the WorkloadEntry as istiod does").isNotNull();
+    assertThat(toVm2.count()).isEqualTo(5.0);
     assertThat(stranger.received).as("another namespace's entry and another app's are not selected").isEmpty();
     Endpoint e1 = only(mesh.routeTable().cluster(V1_CLUSTER));
     assertThat(e1.locality()).isEqualTo("us-east/zone-a");
