@@ -23,8 +23,8 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A cluster's ClusterLoadAssignment: the ServiceEntry's endpoints (a subset's filtered by its
- * labels), each on the port the compiler would use (the endpoint's port of that name, else the
+ * A cluster's ClusterLoadAssignment: the ServiceEntry's endpoints, or its selected WorkloadEntries'
+ * (a subset's filtered by their labels), each on the port the compiler would use (the endpoint's port of that name, else the
  * ServicePort's targetPort, else its number), with weight and locality. A DNS ServiceEntry without
  * endpoints resolves its host itself.
  *
@@ -46,19 +46,21 @@ final class EndpointBuilder {
   private EndpointBuilder() {}
 
   static ClusterLoadAssignment build(String clusterName, String host, ServiceEntry se, ServicePort port, @Nullable Subset subset) {
-    return build(clusterName, host, se, port, subset, LocalityLbSetting.DEFAULT, false, new Workload("", "", Map.of(), ""));
+    return build(clusterName, host, se, se.endpoints(), port, subset, LocalityLbSetting.DEFAULT, false,
+        new Workload("", "", Map.of(), ""));
   }
 
   /**
+   * @param endpoints the ServiceEntry's endpoints: its own, or those of the WorkloadEntries its
+   *     {@code workloadSelector} selects (mesh-core's {@code WorkloadSelection}, as the compiler selects them)
    * @param locality the cluster's {@code localityLbSetting} (resolved for its port and subset)
    * @param outlierDetection whether the cluster has outlier detection (failover needs it)
    * @param node the node as a caller: its namespace, labels and locality
    */
-  static ClusterLoadAssignment build(String clusterName, String host, ServiceEntry se, ServicePort port, @Nullable Subset subset,
-      LocalityLbSetting locality, boolean outlierDetection, Workload node) {
+  static ClusterLoadAssignment build(String clusterName, String host, ServiceEntry se, List<WorkloadEndpoint> endpoints,
+      ServicePort port, @Nullable Subset subset, LocalityLbSetting locality, boolean outlierDetection, Workload node) {
     int defaultTarget = port.targetPort() > 0 ? port.targetPort() : port.number();
-    List<WorkloadEndpoint> endpoints = se.endpoints();
-    if (endpoints.isEmpty() && se.resolution() != ServiceEntry.Resolution.STATIC) {
+    if (endpoints.isEmpty() && se.workloadSelector() == null && se.resolution() != ServiceEntry.Resolution.STATIC) {
       endpoints = List.of(new WorkloadEndpoint(host, Map.of(), Map.of(), null, null, 1, null));
     }
     List<io.meshlet.core.lb.Endpoint> selected = new ArrayList<>();

@@ -33,6 +33,8 @@ import io.meshlet.core.model.Subset;
 import io.meshlet.core.model.TrafficPolicy;
 import io.meshlet.core.model.Sidecar;
 import io.meshlet.core.model.Workload;
+import io.meshlet.core.model.WorkloadEndpoint;
+import io.meshlet.core.model.WorkloadSelection;
 import io.meshlet.core.model.VirtualService;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,6 +81,7 @@ final class SnapshotBuilder {
   private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
   private final Map<String, ConsistentHash> hashes = new HashMap<>();
   private final List<String> warnings = new ArrayList<>();
+  private final Map<ServiceEntry, List<WorkloadEndpoint>> selections = new java.util.IdentityHashMap<>();
 
   private SnapshotBuilder(MeshConfig config, NodeKey node, String rootNamespace) {
     this.config = config;
@@ -219,7 +222,7 @@ final class SnapshotBuilder {
       cla = ClusterLoadAssignment.newBuilder().setClusterName(name).build();
     } else {
       boolean outlier = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port.number(), TrafficPolicy::outlierDetectionFor) != null;
-      cla = EndpointBuilder.build(name, host, se, port, subset, lb.locality(), outlier,
+      cla = EndpointBuilder.build(name, host, se, endpointsOf(se), port, subset, lb.locality(), outlier,
           new Workload("", node.namespace(), node.labels(), "", node.locality()));
     }
     Cluster cluster = ClusterBuilder.build(name, served, subsetPolicy, hostPolicy, port.number(), cla);
@@ -235,6 +238,19 @@ final class SnapshotBuilder {
     if (cluster.getType() == Cluster.DiscoveryType.EDS) {
       endpoints.add(cla);
     }
+  }
+
+  /** The ServiceEntry's endpoints, its WorkloadEntries' with a workloadSelector (selected once per build, left-outs warned). */
+  private List<WorkloadEndpoint> endpointsOf(ServiceEntry se) {
+    return selections.computeIfAbsent(se, s -> {
+      WorkloadSelection.Selected selected = WorkloadSelection.of(s, config.workloadEntries());
+      for (String why : selected.leftOut()) {
+        String w = "ServiceEntry " + s.id().namespace() + "/" + s.id().name() + ": " + why;
+        logger.warn(w);
+        warnings.add(w);
+      }
+      return selected.endpoints();
+    });
   }
 
   private @Nullable DestinationRule destinationRuleFor(String host) {

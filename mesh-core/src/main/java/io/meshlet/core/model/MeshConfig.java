@@ -15,7 +15,9 @@ public record MeshConfig(
     List<AuthorizationPolicy> authorizationPolicies,
     List<TelemetryPolicy> telemetries,
     List<RequestAuthentication> requestAuthentications,
-    List<Sidecar> sidecars) {
+    List<Sidecar> sidecars,
+    List<WorkloadEntry> workloadEntries,
+    List<WorkloadGroup> workloadGroups) {
 
   public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of(), List.of());
 
@@ -30,6 +32,24 @@ public record MeshConfig(
     telemetries = List.copyOf(telemetries);
     requestAuthentications = List.copyOf(requestAuthentications);
     sidecars = List.copyOf(sidecars);
+    workloadEntries = List.copyOf(workloadEntries);
+    workloadGroups = List.copyOf(workloadGroups);
+  }
+
+  /** Without WorkloadEntry and WorkloadGroup resources. */
+  public MeshConfig(
+      List<ServiceEntry> serviceEntries,
+      List<VirtualService> virtualServices,
+      List<DestinationRule> destinationRules,
+      List<CircuitBreakerPolicy> circuitBreakers,
+      List<RateLimitPolicy> rateLimits,
+      List<PeerAuthentication> peerAuthentications,
+      List<AuthorizationPolicy> authorizationPolicies,
+      List<TelemetryPolicy> telemetries,
+      List<RequestAuthentication> requestAuthentications,
+      List<Sidecar> sidecars) {
+    this(serviceEntries, virtualServices, destinationRules, circuitBreakers, rateLimits, peerAuthentications,
+        authorizationPolicies, telemetries, requestAuthentications, sidecars, List.of(), List.of());
   }
 
   /** Without Telemetry, RequestAuthentication and Sidecar resources. */
@@ -73,6 +93,8 @@ public record MeshConfig(
     List<TelemetryPolicy> tp = new ArrayList<>();
     List<RequestAuthentication> ra = new ArrayList<>();
     List<Sidecar> sc = new ArrayList<>();
+    List<WorkloadEntry> we = new ArrayList<>();
+    List<WorkloadGroup> wg = new ArrayList<>();
     for (MeshResource r : resources) {
       if (r instanceof ServiceEntry) {
         se.add((ServiceEntry) r);
@@ -92,11 +114,15 @@ public record MeshConfig(
         ra.add((RequestAuthentication) r);
       } else if (r instanceof Sidecar) {
         sc.add((Sidecar) r);
+      } else if (r instanceof WorkloadEntry) {
+        we.add((WorkloadEntry) r);
+      } else if (r instanceof WorkloadGroup) {
+        wg.add((WorkloadGroup) r);
       } else {
         ap.add((AuthorizationPolicy) r);
       }
     }
-    return new MeshConfig(se, vs, dr, cb, rl, pa, ap, tp, ra, sc);
+    return new MeshConfig(se, vs, dr, cb, rl, pa, ap, tp, ra, sc, we, wg);
   }
 
   public List<MeshResource> all() {
@@ -111,12 +137,14 @@ public record MeshConfig(
     all.addAll(telemetries);
     all.addAll(requestAuthentications);
     all.addAll(sidecars);
+    all.addAll(workloadEntries);
+    all.addAll(workloadGroups);
     return all;
   }
 
   public int size() {
     return serviceEntries.size() + virtualServices.size() + destinationRules.size() + circuitBreakers.size()
         + rateLimits.size() + peerAuthentications.size() + authorizationPolicies.size() + telemetries.size()
-        + requestAuthentications.size() + sidecars.size();
+        + requestAuthentications.size() + sidecars.size() + workloadEntries.size() + workloadGroups.size();
   }
 }

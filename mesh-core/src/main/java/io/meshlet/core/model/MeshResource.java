@@ -13,7 +13,9 @@ public sealed interface MeshResource
         AuthorizationPolicy,
         TelemetryPolicy,
         RequestAuthentication,
-        Sidecar {
+        Sidecar,
+        WorkloadEntry,
+        WorkloadGroup {
   ResourceId id();
 
   ResourceOrigin origin();

@@ -3,8 +3,17 @@ package io.meshlet.core.model;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
-/** Istio's {@code ServiceEntry}: hosts, ports and, for STATIC or DNS resolution, their endpoints. */
+/**
+ * Istio's {@code ServiceEntry}: hosts, ports and, for STATIC or DNS resolution, their endpoints:
+ * those written in {@code endpoints}, or, with a {@code workloadSelector}, the {@link WorkloadEntry
+ * WorkloadEntries} of its namespace whose labels match ({@link WorkloadSelection}).
+ *
+ * @param workloadSelector {@code workloadSelector.labels} (empty: every WorkloadEntry of the
+ *     namespace); null when the ServiceEntry has no selector
+ */
 public record ServiceEntry(
     ResourceId id,
     ResourceOrigin origin,
@@ -15,7 +24,8 @@ public record ServiceEntry(
     Resolution resolution,
     List<WorkloadEndpoint> endpoints,
     List<String> exportTo,
-    List<String> notYetApplied)
+    List<String> notYetApplied,
+    @Nullable Map<String, String> workloadSelector)
     implements MeshResource {
 
   public enum Location {
@@ -48,5 +58,13 @@ public record ServiceEntry(
     endpoints = List.copyOf(endpoints);
     exportTo = List.copyOf(exportTo);
     notYetApplied = List.copyOf(notYetApplied);
+    workloadSelector = workloadSelector == null ? null : Map.copyOf(workloadSelector);
+  }
+
+  /** A ServiceEntry without {@code workloadSelector}. */
+  public ServiceEntry(ResourceId id, ResourceOrigin origin, List<String> hosts, List<String> addresses,
+      List<ServicePort> ports, Location location, Resolution resolution, List<WorkloadEndpoint> endpoints,
+      List<String> exportTo, List<String> notYetApplied) {
+    this(id, origin, hosts, addresses, ports, location, resolution, endpoints, exportTo, notYetApplied, null);
   }
 }

@@ -39,6 +39,7 @@ import io.meshlet.core.model.TrafficPolicy;
 import io.meshlet.core.model.VirtualService;
 import io.meshlet.core.model.Workload;
 import io.meshlet.core.model.WorkloadEndpoint;
+import io.meshlet.core.model.WorkloadSelection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -70,6 +71,8 @@ public final class RouteTableCompiler {
   private final Map<EndpointKey, Endpoint> previousEndpoints = new HashMap<>();
   private final List<ConfigProblem> warnings = new ArrayList<>();
   private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
+  /** Per ServiceEntry with a workloadSelector, the endpoints of the WorkloadEntries it selects. */
+  private final Map<ServiceEntry, List<WorkloadEndpoint>> selections = new java.util.IdentityHashMap<>();
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
   private final Map<String, LocalRateLimit> rateLimits = new LinkedHashMap<>();
   /** host → its DestinationRule (Optional.empty() for none), so the scan runs once per host. */
@@ -301,11 +304,12 @@ public final class RouteTableCompiler {
       return out;
     }
     int defaultTarget = port.targetPort() > 0 ? port.targetPort() : port.number();
-    if (se.endpoints().isEmpty() && se.resolution() != ServiceEntry.Resolution.STATIC && !HostNames.isWildcard(host)) {
+    if (se.endpoints().isEmpty() && se.workloadSelector() == null && se.resolution() != ServiceEntry.Resolution.STATIC
+        && !HostNames.isWildcard(host)) {
       out.add(reuse(host, port.number(), new Endpoint(host, defaultTarget, Map.of(), 1, null)));
       return out;
     }
-    for (WorkloadEndpoint we : se.endpoints()) {
+    for (WorkloadEndpoint we : selected(se)) {
       Integer named = port.name() == null ? null : we.ports().get(port.name());
       int target = named != null ? named : defaultTarget;
       Endpoint ep = new Endpoint(we.address(), target, we.labels(), Math.max(1, we.weight()), we.locality(),
@@ -313,6 +317,20 @@ public final class RouteTableCompiler {
       out.add(reuse(host, port.number(), ep));
     }
     return out;
+  }
+
+  /** The ServiceEntry's endpoints (its WorkloadEntries' with a workloadSelector), selected once per compile. */
+  private List<WorkloadEndpoint> selected(ServiceEntry se) {
+    if (se.workloadSelector() == null) {
+      return se.endpoints();
+    }
+    return selections.computeIfAbsent(se, s -> {
+      WorkloadSelection.Selected selected = WorkloadSelection.of(s, config.workloadEntries());
+      for (String why : selected.leftOut()) {
+        warn(s.id().kind(), s.id().name(), s.origin().location(), "workloadSelector", why);
+      }
+      return selected.endpoints();
+    });
   }
 
   private Endpoint reuse(String host, int port, Endpoint fresh) {

@@ -149,6 +149,12 @@ final class DocumentCollector {
       case Kinds.SIDECAR:
         resource = SidecarParser.parse(spec, id, origin);
         break;
+      case Kinds.WORKLOAD_ENTRY:
+        resource = WorkloadEntryParser.parse(spec, id, origin);
+        break;
+      case Kinds.WORKLOAD_GROUP:
+        resource = WorkloadGroupParser.parse(spec, id, origin);
+        break;
       default:
         resource = ServiceEntryParser.parse(spec, id, origin);
         break;

@@ -10,12 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** {@code ServiceEntry.endpoints[]}: Istio's {@code WorkloadEntry} written inline. */
 final class EndpointParser {
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
 
   private EndpointParser() {}
@@ -32,26 +34,57 @@ final class EndpointParser {
         e.problems().error(e.path("address"), "'" + address + "' (expected: an IP address, as resolution is STATIC)");
         address = null;
       }
-      Map<String, Integer> endpointPorts = ports(e, ports);
-      Map<String, String> labels = e.stringMap("labels");
-      String network = e.string("network");
-      String locality = e.string("locality");
-      Long weight = e.integer("weight", 0, 0xFFFF_FFFFL);
-      String serviceAccount = e.string("serviceAccount");
-      for (String unused : new String[] {"network", "serviceAccount"}) {
-        if (e.has(unused)) {
-          e.problems().notYetApplied(e.path(unused));
-        }
-      }
-      int w = weight == null || weight == 0 ? 1 : (int) Math.min(weight, Integer.MAX_VALUE);
-      if (address != null) {
-        out.add(new WorkloadEndpoint(address, endpointPorts, labels, network, locality, w, serviceAccount));
+      WorkloadEndpoint endpoint = fields(e, address, ports);
+      if (endpoint != null) {
+        out.add(endpoint);
       }
     }
     return out;
   }
 
-  private static Map<String, Integer> ports(YamlObject e, List<ServicePort> servicePorts) {
+  /**
+   * The fields of a WorkloadEntry besides its address (checked by the caller): ports, labels,
+   * network and serviceAccount (read, not applied), locality (else Istio's locality label), weight.
+   * Null when {@code address} is null.
+   *
+   * @param servicePorts the ServiceEntry's ports, whose names {@code ports} should use; null for a
+   *     WorkloadEntry written on its own, which no one ServiceEntry owns
+   */
+  static @Nullable WorkloadEndpoint fields(YamlObject e, @Nullable String address, @Nullable List<ServicePort> servicePorts) {
+    Map<String, Integer> endpointPorts = ports(e, servicePorts);
+    Map<String, String> labels = e.stringMap("labels");
+    String network = e.string("network");
+    String locality = e.string("locality");
+    if (locality == null || locality.isEmpty()) {
+      locality = localityLabel(labels);
+    }
+    Long weight = e.integer("weight", 0, 0xFFFF_FFFFL);
+    String serviceAccount = e.string("serviceAccount");
+    for (String unused : new String[] {"network", "serviceAccount"}) {
+      if (e.has(unused)) {
+        e.problems().notYetApplied(e.path(unused));
+      }
+    }
+    int w = weight == null || weight == 0 ? 1 : (int) Math.min(weight, Integer.MAX_VALUE);
+    return address == null ? null : new WorkloadEndpoint(address, endpointPorts, labels, network, locality, w, serviceAccount);
+  }
+
+  /**
+   * Istio's locality labels, read when {@code locality} is not set: {@code topology.istio.io/locality},
+   * else the legacy {@code istio-locality}, whose {@code .} separate the parts when it has no {@code /}.
+   */
+  static @Nullable String localityLabel(Map<String, String> labels) {
+    String label = labels.get("topology.istio.io/locality");
+    if (label == null) {
+      label = labels.get("istio-locality");
+    }
+    if (label == null || label.isEmpty()) {
+      return null;
+    }
+    return label.indexOf('/') >= 0 ? label : label.replace('.', '/');
+  }
+
+  private static Map<String, Integer> ports(YamlObject e, @Nullable List<ServicePort> servicePorts) {
     JsonNode n = e.node("ports");
     if (n == null) {
       return Map.of();
@@ -67,7 +100,13 @@ final class EndpointParser {
       if (number == null) {
         continue;
       }
-      if (servicePorts.stream().noneMatch(sp -> p.getKey().equals(sp.name()))) {
+      if (servicePorts == null) {
+        if (p.getKey().length() > 63 || !PORT_NAME.matcher(p.getKey()).matches()) {
+          e.problems().error(path, "port name '" + p.getKey()
+              + "' (expected: a DNS-1123 label: lower-case letters, digits and inner -, at most 63)");
+          continue;
+        }
+      } else if (servicePorts.stream().noneMatch(sp -> p.getKey().equals(sp.name()))) {
         e.problems().warning(path, "'" + p.getKey() + "' is not the name of a port of this ServiceEntry; ignored");
       }
       out.put(p.getKey(), number.intValue());

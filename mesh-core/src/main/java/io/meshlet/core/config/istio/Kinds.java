@@ -19,6 +19,8 @@ final class Kinds {
   static final String TELEMETRY = "Telemetry";
   static final String REQUEST_AUTHENTICATION = "RequestAuthentication";
   static final String SIDECAR = "Sidecar";
+  static final String WORKLOAD_ENTRY = "WorkloadEntry";
+  static final String WORKLOAD_GROUP = "WorkloadGroup";
 
   private static final String RESILIENCE_GROUP = "resilience.meshlet.io";
 
@@ -37,8 +39,8 @@ final class Kinds {
       "networking.istio.io",
       new Group(
           List.of("v1", "v1beta1", "v1alpha3"),
-          Set.of(VIRTUAL_SERVICE, DESTINATION_RULE, SERVICE_ENTRY, SIDECAR),
-          Set.of("Gateway", "WorkloadEntry", "WorkloadGroup", "EnvoyFilter", "ProxyConfig")),
+          Set.of(VIRTUAL_SERVICE, DESTINATION_RULE, SERVICE_ENTRY, SIDECAR, WORKLOAD_ENTRY, WORKLOAD_GROUP),
+          Set.of("Gateway", "EnvoyFilter", "ProxyConfig")),
       "security.istio.io",
       new Group(
           List.of("v1", "v1beta1"),

@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-/** {@code ServiceEntry.spec}: hosts, addresses, ports, location, resolution, endpoints, exportTo. */
+/** {@code ServiceEntry.spec}: hosts, addresses, ports, location, resolution, endpoints or workloadSelector, exportTo. */
 final class ServiceEntryParser {
   static final List<String> PROTOCOLS =
       List.of("HTTP", "HTTPS", "GRPC", "HTTP2", "TCP", "TLS", "MONGO", "REDIS", "MYSQL");
@@ -52,15 +53,11 @@ final class ServiceEntryParser {
     if (resolution == ServiceEntry.Resolution.NONE && !endpoints.isEmpty()) {
       problems.warning(spec.path("endpoints"), "ignored: resolution NONE sends calls to the address the caller asked for");
     }
-    if (resolution == ServiceEntry.Resolution.STATIC && !spec.has("endpoints") && !hosts.isEmpty()) {
+    Map<String, String> workloadSelector = WorkloadSelectorParser.parse(spec, id, resolution);
+    if (resolution == ServiceEntry.Resolution.STATIC && !spec.has("endpoints") && workloadSelector == null && !hosts.isEmpty()) {
       problems.warning(spec.path("endpoints"), "no endpoints: calls to " + hosts.get(0) + " will fail");
     }
     List<String> exportTo = spec.strings("exportTo");
-    YamlObject selector = spec.object("workloadSelector");
-    if (selector != null) {
-      selector.stringMap("labels");
-      problems.notYetApplied(selector.path());
-    }
     if (spec.has("subjectAltNames")) {
       spec.strings("subjectAltNames");
       problems.notYetApplied(spec.path("subjectAltNames"));
@@ -75,7 +72,8 @@ final class ServiceEntryParser {
         resolution,
         endpoints,
         exportTo,
-        problems.notYetAppliedPaths());
+        problems.notYetAppliedPaths(),
+        workloadSelector);
   }
 
   private static List<ServicePort> ports(YamlObject spec) {

@@ -164,11 +164,12 @@ class ServiceEntryValidationTest {
   void notYetApplied() {
     String yaml = se("""
         hosts: [db.internal]
+        resolution: STATIC
         workloadSelector: {labels: {app: db}}
         subjectAltNames: ["spiffe://cluster.local/ns/default/sa/db"]
         """);
-    assertThat(only(yaml).notYetApplied()).containsExactly("workloadSelector", "subjectAltNames");
-    assertThat(warnings(yaml)).containsExactly(
-        P + "workloadSelector: not yet applied by Meshlet", P + "subjectAltNames: not yet applied by Meshlet");
+    assertThat(only(yaml).notYetApplied()).containsExactly("subjectAltNames");
+    assertThat(only(yaml).workloadSelector()).containsExactly(java.util.Map.entry("app", "db"));
+    assertThat(warnings(yaml)).containsExactly(P + "subjectAltNames: not yet applied by Meshlet");
   }
 }
