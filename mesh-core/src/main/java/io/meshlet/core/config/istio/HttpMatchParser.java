@@ -62,7 +62,15 @@ final class HttpMatchParser {
     Map<String, StringMatch> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : n.properties()) {
       String path = m.path(field) + "." + e.getKey();
-      String nameProblem = lowerCaseKeys ? HeaderNames.problem(e.getKey()) : null;
+      boolean claim = lowerCaseKeys && isJwtClaim(e.getKey());
+      String nameProblem = lowerCaseKeys && !claim ? HeaderNames.problem(e.getKey()) : null;
+      if (claim) {
+        // Istio routes on the claims of a JWT its gateway validated; no outbound call of an application
+        // carries a validated JWT, so the claim is absent here (as for a sidecar's outbound route).
+        m.problems().warning(path, "routes on a JWT claim, which Istio applies where it validated the token (a gateway);"
+            + " an outbound call from this application has no validated token, so the claim is absent and this "
+            + (field.equals("headers") ? "match block never matches" : "condition always holds"));
+      }
       if (nameProblem != null) {
         m.problems().error(path, nameProblem);
         continue;
@@ -77,6 +85,19 @@ final class HttpMatchParser {
       }
     }
     return out;
+  }
+
+  /**
+   * Istio's {@code jwt.ToRoutingClaim}: {@code @request.auth.claims.a.b} or {@code
+   * @request.auth.claims[a][b]} (the prefix in any case), with at least one claim name.
+   */
+  static boolean isJwtClaim(String name) {
+    String prefix = "@request.auth.claims";
+    if (!name.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      return false;
+    }
+    String rest = name.substring(prefix.length());
+    return rest.startsWith(".") && rest.length() > 1 || rest.startsWith("[") && rest.endsWith("]") && rest.length() > 2;
   }
 
   /** Istio's StringMatch: exactly one of exact, prefix, regex; an empty mapping means "present". */

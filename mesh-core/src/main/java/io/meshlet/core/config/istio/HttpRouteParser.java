@@ -54,6 +54,11 @@ final class HttpRouteParser {
     FaultInjection fault = FaultParser.parse(rule.object("fault"));
     List<MirrorPolicy> mirrors = HttpRuleExtras.mirrors(rule, namespace);
     CorsPolicy cors = HttpRuleExtras.cors(rule.object("corsPolicy"));
+    if (rule.node("websocketUpgrade") != null) {
+      // Reserved in Istio's HTTPRoute since 1.0 (Kubernetes prunes it with a warning): old YAML still has it.
+      problems.warning(rule.path("websocketUpgrade"),
+          "removed from Istio's API (WebSocket upgrades need no setting since Istio 1.0); ignored");
+    }
 
     List<String> actions = new ArrayList<>();
     for (String a : List.of("route", "redirect", "directResponse")) {
