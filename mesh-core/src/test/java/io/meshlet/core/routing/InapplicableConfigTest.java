@@ -71,6 +71,35 @@ class InapplicableConfigTest {
       ---
       apiVersion: networking.istio.io/v1
       kind: ServiceEntry
+      metadata: {name: ratings}
+      spec:
+        hosts: [ratings]
+        resolution: STATIC
+        ports: [{number: 9080, name: http, protocol: HTTP}]
+        endpoints: [{address: 10.0.0.2, labels: {version: v1}}, {address: 10.0.0.3, labels: {version: v2}}]
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: DestinationRule
+      metadata: {name: ratings}
+      spec:
+        host: ratings
+        subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: ratings}
+      spec:
+        hosts: [ratings]
+        http:
+        - name: admins
+          match: [{headers: {"@request.auth.claims.groups": {exact: admin}}}]
+          route: [{destination: {host: ratings, subset: v2}}]
+        - name: not-bob
+          match: [{withoutHeaders: {"@request.auth.claims[sub]": {exact: bob}}, uri: {prefix: /ratings}}]
+          route: [{destination: {host: ratings, subset: v1}}]
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: ServiceEntry
       metadata: {name: partner-apis}
       spec:
         hosts: ["*-api.partner.example"]
@@ -118,6 +147,18 @@ class InapplicableConfigTest {
       assertThat(e.notes()).contains("VirtualService default/reviews-at-the-edge names reviews.default.svc.cluster.local"
           + " but is bound to gateways [bookinfo-gateway] without mesh: it does not apply to this workload's calls");
       assertThat(mesh.explain(get("http://eu-api.partner.example/")).notes()).isEmpty();
+    }
+  }
+
+  @Test
+  void jwtClaimMatchesAreAbsentOnOutboundCalls() {
+    try (Mesh mesh = mesh()) {
+      Explanation e = mesh.explain(get("http://ratings:9080/ratings/1"));
+      assertThat(e.matchedRule()).as("the claim block never matches; the claim of withoutHeaders is absent").isEqualTo(1);
+      assertThat(e.cluster()).isEqualTo("outbound|9080|v1|ratings.default.svc.cluster.local");
+      assertThat(e.rules().get(0).reasons()).anySatisfy(r -> assertThat(r)
+          .contains("headers @request.auth.claims.groups is a JWT claim, and an outbound call carries no validated token"));
+      assertThat(mesh.explain(get("http://ratings:9080/other")).outcome()).isEqualTo(Outcome.NO_ROUTE);
     }
   }
 

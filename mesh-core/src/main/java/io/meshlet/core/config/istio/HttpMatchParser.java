@@ -62,7 +62,7 @@ final class HttpMatchParser {
     Map<String, StringMatch> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : n.properties()) {
       String path = m.path(field) + "." + e.getKey();
-      boolean claim = lowerCaseKeys && isJwtClaim(e.getKey());
+      boolean claim = lowerCaseKeys && HttpMatch.isJwtClaim(e.getKey());
       String nameProblem = lowerCaseKeys && !claim ? HeaderNames.problem(e.getKey()) : null;
       if (claim) {
         // Istio routes on the claims of a JWT its gateway validated; no outbound call of an application
@@ -80,24 +80,12 @@ final class HttpMatchParser {
           ? StringMatch.present()
           : stringMatch(YamlObject.of(m.problems(), path, value));
       String key = lowerCaseKeys ? e.getKey().toLowerCase(Locale.ROOT) : e.getKey();
-      if (match != null) {
+      // A claim of withoutHeaders is absent, so its condition always holds: nothing to keep.
+      if (match != null && !(claim && field.equals("withoutHeaders"))) {
         out.put(key, match);
       }
     }
     return out;
-  }
-
-  /**
-   * Istio's {@code jwt.ToRoutingClaim}: {@code @request.auth.claims.a.b} or {@code
-   * @request.auth.claims[a][b]} (the prefix in any case), with at least one claim name.
-   */
-  static boolean isJwtClaim(String name) {
-    String prefix = "@request.auth.claims";
-    if (!name.regionMatches(true, 0, prefix, 0, prefix.length())) {
-      return false;
-    }
-    String rest = name.substring(prefix.length());
-    return rest.startsWith(".") && rest.length() > 1 || rest.startsWith("[") && rest.endsWith("]") && rest.length() > 2;
   }
 
   /** Istio's StringMatch: exactly one of exact, prefix, regex; an empty mapping means "present". */

@@ -10,6 +10,7 @@ import static io.meshlet.core.config.istio.Yaml.warnings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshlet.core.model.AuthorizationPolicy;
+import io.meshlet.core.model.HttpMatch;
 import io.meshlet.core.model.ServiceEntry;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,11 @@ class IstioAcceptedRefusalsTest {
         p + "withoutHeaders.@request.auth.claims[sub]: routes on a JWT claim, which Istio applies where it validated the"
             + " token (a gateway); an outbound call from this application has no validated token, so the claim is absent"
             + " and this condition always holds");
+    HttpMatch block = parse(yaml).config().virtualServices().get(0).http().get(0).matches().get(0);
+    assertThat(block.headers()).containsOnlyKeys("@request.auth.claims.groups");
+    assertThat(block.withoutHeaders()).as("an absent claim: the condition holds, nothing to keep").isEmpty();
+    assertThat(block.inactiveReason("default", java.util.Map.of())).isEqualTo(
+        "headers @request.auth.claims.groups is a JWT claim, and an outbound call carries no validated token");
     // Istio's header-name rule still holds for everything else, and the claim form needs a claim name.
     assertThat(errors(vs("""
         hosts: [reviews]
