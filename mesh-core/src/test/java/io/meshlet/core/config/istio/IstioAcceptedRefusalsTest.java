@@ -57,6 +57,29 @@ class IstioAcceptedRefusalsTest {
   }
 
   @Test
+  void redirectPrefixRewriteIsValidatedAsInIstioAndWarned() {
+    // The example of istio/api's HTTPRedirect reference, written in snake_case as there.
+    String yaml = vs("""
+        hosts: [example.com]
+        http:
+        - match:
+          - uri:
+              prefix: /foo/
+          redirect:
+            authority: foo.example.com
+            prefix_rewrite: /
+        """);
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactly("VirtualService reviews (mesh.yaml): http[0].redirect.prefix_rewrite: not"
+        + " yet applied by Meshlet: the redirect keeps the request's path (use uri to replace it)");
+    assertThat(errors(yaml.replace("prefix: /foo/", "exact: /foo/"))).containsExactly("VirtualService reviews"
+        + " (mesh.yaml): http[0].redirect.prefix_rewrite: '/' with a uri match that is not a prefix (expected: every uri"
+        + " match of the rule a prefix match, as Istio requires)");
+    assertThat(errors(yaml.replace("authority: foo.example.com", "uri: /bar"))).containsExactly("VirtualService"
+        + " reviews (mesh.yaml): http[0].redirect.prefix_rewrite: given with uri (expected: one of uri or prefixRewrite)");
+  }
+
+  @Test
   void jwtClaimHeaderMatchesAreAcceptedAndNeverMatchOutbound() {
     String yaml = vs("""
         hosts: [reviews]
