@@ -102,6 +102,8 @@ final class RbacBuilder {
       add(and, s.namespaces(), s.notNamespaces(), RbacBuilder::namespace, RbacBuilder::orIds, RbacBuilder::notId);
       add(and, s.serviceAccounts(), s.notServiceAccounts(), RbacBuilder::serviceAccount, RbacBuilder::orIds,
           RbacBuilder::notId);
+      add(and, s.trustDomains(), s.notTrustDomains(), RbacBuilder::trustDomain, RbacBuilder::orIds,
+          RbacBuilder::notId);
       add(and, s.ipBlocks(), s.notIpBlocks(), v -> Principal.newBuilder().setDirectRemoteIp(cidr(v)).build(),
           RbacBuilder::orIds, RbacBuilder::notId);
       add(and, s.remoteIpBlocks(), s.notRemoteIpBlocks(), v -> Principal.newBuilder().setRemoteIp(cidr(v)).build(),
@@ -135,6 +137,7 @@ final class RbacBuilder {
         yield v -> Principal.newBuilder().setHeader(headerMatcher(name, string(v, ""))).build();
       }
       case SOURCE_SERVICE_ACCOUNT -> RbacBuilder::serviceAccount;
+      case SOURCE_TRUST_DOMAIN -> RbacBuilder::trustDomain;
       case DESTINATION_PORT, DESTINATION_IP, CONNECTION_SNI ->
           throw new IllegalArgumentException(key + " is a permission, not a principal");
       case REQUEST_AUTH_PRINCIPAL -> v -> jwt(List.of(REQUEST_PRINCIPAL), v, false);
@@ -239,6 +242,23 @@ final class RbacBuilder {
     int slash = v.indexOf('/');
     return authenticated(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder()
         .setRegex(SPIFFE + ".+/ns/" + v.substring(0, slash) + "/(.+/|)sa/" + v.substring(slash + 1) + "(/.+)?")).build());
+  }
+
+  /**
+   * Istio's trust domain matcher ({@code srcTrustDomainGenerator}): {@code *} any SPIFFE principal,
+   * an exact value the prefix {@code spiffe://<td>/}, a prefix or suffix value the regex {@code
+   * spiffe://<before>[^/]*<after>/.*}.
+   */
+  static Principal trustDomain(String v) {
+    if (v.equals("*")) {
+      return authenticated(StringMatcher.newBuilder().setPrefix(SPIFFE).build());
+    }
+    int star = v.indexOf('*');
+    if (star < 0) {
+      return authenticated(StringMatcher.newBuilder().setPrefix(SPIFFE + v + "/").build());
+    }
+    String regex = SPIFFE + quoteMeta(v.substring(0, star)) + "[^/]*" + quoteMeta(v.substring(star + 1)) + "/.*";
+    return authenticated(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(regex)).build());
   }
 
   /**

@@ -97,6 +97,8 @@ final class SecurityYaml {
           - to: [{operation: {hosts: ["*.example.com"]}}]
           - from: [{source: {notRequestPrincipals: ["*"]}}]
             to: [{operation: {paths: ["/reviews/jwt*"]}}]
+          - from: [{source: {trustDomains: ["partner-*", "*.blocked"]}}]
+          - when: [{key: source.trustDomain, values: [old.example]}]
           - to: [{operation: {paths: ["/reviews/sni*"]}}]
             when: [{key: connection.sni, notValues: [reviews.example.com]}]
           - when: [{key: destination.ip, values: ["10.0.0.1"]}]

@@ -97,6 +97,10 @@ class SecurityYamlRoundTripTest {
     c.put(new Call(RATINGS, true, "10.0.0.5", STRICT_PORT, "POST", "/reviews/1", Map.of("x-canary", "yes")), true);
     c.put(new Call(RATINGS, true, "10.0.0.5", STRICT_PORT, "POST", "/reviews/1", Map.of("x-canary", "no")), false);
     c.put(mtls(PROMETHEUS, "GET", "/metrics"), true);                       // namespaces
+    c.put(mtls(new SpiffeId("partner.example", "monitoring", "prometheus"), "GET", "/metrics"), true); // any trust domain
+    c.put(mtls(new SpiffeId("partner-eu", "monitoring", "prometheus"), "GET", "/metrics"), false);  // DENY trustDomains prefix*
+    c.put(mtls(new SpiffeId("eu.blocked", "monitoring", "prometheus"), "GET", "/metrics"), false);  // DENY trustDomains *suffix
+    c.put(mtls(new SpiffeId("old.example", "monitoring", "prometheus"), "GET", "/metrics"), false); // DENY source.trustDomain
     c.put(mtls(new SpiffeId("cluster.local", "other", "productpage"), "GET", "/reviews/1"), false);  // DENY notNamespaces
     c.put(new Call(PRODUCTPAGE, true, "10.0.0.5", STRICT_PORT, "GET", "/reviews/1", Map.of("host", "reviews.example.com")),
         false);                                                              // DENY hosts

@@ -27,7 +27,8 @@ public final class HostNames {
    * Why {@code host} is not a host name as Istio validates them, or null when it is one: {@code *},
    * or dot-separated DNS-1123 labels (ASCII letters, digits and inner {@code -}, at most {@value
    * #MAX_LABEL_LENGTH} each, {@value #MAX_LENGTH} in all) of which only the first may be the
-   * wildcard {@code *}; a bracketed IPv6 literal is a host too. Checked before anything lower-cases
+   * wildcard {@code *} or start with it ({@code *x}, {@code *-x}: Istio's partial wildcards, matching
+   * any non-empty text before the rest, as Envoy's suffix domains do); a bracketed IPv6 literal is a host too. Checked before anything lower-cases
    * the name, so a long non-ASCII one costs nothing. Every translator calls this one check.
    */
   public static @Nullable String problem(String host) {
@@ -62,6 +63,20 @@ public final class HostNames {
     }
     if (end - start == 1 && host.charAt(start) == '*') {
       return start == 0 && end < host.length() ? null : "* only as the whole first label";
+    }
+    if (host.charAt(start) == '*') {
+      // Istio's wildcard first label: '*', or '*' or '*-' before a DNS-1123 label ("*x", "*-foo").
+      if (start != 0) {
+        return "* only at the start of the first label";
+      }
+      int rest = start + 1 < end && host.charAt(start + 1) == '-' ? start + 2 : start + 1;
+      if (rest == end) {
+        return "'*-' needs a label after it";
+      }
+      String why = labelProblem(host, rest, end);
+      return why == null && end - start > MAX_LABEL_LENGTH
+          ? "label of " + (end - start) + " characters, at most " + MAX_LABEL_LENGTH
+          : why;
     }
     if (end - start > MAX_LABEL_LENGTH) {
       return "label of " + (end - start) + " characters, at most " + MAX_LABEL_LENGTH;
@@ -145,7 +160,7 @@ public final class HostNames {
     return host.startsWith("*");
   }
 
-  /** True if {@code host} matches {@code pattern}, which may be {@code *} or {@code *.suffix}. */
+  /** True if {@code host} matches {@code pattern}, which may be {@code *}, {@code *.suffix} or {@code *suffix} (non-empty before it). */
   public static boolean matches(String pattern, String host) {
     if (pattern.equals("*")) {
       return true;

@@ -96,6 +96,7 @@ public final class RouteExplainer {
   }
 
   private Explanation run(String namespace, boolean registryOnly, RandomGenerator random) {
+    gatewayOnlyNotes(namespace);
     ServiceRoutes routes = table.lookup(req.host());
     if (routes == null) {
       Sidecar sidecar = table.sidecar();
@@ -280,6 +281,25 @@ public final class RouteExplainer {
             }
             warningsOf(dr.id());
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * VirtualServices for the asked host that are bound only to gateways ({@code gateways} without
+   * {@code mesh}): the route table left them out, and explain says so instead of being silent.
+   */
+  private void gatewayOnlyNotes(String namespace) {
+    for (VirtualService v : snapshot.config().virtualServices()) {
+      if (v.appliesToMesh() || !v.visibleTo(namespace)) {
+        continue;
+      }
+      for (String h : v.hosts()) {
+        if (HostNames.aliases(h, namespace).contains(req.host()) || HostNames.isWildcard(h) && HostNames.matches(h, req.host())) {
+          notes.add(v.id() + " names " + h + " but is bound to gateways " + v.gateways()
+              + " without mesh: it does not apply to this workload's calls");
+          break;
         }
       }
     }

@@ -121,6 +121,8 @@ public record AuthorizationPolicy(
    * @param requestPrincipals JWT {@code iss/sub}, from the token a RequestAuthentication validated
    * @param serviceAccounts the mTLS peer's service account as {@code namespace/name}, in any trust
    *     domain (a bare {@code name} in YAML is qualified with the policy's namespace by the translator)
+   * @param trustDomains the trust domain of the mTLS peer's SPIFFE ID, as match strings ({@code
+   *     cluster.local}, {@code prod-*}, {@code *})
    */
   public record Source(
       List<String> principals,
@@ -134,8 +136,12 @@ public record AuthorizationPolicy(
       List<String> requestPrincipals,
       List<String> notRequestPrincipals,
       List<String> serviceAccounts,
-      List<String> notServiceAccounts) {
+      List<String> notServiceAccounts,
+      List<String> trustDomains,
+      List<String> notTrustDomains) {
     public Source {
+      trustDomains = List.copyOf(trustDomains);
+      notTrustDomains = List.copyOf(notTrustDomains);
       serviceAccounts = List.copyOf(serviceAccounts);
       notServiceAccounts = List.copyOf(notServiceAccounts);
       principals = List.copyOf(principals);
@@ -150,7 +156,26 @@ public record AuthorizationPolicy(
       notRequestPrincipals = List.copyOf(notRequestPrincipals);
     }
 
-    /** A source without {@code serviceAccounts}/{@code notServiceAccounts}. */
+    /** A source without {@code trustDomains}/{@code notTrustDomains}. */
+    public Source(
+        List<String> principals,
+        List<String> notPrincipals,
+        List<String> namespaces,
+        List<String> notNamespaces,
+        List<String> ipBlocks,
+        List<String> notIpBlocks,
+        List<String> remoteIpBlocks,
+        List<String> notRemoteIpBlocks,
+        List<String> requestPrincipals,
+        List<String> notRequestPrincipals,
+        List<String> serviceAccounts,
+        List<String> notServiceAccounts) {
+      this(principals, notPrincipals, namespaces, notNamespaces, ipBlocks, notIpBlocks, remoteIpBlocks,
+          notRemoteIpBlocks, requestPrincipals, notRequestPrincipals, serviceAccounts, notServiceAccounts, List.of(),
+          List.of());
+    }
+
+    /** A source without {@code serviceAccounts}/{@code notServiceAccounts} or trust domains. */
     public Source(
         List<String> principals,
         List<String> notPrincipals,
@@ -163,7 +188,7 @@ public record AuthorizationPolicy(
         List<String> requestPrincipals,
         List<String> notRequestPrincipals) {
       this(principals, notPrincipals, namespaces, notNamespaces, ipBlocks, notIpBlocks, remoteIpBlocks,
-          notRemoteIpBlocks, requestPrincipals, notRequestPrincipals, List.of(), List.of());
+          notRemoteIpBlocks, requestPrincipals, notRequestPrincipals, List.of(), List.of(), List.of(), List.of());
     }
   }
 

@@ -36,7 +36,8 @@ public record HttpMatch(
   /**
    * Why this block can never match a call made by a workload in {@code namespace} with {@code
    * labels}: its {@code gateways} do not include {@code mesh}, its {@code sourceLabels} do not select
-   * the workload, or its {@code sourceNamespace} is another; null when it can match. The one rule
+   * the workload, its {@code sourceNamespace} is another, or it matches a JWT claim ({@link
+   * #isJwtClaim}); null when it can match. The one rule
    * for both the route table compiler (which shows the reason in explain) and the control plane
    * (which serves a node only the blocks that can apply to it).
    */
@@ -50,7 +51,27 @@ public record HttpMatch(
     if (sourceNamespace != null && !sourceNamespace.equals(namespace)) {
       return "sourceNamespace " + sourceNamespace + " is not this workload's namespace " + namespace;
     }
+    for (String header : headers.keySet()) {
+      if (isJwtClaim(header)) {
+        return "headers " + header + " is a JWT claim, and an outbound call carries no validated token";
+      }
+    }
     return null;
+  }
+
+  /**
+   * True for Istio's JWT claim keys of {@code headers} ({@code jwt.ToRoutingClaim}): {@code
+   * @request.auth.claims.a.b} or {@code @request.auth.claims[a][b]}, the prefix in any case. Istio
+   * matches them where it validated the token (a gateway); an outbound call has no such token, so a
+   * block that needs one never matches (and the translator leaves such keys out of {@code withoutHeaders}).
+   */
+  public static boolean isJwtClaim(String name) {
+    String prefix = "@request.auth.claims";
+    if (!name.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      return false;
+    }
+    String rest = name.substring(prefix.length());
+    return rest.startsWith(".") && rest.length() > 1 || rest.startsWith("[") && rest.endsWith("]") && rest.length() > 2;
   }
 
   /** True if this block can match calls of a workload in {@code namespace} with {@code labels}: {@link #inactiveReason} is null. */

@@ -297,6 +297,32 @@ abstract class Check {
     }
   }
 
+  /**
+   * {@code trustDomains}, {@code source.trustDomain}: the trust domain of the peer's SPIFFE ID with
+   * Istio's match strings (exact, {@code prefix*}, {@code *suffix}, {@code *}), as istiod's matcher on
+   * {@code spiffe://<trust domain>/} does; absent without mutual TLS.
+   */
+  static final class TrustDomain extends Check {
+    private final MatchString[] matchers;
+
+    TrustDomain(String path, boolean not, List<String> values) {
+      super(path, not, quoted(values));
+      this.matchers = compile(values, false);
+    }
+
+    @Override
+    boolean anyMatches(InboundRequest r) {
+      SpiffeId peer = r.peer();
+      return peer != null && any(matchers, peer.trustDomain());
+    }
+
+    @Override
+    String actual(InboundRequest r) {
+      SpiffeId peer = r.peer();
+      return peer == null ? "peer trust domain absent (no mutual TLS)" : "peer trust domain '" + peer.trustDomain() + "'";
+    }
+  }
+
   /** {@code destination.ip}: the local address the call arrived on; absent when the transport does not say. */
   static final class DestinationIp extends Check {
     private final IpBlock[] blocks;

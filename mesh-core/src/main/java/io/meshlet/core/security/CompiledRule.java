@@ -137,6 +137,12 @@ final class CompiledRule {
     if (!s.notServiceAccounts().isEmpty()) {
       out.add(new Check.ServiceAccount(p + "notServiceAccounts", true, s.notServiceAccounts()));
     }
+    if (!s.trustDomains().isEmpty()) {
+      out.add(new Check.TrustDomain(p + "trustDomains", false, s.trustDomains()));
+    }
+    if (!s.notTrustDomains().isEmpty()) {
+      out.add(new Check.TrustDomain(p + "notTrustDomains", true, s.notTrustDomains()));
+    }
     if (!s.namespaces().isEmpty()) {
       out.add(new Check.PeerNamespace(p + "namespaces", false, s.namespaces()));
     }
@@ -215,6 +221,7 @@ final class CompiledRule {
       case DESTINATION_IP -> new Check.DestinationIp(path, not, values);
       case CONNECTION_SNI -> new Check.Sni(path, not, values);
       case SOURCE_SERVICE_ACCOUNT -> new Check.ServiceAccount(path, not, values);
+      case SOURCE_TRUST_DOMAIN -> new Check.TrustDomain(path, not, values);
       case ENVOY_FILTER -> new Check.Absent(path, not, key, values, "no Envoy filter metadata in-process");
     };
   }

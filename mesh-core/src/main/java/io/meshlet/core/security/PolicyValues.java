@@ -42,7 +42,12 @@ public final class PolicyValues {
      * {@code source.serviceAccount}: the mTLS peer's service account as {@code namespace/name} or
      * {@code name} (the policy's namespace), any trust domain (as {@code serviceAccounts}).
      */
-    SOURCE_SERVICE_ACCOUNT("source.serviceAccount", ValueKind.SERVICE_ACCOUNT, false, false),
+    SOURCE_SERVICE_ACCOUNT("source.serviceAccount", ValueKind.SERVICE_ACCOUNT, true, false),
+    /**
+     * {@code source.trustDomain}: the trust domain of the mTLS peer's SPIFFE ID, with Istio's match
+     * strings (as {@code trustDomains}); absent without mutual TLS.
+     */
+    SOURCE_TRUST_DOMAIN("source.trustDomain", ValueKind.TRUST_DOMAIN, true, false),
     /**
      * {@code experimental.envoy.filters.<filter>[<key>]}: Envoy's dynamic metadata of a filter, which
      * does not exist in-process: absent (values never match, notValues always hold), as Envoy's
@@ -135,7 +140,7 @@ public final class PolicyValues {
 
   /** How the values of a {@code when} key are written. */
   private enum ValueKind {
-    MATCH_STRING, IP, PORT, SERVICE_ACCOUNT, NON_EMPTY;
+    MATCH_STRING, IP, PORT, SERVICE_ACCOUNT, TRUST_DOMAIN, NON_EMPTY;
 
     @Nullable String problem(String value) {
       return switch (this) {
@@ -143,6 +148,7 @@ public final class PolicyValues {
         case PORT -> portProblem(value);
         case MATCH_STRING -> matchStringProblem(value);
         case SERVICE_ACCOUNT -> serviceAccountProblem(value);
+        case TRUST_DOMAIN -> trustDomainProblem(value);
         case NON_EMPTY -> value.isEmpty() ? "'' (expected: a non-empty value)" : null;
       };
     }
@@ -175,6 +181,20 @@ public final class PolicyValues {
       return "'" + value + "'" + expected + "; at most " + MAX_SERVICE_ACCOUNT_LENGTH + " characters)";
     }
     return null;
+  }
+
+  /**
+   * Why {@code value} is not a trust domain value as Istio's {@code CheckTrustDomainValues} accepts
+   * it (one of the match strings, {@link #matchStringProblem}, without {@code /}), or null if it is one.
+   */
+  public static @Nullable String trustDomainProblem(String value) {
+    String problem = matchStringProblem(value);
+    if (problem != null) {
+      return problem;
+    }
+    return value.indexOf('/') >= 0
+        ? "'" + value + "' (expected: a trust domain such as cluster.local, without '/'; a match string: exact, prefix*, *suffix or *)"
+        : null;
   }
 
   /**

@@ -32,12 +32,15 @@ final class RbacLeaves {
   static final String IP_BLOCKS = "ipBlocks";
   static final String REMOTE_IP_BLOCKS = "remoteIpBlocks";
   static final String REQUEST_PRINCIPALS = "requestPrincipals";
+  static final String TRUST_DOMAINS = "trustDomains";
   /** The filters whose metadata carries a validated JWT: istiod's authn filter, or Envoy's jwt_authn. */
   static final List<String> JWT_FILTERS = List.of("istio_authn", "envoy.filters.http.jwt_authn");
 
   private static final String SPIFFE = "spiffe://";
   private static final String NS_START = ".*/ns/";
   private static final String NS_END = "/.*";
+  /** What istiod puts for the {@code *} of a prefix or suffix trust domain: {@code spiffe://<a>[^/]*<b>/.*}. */
+  private static final String TD_ANY = "[^/]*";
   private static final String META = "\\.+*?()|[]{}^$";
 
   private RbacLeaves() {}
@@ -239,6 +242,10 @@ final class RbacLeaves {
         return null;
       }
     }
+    String trustDomain = trustDomain(m);
+    if (trustDomain != null) {
+      return new Leaf(TRUST_DOMAINS, trustDomain);
+    }
     String v = string(m, SPIFFE, path, false, problems);
     return v == null ? null : new Leaf(PRINCIPALS, v);
   }
@@ -307,6 +314,30 @@ final class RbacLeaves {
       default:
         return m.getMatchPatternCase().name().toLowerCase(Locale.ROOT);
     }
+  }
+
+  /**
+   * A prefix or suffix trust domain as istiod's {@code srcTrustDomainGenerator} writes it ({@code
+   * spiffe://}, the quoted text before the {@code *}, {@code [^/]*}, the quoted text after it, {@code /.*}),
+   * or null. An exact or {@code *} trust domain is a
+   * principal prefix ({@code spiffe://td/}, {@code spiffe://}), which reads as the same principals match.
+   */
+  private static @Nullable String trustDomain(StringMatcher m) {
+    if (m.getMatchPatternCase() != StringMatcher.MatchPatternCase.SAFE_REGEX) {
+      return null;
+    }
+    String regex = m.getSafeRegex().getRegex();
+    int any = regex.indexOf(TD_ANY);
+    if (!regex.startsWith(SPIFFE) || !regex.endsWith(NS_END) || any < 0) {
+      return null;
+    }
+    String before = unquote(regex.substring(SPIFFE.length(), any));
+    String after = unquote(regex.substring(any + TD_ANY.length(), regex.length() - NS_END.length()));
+    if (before == null || after == null || before.indexOf('/') >= 0 || after.indexOf('/') >= 0
+        || !before.isEmpty() && !after.isEmpty()) {
+      return null;
+    }
+    return before + "*" + after;
   }
 
   /** The literal a Go {@code regexp.QuoteMeta} made this from, or null when it has an unquoted metacharacter. */

@@ -23,7 +23,8 @@ import tools.jackson.databind.JsonNode;
  * authorization: calls matching its rules are denied), {@code targetRef}/{@code targetRefs} (the policy applies to no workload).
  * {@code requestPrincipals} and the {@code request.auth.*} keys are applied: they read the token a
  * RequestAuthentication validated (absent without one). {@code serviceAccounts} values and {@code
- * source.serviceAccount} values are qualified to {@code namespace/name} with the policy's namespace.
+ * source.serviceAccount} values are qualified to {@code namespace/name} with the policy's namespace;
+ * {@code trustDomains} and {@code source.trustDomain} match the peer's SPIFFE trust domain.
  * The {@code experimental.envoy.filters.*} keys are accepted with a warning: no Envoy filter metadata
  * exists in-process, so the attribute is absent.
  */
@@ -32,13 +33,14 @@ final class AuthorizationPolicyParser {
 
   private static final List<String> SOURCE_FIELDS = List.of("principals", "notPrincipals", "namespaces",
       "notNamespaces", "ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks", "requestPrincipals",
-      "notRequestPrincipals", "serviceAccounts", "notServiceAccounts");
+      "notRequestPrincipals", "serviceAccounts", "notServiceAccounts", "trustDomains", "notTrustDomains");
   /** Istio's CRD rule: serviceAccounts cannot be combined with principals or namespaces, positive or negative. */
   private static final List<String> SERVICE_ACCOUNT_EXCLUSIVE = List.of("principals", "notPrincipals", "namespaces",
       "notNamespaces");
   /** Source fields Istio refuses with CUSTOM (the external authorizer cannot see them). */
   private static final List<String> CUSTOM_UNSUPPORTED_SOURCE_FIELDS = List.of("principals", "notPrincipals",
-      "namespaces", "notNamespaces", "requestPrincipals", "notRequestPrincipals");
+      "namespaces", "notNamespaces", "requestPrincipals", "notRequestPrincipals", "serviceAccounts",
+      "notServiceAccounts", "trustDomains", "notTrustDomains");
   private static final List<String> OPERATION_FIELDS = List.of("hosts", "notHosts", "ports", "notPorts", "methods",
       "notMethods", "paths", "notPaths");
 
@@ -164,7 +166,9 @@ final class AuthorizationPolicyParser {
         s.strings("requestPrincipals", match),
         s.strings("notRequestPrincipals", match),
         serviceAccounts,
-        notServiceAccounts);
+        notServiceAccounts,
+        s.strings("trustDomains", PolicyValues::trustDomainProblem),
+        s.strings("notTrustDomains", PolicyValues::trustDomainProblem));
     if (anyGiven(s, List.of("serviceAccounts", "notServiceAccounts"))) {
       for (String f : SERVICE_ACCOUNT_EXCLUSIVE) {
         if (anyGiven(s, List.of(f))) {
@@ -184,7 +188,7 @@ final class AuthorizationPolicyParser {
     if (empty(source.principals(), source.notPrincipals(), source.namespaces(), source.notNamespaces(),
         source.ipBlocks(), source.notIpBlocks(), source.remoteIpBlocks(), source.notRemoteIpBlocks(),
         source.requestPrincipals(), source.notRequestPrincipals(), source.serviceAccounts(),
-        source.notServiceAccounts()) && !anyGiven(s, SOURCE_FIELDS)) {
+        source.notServiceAccounts(), source.trustDomains(), source.notTrustDomains()) && !anyGiven(s, SOURCE_FIELDS)) {
       s.problems().error(s.path(), "empty (expected: at least one field; leave out from to match any source)");
     }
     return source;

@@ -59,6 +59,10 @@ final class DocumentCollector {
       case NOT_ISTIO:
         problems.warning("", "kind " + kind + " (apiVersion " + apiVersion + ") is not an Istio kind; ignored");
         break;
+      case NOT_MESH_CONFIG:
+        problems.warning("", "kind " + kind + " (apiVersion " + apiVersion
+            + ") is not a mesh config kind (it describes an Istio installation); ignored");
+        break;
       case UNKNOWN_VERSION:
         problems.error("apiVersion", "'" + apiVersion + "' (expected: " + Kinds.expectedVersions(apiVersion) + ")");
         break;
@@ -66,7 +70,7 @@ final class DocumentCollector {
         problems.error("kind", "'" + kind + "' (expected: one of " + Kinds.expectedKinds(apiVersion) + ")");
         break;
       case IGNORED:
-        problems.warning("", "kind " + kind + " is not yet applied by Meshlet; ignored");
+        problems.warning("", Kinds.ignoredReason(kind));
         break;
       default:
         resource = resource(doc, kind);

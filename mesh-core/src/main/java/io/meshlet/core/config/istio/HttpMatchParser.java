@@ -62,7 +62,15 @@ final class HttpMatchParser {
     Map<String, StringMatch> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : n.properties()) {
       String path = m.path(field) + "." + e.getKey();
-      String nameProblem = lowerCaseKeys ? HeaderNames.problem(e.getKey()) : null;
+      boolean claim = lowerCaseKeys && HttpMatch.isJwtClaim(e.getKey());
+      String nameProblem = lowerCaseKeys && !claim ? HeaderNames.problem(e.getKey()) : null;
+      if (claim) {
+        // Istio routes on the claims of a JWT its gateway validated; no outbound call of an application
+        // carries a validated JWT, so the claim is absent here (as for a sidecar's outbound route).
+        m.problems().warning(path, "routes on a JWT claim, which Istio applies where it validated the token (a gateway);"
+            + " an outbound call from this application has no validated token, so the claim is absent and this "
+            + (field.equals("headers") ? "match block never matches" : "condition always holds"));
+      }
       if (nameProblem != null) {
         m.problems().error(path, nameProblem);
         continue;
@@ -72,7 +80,8 @@ final class HttpMatchParser {
           ? StringMatch.present()
           : stringMatch(YamlObject.of(m.problems(), path, value));
       String key = lowerCaseKeys ? e.getKey().toLowerCase(Locale.ROOT) : e.getKey();
-      if (match != null) {
+      // A claim of withoutHeaders is absent, so its condition always holds: nothing to keep.
+      if (match != null && !(claim && field.equals("withoutHeaders"))) {
         out.put(key, match);
       }
     }

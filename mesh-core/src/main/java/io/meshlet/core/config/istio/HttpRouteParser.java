@@ -13,6 +13,7 @@ import io.meshlet.core.model.MirrorPolicy;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.RetryPolicy;
 import io.meshlet.core.model.RouteDestination;
+import io.meshlet.core.model.StringMatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ final class HttpRouteParser {
       matches.add(HttpMatchParser.parse(m));
     }
     List<RouteDestination> destinations = RouteDestinationParser.parse(rule, namespace);
-    HttpRedirect redirect = redirect(rule.object("redirect"));
+    HttpRedirect redirect = redirect(rule.object("redirect"), matches);
     DirectResponse directResponse = directResponse(rule.object("directResponse"));
     HttpRewrite rewrite = rewrite(rule.object("rewrite"));
     HeaderOperations headers = HeadersParser.parse(rule.object("headers"));
@@ -56,6 +57,11 @@ final class HttpRouteParser {
     FaultInjection fault = FaultParser.parse(rule.object("fault"));
     List<MirrorPolicy> mirrors = HttpRuleExtras.mirrors(rule, namespace);
     CorsPolicy cors = HttpRuleExtras.cors(rule.object("corsPolicy"));
+    if (rule.node("websocketUpgrade") != null) {
+      // Reserved in Istio's HTTPRoute since 1.0 (Kubernetes prunes it with a warning): old YAML still has it.
+      problems.warning(rule.path("websocketUpgrade"),
+          "removed from Istio's API (WebSocket upgrades need no setting since Istio 1.0); ignored");
+    }
 
     List<String> actions = new ArrayList<>();
     for (String a : List.of("route", "redirect", "directResponse")) {
@@ -79,11 +85,24 @@ final class HttpRouteParser {
         timeout == null || timeout.isZero() ? null : timeout, retries, fault, mirrors, cors, delegate, null);
   }
 
-  private static @Nullable HttpRedirect redirect(@Nullable YamlObject o) {
+  private static @Nullable HttpRedirect redirect(@Nullable YamlObject o, List<HttpMatch> matches) {
     if (o == null) {
       return null;
     }
     String uri = o.string("uri");
+    String prefixRewrite = o.string("prefixRewrite");
+    if (prefixRewrite != null && !prefixRewrite.isEmpty()) {
+      // Istio's validateHTTPRedirect, for HTTPRedirect.prefix_rewrite (istio/api field 7).
+      if (uri != null && !uri.isEmpty()) {
+        o.problems().error(o.path("prefixRewrite"), "given with uri (expected: one of uri or prefixRewrite)");
+      } else if (matches.stream().anyMatch(m -> m.uri() != null && m.uri().type() != StringMatch.Type.PREFIX)) {
+        o.problems().error(o.path("prefixRewrite"), "'" + prefixRewrite + "' with a uri match that is not a prefix"
+            + " (expected: every uri match of the rule a prefix match, as Istio requires)");
+      } else {
+        o.problems().notYetApplied(o.path("prefixRewrite"),
+            "not yet applied by Meshlet: the redirect keeps the request's path (use uri to replace it)");
+      }
+    }
     String authority = o.string("authority");
     Integer port = o.port("port");
     String derive = o.enumValue("derivePort", DERIVE_PORT);

@@ -30,8 +30,24 @@ final class Kinds {
     UNKNOWN_KIND,
     UNKNOWN_VERSION,
     /** Neither an Istio group nor a Meshlet one (Kubernetes' own kinds, other operators'). */
-    NOT_ISTIO
+    NOT_ISTIO,
+    /** An Istio group that holds no mesh config ({@code install.istio.io}: {@code IstioOperator} installs Istio). */
+    NOT_MESH_CONFIG
   }
+
+  /** Istio groups whose kinds are not mesh config at all: any version, any kind, a warning. */
+  private static final Set<String> NOT_MESH_CONFIG_GROUPS = Set.of("install.istio.io");
+
+  /**
+   * Why an ignored kind cannot apply inside an application; a kind not named here is one Meshlet
+   * could apply but does not yet.
+   */
+  private static final Map<String, String> NOT_IN_PROCESS = Map.of(
+      "Gateway", "it configures a gateway proxy, an Envoy at the edge of the mesh, and an application is not a gateway",
+      "EnvoyFilter", "it patches the configuration of Envoy, and there is no Envoy in-process",
+      "ProxyConfig", "it configures the Envoy proxy process, and there is no proxy in-process",
+      "WasmPlugin", "it loads a Wasm module into Envoy, and Meshlet runs no Wasm",
+      "TrafficExtension", "it adds an extension to Envoy's filter chain, and there is no Envoy in-process");
 
   private record Group(List<String> versions, Set<String> applied, Set<String> ignored) {}
 
@@ -49,7 +65,7 @@ final class Kinds {
       "telemetry.istio.io",
       new Group(List.of("v1", "v1alpha1"), Set.of(TELEMETRY), Set.of()),
       "extensions.istio.io",
-      new Group(List.of("v1alpha1"), Set.of(), Set.of("WasmPlugin")),
+      new Group(List.of("v1alpha1"), Set.of(), Set.of("WasmPlugin", "TrafficExtension")),
       RESILIENCE_GROUP,
       new Group(List.of("v1alpha1"), Set.of(CIRCUIT_BREAKER, RATE_LIMIT), Set.of()));
 
@@ -62,6 +78,9 @@ final class Kinds {
     if (!isIstio(group) && !isMeshlet(group)) {
       return Handling.NOT_ISTIO;
     }
+    if (NOT_MESH_CONFIG_GROUPS.contains(group)) {
+      return Handling.NOT_MESH_CONFIG;
+    }
     Group g = GROUPS.get(group);
     if (g == null || !g.versions().contains(version)) {
       return Handling.UNKNOWN_VERSION;
@@ -70,6 +89,14 @@ final class Kinds {
       return Handling.APPLIED;
     }
     return g.ignored().contains(kind) ? Handling.IGNORED : Handling.UNKNOWN_KIND;
+  }
+
+  /** The warning for an ignored kind: why it cannot apply in-process, or that it is not applied yet. */
+  static String ignoredReason(String kind) {
+    String why = NOT_IN_PROCESS.get(kind);
+    return why == null
+        ? "kind " + kind + " is not yet applied by Meshlet; ignored"
+        : "kind " + kind + " cannot apply inside an application (" + why + "); ignored";
   }
 
   private static boolean isIstio(String group) {

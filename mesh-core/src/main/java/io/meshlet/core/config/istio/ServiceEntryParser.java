@@ -34,10 +34,7 @@ final class ServiceEntryParser {
     } else if (hostsNode.isArray() && hostsNode.isEmpty()) {
       problems.error(spec.path("hosts"), "empty (expected: at least one host)");
     }
-    List<String> addresses = spec.strings("addresses");
-    if (!addresses.isEmpty()) {
-      problems.notYetApplied(spec.path("addresses"), "not yet applied by Meshlet: calls are routed by host name, not by virtual IP");
-    }
+    List<String> addresses = ServiceEntryAddresses.read(spec);
     List<ServicePort> ports = ports(spec);
     String location = spec.enumValue("location", LOCATIONS);
     String resolutionName = spec.enumValue("resolution", RESOLUTIONS);

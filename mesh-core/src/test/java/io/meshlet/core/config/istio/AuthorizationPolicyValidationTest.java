@@ -145,7 +145,7 @@ class AuthorizationPolicyValidationTest {
             P + "rules[0].to[0].operation.paths[1]: '*/c*' (expected: an exact value, prefix*, *suffix or *; "
                 + "'*' only at the start or the end)",
             P + "rules[0].when[0].key: 'request.time' (expected: one of request.headers[<name>], source.ip, "
-                + "remote.ip, source.namespace, source.principal, destination.ip, destination.port, connection.sni, source.serviceAccount, "
+                + "remote.ip, source.namespace, source.principal, destination.ip, destination.port, connection.sni, source.serviceAccount, source.trustDomain, "
                 + "experimental.envoy.filters.<filter>[<key>], "
                 + "request.auth.principal, request.auth.audiences, request.auth.presenter, request.auth.claims[<name>])",
             P + "rules[0].when[1]: values and notValues both empty for key source.ip (expected: at least one value)",

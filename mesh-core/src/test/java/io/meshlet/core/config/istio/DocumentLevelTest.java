@@ -33,8 +33,10 @@ class DocumentLevelTest {
         """;
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).containsExactly(
-        "Gateway bookinfo-gateway (mesh.yaml): kind Gateway is not yet applied by Meshlet; ignored",
-        "WasmPlugin wasm (mesh.yaml): kind WasmPlugin is not yet applied by Meshlet; ignored");
+        "Gateway bookinfo-gateway (mesh.yaml): kind Gateway cannot apply inside an application (it configures a "
+            + "gateway proxy, an Envoy at the edge of the mesh, and an application is not a gateway); ignored",
+        "WasmPlugin wasm (mesh.yaml): kind WasmPlugin cannot apply inside an application (it loads a Wasm module into "
+            + "Envoy, and Meshlet runs no Wasm); ignored");
     assertThat(parse(yaml).config().size()).isZero();
   }
 
