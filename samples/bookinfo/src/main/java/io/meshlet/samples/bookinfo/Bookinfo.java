@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +49,13 @@ public final class Bookinfo implements AutoCloseable {
   private final MetricsServer metrics;
   private final Map<String, Integer> ports;
   private final Map<String, ConfigurableApplicationContext> apps;
+  private final Map<String, Duration> startTimes;
   private final Path workDir;
 
   private Bookinfo(Path configDir, Path workDir, MeshControlPlane controlPlane, MetricsServer metrics, Map<String, Integer> ports,
-      Map<String, ConfigurableApplicationContext> apps) {
+      Map<String, ConfigurableApplicationContext> apps, Map<String, Duration> startTimes) {
     this.configDir = configDir;
+    this.startTimes = startTimes;
     this.workDir = workDir;
     this.controlPlane = controlPlane;
     this.metrics = metrics;
@@ -106,11 +109,16 @@ public final class Bookinfo implements AutoCloseable {
     return app;
   }
 
+  /** How long each workload's application took to start (its context, including the wait for its first xDS config). */
+  public Map<String, Duration> startTimes() {
+    return startTimes;
+  }
+
   /** Stops the applications, then the control plane. */
   @Override
   public void close() {
     List<ConfigurableApplicationContext> reversed = new ArrayList<>(apps.values());
-    java.util.Collections.reverse(reversed);
+    Collections.reverse(reversed);
     for (ConfigurableApplicationContext app : reversed) {
       try {
         app.close();
@@ -178,6 +186,7 @@ public final class Bookinfo implements AutoCloseable {
 
       List<AutoCloseable> started = new ArrayList<>();
       Map<String, ConfigurableApplicationContext> apps = new ConcurrentHashMap<>();
+      Map<String, Duration> times = new ConcurrentHashMap<>();
       ExecutorService starter = Executors.newFixedThreadPool(PARALLEL_STARTS, r -> new Thread(r, "bookinfo-start"));
       try {
         MetricsServer metrics = new MetricsServer(free.pick(0));
@@ -190,7 +199,9 @@ public final class Bookinfo implements AutoCloseable {
         for (Workload w : Workload.ALL) {
           Path bootstrap = FleetFiles.bootstrap(work, ca, w, xdsPort, metrics.url(w.name()));
           starts.add(starter.submit(() -> {
+            long t0 = System.nanoTime();
             ConfigurableApplicationContext app = application(w, ports.get(w.name()), grpcPort, bootstrap).run();
+            times.put(w.name(), Duration.ofNanos(System.nanoTime() - t0));
             apps.put(w.name(), app);
             metrics.register(w.name(), app.getBean(PrometheusMeterRegistry.class));
             return null;
@@ -200,10 +211,12 @@ public final class Bookinfo implements AutoCloseable {
           f.get();
         }
         Map<String, ConfigurableApplicationContext> ordered = new LinkedHashMap<>();
+        Map<String, Duration> orderedTimes = new LinkedHashMap<>();
         for (Workload w : Workload.ALL) {
           ordered.put(w.name(), apps.get(w.name()));
+          orderedTimes.put(w.name(), times.get(w.name()));
         }
-        return new Bookinfo(config, work, cp, metrics, ports, ordered);
+        return new Bookinfo(config, work, cp, metrics, ports, ordered, Collections.unmodifiableMap(orderedTimes));
       } catch (ExecutionException | InterruptedException | IOException | RuntimeException e) {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();

@@ -45,7 +45,8 @@ public final class BookinfoMain {
     System.out.println("  product page   " + bookinfo.productPage() + "   (as jason: " + bookinfo.productPage() + "?u=jason)");
     System.out.println("  console        " + bookinfo.console());
     System.out.println("  control plane  xDS on 127.0.0.1:" + bookinfo.controlPlane().port() + ", admin API " + bookinfo.console() + "api/workloads");
-    bookinfo.urls().forEach((w, u) -> System.out.printf("  %-14s %s   (/actuator/mesh, /actuator/prometheus)%n", w, u));
+    bookinfo.urls().forEach((w, u) -> System.out.printf("  %-14s %-24s (/actuator/mesh, /actuator/prometheus; started in %.1f s)%n", w, u,
+        bookinfo.startTimes().get(w).toMillis() / 1000.0));
     System.out.println();
     System.out.println("  config dir     " + bookinfo.configDir());
     System.out.println();

@@ -1,5 +1,6 @@
 package io.meshlet.samples.bookinfo.productpage;
 
+import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.resilience.Deadline;
 import io.meshlet.core.resilience.MeshTime;
 import java.time.Duration;
@@ -63,11 +64,16 @@ public class ProductPageController {
     }
   }
 
-  /** What went wrong, as a user may read it: the status and body, or the mesh's reason with its response flag. */
+  /**
+   * What went wrong, as a user may read it: the status and body (and the response flags the mesh
+   * set on a reply it made itself, such as {@code UO}), or the mesh's reason with its response flag.
+   */
   static String reason(RestClientException e) {
     if (e instanceof RestClientResponseException status) {
       String body = status.getResponseBodyAsString();
-      return "HTTP " + status.getStatusCode().value() + (body.isBlank() ? "" : ": " + body.strip());
+      String flags = status.getResponseHeaders() == null ? null : status.getResponseHeaders().getFirst(ResponseFlag.HEADER);
+      return "HTTP " + status.getStatusCode().value() + (body.isBlank() ? "" : ": " + body.strip())
+          + (flags == null || flags.isBlank() ? "" : " (" + flags + ")");
     }
     if (e instanceof ResourceAccessException && e.getCause() != null) {
       return e.getCause().getMessage();
