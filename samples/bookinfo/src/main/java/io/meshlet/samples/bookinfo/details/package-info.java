@@ -1,0 +1,5 @@
+/** Bookinfo's details workload. */
+@NullMarked
+package io.meshlet.samples.bookinfo.details;
+
+import org.jspecify.annotations.NullMarked;
