@@ -18,9 +18,19 @@ final class Problems {
   private int resourceErrors;
   private final List<String> notYetApplied = new ArrayList<>();
   private final List<YamlObject> objects = new ArrayList<>();
+  private final FieldLog fieldLog;
 
   Problems(String location) {
+    this(location, FieldLog.NONE);
+  }
+
+  Problems(String location, FieldLog fieldLog) {
     this.location = location;
+    this.fieldLog = fieldLog;
+  }
+
+  FieldLog fieldLog() {
+    return fieldLog;
   }
 
   String location() {
@@ -69,14 +79,32 @@ final class Problems {
 
   /** A field that was validated but is not applied: listed on the resource and reported as a warning. */
   void notYetApplied(String path) {
-    notYetApplied.add(path);
-    warning(path, "not yet applied by Meshlet");
+    notYetApplied(path, "not yet applied by Meshlet");
   }
 
   /** Like {@link #notYetApplied(String)} with a specific message. */
   void notYetApplied(String path, String message) {
     notYetApplied.add(path);
     warning(path, message);
+    fieldLog.status(path, FieldLog.Status.NOT_APPLIED, message);
+  }
+
+  /**
+   * A valid field that cannot apply inside an application (it configures the proxy's listeners, its
+   * filters or its inbound capture): listed on the resource and reported as a warning naming why.
+   */
+  void notInProcess(String path, String message) {
+    notYetApplied.add(path);
+    warning(path, message);
+    fieldLog.status(path, FieldLog.Status.NOT_IN_PROCESS, message);
+  }
+
+  /**
+   * A field accepted without a warning and without effect ({@code docs/configuration.md}: "accepted,
+   * not used"); {@code reason} is what the field catalogue says about it.
+   */
+  void acceptedUnused(String path, String reason) {
+    fieldLog.status(path, FieldLog.Status.NOT_APPLIED, reason);
   }
 
   List<String> notYetAppliedPaths() {

@@ -1,0 +1,120 @@
+package io.meshlet.core.config.istio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshlet.core.config.ConfigProblem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 13's proof: every field of every kind (istio/api's lists in {@code istio-api-fields/}) is
+ * accepted by the parser — applied, parsed and not applied, or not supported in-process, never an
+ * unknown field — and {@code docs/configuration-fields.md} says which, as the parser does.
+ * {@code -Dmeshlet.regenerate=true} rewrites that page instead of comparing it.
+ */
+class FieldCatalogueTest {
+  static final List<String> KINDS = List.of(
+      "ServiceEntry", "VirtualService", "DestinationRule", "Sidecar", "PeerAuthentication", "AuthorizationPolicy",
+      "RequestAuthentication", "Telemetry", "CircuitBreaker", "RateLimit");
+  /** Kinds Meshlet accepts with a warning and does not read: kind, apiVersion. */
+  static final List<String[]> WARNED_KINDS = List.of(
+      new String[] {"Gateway", "networking.istio.io/v1"},
+      new String[] {"EnvoyFilter", "networking.istio.io/v1alpha3"},
+      new String[] {"ProxyConfig", "networking.istio.io/v1beta1"},
+      new String[] {"WasmPlugin", "extensions.istio.io/v1alpha1"});
+  private static final Path DOCS = Path.of("..", "docs");
+  private static final List<FieldCatalogue> CATALOGUES = new ArrayList<>();
+
+  @BeforeAll
+  static void parseEveryKind() {
+    for (String kind : KINDS) {
+      CATALOGUES.add(FieldCatalogue.of(kind));
+    }
+  }
+
+  @Test
+  void theParserAcceptsEveryFieldOfEveryKind() {
+    List<String> errors = new ArrayList<>();
+    CATALOGUES.forEach(c -> errors.addAll(c.errors));
+    assertThat(errors).as("fields of istio/api that Meshlet refuses (an unknown field must be applied or reported as not applied)")
+        .isEmpty();
+  }
+
+  @Test
+  void theEveryFieldDocumentsWriteEveryFieldOfTheLists() {
+    for (FieldCatalogue c : CATALOGUES) {
+      assertThat(c.unwritten).as("fields of istio-api-fields/%s.txt that every-field/%s.yaml does not set", c.kind, c.kind)
+          .isEmpty();
+      assertThat(c.notInList).as("fields every-field/%s.yaml sets that istio-api-fields/%s.txt does not list", c.kind, c.kind)
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void everyStatusTheParserReportsNamesAFieldOfTheLists() {
+    for (FieldCatalogue c : CATALOGUES) {
+      assertThat(c.strayStatuses).as("%s: not-applied reports at paths that are no field of the list", c.kind).isEmpty();
+      assertThat(c.neverRead).as("%s: fields accepted without a status and never read (dropped silently)", c.kind).isEmpty();
+    }
+  }
+
+  @Test
+  void theFieldStatusPageIsWhatTheParserDoes() throws IOException {
+    String generated = FieldCatalogueMarkdown.render(CATALOGUES, warnedKinds(), apiCommit());
+    Path page = DOCS.resolve("configuration-fields.md");
+    if (Boolean.getBoolean("meshlet.regenerate")) {
+      Files.writeString(page, generated, StandardCharsets.UTF_8);
+      return;
+    }
+    String current = Files.exists(page) ? Files.readString(page, StandardCharsets.UTF_8) : "";
+    List<String> want = generated.lines().toList();
+    List<String> have = current.lines().toList();
+    List<String> differ = new ArrayList<>();
+    for (String line : want) {
+      if (!have.contains(line)) {
+        differ.add("parser says:  " + line);
+      }
+    }
+    for (String line : have) {
+      if (!want.contains(line)) {
+        differ.add("page says:    " + line);
+      }
+    }
+    assertThat(differ).as("docs/configuration-fields.md disagrees with the parser; rewrite it with -Dmeshlet.regenerate=true")
+        .isEmpty();
+    assertThat(current).isEqualTo(generated);
+  }
+
+  @Test
+  void theConfigurationReferenceLinksTheFieldStatusPage() throws IOException {
+    String reference = Files.readString(DOCS.resolve("configuration.md"), StandardCharsets.UTF_8);
+    assertThat(reference).contains("## Field status").contains("(configuration-fields.md)");
+  }
+
+  /** Each kind Meshlet does not read gives one warning naming why, and no error. */
+  static List<String[]> warnedKinds() {
+    List<String[]> rows = new ArrayList<>();
+    for (String[] k : WARNED_KINDS) {
+      IstioYaml.ParseResult r = Yaml.parse("apiVersion: " + k[1] + "\nkind: " + k[0] + "\nmetadata: {name: x}\nspec: {}\n");
+      assertThat(r.errors()).as(k[0]).isEmpty();
+      assertThat(r.warnings()).as(k[0]).hasSize(1);
+      ConfigProblem warning = r.warnings().get(0);
+      rows.add(new String[] {k[0], FieldCatalogueMarkdown.status(FieldLog.Status.NOT_IN_PROCESS), warning.message()});
+    }
+    return rows;
+  }
+
+  static String apiCommit() {
+    Matcher m = Pattern.compile("commit ([0-9a-f]{40})").matcher(FieldCatalogue.resource("/istio-api-fields/README.md"));
+    assertThat(m.find()).as("istio-api-fields/README.md names the istio/api commit").isTrue();
+    return m.group(1);
+  }
+}
