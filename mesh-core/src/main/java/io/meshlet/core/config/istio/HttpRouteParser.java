@@ -90,13 +90,18 @@ final class HttpRouteParser {
     }
     String scheme = o.string("scheme");
     Long code = o.integer("redirectCode", 300, 399);
+    String prefixRewrite = o.string("prefixRewrite");
+    if (uri != null && prefixRewrite != null) {
+      o.problems().error(o.path(), "uri and prefixRewrite given (expected: at most one)");
+    }
     return new HttpRedirect(
         uri,
         authority,
         port == null ? 0 : port,
         derive == null ? null : HttpRedirect.DerivePort.valueOf(derive),
         scheme,
-        code == null ? HttpRedirect.DEFAULT_REDIRECT_CODE : code.intValue());
+        code == null ? HttpRedirect.DEFAULT_REDIRECT_CODE : code.intValue(),
+        prefixRewrite);
   }
 
   private static @Nullable DirectResponse directResponse(@Nullable YamlObject o) {

@@ -47,6 +47,8 @@ final class LoadBalancerParser {
         f.string("from");
         f.string("to");
       }
+      zoneAware.strings("failoverPriority");
+      zoneAware.integer("minClusterSize", 1, Long.MAX_VALUE);
       if (lb.has("localityLbSetting")) {
         problems.error(lb.path(), "localityLbSetting and zoneAwareLbSetting given (expected: one of them, as in Istio)");
       }

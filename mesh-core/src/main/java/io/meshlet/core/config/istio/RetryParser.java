@@ -31,6 +31,12 @@ final class RetryParser {
     String retryOnText = retries.string("retryOn");
     Boolean remote = retries.bool("retryRemoteLocalities");
     Duration backoff = retries.resilience4jInterval("backoff");
+    Boolean ignorePrevious = retries.bool("retryIgnorePreviousHosts");
+    if (ignorePrevious != null && !ignorePrevious) {
+      // Istio's default (true) is what Meshlet does: a retry picks another endpoint when there is one.
+      retries.problems().notYetApplied(retries.path("retryIgnorePreviousHosts"),
+          "false is not applied by Meshlet: a retry always avoids the endpoint just tried when there is another");
+    }
 
     Set<Condition> retryOn;
     Set<Integer> codes;

@@ -19,7 +19,8 @@ final class FieldCatalogueMarkdown {
         .append("- **applied**: Meshlet acts on it.\n")
         .append("- **parsed, not applied**: validated and reported with a warning (a few, noted, silently), not acted on yet.\n")
         .append("- **not supported in-process**: validated and reported with a warning; it configures what only a proxy\n")
-        .append("  has (its listeners, filters, inbound capture), so an in-process mesh cannot apply it.\n\n")
+        .append("  has (its listeners, filters, inbound capture), so an in-process mesh cannot apply it.\n")
+        .append("- **refused (unknown field)**: a known gap: Istio accepts it, Meshlet refuses the document today.\n\n")
         .append("A field enclosed by one that is not applied has its status (`as ...`). `[]` marks a list, `{}` a map.\n")
         .append("Notes quote the warning Meshlet gives.\n\n");
     for (FieldCatalogue c : kinds) {
@@ -29,7 +30,7 @@ final class FieldCatalogueMarkdown {
     for (FieldCatalogue c : kinds) {
       md.append("\n## ").append(c.kind).append("\n\n| Field | Status | Notes |\n|---|---|---|\n");
       for (FieldCatalogue.Row row : c.rows) {
-        md.append("| `").append(row.path()).append("` | ").append(status(row.status())).append(" | ")
+        md.append("| `").append(row.path()).append("` | ").append(row.status()).append(" | ")
             .append(cell(String.join("; ", row.notes()))).append(" |\n");
       }
     }
