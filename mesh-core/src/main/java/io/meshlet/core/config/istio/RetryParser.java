@@ -30,6 +30,10 @@ final class RetryParser {
     Duration perTryTimeout = retries.positiveDuration("perTryTimeout");
     String retryOnText = retries.string("retryOn");
     Boolean remote = retries.bool("retryRemoteLocalities");
+    if (remote != null) {
+      retries.problems().acceptedUnused(retries.path("retryRemoteLocalities"), "kept in the model without a warning: "
+          + "a retry's pick follows the same priority levels as the first try");
+    }
     Duration backoff = retries.resilience4jInterval("backoff");
     Boolean ignorePrevious = retries.bool("retryIgnorePreviousHosts");
     if (ignorePrevious != null && !ignorePrevious) {
