@@ -107,6 +107,49 @@ class FieldCatalogueTest {
     assertThat(current).isEqualTo(generated);
   }
 
+  /**
+   * The hand-written tables of docs/configuration.md agree with the catalogue: a row naming one field
+   * says the status the parser gives it. The row's field is found as the shortest catalogue path
+   * ending with it (so {@code retries.attempts} is {@code spec.http[].retries.attempts}, a
+   * DestinationRule field the one of the top-level traffic policy).
+   */
+  @Test
+  void theConfigurationReferenceTablesSayWhatTheParserDoes() throws IOException {
+    String reference = Files.readString(DOCS.resolve("configuration.md"), StandardCharsets.UTF_8);
+    List<String> disagree = new ArrayList<>();
+    int checked = 0;
+    for (ReferenceTables.FieldRow row : ReferenceTables.rows(reference)) {
+      String docStatus = ReferenceTables.statusClass(row.status());
+      List<FieldCatalogue.Row> candidates = CATALOGUES.stream().filter(c -> c.kind.equals(row.kind())).findFirst().orElseThrow()
+          .rows.stream().filter(r -> bare(r.path()).endsWith("." + bare(row.field()))).toList();
+      String within = "." + sectionPath(row.section()) + ".";
+      List<FieldCatalogue.Row> inSection = candidates.stream().filter(r -> bare(r.path()).contains(within)).toList();
+      FieldCatalogue.Row match = (inSection.isEmpty() ? candidates : inSection).stream()
+          .min(java.util.Comparator.comparingInt(r -> r.path().length()))
+          .orElse(null);
+      if (docStatus == null || match == null || match.status().equals(FieldCatalogue.REFUSED)) {
+        continue;
+      }
+      checked++;
+      if (!docStatus.equals(match.status())) {
+        disagree.add("configuration.md:" + row.line() + " " + row.kind() + " `" + row.field() + "` says " + row.status()
+            + "; the parser: " + match.status() + " (" + match.path() + ")");
+      }
+    }
+    assertThat(disagree).as("rows of docs/configuration.md whose status is not the parser's").isEmpty();
+    assertThat(checked).as("rows of docs/configuration.md checked").isGreaterThan(100);
+  }
+
+  /** The field a section heading is about: its backticked path ({@code `http[].match[]` blocks}), else its first word. */
+  private static String sectionPath(String heading) {
+    java.util.regex.Matcher m = Pattern.compile("`([^`]+)`").matcher(heading);
+    return bare(m.find() ? m.group(1) : heading.split(" ")[0]);
+  }
+
+  private static String bare(String path) {
+    return path.replace("[]", "").replace("{}", "");
+  }
+
   @Test
   void theConfigurationReferenceLinksTheFieldStatusPage() throws IOException {
     String reference = Files.readString(DOCS.resolve("configuration.md"), StandardCharsets.UTF_8);
