@@ -13,20 +13,30 @@ final class FieldCatalogueMarkdown {
         .append("     ./mvnw -q -pl mesh-core -am test -Dtest=FieldCatalogueTest -Dsurefire.failIfNoSpecifiedTests=false -Dmeshlet.regenerate=true -->\n\n")
         .append("Every field of every kind Meshlet reads, with what Meshlet does with it. The field lists are\n")
         .append("istio/api's (`networking/v1alpha3`, `security/v1beta1`, `telemetry/v1alpha1` protos, which the `v1`\n")
-        .append("APIs share; commit `").append(apiCommit).append("`), and Meshlet's own for its kinds. The build parses one\n")
-        .append("document per kind that sets every field and fails when this page, the parser or the lists disagree.\n")
-        .append("What each applied field does, its defaults and ranges are in the [configuration reference](configuration.md).\n\n")
-        .append("- **applied**: Meshlet acts on it.\n")
-        .append("- **parsed, not applied**: validated and reported with a warning (a few, noted, silently), not acted on yet.\n")
+        .append("APIs share; commit `").append(apiCommit).append("`), and Meshlet's own for its kinds. The build parses\n")
+        .append("documents that together set every field and fails, naming the field, when this page, the parser or\n")
+        .append("the lists disagree. What each applied field does, its defaults and ranges are in the\n")
+        .append("[configuration reference](configuration.md).\n\n")
+        .append("- **applied**: Meshlet acts on it. \"not applied for some values\" names the values it does not act on.\n")
+        .append("- **parsed, not applied**: validated and reported with a warning, not acted on (yet); a few, whose note\n")
+        .append("  says \"without a warning\", are accepted silently.\n")
         .append("- **not supported in-process**: validated and reported with a warning; it configures what only a proxy\n")
-        .append("  has (its listeners, filters, inbound capture), so an in-process mesh cannot apply it.\n")
+        .append("  has (its listeners, inbound capture), so an in-process mesh cannot apply it.\n")
         .append("- **refused (unknown field)**: a known gap: Istio accepts it, Meshlet refuses the document today.\n\n")
-        .append("A field enclosed by one that is not applied has its status (`as ...`). `[]` marks a list, `{}` a map.\n")
-        .append("Notes quote the warning Meshlet gives.\n\n");
+        .append("A field enclosed by one that is not applied has its status (\"as ...\"). `[]` marks a list, `{}` a map.\n")
+        .append("Notes quote the warning Meshlet gives; \"read as part of\" means the enclosing field's parser reads it.\n\n")
+        .append("| Kind | Fields | applied | parsed, not applied | not supported in-process | refused |\n|---|---|---|---|---|---|\n");
     for (FieldCatalogue c : kinds) {
-      md.append("- [").append(c.kind).append("](#").append(c.kind.toLowerCase(java.util.Locale.ROOT)).append(")\n");
+      md.append("| [").append(c.kind).append("](#").append(c.kind.toLowerCase(java.util.Locale.ROOT)).append(") | ")
+          .append(c.rows.size());
+      for (String st : List.of(status(FieldLog.Status.APPLIED), status(FieldLog.Status.NOT_APPLIED),
+          status(FieldLog.Status.NOT_IN_PROCESS), FieldCatalogue.REFUSED)) {
+        md.append(" | ").append(c.rows.stream().filter(r -> r.status().equals(st)).count());
+      }
+      md.append(" |\n");
     }
-    md.append("- [Kinds that do not apply in-process](#kinds-that-do-not-apply-in-process)\n");
+    md.append("\n");
+    md.append("Also: [kinds that do not apply in-process](#kinds-that-do-not-apply-in-process).\n");
     for (FieldCatalogue c : kinds) {
       md.append("\n## ").append(c.kind).append("\n\n| Field | Status | Notes |\n|---|---|---|\n");
       for (FieldCatalogue.Row row : c.rows) {
