@@ -2,6 +2,8 @@
 """Lists every field path of Istio kinds from istio/api's .proto files.
 
 Usage: extract.py <istio-api-checkout> <out-dir>
+With PyYAML installed, the lists are also compared with the checkout's
+kubernetes/customresourcedefinitions.gen.yaml (the schemas Kubernetes validates with).
 One file per kind, one field path per line, below `spec`, in protobuf JSON's camelCase:
 `[]` marks a repeated field, `{}` a map (its entries follow below it when they are messages).
 A trailing ` deprecated` or ` hidden` (the proto's `$hide_from_docs`) says how the API marks it.
@@ -142,3 +144,28 @@ for kind, msg in KINDS.items():
         for path, flags in out:
             w.write(path + "".join(" " + f for f in sorted(flags)) + "\n")
     print(kind, len(out))
+
+def crd_check():
+    crds = os.path.join(ROOT, "kubernetes", "customresourcedefinitions.gen.yaml")
+    try:
+        import yaml
+    except ImportError:
+        print("PyYAML missing: CRD check skipped"); return
+    if not os.path.exists(crds):
+        print("no", crds, ": CRD check skipped"); return
+    def walk(schema, prefix, out):
+        if schema.get("type") == "array":
+            walk(schema.get("items", {}), prefix, out); return
+        for k, v in (schema.get("properties") or {}).items():
+            suffix = "[]" if v.get("type") == "array" else ("{}" if v.get("type") == "object" and "additionalProperties" in v else "")
+            out.add(prefix + "." + k + suffix)
+            walk(v["additionalProperties"] if suffix == "{}" else v, prefix + "." + k + suffix, out)
+    for d in yaml.safe_load_all(open(crds)):
+        if not d or d["spec"]["names"]["kind"] not in KINDS: continue
+        kind = d["spec"]["names"]["kind"]
+        version = [v for v in d["spec"]["versions"] if v["name"] == "v1"] or d["spec"]["versions"]
+        crd = set(); walk(version[0]["schema"]["openAPIV3Schema"]["properties"]["spec"], "spec", crd)
+        mine = set(l.split(" ")[0].strip() for l in open(os.path.join(OUT, kind + ".txt")) if l.strip())
+        print(kind, "CRD only:", sorted(crd - mine), "protos only:", sorted(mine - crd))
+
+crd_check()
