@@ -4,8 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Istio's {@code HTTPRedirect}. {@code port} 0 keeps the default; {@code derivePort} copies the
- * request's. {@code uri} replaces the whole path; {@code prefixRewrite} (not with {@code uri})
- * replaces the prefix the rule's uri match matched, or the whole path when it did not match a prefix.
+ * request's. {@code uri} replaces the whole path; {@code prefixRewrite} (not with {@code uri}, and
+ * only with uri prefix matches, as Istio requires) replaces the prefix the matching block matched.
  */
 public record HttpRedirect(
     @Nullable String uri,

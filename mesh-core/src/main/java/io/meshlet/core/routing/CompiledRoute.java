@@ -186,9 +186,9 @@ public final class CompiledRoute {
 
   /**
    * The {@code Location} of a redirect: {@code redirect.uri} replaces the whole path, {@code
-   * prefixRewrite} the prefix the matching block's uri prefix matched (the whole path for any other
-   * match; no slash is merged, as in Envoy), {@code authority}, {@code port} and {@code scheme}
-   * replace theirs; the query string is kept.
+   * prefixRewrite} the prefix the matching block's uri prefix matched (a block without a uri match
+   * matched the prefix {@code /}, as Istio writes it for Envoy; no slash is merged, as in Envoy),
+   * {@code authority}, {@code port} and {@code scheme} replace theirs; the query string is kept.
    */
   public String redirectLocation(RequestView req, @Nullable String rawQuery) {
     HttpRedirect r = model.redirect();
@@ -218,7 +218,10 @@ public final class CompiledRoute {
       String path = req.path();
       int block = matchingBlock(req);
       int prefix = block >= 0 && matches.length > 0 ? matches[block].uriPrefixLength() : -1;
-      sb.append(r.prefixRewrite()).append(prefix >= 0 && prefix <= path.length() ? path.substring(prefix) : "");
+      if (prefix < 0) {
+        prefix = path.startsWith("/") ? 1 : 0; // no uri match: Istio's route matches the prefix "/"
+      }
+      sb.append(r.prefixRewrite()).append(prefix <= path.length() ? path.substring(prefix) : "");
     } else {
       sb.append(req.path());
     }

@@ -12,6 +12,7 @@ import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.MirrorPolicy;
 import io.meshlet.core.model.RetryPolicy;
 import io.meshlet.core.model.RouteDestination;
+import io.meshlet.core.model.StringMatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ final class HttpRouteParser {
       matches.add(HttpMatchParser.parse(m));
     }
     List<RouteDestination> destinations = RouteDestinationParser.parse(rule, namespace);
-    HttpRedirect redirect = redirect(rule.object("redirect"));
+    HttpRedirect redirect = redirect(rule.object("redirect"), matches);
     DirectResponse directResponse = directResponse(rule.object("directResponse"));
     HttpRewrite rewrite = rewrite(rule.object("rewrite"));
     HeaderOperations headers = HeadersParser.parse(rule.object("headers"));
@@ -77,11 +78,23 @@ final class HttpRouteParser {
         timeout == null || timeout.isZero() ? null : timeout, retries, fault, mirrors, cors);
   }
 
-  private static @Nullable HttpRedirect redirect(@Nullable YamlObject o) {
+  private static @Nullable HttpRedirect redirect(@Nullable YamlObject o, List<HttpMatch> matches) {
     if (o == null) {
       return null;
     }
     String uri = o.string("uri");
+    String prefixRewrite = o.string("prefixRewrite");
+    if (prefixRewrite != null && !prefixRewrite.isEmpty()) {
+      // Istio's validateHTTPRedirect for HTTPRedirect.prefix_rewrite (istio/api field 7).
+      if (uri != null && !uri.isEmpty()) {
+        o.problems().error(o.path("prefixRewrite"), "given with uri (expected: one of uri or prefixRewrite)");
+      } else if (matches.stream().anyMatch(m -> m.uri() != null && m.uri().type() != StringMatch.Type.PREFIX)) {
+        o.problems().error(o.path("prefixRewrite"), "'" + prefixRewrite + "' with a uri match that is not a prefix"
+            + " (expected: every uri match of the rule a prefix match, as Istio requires)");
+      }
+    } else {
+      prefixRewrite = null;
+    }
     String authority = o.string("authority");
     Integer port = o.port("port");
     String derive = o.enumValue("derivePort", DERIVE_PORT);
@@ -90,10 +103,6 @@ final class HttpRouteParser {
     }
     String scheme = o.string("scheme");
     Long code = o.integer("redirectCode", 300, 399);
-    String prefixRewrite = o.string("prefixRewrite");
-    if (uri != null && prefixRewrite != null) {
-      o.problems().error(o.path(), "uri and prefixRewrite given (expected: at most one)");
-    }
     return new HttpRedirect(
         uri,
         authority,

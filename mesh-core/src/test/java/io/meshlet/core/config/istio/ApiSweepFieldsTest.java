@@ -41,13 +41,28 @@ class ApiSweepFieldsTest {
   }
 
   @Test
-  void redirectPrefixRewriteIsNotCombinedWithUri() {
+  void redirectPrefixRewriteIsValidatedAsIstioValidatesIt() {
     assertThat(errors(Yaml.vs("""
         hosts: [reviews]
         http:
         - match: [{uri: {prefix: /old}}]
           redirect: {uri: /new, prefixRewrite: /newer}
-        """))).containsExactly(VS + "http[0].redirect: uri and prefixRewrite given (expected: at most one)");
+        """))).containsExactly(VS + "http[0].redirect.prefixRewrite: given with uri (expected: one of uri or prefixRewrite)");
+    assertThat(errors(Yaml.vs("""
+        hosts: [reviews]
+        http:
+        - match: [{uri: {prefix: /old}}, {uri: {exact: /older}}]
+          redirect: {prefixRewrite: /newer}
+        """))).containsExactly(VS + "http[0].redirect.prefixRewrite: '/newer' with a uri match that is not a prefix"
+            + " (expected: every uri match of the rule a prefix match, as Istio requires)");
+    String ok = Yaml.vs("""
+        hosts: [reviews]
+        http:
+        - match: [{uri: {prefix: /old}}]
+          redirect: {prefixRewrite: /newer}
+        """);
+    assertThat(errors(ok)).isEmpty();
+    assertThat(warnings(ok)).isEmpty();
   }
 
   @Test
