@@ -21,6 +21,7 @@ import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.SourceUpdate;
 import io.meshlet.core.config.istio.FileConfigSource;
 import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.routing.VirtualServiceDelegation;
 import io.meshlet.core.security.InboundPolicies;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -349,6 +350,9 @@ public final class MeshControlPlane implements AutoCloseable {
         lastRejection = String.join("\n", lines);
         logger.error("rejected {} (version {} stays served):\n  {}", update.source(), version, String.join("\n  ", lines));
         return;
+      }
+      for (ConfigProblem w : VirtualServiceDelegation.resolve(update.config()).warnings()) {
+        logger.warn("{}", w); // what delegation leaves out (a missing delegate, a conflicting match)
       }
       config = update.config();
       version++;

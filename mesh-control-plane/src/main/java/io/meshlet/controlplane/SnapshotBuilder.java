@@ -25,6 +25,7 @@ import io.meshlet.core.routing.DestinationRules;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.routing.VirtualServiceDelegation;
 import io.meshlet.core.security.InboundPolicies;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.ServicePort;
@@ -95,7 +96,8 @@ final class SnapshotBuilder {
     requireNonNull(config, "config");
     requireNonNull(node, "node");
     requireNonNull(rootNamespace, "rootNamespace");
-    return new SnapshotBuilder(config, node, rootNamespace).run();
+    // Delegation is resolved first, as istiod merges delegates into their roots before it generates anything.
+    return new SnapshotBuilder(VirtualServiceDelegation.resolve(config).config(), node, rootNamespace).run();
   }
 
   private Resources run() {

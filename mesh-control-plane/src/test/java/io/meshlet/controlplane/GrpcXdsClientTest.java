@@ -184,6 +184,49 @@ class GrpcXdsClientTest {
   }
 
   /**
+   * Delegation reaches grpc-java merged, as istiod serves it: the jason rule hands its calls to a delegate in
+   * another namespace and file, whose one rule narrows the root's header match to the Who method; an edit of the
+   * delegate file alone is followed.
+   */
+  @Test
+  void aDelegatedRuleIsServedMergedAndADelegateEditIsFollowed() throws IOException {
+    Channel jason = withEndUser("jason");
+    assertThat(count(jason, 20)).isEqualTo(Map.of("v2", 20));
+    writeDelegate("v1");
+    Path root = configDir.resolve("reviews.yaml");
+    String yaml = Files.readString(root);
+    String delegating = yaml.replaceAll("(?s)(end-user: \\{exact: jason}\n).*?(\n *- name: split)",
+        "$1    delegate: {name: reviews-jason, namespace: team-a}$2");
+    assertThat(delegating).isNotEqualTo(yaml).contains("delegate: {name: reviews-jason");
+    Path tmp = dir.resolve("reviews.tmp");
+    Files.writeString(tmp, delegating);
+    Files.move(tmp, root, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    await().atMost(CONFIG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> who(jason), equalTo("v1"));
+    assertThat(count(jason, 20)).isEqualTo(Map.of("v1", 20));
+
+    writeDelegate("v2");
+    await().atMost(CONFIG_WAIT).pollInterval(Duration.ofMillis(100)).until(() -> who(jason), equalTo("v2"));
+    assertThat(count(jason, 20)).isEqualTo(Map.of("v2", 20));
+    assertThat(xdsErrors).as("grpc-xds errors and NACKs").isEmpty();
+  }
+
+  private void writeDelegate(String subset) throws IOException {
+    Path tmp = dir.resolve("delegate.tmp");
+    Files.writeString(tmp, """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews-jason, namespace: team-a}
+        spec:
+          exportTo: [default]
+          http:
+          - name: who
+            match: [{uri: {prefix: /meshlet.test.Reviews/Who}}]
+            route: [{destination: {host: %s, subset: %s}}]
+        """.formatted(HOST, subset));
+    Files.move(tmp, configDir.resolve("delegate.yaml"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
    * VirtualService {@code timeout} reaches grpc-java: istiod writes it for proxyless clients into
    * {@code max_stream_duration.max_stream_duration} (grpc-java reads no other field), which grpc-xds
    * turns into the method config's timeout, a CallOptions deadline. The call sets no deadline of its

@@ -335,6 +335,7 @@ public final class Mesh implements AutoCloseable {
     private @Nullable ScheduledExecutorService controlExecutor;
     private boolean xds;
     private @Nullable Path xdsBootstrap;
+    private final Map<String, Object> xdsNodeMetadata = new LinkedHashMap<>();
     private @Nullable URI consulAgent;
     private List<String> consulServices = List.of();
     private String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
@@ -433,6 +434,26 @@ public final class Mesh implements AutoCloseable {
     public Builder xdsBootstrap(Path path) {
       this.xdsBootstrap = requireNonNull(path, "path");
       this.xds = true;
+      return this;
+    }
+
+    /**
+     * Node metadata sent to the xDS control plane besides the bootstrap's {@code node.metadata},
+     * merged over it (a key given here wins), for example {@code MESHLET_METRICS_URL}, the URL
+     * mesh-control-plane's console reads this workload's Prometheus series from. Values are
+     * strings, numbers, booleans, maps or lists, as JSON has them. May be called more than once
+     * (later keys win). Needs {@link #xdsBootstrap} or {@link #xdsFromEnvironment}.
+     */
+    public Builder xdsNodeMetadata(Map<String, ?> metadata) {
+      requireNonNull(metadata, "metadata").forEach((k, v) -> {
+        if (k == null || k.isEmpty()) {
+          throw new IllegalArgumentException("xdsNodeMetadata: an empty key (expected: a metadata name)");
+        }
+        if (v == null) {
+          throw new IllegalArgumentException("xdsNodeMetadata." + k + ": null (expected: a string, number, boolean, map or list)");
+        }
+        xdsNodeMetadata.put(k, v);
+      });
       return this;
     }
 
@@ -632,6 +653,10 @@ public final class Mesh implements AutoCloseable {
       Workload w = new Workload(workload, namespace != null ? namespace : DEFAULT_NAMESPACE,
           labels != null ? labels : Map.of(), sourceAddress != null ? sourceAddress : localAddress(),
           locality != null ? locality : "");
+      if (!xds && !xdsNodeMetadata.isEmpty()) {
+        throw new IllegalStateException("xdsNodeMetadata: " + xdsNodeMetadata.keySet() + " given but no xDS source "
+            + "(expected: xdsBootstrap(path) or xdsFromEnvironment() as well)");
+      }
       ConfigSourceProvider xdsProvider = xds ? provider("xds", "mesh-xds-client") : null;
       if (xdsProvider != null) {
         w = xdsProvider.workload(xdsBootstrap, w, namespace != null, labels != null);
@@ -658,7 +683,9 @@ public final class Mesh implements AutoCloseable {
           ownsCerts = true;
         }
         if (xdsProvider != null) {
-          sources.add(xdsProvider.create(xdsBootstrap, w, List.copyOf(serverPorts)));
+          sources.add(xdsNodeMetadata.isEmpty()
+              ? xdsProvider.create(xdsBootstrap, w, List.copyOf(serverPorts))
+              : xdsProvider.create(xdsBootstrap, w, List.copyOf(serverPorts), new LinkedHashMap<>(xdsNodeMetadata)));
           if (certs == null) {
             certs = xdsProvider.certificates(xdsBootstrap, control).orElse(null);
             ownsCerts = certs != null;

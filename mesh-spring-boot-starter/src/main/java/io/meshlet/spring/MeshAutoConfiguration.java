@@ -6,6 +6,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.meshlet.http.MeshInterceptor;
 import io.meshlet.http.MeshServletFilter;
 import jakarta.servlet.Filter;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -42,8 +43,10 @@ public class MeshAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   Mesh mesh(MeshProperties properties, Environment environment, ResourceLoader resourceLoader,
-      ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<OpenTelemetry> openTelemetry) {
-    Mesh.Builder b = MeshFactory.builder(properties, environment, resourceLoader, System::getenv);
+      ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<OpenTelemetry> openTelemetry,
+      ListableBeanFactory beans) {
+    Mesh.Builder b = MeshFactory.builder(properties, environment, resourceLoader, System::getenv,
+        MeshMetricsUrl.prometheusExposed(beans, environment));
     MeshProperties.Telemetry telemetry = properties.getTelemetry();
     if (telemetry.isMetrics()) {
       meterRegistry.ifUnique(b::meterRegistry);

@@ -1,6 +1,7 @@
 package io.meshlet.spring;
 
 import io.meshlet.core.Mesh;
+import io.meshlet.core.config.XdsBootstrapEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,9 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -18,14 +23,23 @@ import org.springframework.util.StringUtils;
 
 /** Turns {@link MeshProperties} into a {@link Mesh.Builder}: one property, one builder call. */
 final class MeshFactory {
-  static final String ENV_BOOTSTRAP = "GRPC_XDS_BOOTSTRAP";
-  static final String ENV_BOOTSTRAP_CONFIG = "GRPC_XDS_BOOTSTRAP_CONFIG";
+  private static final Logger log = LoggerFactory.getLogger(MeshFactory.class);
 
   private MeshFactory() {}
 
-  /** @param env reads the process environment ({@code System::getenv} outside tests) */
+  /** As {@link #builder(MeshProperties, Environment, ResourceLoader, UnaryOperator, boolean)} with no prometheus endpoint. */
   static Mesh.Builder builder(MeshProperties p, Environment environment, ResourceLoader resources,
       UnaryOperator<@Nullable String> env) {
+    return builder(p, environment, resources, env, false);
+  }
+
+  /**
+   * @param env reads the process environment ({@code System::getenv} outside tests)
+   * @param prometheusExposed whether the actuator's prometheus endpoint is exposed over HTTP, so its
+   *     URL may be announced ({@link MeshMetricsUrl})
+   */
+  static Mesh.Builder builder(MeshProperties p, Environment environment, ResourceLoader resources,
+      UnaryOperator<@Nullable String> env, boolean prometheusExposed) {
     Mesh.Builder b = Mesh.builder();
     String workload = p.getWorkload() != null ? p.getWorkload() : environment.getProperty("spring.application.name");
     if (!StringUtils.hasText(workload)) {
@@ -59,11 +73,23 @@ final class MeshFactory {
     }
     b.pollInterval(p.getConfig().getPollInterval());
     MeshProperties.Xds xds = p.getXds();
+    boolean xdsOn = true;
     if (xds.getBootstrap() != null) {
       b.xdsBootstrap(xds.getBootstrap());
-    } else if (xds.isFromEnvironment() && (StringUtils.hasText(env.apply(ENV_BOOTSTRAP))
-        || StringUtils.hasText(env.apply(ENV_BOOTSTRAP_CONFIG)))) {
+    } else if (xds.isFromEnvironment() && XdsBootstrapEnvironment.isSet(env::apply)) {
       b.xdsFromEnvironment();
+    } else {
+      xdsOn = false;
+    }
+    Map<String, Object> metadata = nodeMetadata(p, environment, xdsOn && prometheusExposed);
+    if (xdsOn) {
+      if (!metadata.isEmpty()) {
+        b.xdsNodeMetadata(metadata);
+      }
+    } else if (!metadata.isEmpty()) {
+      log.warn("mesh.xds.metadata / mesh.telemetry.metrics-url: {} not sent: no xDS source (mesh.xds.bootstrap, "
+          + "or {} / {} in the environment)", metadata.keySet(), XdsBootstrapEnvironment.BOOTSTRAP,
+          XdsBootstrapEnvironment.BOOTSTRAP_CONFIG);
     }
     MeshConsul.apply(p.getConsul(), p.getNamespace(), b);
     MeshProperties.Certificates c = p.getCertificates();
@@ -81,6 +107,31 @@ final class MeshFactory {
       b.accessLog(p.getTelemetry().getAccessLog());
     }
     return b;
+  }
+
+  /**
+   * {@code mesh.xds.metadata} with {@value MeshMetricsUrl#METADATA}: {@code mesh.telemetry.metrics-url}
+   * when set (the same key in {@code mesh.xds.metadata} must then agree), else the actuator's
+   * prometheus URL when {@code deriveMetricsUrl} and the key is not in the map.
+   */
+  static Map<String, Object> nodeMetadata(MeshProperties p, Environment environment, boolean deriveMetricsUrl) {
+    Map<String, Object> metadata = new LinkedHashMap<>(p.getXds().getMetadata());
+    MeshProperties.Telemetry telemetry = p.getTelemetry();
+    String explicit = MeshMetricsUrl.explicit(telemetry);
+    Object given = metadata.get(MeshMetricsUrl.METADATA);
+    if (explicit != null) {
+      if (given != null && !explicit.equals(String.valueOf(given))) {
+        throw new IllegalStateException("mesh.telemetry.metrics-url: '" + explicit + "' but mesh.xds.metadata."
+            + MeshMetricsUrl.METADATA + " is '" + given + "' (expected: one of the two, or the same URL)");
+      }
+      metadata.put(MeshMetricsUrl.METADATA, explicit);
+    } else if (given == null && deriveMetricsUrl && telemetry.isMetricsUrlFromActuator()) {
+      String url = MeshMetricsUrl.fromActuator(environment);
+      if (url != null) {
+        metadata.put(MeshMetricsUrl.METADATA, url);
+      }
+    }
+    return metadata;
   }
 
   /**

@@ -205,6 +205,20 @@ public class MeshProperties {
      */
     private boolean fromEnvironment = true;
 
+    /**
+     * Node metadata sent to the control plane besides the bootstrap's node.metadata, merged over it
+     * (a key given here wins); for example MESHLET_METRICS_URL. Values may be nested maps and lists.
+     */
+    private Map<String, Object> metadata = new LinkedHashMap<>();
+
+    public Map<String, Object> getMetadata() {
+      return metadata;
+    }
+
+    public void setMetadata(Map<String, Object> metadata) {
+      this.metadata = new LinkedHashMap<>(metadata);
+    }
+
     public @Nullable Path getBootstrap() {
       return bootstrap;
     }
@@ -478,6 +492,37 @@ public class MeshProperties {
 
     /** One access-log line per request to the logger io.meshlet.accesslog: text (Istio's default format) or json; unset, a Telemetry resource decides. */
     private AccessLog.@Nullable Format accessLog;
+
+    /**
+     * The URL of this workload's Prometheus text, announced to the xDS control plane as node metadata
+     * MESHLET_METRICS_URL (mesh-control-plane's console reads the series there); unset, it is derived
+     * from the actuator's prometheus endpoint when metrics-url-from-actuator allows.
+     */
+    private @Nullable String metricsUrl;
+
+    /**
+     * Whether, with xDS, no metrics-url and no MESHLET_METRICS_URL in mesh.xds.metadata, the actuator's
+     * prometheus endpoint is announced (scheme://host:port/actuator/prometheus: host server.address,
+     * else this host's address; the management port and base path when set), when it is exposed over
+     * HTTP on a fixed port (management.server.port, else server.port; not with port 0).
+     */
+    private boolean metricsUrlFromActuator = true;
+
+    public @Nullable String getMetricsUrl() {
+      return metricsUrl;
+    }
+
+    public void setMetricsUrl(@Nullable String metricsUrl) {
+      this.metricsUrl = metricsUrl;
+    }
+
+    public boolean isMetricsUrlFromActuator() {
+      return metricsUrlFromActuator;
+    }
+
+    public void setMetricsUrlFromActuator(boolean metricsUrlFromActuator) {
+      this.metricsUrlFromActuator = metricsUrlFromActuator;
+    }
 
     public boolean isMetrics() {
       return metrics;

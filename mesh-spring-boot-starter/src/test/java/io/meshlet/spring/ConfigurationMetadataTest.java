@@ -30,7 +30,8 @@ class ConfigurationMetadataTest {
         "mesh.enabled", "mesh.workload", "mesh.namespace", "mesh.labels", "mesh.locality", "mesh.root-namespace",
         "mesh.num-trusted-proxies", "mesh.outbound-traffic-policy", "mesh.server-ports",
         "mesh.config.files", "mesh.config.poll-interval",
-        "mesh.xds.bootstrap", "mesh.xds.from-environment",
+        "mesh.xds.bootstrap", "mesh.xds.from-environment", "mesh.xds.metadata",
+        "mesh.telemetry.metrics-url", "mesh.telemetry.metrics-url-from-actuator",
         "mesh.consul.address", "mesh.consul.token", "mesh.consul.datacenter", "mesh.consul.namespace",
         "mesh.consul.services", "mesh.consul.all-services", "mesh.consul.host-forms", "mesh.consul.service-port", "mesh.consul.passing-only",
         "mesh.consul.config-entries", "mesh.consul.wait",
@@ -47,5 +48,6 @@ class ConfigurationMetadataTest {
     assertThat(properties.get("mesh.outbound-traffic-policy").get("type").asString()).isEqualTo("io.meshlet.core.OutboundTrafficPolicy");
     assertThat(properties.get("mesh.startup.timeout").get("defaultValue").asString()).isEqualTo("10s");
     assertThat(properties.get("mesh.startup.await-first-config").get("defaultValue").asBoolean()).isTrue();
+    assertThat(properties.get("mesh.telemetry.metrics-url-from-actuator").get("defaultValue").asBoolean()).isTrue();
   }
 }

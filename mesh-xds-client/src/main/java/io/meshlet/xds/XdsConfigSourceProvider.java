@@ -8,6 +8,7 @@ import io.meshlet.core.model.Workload;
 import io.meshlet.xds.bootstrap.CertificateFiles;
 import io.meshlet.xds.bootstrap.XdsBootstrap;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,10 +41,22 @@ public final class XdsConfigSourceProvider implements ConfigSourceProvider {
 
   @Override
   public ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts) {
+    return create(config, workload, serverPorts, Map.of());
+  }
+
+  /** The bootstrap's source, its node metadata with {@code nodeMetadata} merged over it (a key given here wins). */
+  @Override
+  public ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts,
+      Map<String, Object> nodeMetadata) {
     XdsBootstrap bootstrap = bootstrap(config);
-    return XdsConfigSource.builderFromBootstrap(bootstrap, workload, serverPorts)
-        .delta(deltaFromEnvironment(System::getenv))
-        .build();
+    XdsConfigSource.Builder b = XdsConfigSource.builderFromBootstrap(bootstrap, workload, serverPorts)
+        .delta(deltaFromEnvironment(System::getenv));
+    if (!nodeMetadata.isEmpty()) {
+      Map<String, Object> merged = new LinkedHashMap<>(bootstrap.node().metadata());
+      merged.putAll(nodeMetadata);
+      b.metadata(merged);
+    }
+    return b.build();
   }
 
   /**

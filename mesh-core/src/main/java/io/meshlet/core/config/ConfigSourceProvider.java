@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,6 +44,21 @@ public interface ConfigSourceProvider {
    */
   default ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts) {
     return create(config, workload);
+  }
+
+  /**
+   * As {@link #create(Path, Workload, List)}, announcing {@code nodeMetadata} to the server as well
+   * (for xDS: merged over the bootstrap's {@code node.metadata}, a key given here winning). By
+   * default only empty metadata is accepted.
+   *
+   * @throws UnsupportedOperationException when {@code nodeMetadata} is not empty and this kind cannot send it
+   */
+  default ConfigSource create(@Nullable Path config, Workload workload, List<Integer> serverPorts,
+      Map<String, Object> nodeMetadata) {
+    if (!nodeMetadata.isEmpty()) {
+      throw new UnsupportedOperationException(kind() + ": no node metadata is sent by this kind of source");
+    }
+    return create(config, workload, serverPorts);
   }
 
   /**

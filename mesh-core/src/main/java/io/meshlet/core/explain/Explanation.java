@@ -1,5 +1,6 @@
 package io.meshlet.core.explain;
 
+import io.meshlet.core.model.DelegatedRule;
 import io.meshlet.core.model.ResourceId;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -70,10 +71,21 @@ public record Explanation(
     BLOCKED
   }
 
-  /** One rule of the VirtualService and whether it matched. */
-  public record RuleCheck(int index, @Nullable String name, boolean matched, List<String> reasons) {
+  /**
+   * One rule of the VirtualService and whether it matched.
+   *
+   * @param delegatedFrom for a rule merged from a delegate VirtualService, which rule of which delegate under which
+   *     root rule; null otherwise
+   */
+  public record RuleCheck(int index, @Nullable String name, boolean matched, List<String> reasons,
+      @Nullable DelegatedRule delegatedFrom) {
     public RuleCheck {
       reasons = List.copyOf(reasons);
+    }
+
+    /** A rule of the VirtualService itself. */
+    public RuleCheck(int index, @Nullable String name, boolean matched, List<String> reasons) {
+      this(index, name, matched, reasons, null);
     }
   }
 
@@ -93,6 +105,9 @@ public record Explanation(
       sb.append("  http[").append(r.index()).append(']');
       if (r.name() != null) {
         sb.append(" \"").append(r.name()).append('"');
+      }
+      if (r.delegatedFrom() != null) {
+        sb.append(" (").append(r.delegatedFrom()).append(')');
       }
       if (r.matched()) {
         sb.append(": MATCHED\n");

@@ -6,6 +6,7 @@ import io.meshlet.core.explain.Explanation.Outcome;
 import io.meshlet.core.explain.Explanation.RuleCheck;
 import io.meshlet.core.explain.Explanation.WeightedChoice;
 import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.model.DelegatedRule;
 import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.DirectResponse;
 import io.meshlet.core.model.HeaderOperations;
@@ -41,7 +42,7 @@ import org.jspecify.annotations.Nullable;
 public final class RouteExplainer {
   private final MeshSnapshot snapshot;
   private final RouteTable table;
-  private final RequestView req;
+  private RequestView req;
   private final List<RuleCheck> rules = new ArrayList<>();
   private final List<WeightedChoice> choices = new ArrayList<>();
   private final List<String> endpoints = new ArrayList<>();
@@ -111,6 +112,11 @@ public final class RouteExplainer {
               + UnknownHosts.PASSTHROUGH_CLUSTER + ")");
     }
     hostResolution = describeHost(routes.host(), namespace);
+    RequestView onServicePort = routes.withServicePort(req);
+    if (onServicePort != req) {
+      notes.add("no port in the request: routed on " + routes.host() + "'s one port " + onServicePort.port());
+      req = onServicePort;
+    }
     vs = routes.virtualService();
     CompiledRoute route = null;
     for (CompiledRoute r : routes.routes()) {
@@ -120,11 +126,11 @@ public final class RouteExplainer {
       }
       int block = r.matchingBlock(req);
       if (block >= 0) {
-        rules.add(new RuleCheck(r.index(), r.model().name(), true, List.of()));
+        rules.add(new RuleCheck(r.index(), r.model().name(), true, List.of(), r.model().delegatedFrom()));
         route = r;
         break;
       }
-      rules.add(new RuleCheck(r.index(), r.model().name(), false, r.mismatch(req)));
+      rules.add(new RuleCheck(r.index(), r.model().name(), false, r.mismatch(req), r.model().delegatedFrom()));
     }
     addNotes(vs, route);
     if (route == null) {
@@ -250,6 +256,20 @@ public final class RouteExplainer {
         }
       }
       warningsOf(vs.id());
+    }
+    DelegatedRule from = route == null ? null : route.model().delegatedFrom();
+    if (from != null) {
+      // The delegate's own notes: its fields not yet applied in the rule that matched, and the warnings about it.
+      for (VirtualService delegate : snapshot.config().virtualServices()) {
+        if (delegate.id().equals(from.delegate())) {
+          for (String path : delegate.notYetApplied()) {
+            if (!path.startsWith("http[") || path.startsWith("http[" + from.delegateRule() + "]")) {
+              notes.add(delegate.id() + ": " + path + " is configured but not yet applied by Meshlet");
+            }
+          }
+        }
+      }
+      warningsOf(from.delegate());
     }
     if (route != null) {
       for (CompiledDestination d : route.destinations()) {

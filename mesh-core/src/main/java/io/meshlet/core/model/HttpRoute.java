@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param mirrors where copies of the requests this rule forwards go (fire and forget); empty for none
  * @param cors the rule's CORS policy, applied where the rule is evaluated for a server (see
  *     docs/configuration.md, corsPolicy), or null
+ * @param delegate for a root rule's {@code delegate}: the delegate VirtualService whose rules replace this one
+ *     (the rule then has no action); null otherwise. Resolved by {@code VirtualServiceDelegation} before routing.
+ * @param delegatedFrom for a rule merged from a delegate: where it came from; null otherwise
  */
 public record HttpRoute(
     @Nullable String name,
@@ -30,13 +33,33 @@ public record HttpRoute(
     @Nullable RetryPolicy retries,
     @Nullable FaultInjection fault,
     List<MirrorPolicy> mirrors,
-    @Nullable CorsPolicy cors) {
+    @Nullable CorsPolicy cors,
+    @Nullable ResourceId delegate,
+    @Nullable DelegatedRule delegatedFrom) {
 
   public HttpRoute {
     matches = List.copyOf(matches);
     mirrors = List.copyOf(mirrors);
     destinations = List.copyOf(destinations);
     requireNonNull(headers, "headers");
+  }
+
+  /** A rule that neither delegates nor came from a delegate. */
+  public HttpRoute(
+      @Nullable String name,
+      List<HttpMatch> matches,
+      List<RouteDestination> destinations,
+      @Nullable HttpRedirect redirect,
+      @Nullable DirectResponse directResponse,
+      @Nullable HttpRewrite rewrite,
+      HeaderOperations headers,
+      @Nullable Duration timeout,
+      @Nullable RetryPolicy retries,
+      @Nullable FaultInjection fault,
+      List<MirrorPolicy> mirrors,
+      @Nullable CorsPolicy cors) {
+    this(name, matches, destinations, redirect, directResponse, rewrite, headers, timeout, retries, fault, mirrors, cors,
+        null, null);
   }
 
   /** A rule without timeout, retry policy, fault, mirrors or CORS policy. */

@@ -134,15 +134,16 @@ public final class MeshPipeline {
     return !listeners.isEmpty();
   }
 
-  private Routed route(RequestView request, @Nullable Deadline callerDeadline, @Nullable OutboundEvent event) {
+  private Routed route(RequestView asked, @Nullable Deadline callerDeadline, @Nullable OutboundEvent event) {
     RouteTable table = routes.get();
-    ServiceRoutes service = table.lookup(request.host());
+    ServiceRoutes service = table.lookup(asked.host());
     if (service == null) {
       return table.registryOnly(registryOnly)
-          ? CallFailure.of(ResponseFlag.BLOCKED, UnknownHosts.BLACK_HOLE_CLUSTER + ": " + request.host()
+          ? CallFailure.of(ResponseFlag.BLOCKED, UnknownHosts.BLACK_HOLE_CLUSTER + ": " + asked.host()
               + " is not known to the mesh and the outbound traffic policy is REGISTRY_ONLY")
           : Passthrough.INSTANCE;
     }
+    RequestView request = service.withServicePort(asked);
     CompiledRoute route = service.match(request);
     if (event != null) {
       event.route = route;

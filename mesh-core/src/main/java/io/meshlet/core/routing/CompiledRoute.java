@@ -310,12 +310,17 @@ public final class CompiledRoute {
     return totalWeight;
   }
 
-  /** {@code VirtualService default/reviews http[1] "v2-for-jason"} or {@code default route of reviews...}. */
+  /**
+   * {@code VirtualService default/reviews http[1] "v2-for-jason"}, with {@code (rule 0 of delegate
+   * default/reviews-v2, under rule 1 of root default/reviews)} for a rule merged from a delegate, or {@code default
+   * route (no VirtualService)}.
+   */
   public String describe() {
     if (virtualService == null) {
       return "default route (no VirtualService)";
     }
-    return virtualService.id() + " http[" + index + "]" + (model.name() != null ? " \"" + model.name() + "\"" : "");
+    return virtualService.id() + " http[" + index + "]" + (model.name() != null ? " \"" + model.name() + "\"" : "")
+        + (model.delegatedFrom() != null ? " (" + model.delegatedFrom() + ")" : "");
   }
 
   @Override

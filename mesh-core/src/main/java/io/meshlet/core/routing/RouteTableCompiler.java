@@ -8,6 +8,7 @@ import io.meshlet.core.lb.LoadBalancers;
 import io.meshlet.core.lb.LocalityLevels;
 import io.meshlet.core.lb.LocalityPlan;
 import io.meshlet.core.model.CompileFailure;
+import io.meshlet.core.model.DelegatedRule;
 import io.meshlet.core.model.Destination;
 import io.meshlet.core.model.DestinationRule;
 import io.meshlet.core.model.HeaderOperations;
@@ -27,6 +28,8 @@ import io.meshlet.core.resilience.MeshTime;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.model.MeshResource;
 import io.meshlet.core.model.MirrorPolicy;
+import io.meshlet.core.model.ResourceId;
+import io.meshlet.core.model.ResourceOrigin;
 import io.meshlet.core.model.RouteDestination;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.Sidecar;
@@ -57,6 +60,8 @@ public final class RouteTableCompiler {
 
   private final long version;
   private final MeshConfig config;
+  /** How delegation merged the config's root VirtualServices (their rules' own indexes, for messages). */
+  private final VirtualServiceDelegation.Resolved delegation;
   private final Workload workload;
   private final MeshTime time;
   private final RouteTable previous;
@@ -78,7 +83,9 @@ public final class RouteTableCompiler {
       RouteTable previous, MeshTime time) {
     this.version = version;
     this.sidecar = Sidecar.forWorkload(config.sidecars(), workload.namespace(), workload.labels(), rootNamespace);
-    this.config = config;
+    this.delegation = VirtualServiceDelegation.resolve(config);
+    this.config = delegation.config();
+    warnings.addAll(delegation.warnings());
     this.workload = workload;
     this.time = time;
     this.previous = previous;
@@ -134,7 +141,8 @@ public final class RouteTableCompiler {
     Map<String, ServiceRoutes> wildcard = new LinkedHashMap<>();
     for (Map.Entry<String, VirtualService> e : vsByHost.entrySet()) {
       compiling(e.getValue(), "routes of " + e.getKey());
-      ServiceRoutes routes = new ServiceRoutes(e.getKey(), e.getValue(), compileRoutes(e.getValue(), e.getKey()));
+      ServiceRoutes routes = new ServiceRoutes(e.getKey(), e.getValue(), compileRoutes(e.getValue(), e.getKey()),
+          onlyPort(e.getKey()));
       (HostNames.isWildcard(e.getKey()) ? wildcard : exact).put(e.getKey(), routes);
     }
     for (String host : services.keySet()) {
@@ -389,17 +397,20 @@ public final class RouteTableCompiler {
         HttpMatch match = route.matches().get(m);
         matches[m] = new CompiledMatch(match, match.inactiveReason(workload.namespace(), workload.labels()));
       }
+      // A rule merged from a delegate: its destinations are the delegate's, and so are the warnings about them.
+      DelegatedRule from = route.delegatedFrom();
+      Source source = from == null ? new Source(vs.id(), vs.origin(), delegation.sourceRule(vs.id(), i)) : new Source(from.delegate(), from.delegateOrigin(), from.delegateRule());
       CompiledDestination[] destinations = new CompiledDestination[route.destinations().size()];
       for (int d = 0; d < destinations.length; d++) {
         RouteDestination rd = route.destinations().get(d);
-        String path = "http[" + i + "].route[" + d + "].destination";
-        destinations[d] = compileDestination(rd.destination(), rd.weight(), rd.headers(), vs, path);
+        String path = "http[" + source.rule() + "].route[" + d + "].destination";
+        destinations[d] = compileDestination(rd.destination(), rd.weight(), rd.headers(), source, path);
       }
       CompiledMirror[] mirrors = new CompiledMirror[route.mirrors().size()];
       for (int m = 0; m < mirrors.length; m++) {
         MirrorPolicy mp = route.mirrors().get(m);
-        String path = "http[" + i + "]." + (vs.http().get(i).mirrors().size() == 1 ? "mirror" : "mirrors[" + m + "].destination");
-        mirrors[m] = new CompiledMirror(compileDestination(mp.destination(), 100, HeaderOperations.NONE, vs, path), mp.millionths());
+        String path = "http[" + source.rule() + "]." + (route.mirrors().size() == 1 ? "mirror" : "mirrors[" + m + "].destination");
+        mirrors[m] = new CompiledMirror(compileDestination(mp.destination(), 100, HeaderOperations.NONE, source, path), mp.millionths());
       }
       routes[i] = new CompiledRoute(vs, i, route, matches, destinations, rateLimitFor(host, route.name()), mirrors);
     }
@@ -413,11 +424,20 @@ public final class RouteTableCompiler {
         null, null, null, HeaderOperations.NONE);
     return new ServiceRoutes(host, null, new CompiledRoute[] {
         new CompiledRoute(null, -1, route, new CompiledMatch[0], new CompiledDestination[] {d}, rateLimitFor(host, null),
-            new CompiledMirror[0])});
+            new CompiledMirror[0])}, onlyPort(host));
   }
 
+  /** The one port the ServiceEntry of {@code host} declares, else 0 (none, several, or no ServiceEntry). */
+  private int onlyPort(String host) {
+    ServiceEntry se = HostNames.isWildcard(host) ? null : services.get(host);
+    return se != null && se.ports().size() == 1 ? se.ports().get(0).number() : 0;
+  }
+
+  /** The resource a compiled rule's warnings name: its VirtualService, or the delegate it was merged from. */
+  private record Source(ResourceId id, ResourceOrigin origin, int rule) {}
+
   private CompiledDestination compileDestination(
-      Destination dest, int weight, HeaderOperations headers, @Nullable VirtualService vs, String path) {
+      Destination dest, int weight, HeaderOperations headers, @Nullable Source vs, String path) {
     String host = dest.host();
     ServiceEntry se = services.get(host);
     String serviceKey = host;

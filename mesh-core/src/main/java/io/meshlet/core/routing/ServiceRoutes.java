@@ -13,12 +13,43 @@ public final class ServiceRoutes {
   private final @Nullable VirtualService virtualService;
   private final CompiledRoute[] routes;
   private final @Nullable UriIndex index;
+  /** The service's one declared port, or 0 when it declares none or several. */
+  private final int onlyPort;
 
   ServiceRoutes(String host, @Nullable VirtualService virtualService, CompiledRoute[] routes) {
+    this(host, virtualService, routes, 0);
+  }
+
+  ServiceRoutes(String host, @Nullable VirtualService virtualService, CompiledRoute[] routes, int onlyPort) {
     this.host = host;
     this.virtualService = virtualService;
     this.routes = routes;
     this.index = UriIndex.build(routes);
+    this.onlyPort = onlyPort;
+  }
+
+  /**
+   * The request as routing sees it: {@code req} itself, or, when the caller wrote no port ({@code
+   * http://details/}: the scheme's default, 80 or 443) and the service declares exactly one other
+   * port, the same request on that port. Match blocks with a {@code port} (xDS restricts every
+   * block to its listener's port), the cluster pick and explain then all see the service's port,
+   * for config from YAML and from xDS alike. A port the caller did write is never changed.
+   */
+  public RequestView withServicePort(RequestView req) {
+    int port = onlyPort;
+    if (port == 0 || req.port() == port || req.port() != defaultPort(req.scheme())) {
+      return req;
+    }
+    return new ServicePortRequest(req, port);
+  }
+
+  /** The service's one declared port, or 0 when it declares none or several. */
+  public int onlyPort() {
+    return onlyPort;
+  }
+
+  private static int defaultPort(String scheme) {
+    return "https".equalsIgnoreCase(scheme) ? 443 : "http".equalsIgnoreCase(scheme) ? 80 : -1;
   }
 
   /**

@@ -393,34 +393,4 @@ class RoutingSemanticsTest {
       assertThat(e.endpoint()).isEqualTo("proxy.internal:80");
     }
   }
-
-  @Test
-  void aRootDelegatingRuleAndItsDelegateAreAcceptedAndTheRuleFallsThroughUntilDelegationIsApplied() {
-    String yaml = SERVICE.formatted("reviews", "default") + """
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: reviews}
-        spec:
-          hosts: [reviews]
-          http:
-          - match: [{uri: {prefix: /api}}]
-            delegate: {name: reviews-api}
-          - route: [{destination: {host: reviews, subset: v1}}]
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: reviews-api}
-        spec:
-          http:
-          - route: [{destination: {host: reviews, subset: v2}}]
-        """;
-    try (Mesh mesh = mesh(yaml)) {
-      // built at all: an error in either document would refuse the whole file at startup
-      assertThat(route(mesh, get("http://reviews:9080/api/x")).address()).isEqualTo("10.0.0.1");
-      assertThat(mesh.snapshot().warnings()).extracting(ConfigProblem::toString)
-          .anySatisfy(w -> assertThat(w).startsWith("VirtualService reviews ").contains("http[0].delegate: delegation is not applied yet"))
-          .anySatisfy(w -> assertThat(w).startsWith("VirtualService reviews-api ").contains("hosts: none: a delegate VirtualService"));
-    }
-  }
 }

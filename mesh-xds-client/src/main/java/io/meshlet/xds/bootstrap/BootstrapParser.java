@@ -1,6 +1,7 @@
 package io.meshlet.xds.bootstrap;
 
 import com.google.protobuf.util.Durations;
+import io.meshlet.core.config.XdsBootstrapEnvironment;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -422,18 +423,19 @@ final class BootstrapParser {
     return "JSON syntax error" + (line > 0 ? " at line " + line + ", column " + column : "") + ": " + text;
   }
 
-  /** Reads the environment as gRPC does: a non-empty {@code GRPC_XDS_BOOTSTRAP} wins over {@code _CONFIG}. */
+  /** Reads the environment as gRPC does ({@link XdsBootstrapEnvironment}: a file named wins over the JSON). */
   static XdsBootstrap fromEnvironment(Function<String, @Nullable String> env) {
-    String path = env.apply(XdsBootstrap.ENV_BOOTSTRAP);
-    if (path != null && !path.isBlank()) {
-      return XdsBootstrap.fromPath(java.nio.file.Path.of(path.strip()), " (named by " + XdsBootstrap.ENV_BOOTSTRAP + ")");
+    String path = XdsBootstrapEnvironment.path(env);
+    if (path != null) {
+      return XdsBootstrap.fromPath(java.nio.file.Path.of(path), " (named by " + XdsBootstrap.ENV_BOOTSTRAP + ")");
     }
-    String config = env.apply(XdsBootstrap.ENV_BOOTSTRAP_CONFIG);
-    if (config != null && !config.isBlank()) {
+    String config = XdsBootstrapEnvironment.json(env);
+    if (config != null) {
       return parse(config, XdsBootstrap.ENV_BOOTSTRAP_CONFIG);
     }
     throw new XdsBootstrapException(List.of("bootstrap: neither " + XdsBootstrap.ENV_BOOTSTRAP + " nor "
         + XdsBootstrap.ENV_BOOTSTRAP_CONFIG + " is set (expected: " + XdsBootstrap.ENV_BOOTSTRAP
         + ", the path of the bootstrap file, or " + XdsBootstrap.ENV_BOOTSTRAP_CONFIG + ", its JSON)"));
   }
+
 }

@@ -2,6 +2,7 @@ package io.meshlet.xds.bootstrap;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshlet.core.config.XdsBootstrapEnvironment;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -43,9 +44,9 @@ public record XdsBootstrap(
     Map<String, Authority> authorities,
     List<String> ignoredFields) {
   /** The environment variable naming the bootstrap file. */
-  public static final String ENV_BOOTSTRAP = "GRPC_XDS_BOOTSTRAP";
+  public static final String ENV_BOOTSTRAP = XdsBootstrapEnvironment.BOOTSTRAP;
   /** The environment variable holding the bootstrap JSON itself; {@link #ENV_BOOTSTRAP} wins if both are set. */
-  public static final String ENV_BOOTSTRAP_CONFIG = "GRPC_XDS_BOOTSTRAP_CONFIG";
+  public static final String ENV_BOOTSTRAP_CONFIG = XdsBootstrapEnvironment.BOOTSTRAP_CONFIG;
   /** The client listener name template when the bootstrap gives none. */
   public static final String DEFAULT_CLIENT_LISTENER_RESOURCE_NAME_TEMPLATE = "%s";
 

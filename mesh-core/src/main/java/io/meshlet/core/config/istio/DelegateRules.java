@@ -1,25 +1,30 @@
 package io.meshlet.core.config.istio;
 
+import io.meshlet.core.model.ResourceId;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Istio's validation of VirtualService delegation: a root rule's {@code delegate} and a delegate VirtualService
- * (one without {@code hosts}). Delegation itself is not applied yet; both are accepted and reported as warnings.
+ * (one without {@code hosts}). Delegation itself is applied by {@code VirtualServiceDelegation} when routes are built,
+ * across every file and source.
  */
 final class DelegateRules {
   private DelegateRules() {}
 
   /**
-   * Checks {@code rule.delegate}; true when it is well formed and the rule is to be left out of the routes.
+   * Checks {@code rule.delegate}: the delegate it names (its namespace defaults to {@code namespace}, the root's),
+   * or null when it is not well formed (then reported as errors).
    */
-  static boolean check(YamlObject rule, boolean inDelegate) {
+  static @Nullable ResourceId check(YamlObject rule, String namespace, boolean inDelegate) {
     Problems problems = rule.problems();
     String path = rule.path("delegate");
     YamlObject delegate = rule.object("delegate");
     if (delegate == null) {
-      return false; // object() has reported a value that is not a mapping
+      return null; // object() has reported a value that is not a mapping
     }
     boolean ok = true;
     String name = delegate.string("name");
-    delegate.string("namespace");
+    String delegateNamespace = delegate.string("namespace");
     if (name == null || name.isEmpty()) {
       problems.error(delegate.path("name"), "missing (expected: the name of the delegate VirtualService)");
       ok = false;
@@ -34,14 +39,14 @@ final class DelegateRules {
         ok = false;
       }
     }
-    if (ok) {
-      problems.notYetApplied(path, "delegation is not applied yet by Meshlet: this rule produces no route"
-          + " (as in Istio when the delegate cannot be found); requests it matches fall through to the next rule");
+    if (!ok || name == null) {
+      return null;
     }
-    return ok;
+    return new ResourceId(Kinds.VIRTUAL_SERVICE, delegateNamespace == null || delegateNamespace.isEmpty()
+        ? namespace : delegateNamespace, name);
   }
 
-  /** A VirtualService without hosts: Istio's rules for delegates, and a warning that it routes nothing here. */
+  /** A VirtualService without hosts: Istio's rules for delegates (it routes only through a root's delegate rule). */
   static void checkDelegateService(YamlObject spec) {
     Problems problems = spec.problems();
     if (!spec.strings("gateways").isEmpty()) {
@@ -52,7 +57,5 @@ final class DelegateRules {
         problems.error(spec.path(field), "not allowed in a delegate VirtualService (one without hosts): only http rules");
       }
     }
-    problems.notYetApplied(spec.path("hosts"), "none: a delegate VirtualService; delegation is not applied yet by"
-        + " Meshlet, so its rules route nothing");
   }
 }

@@ -10,6 +10,7 @@ import io.meshlet.core.model.HttpRedirect;
 import io.meshlet.core.model.HttpRewrite;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.MirrorPolicy;
+import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.RetryPolicy;
 import io.meshlet.core.model.RouteDestination;
 import io.meshlet.core.model.StringMatch;
@@ -34,8 +35,8 @@ final class HttpRouteParser {
   /**
    * @param inDelegate true when the rule belongs to a delegate VirtualService (one without hosts), where
    *     Istio allows no further delegation
-   * @return null for a rule that hands its requests to a delegate: delegation is validated but not applied yet,
-   *     so the rule produces no route (what Istio does when the delegate cannot be found)
+   * @return the rule; one that hands its requests to a delegate has {@link HttpRoute#delegate()} set and no action,
+   *     or is null when its delegate is not well formed (reported as errors)
    */
   static @Nullable HttpRoute parse(YamlObject rule, String namespace, boolean inDelegate) {
     Problems problems = rule.problems();
@@ -49,7 +50,8 @@ final class HttpRouteParser {
     DirectResponse directResponse = directResponse(rule.object("directResponse"));
     HttpRewrite rewrite = rewrite(rule.object("rewrite"));
     HeaderOperations headers = HeadersParser.parse(rule.object("headers"));
-    boolean delegates = rule.has("delegate") && DelegateRules.check(rule, inDelegate);
+    boolean delegates = rule.has("delegate");
+    ResourceId delegate = delegates ? DelegateRules.check(rule, namespace, inDelegate) : null;
     Duration timeout = rule.duration("timeout");
     RetryPolicy retries = RetryParser.parse(rule.object("retries"));
     FaultInjection fault = FaultParser.parse(rule.object("fault"));
@@ -70,12 +72,12 @@ final class HttpRouteParser {
     if (rule.has("rewrite") && rule.has("redirect")) {
       problems.error(rule.path("rewrite"), "rewrite cannot be combined with redirect");
     }
-    if (delegates) {
+    if (delegates && delegate == null) {
       return null;
     }
     // 0 is Istio's "no timeout", as is an absent one.
     return new HttpRoute(name, matches, destinations, redirect, directResponse, rewrite, headers,
-        timeout == null || timeout.isZero() ? null : timeout, retries, fault, mirrors, cors);
+        timeout == null || timeout.isZero() ? null : timeout, retries, fault, mirrors, cors, delegate, null);
   }
 
   private static @Nullable HttpRedirect redirect(@Nullable YamlObject o, List<HttpMatch> matches) {

@@ -74,6 +74,6 @@ final class NonIdempotentRetries {
   private static HttpRoute optIn(HttpRoute r) {
     RetryPolicy retries = RetryParser.nonIdempotent(r.retries());
     return new HttpRoute(r.name(), r.matches(), r.destinations(), r.redirect(), r.directResponse(), r.rewrite(),
-        r.headers(), r.timeout(), retries, r.fault(), r.mirrors(), r.cors());
+        r.headers(), r.timeout(), retries, r.fault(), r.mirrors(), r.cors(), r.delegate(), r.delegatedFrom());
   }
 }

@@ -14,6 +14,7 @@ import io.meshlet.core.model.HttpRedirect;
 import io.meshlet.core.model.HttpRewrite;
 import io.meshlet.core.model.HttpRoute;
 import io.meshlet.core.model.MirrorPolicy;
+import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.RouteDestination;
 import io.meshlet.core.model.StringMatch;
 import io.meshlet.core.model.VirtualService;
@@ -249,7 +250,7 @@ class VirtualServiceValidationTest {
   }
 
   @Test
-  void delegateRulesAreValidatedAsIstioDoesAndReportedAsNotApplied() {
+  void delegateRulesAreValidatedAsIstioDoesAndNameTheirDelegate() {
     IstioYaml.ParseResult r = parse(vs("""
         hosts: [reviews]
         http:
@@ -258,26 +259,36 @@ class VirtualServiceValidationTest {
         - delegate: {name: reviews-b}
           route: [{destination: {host: reviews}}]
         - delegate: {namespace: other}
+        - delegate: {name: reviews-c, namespace: other}
         - route: [{destination: {host: reviews}}]
         """));
     assertThat(r.errors()).extracting(Object::toString).containsExactly(
         P + "http[1].route: route cannot be combined with delegate",
         P + "http[2].delegate.name: missing (expected: the name of the delegate VirtualService)");
-    assertThat(r.warnings()).extracting(Object::toString).contains(
-        P + "http[0].delegate: delegation is not applied yet by Meshlet: this rule produces no route"
-            + " (as in Istio when the delegate cannot be found); requests it matches fall through to the next rule");
+    assertThat(r.warnings()).isEmpty();
+    VirtualService vs = only(vs("""
+        hosts: [reviews]
+        http:
+        - match: [{uri: {prefix: /a}}]
+          delegate: {name: reviews-a}
+        - delegate: {name: reviews-c, namespace: other}
+        - route: [{destination: {host: reviews}}]
+        """));
+    // the delegate's namespace defaults to the root's; the rules are kept, merged when routes are built
+    assertThat(vs.http()).extracting(HttpRoute::delegate).containsExactly(
+        new ResourceId("VirtualService", "default", "reviews-a"), new ResourceId("VirtualService", "other", "reviews-c"),
+        null);
   }
 
   @Test
-  void delegateVirtualServiceWithoutHostsIsAcceptedWithAWarning() {
+  void delegateVirtualServiceWithoutHostsIsAccepted() {
     IstioYaml.ParseResult ok = parse(vs("""
         http:
         - match: [{headers: {end-user: {exact: jason}}}]
           route: [{destination: {host: reviews, subset: v2}}]
         """));
     assertThat(ok.errors()).isEmpty();
-    assertThat(ok.warnings()).extracting(Object::toString).containsExactly(
-        P + "hosts: none: a delegate VirtualService; delegation is not applied yet by Meshlet, so its rules route nothing");
+    assertThat(ok.warnings()).isEmpty();
 
     assertThat(errors(vs("""
         gateways: [ingress]
