@@ -30,6 +30,8 @@ KINDS = {
     "AuthorizationPolicy": "istio.security.v1beta1.AuthorizationPolicy",
     "RequestAuthentication": "istio.security.v1beta1.RequestAuthentication",
     "Telemetry": "istio.telemetry.v1alpha1.Telemetry",
+    "WorkloadEntry": "istio.networking.v1alpha3.WorkloadEntry",
+    "WorkloadGroup": "istio.networking.v1alpha3.WorkloadGroup",
 }
 LEAF_PREFIX = "google.protobuf."
 
