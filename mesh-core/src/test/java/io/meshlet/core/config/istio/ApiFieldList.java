@@ -77,10 +77,13 @@ final class ApiFieldList {
     return out.toString();
   }
 
-  /** The nearest enclosing path of {@code path} in the list, or null at the top. */
+  /**
+   * The enclosing path of {@code path}: a field of the list, {@code spec} for a top-level field (a
+   * status given to the whole resource is {@code spec}'s), or null for {@code spec}.
+   */
   static @Nullable String parent(String path) {
     int dot = path.lastIndexOf('.');
-    return dot < 0 || path.substring(0, dot).equals("spec") ? null : path.substring(0, dot);
+    return dot < 0 ? null : path.substring(0, dot);
   }
 
   private static String strip(CharSequence path) {

@@ -38,6 +38,7 @@ class ApiFieldListTest {
         "spec.http[].retries.attempts");
     assertThat(unknown).containsExactly("http[0].retries.tries");
     assertThat(ApiFieldList.parent("spec.http[].retries.attempts")).isEqualTo("spec.http[].retries");
-    assertThat(ApiFieldList.parent("spec.http[]")).isNull();
+    assertThat(ApiFieldList.parent("spec.http[]")).isEqualTo("spec");
+    assertThat(ApiFieldList.parent("spec")).isNull();
   }
 }

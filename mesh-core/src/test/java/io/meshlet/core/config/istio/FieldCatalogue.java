@@ -187,6 +187,8 @@ final class FieldCatalogue {
         status = statuses.get(from);
         if (from.equals(path)) {
           notes.addAll(reasons.get(from));
+        } else if (from.equals("spec")) {
+          notes.add("the whole resource: " + String.join("; ", reasons.get(from)));
         } else {
           notes.add("as `" + from + "`");
         }
