@@ -19,6 +19,8 @@ final class Problems {
   private final List<String> notYetApplied = new ArrayList<>();
   private final List<YamlObject> objects = new ArrayList<>();
   private final FieldLog fieldLog;
+  /** Whether the resource's {@code spec} is being read: only its fields go to the {@link FieldLog}. */
+  private boolean inSpec;
 
   Problems(String location) {
     this(location, FieldLog.NONE);
@@ -29,8 +31,14 @@ final class Problems {
     this.fieldLog = fieldLog;
   }
 
+  /** Where fields read now are reported: the field log while a {@code spec} is read, else nowhere. */
   FieldLog fieldLog() {
-    return fieldLog;
+    return inSpec ? fieldLog : FieldLog.NONE;
+  }
+
+  /** The resource frame ({@code apiVersion}, {@code metadata}, ...) is read; its {@code spec} comes now. */
+  void specStarts() {
+    inSpec = true;
   }
 
   String location() {
@@ -40,6 +48,7 @@ final class Problems {
   void startResource(@Nullable String kind, @Nullable String name) {
     this.kind = kind;
     this.name = name;
+    inSpec = false;
     resourceErrors = 0;
     notYetApplied.clear();
     objects.clear();
@@ -51,6 +60,7 @@ final class Problems {
       o.reportUnknownFields();
     }
     objects.clear();
+    inSpec = false;
     boolean ok = resourceErrors == 0;
     kind = null;
     name = null;
@@ -60,6 +70,7 @@ final class Problems {
   /** Ends the resource being read without reporting its unread fields: its reading was cut short. */
   void abandonResource() {
     objects.clear();
+    inSpec = false;
     kind = null;
     name = null;
   }
@@ -86,7 +97,7 @@ final class Problems {
   void notYetApplied(String path, String message) {
     notYetApplied.add(path);
     warning(path, message);
-    fieldLog.status(path, FieldLog.Status.NOT_APPLIED, message);
+    fieldLog().status(path, FieldLog.Status.NOT_APPLIED, message);
   }
 
   /**
@@ -96,7 +107,7 @@ final class Problems {
   void notInProcess(String path, String message) {
     notYetApplied.add(path);
     warning(path, message);
-    fieldLog.status(path, FieldLog.Status.NOT_IN_PROCESS, message);
+    fieldLog().status(path, FieldLog.Status.NOT_IN_PROCESS, message);
   }
 
   /**
@@ -104,7 +115,7 @@ final class Problems {
    * not used"); {@code reason} is what the field catalogue says about it.
    */
   void acceptedUnused(String path, String reason) {
-    fieldLog.status(path, FieldLog.Status.NOT_APPLIED, reason);
+    fieldLog().status(path, FieldLog.Status.NOT_APPLIED, reason);
   }
 
   List<String> notYetAppliedPaths() {
