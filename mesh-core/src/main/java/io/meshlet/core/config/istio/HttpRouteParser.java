@@ -87,7 +87,7 @@ final class HttpRouteParser {
     String uri = o.string("uri");
     String prefixRewrite = o.string("prefixRewrite");
     if (prefixRewrite != null && !prefixRewrite.isEmpty()) {
-      // Istio's validateHTTPRedirect for HTTPRedirect.prefix_rewrite (istio/api field 7).
+      // Istio's validateHTTPRedirect, for HTTPRedirect.prefix_rewrite (istio/api field 7).
       if (uri != null && !uri.isEmpty()) {
         o.problems().error(o.path("prefixRewrite"), "given with uri (expected: one of uri or prefixRewrite)");
       } else if (matches.stream().anyMatch(m -> m.uri() != null && m.uri().type() != StringMatch.Type.PREFIX)) {
