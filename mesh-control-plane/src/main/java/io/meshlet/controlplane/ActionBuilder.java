@@ -101,6 +101,8 @@ final class ActionBuilder {
     RedirectAction.Builder b = RedirectAction.newBuilder();
     if (r.uri() != null) {
       b.setPathRedirect(r.uri());
+    } else if (r.prefixRewrite() != null) {
+      b.setPrefixRewrite(r.prefixRewrite());
     }
     if (r.authority() != null) {
       b.setHostRedirect(r.authority());

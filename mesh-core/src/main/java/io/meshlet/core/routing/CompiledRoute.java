@@ -186,7 +186,9 @@ public final class CompiledRoute {
 
   /**
    * The {@code Location} of a redirect: {@code redirect.uri} replaces the whole path, {@code
-   * authority}, {@code port} and {@code scheme} replace theirs; the query string is kept.
+   * prefixRewrite} the prefix the matching block's uri prefix matched (a block without a uri match
+   * matched the prefix {@code /}, as Istio writes it for Envoy; no slash is merged, as in Envoy),
+   * {@code authority}, {@code port} and {@code scheme} replace theirs; the query string is kept.
    */
   public String redirectLocation(RequestView req, @Nullable String rawQuery) {
     HttpRedirect r = model.redirect();
@@ -210,7 +212,19 @@ public final class CompiledRoute {
     if (!defaultPort && host.indexOf(':') < 0) {
       sb.append(':').append(port);
     }
-    sb.append(r.uri() != null ? r.uri() : req.path());
+    if (r.uri() != null) {
+      sb.append(r.uri());
+    } else if (r.prefixRewrite() != null) {
+      String path = req.path();
+      int block = matchingBlock(req);
+      int prefix = block >= 0 && matches.length > 0 ? matches[block].uriPrefixLength() : -1;
+      if (prefix < 0) {
+        prefix = path.startsWith("/") ? 1 : 0; // no uri match: Istio's route matches the prefix "/"
+      }
+      sb.append(r.prefixRewrite()).append(prefix <= path.length() ? path.substring(prefix) : "");
+    } else {
+      sb.append(req.path());
+    }
     if (rawQuery != null && !rawQuery.isEmpty()) {
       sb.append('?').append(rawQuery);
     }

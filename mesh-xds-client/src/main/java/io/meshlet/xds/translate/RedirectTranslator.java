@@ -19,13 +19,14 @@ final class RedirectTranslator {
       scheme = r.getSchemeRedirect();
     }
     String uri = null;
+    String prefixRewrite = null;
     switch (r.getPathRewriteSpecifierCase()) {
       case PATH_REDIRECT:
         uri = r.getPathRedirect();
         break;
       case PREFIX_REWRITE:
-        problems.error(path + ".prefix_rewrite", "'" + r.getPrefixRewrite() + "' is not supported in a redirect (expected: path_redirect)");
-        return null;
+        prefixRewrite = r.getPrefixRewrite();
+        break;
       case REGEX_REWRITE:
         problems.error(path + ".regex_rewrite", "not supported in a redirect (expected: path_redirect)");
         return null;
@@ -55,7 +56,7 @@ final class RedirectTranslator {
         break;
     }
     String authority = r.getHostRedirect().isEmpty() ? null : r.getHostRedirect();
-    return new HttpRedirect(uri, authority, r.getPortRedirect(), null, scheme, code);
+    return new HttpRedirect(uri, authority, r.getPortRedirect(), null, scheme, code, prefixRewrite);
   }
 
   static @Nullable DirectResponse directResponse(DirectResponseAction d, String path, Problems problems) {

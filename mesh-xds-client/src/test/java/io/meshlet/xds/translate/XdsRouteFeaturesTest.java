@@ -53,6 +53,8 @@ class XdsRouteFeaturesTest {
                 .putTypedPerFilterConfig("envoy.filters.http.fault", Any.pack(fault)))
             .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPath("/old"))
                 .setRedirect(RedirectAction.newBuilder().setPathRedirect("/new").setResponseCode(RedirectAction.RedirectResponseCode.FOUND)))
+            .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/older/"))
+                .setRedirect(RedirectAction.newBuilder().setPrefixRewrite("/newer/")))
             .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
                 .setDirectResponse(DirectResponseAction.newBuilder().setStatus(418)
                     .setBody(DataSource.newBuilder().setInlineString("teapot")))))
@@ -70,10 +72,11 @@ class XdsRouteFeaturesTest {
         new FaultInjection.Delay(java.time.Duration.ofSeconds(7), 50.0),
         new FaultInjection.Abort(503, "UNAVAILABLE", 10.0)));
     assertThat(vs.http().get(1).redirect()).isEqualTo(new HttpRedirect("/new", null, 0, null, null, 302));
-    assertThat(vs.http().get(2).directResponse()).isEqualTo(DirectResponse.of(418, "teapot"));
+    assertThat(vs.http().get(2).redirect()).isEqualTo(new HttpRedirect(null, null, 0, null, null, 301, "/newer/"));
+    assertThat(vs.http().get(3).directResponse()).isEqualTo(DirectResponse.of(418, "teapot"));
 
     try (Mesh mesh = XdsTranslatorTest.mesh(t)) {
-      assertThat(mesh.explain("http://reviews:9080/slow", Map.of("x-canary", "1")).matchedRule()).isEqualTo(2);
+      assertThat(mesh.explain("http://reviews:9080/slow", Map.of("x-canary", "1")).matchedRule()).isEqualTo(3);
       assertThat(mesh.explain("http://reviews:9080/slow", Map.of()).cluster()).isEqualTo(Istiod.V1);
       assertThat(mesh.explain("http://reviews:9080/old", Map.of()).outcome()).isEqualTo(Explanation.Outcome.REDIRECT);
       assertThat(mesh.explain("http://reviews:9080/x", Map.of()).outcome()).isEqualTo(Explanation.Outcome.DIRECT_RESPONSE);

@@ -59,6 +59,8 @@ final class AuthorizationPolicyParser {
     YamlObject provider = spec.object("provider");
     if (provider != null) {
       provider.requiredString("name");
+      problems.acceptedUnused(provider.path(), "no external authorization in-process: the CUSTOM action's warning says so,"
+          + " and calls matching its rules are denied");
     }
     if (action == Action.CUSTOM) {
       if (!spec.has("provider")) {

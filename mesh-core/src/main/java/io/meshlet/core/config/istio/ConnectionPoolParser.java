@@ -50,6 +50,14 @@ final class ConnectionPoolParser {
       perConnection = orZero(http.integer("maxRequestsPerConnection", 0, INT32));
       maxRetries = orZero(http.integer("maxRetries", 0, INT32));
       idleTimeout = nonZero(http.duration("idleTimeout"));
+      if (http.has("maxRequestsPerConnection")) {
+        http.problems().acceptedUnused(http.path("maxRequestsPerConnection"), "kept in the model without a warning: "
+            + "OkHttp's and gRPC's own connection settings apply in-process (mesh-control-plane serves it over xDS)");
+      }
+      if (http.has("idleTimeout")) {
+        http.problems().acceptedUnused(http.path("idleTimeout"), "kept in the model without a warning: "
+            + "OkHttp's and gRPC's own connection settings apply in-process");
+      }
       http.enumValue("h2UpgradePolicy", H2_UPGRADE);
       http.bool("useClientProtocol");
       http.integer("maxConcurrentStreams", 0, INT32);

@@ -116,6 +116,7 @@ final class DocumentCollector {
       // (a Telemetry without spec changes nothing).
       specNode = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     }
+    problems.specStarts(); // the field log sees the spec's fields only, not the resource frame's
     YamlObject spec = YamlObject.of(problems, "", specNode);
     if (spec == null) {
       if (!top.has("spec")) {

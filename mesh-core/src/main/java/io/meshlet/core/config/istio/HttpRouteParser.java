@@ -98,10 +98,9 @@ final class HttpRouteParser {
       } else if (matches.stream().anyMatch(m -> m.uri() != null && m.uri().type() != StringMatch.Type.PREFIX)) {
         o.problems().error(o.path("prefixRewrite"), "'" + prefixRewrite + "' with a uri match that is not a prefix"
             + " (expected: every uri match of the rule a prefix match, as Istio requires)");
-      } else {
-        o.problems().notYetApplied(o.path("prefixRewrite"),
-            "not yet applied by Meshlet: the redirect keeps the request's path (use uri to replace it)");
       }
+    } else {
+      prefixRewrite = null;
     }
     String authority = o.string("authority");
     Integer port = o.port("port");
@@ -117,7 +116,8 @@ final class HttpRouteParser {
         port == null ? 0 : port,
         derive == null ? null : HttpRedirect.DerivePort.valueOf(derive),
         scheme,
-        code == null ? HttpRedirect.DEFAULT_REDIRECT_CODE : code.intValue());
+        code == null ? HttpRedirect.DEFAULT_REDIRECT_CODE : code.intValue(),
+        prefixRewrite);
   }
 
   private static @Nullable DirectResponse directResponse(@Nullable YamlObject o) {

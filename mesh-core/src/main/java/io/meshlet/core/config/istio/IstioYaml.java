@@ -71,11 +71,16 @@ public final class IstioYaml {
    * @param defaultNamespace the namespace of resources that do not name one
    */
   public static ParseResult parse(String sourceName, String location, String yamlText, String defaultNamespace) {
+    return parse(sourceName, location, yamlText, defaultNamespace, FieldLog.NONE);
+  }
+
+  /** {@link #parse(String, String, String, String)}, telling {@code fieldLog} what became of each field. */
+  static ParseResult parse(String sourceName, String location, String yamlText, String defaultNamespace, FieldLog fieldLog) {
     requireNonNull(sourceName, "sourceName");
     requireNonNull(location, "location");
     requireNonNull(yamlText, "yamlText");
     requireNonNull(defaultNamespace, "defaultNamespace");
-    Problems problems = new Problems(location);
+    Problems problems = new Problems(location, fieldLog);
     DocumentCollector collector = new DocumentCollector(problems, new ResourceOrigin(sourceName, location), defaultNamespace);
     int index = 0;
     try (MappingIterator<JsonNode> it = READER.readValues(new NoAliases(READER.createParser(yamlText)))) {

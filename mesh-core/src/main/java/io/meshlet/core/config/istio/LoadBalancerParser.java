@@ -47,6 +47,8 @@ final class LoadBalancerParser {
         f.string("from");
         f.string("to");
       }
+      zoneAware.strings("failoverPriority");
+      zoneAware.integer("minClusterSize", 1, Long.MAX_VALUE);
       if (lb.has("localityLbSetting")) {
         problems.error(lb.path(), "localityLbSetting and zoneAwareLbSetting given (expected: one of them, as in Istio)");
       }
@@ -87,7 +89,10 @@ final class LoadBalancerParser {
     if (cookie != null) {
       given.add("httpCookie");
       String name = cookie.requiredString("name");
-      cookie.string("path");
+      if (cookie.string("path") != null) {
+        problems.acceptedUnused(cookie.path("path"), "accepted without a warning: it shapes the cookie Envoy generates, "
+            + "and Meshlet generates none (see ttl)");
+      }
       if (cookie.duration("ttl") != null) {
         problems.notYetApplied(cookie.path("ttl"),
             "not yet applied by Meshlet: a missing cookie is not generated, such requests are spread at random");
@@ -95,6 +100,10 @@ final class LoadBalancerParser {
       for (YamlObject attribute : cookie.objects("attributes")) {
         attribute.requiredString("name");
         attribute.string("value");
+      }
+      if (cookie.has("attributes")) {
+        problems.acceptedUnused(cookie.path("attributes"), "accepted without a warning: they shape the cookie Envoy "
+            + "generates, and Meshlet generates none (see ttl)");
       }
       on = HashOn.HTTP_COOKIE;
       key = name == null ? "" : name;

@@ -29,6 +29,18 @@ final class OutlierDetectionParser {
     Duration baseEjectionTime = o.positiveDuration("baseEjectionTime");
     Long maxEjection = o.integer("maxEjectionPercent", 0, 100);
     Long minHealth = o.integer("minHealthPercent", 0, 100);
+    tools.jackson.databind.JsonNode codes = o.node("outlierDetectionHttpErrorCodes");
+    if (codes != null) {
+      if (!codes.isArray()) {
+        o.problems().error(o.path("outlierDetectionHttpErrorCodes"), Values.render(codes) + " (expected: a list of status codes)");
+      } else {
+        for (int i = 0; i < codes.size(); i++) {
+          Values.integer(o.problems(), o.path("outlierDetectionHttpErrorCodes") + "[" + i + "]", codes.get(i), 100, 599);
+        }
+      }
+      o.problems().notYetApplied(o.path("outlierDetectionHttpErrorCodes"),
+          "not yet applied by Meshlet: 5xx responses (and gateway errors) count toward ejection, as without this field");
+    }
 
     int consecutive5xx = OutlierDetection.DEFAULT_CONSECUTIVE_5XX;
     int consecutiveGateway = 0;

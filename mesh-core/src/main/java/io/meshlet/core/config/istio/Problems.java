@@ -18,9 +18,27 @@ final class Problems {
   private int resourceErrors;
   private final List<String> notYetApplied = new ArrayList<>();
   private final List<YamlObject> objects = new ArrayList<>();
+  private final FieldLog fieldLog;
+  /** Whether the resource's {@code spec} is being read: only its fields go to the {@link FieldLog}. */
+  private boolean inSpec;
 
   Problems(String location) {
+    this(location, FieldLog.NONE);
+  }
+
+  Problems(String location, FieldLog fieldLog) {
     this.location = location;
+    this.fieldLog = fieldLog;
+  }
+
+  /** Where fields read now are reported: the field log while a {@code spec} is read, else nowhere. */
+  FieldLog fieldLog() {
+    return inSpec ? fieldLog : FieldLog.NONE;
+  }
+
+  /** The resource frame ({@code apiVersion}, {@code metadata}, ...) is read; its {@code spec} comes now. */
+  void specStarts() {
+    inSpec = true;
   }
 
   String location() {
@@ -30,6 +48,7 @@ final class Problems {
   void startResource(@Nullable String kind, @Nullable String name) {
     this.kind = kind;
     this.name = name;
+    inSpec = false;
     resourceErrors = 0;
     notYetApplied.clear();
     objects.clear();
@@ -41,6 +60,7 @@ final class Problems {
       o.reportUnknownFields();
     }
     objects.clear();
+    inSpec = false;
     boolean ok = resourceErrors == 0;
     kind = null;
     name = null;
@@ -50,6 +70,7 @@ final class Problems {
   /** Ends the resource being read without reporting its unread fields: its reading was cut short. */
   void abandonResource() {
     objects.clear();
+    inSpec = false;
     kind = null;
     name = null;
   }
@@ -69,14 +90,32 @@ final class Problems {
 
   /** A field that was validated but is not applied: listed on the resource and reported as a warning. */
   void notYetApplied(String path) {
-    notYetApplied.add(path);
-    warning(path, "not yet applied by Meshlet");
+    notYetApplied(path, "not yet applied by Meshlet");
   }
 
   /** Like {@link #notYetApplied(String)} with a specific message. */
   void notYetApplied(String path, String message) {
     notYetApplied.add(path);
     warning(path, message);
+    fieldLog().status(path, FieldLog.Status.NOT_APPLIED, message);
+  }
+
+  /**
+   * A valid field that cannot apply inside an application (it configures the proxy's listeners, its
+   * filters or its inbound capture): listed on the resource and reported as a warning naming why.
+   */
+  void notInProcess(String path, String message) {
+    notYetApplied.add(path);
+    warning(path, message);
+    fieldLog().status(path, FieldLog.Status.NOT_IN_PROCESS, message);
+  }
+
+  /**
+   * A field accepted without a warning and without effect ({@code docs/configuration.md}: "accepted,
+   * not used"); {@code reason} is what the field catalogue says about it.
+   */
+  void acceptedUnused(String path, String reason) {
+    fieldLog().status(path, FieldLog.Status.NOT_APPLIED, reason);
   }
 
   List<String> notYetAppliedPaths() {

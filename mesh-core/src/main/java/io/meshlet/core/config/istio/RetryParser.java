@@ -30,7 +30,17 @@ final class RetryParser {
     Duration perTryTimeout = retries.positiveDuration("perTryTimeout");
     String retryOnText = retries.string("retryOn");
     Boolean remote = retries.bool("retryRemoteLocalities");
+    if (remote != null) {
+      retries.problems().acceptedUnused(retries.path("retryRemoteLocalities"), "kept in the model without a warning: "
+          + "a retry's pick follows the same priority levels as the first try");
+    }
     Duration backoff = retries.resilience4jInterval("backoff");
+    Boolean ignorePrevious = retries.bool("retryIgnorePreviousHosts");
+    if (ignorePrevious != null && !ignorePrevious) {
+      // Istio's default (true) is what Meshlet does: a retry picks another endpoint when there is one.
+      retries.problems().notYetApplied(retries.path("retryIgnorePreviousHosts"),
+          "false is not applied by Meshlet: a retry always avoids the endpoint just tried when there is another");
+    }
 
     Set<Condition> retryOn;
     Set<Integer> codes;

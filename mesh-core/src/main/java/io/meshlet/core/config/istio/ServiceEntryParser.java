@@ -37,6 +37,9 @@ final class ServiceEntryParser {
     List<String> addresses = ServiceEntryAddresses.read(spec);
     List<ServicePort> ports = ports(spec);
     String location = spec.enumValue("location", LOCATIONS);
+    if (location != null) {
+      problems.acceptedUnused(spec.path("location"), "accepted without a warning; nothing in Meshlet depends on it");
+    }
     String resolutionName = spec.enumValue("resolution", RESOLUTIONS);
     if ("DYNAMIC_DNS".equals(resolutionName)) {
       // Istio resolves the host each call asked for; an in-process client already dials that host by name.
@@ -113,6 +116,8 @@ final class ServiceEntryParser {
         p.problems().error(p.path("protocol"), "'" + written + "' (expected: one of " + String.join(", ", PROTOCOLS) + ")");
         return null;
       }
+      p.problems().acceptedUnused(p.path("protocol"), "accepted without a warning: HTTP routing applies to every port "
+          + "whatever its protocol ('' is read as HTTP and UDP ports are left out, both with a warning)");
       return upper;
     }
     if (name != null) {

@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code Sidecar.spec} of {@code networking.istio.io/v1} (or {@code v1beta1}, {@code v1alpha3}):
  * {@code workloadSelector.labels}, {@code egress[].hosts} (applied), {@code egress[].port} (read,
- * not applied), {@code outboundTrafficPolicy.mode} (applied); {@code ingress}, {@code
- * egress[].bind}, {@code egress[].captureMode}, {@code outboundTrafficPolicy.egressProxy} and
- * {@code inboundConnectionPool} are reported as not applied.
+ * not applied), {@code outboundTrafficPolicy.mode} (applied); {@code outboundTrafficPolicy.egressProxy}
+ * is reported as not applied; {@code ingress}, {@code inboundConnectionPool}, {@code egress[].bind} and
+ * {@code egress[].captureMode} as not supported in-process (they configure the sidecar's listeners).
  */
 final class SidecarParser {
   private static final List<String> MODES = List.of("ALLOW_ANY", "REGISTRY_ONLY");
@@ -45,7 +45,8 @@ final class SidecarParser {
     for (String f : List.of("ingress", "inboundConnectionPool")) {
       if (spec.node(f) != null) {
         spec.ignore(f);
-        problems.notYetApplied(spec.path(f), "not applied by Meshlet (the inbound side is the application server's; Meshlet applies egress only)");
+        problems.notInProcess(spec.path(f), "not supported in-process: it configures the sidecar's inbound listener; "
+            + "the application's own server takes inbound calls (Meshlet applies egress only)");
       }
     }
     return new Sidecar(id, origin, labels, egress, mode, problems.notYetAppliedPaths());
@@ -58,13 +59,14 @@ final class SidecarParser {
       port = p.port("number");
       p.string("protocol");
       p.string("name");
-      p.string("targetPort");
+      p.port("targetPort");
       problems.notYetApplied(listener.path("port"), "not yet applied by Meshlet (the hosts are in scope on every port)");
     }
     for (String f : List.of("bind", "captureMode")) {
       if (listener.node(f) != null) {
         listener.ignore(f);
-        problems.notYetApplied(listener.path(f));
+        problems.notInProcess(listener.path(f), "not supported in-process: it configures where the sidecar listens "
+            + "and how traffic is captured; an in-process client's calls are not captured");
       }
     }
     List<Sidecar.HostPattern> hosts = new ArrayList<>();

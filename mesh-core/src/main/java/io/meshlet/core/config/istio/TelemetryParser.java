@@ -37,11 +37,11 @@ final class TelemetryParser {
     Map<String, String> selector = PeerAuthenticationParser.selector(spec);
     if (spec.has("targetRef")) {
       problems.notYetApplied(spec.path("targetRef"), "not yet applied by Meshlet (use selector)");
-      spec.object("targetRef");
+      targetRef(spec.object("targetRef"));
     }
     if (spec.has("targetRefs")) {
       problems.notYetApplied(spec.path("targetRefs"), "not yet applied by Meshlet (use selector)");
-      spec.objects("targetRefs");
+      spec.objects("targetRefs").forEach(TelemetryParser::targetRef);
     }
     Double sampling = null;
     Boolean disableSpans = null;
@@ -206,6 +206,16 @@ final class TelemetryParser {
     if (!providers.isEmpty()) {
       o.problems().notYetApplied(o.path("providers"), "not yet applied by Meshlet (it reports to the meter registry, "
           + "OpenTelemetry and SLF4J logger given to Mesh.builder())");
+    }
+  }
+
+  /** A {@code PolicyTargetReference}: {@code group}, {@code kind} and {@code name} (required), {@code namespace}. */
+  private static void targetRef(@Nullable YamlObject ref) {
+    if (ref != null) {
+      ref.string("group");
+      ref.requiredString("kind");
+      ref.requiredString("name");
+      ref.string("namespace");
     }
   }
 }

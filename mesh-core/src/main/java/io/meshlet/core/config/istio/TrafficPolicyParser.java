@@ -103,9 +103,19 @@ final class TrafficPolicyParser {
     if (budget == null) {
       return null;
     }
-    YamlObject percent = budget.object("percent");
-    Double value = percent == null ? null : percent.number("value", 0, 100);
+    // google.protobuf.DoubleValue: a plain number in Istio's YAML; {value: n} is accepted too.
+    Double value;
+    if (budget.node("percent") != null && budget.node("percent").isObject()) {
+      YamlObject percent = budget.object("percent");
+      value = percent == null ? null : percent.number("value", 0, 100);
+    } else {
+      value = budget.number("percent", 0, 100);
+    }
     Long min = budget.integer("minRetryConcurrency", 0, INT32);
+    if (budget.duration("budgetInterval") != null) {
+      budget.problems().notYetApplied(budget.path("budgetInterval"),
+          "not yet applied by Meshlet: the budget counts the requests active now, as with budgetInterval 0ms");
+    }
     return new RetryBudget(
         value == null ? RetryBudget.DEFAULT.percent() : value,
         min == null ? RetryBudget.DEFAULT.minRetryConcurrency() : min.intValue());

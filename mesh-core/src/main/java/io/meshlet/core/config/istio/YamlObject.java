@@ -95,7 +95,10 @@ final class YamlObject {
     if (f == null) {
       return null;
     }
-    f.read = true;
+    if (!f.read) {
+      f.read = true;
+      problems.fieldLog().read(join(path, f.written));
+    }
     return f.value.isNull() ? null : f.value;
   }
 
@@ -103,6 +106,7 @@ final class YamlObject {
   void ignoreAll() {
     for (Field f : fields.values()) {
       f.read = true;
+      problems.fieldLog().read(join(path, f.written));
     }
   }
 

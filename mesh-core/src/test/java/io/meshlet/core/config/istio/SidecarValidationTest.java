@@ -82,7 +82,7 @@ class SidecarValidationTest {
   }
 
   @Test
-  void ingressAndTheOtherSidecarOnlyFieldsAreReportedNotApplied() {
+  void ingressAndTheOtherSidecarOnlyFieldsAreReportedNotAppliedOrNotSupportedInProcess() {
     assertThat(warnings(sidecar("v1", """
         ingress:
         - port: {number: 9080, protocol: HTTP, name: http}
@@ -92,7 +92,7 @@ class SidecarValidationTest {
           bind: 127.0.0.1
           hosts: ["./*"]
         outboundTrafficPolicy: {mode: REGISTRY_ONLY, egressProxy: {host: egress.istio-system.svc.cluster.local}}
-        """))).allMatch(w -> w.contains("not yet applied") || w.contains("not applied"))
+        """))).allMatch(w -> w.contains("not yet applied") || w.contains("not applied") || w.contains("not supported in-process"))
         .anyMatch(w -> w.contains("ingress"))
         .anyMatch(w -> w.contains("egress[0].port"))
         .anyMatch(w -> w.contains("egress[0].bind"))

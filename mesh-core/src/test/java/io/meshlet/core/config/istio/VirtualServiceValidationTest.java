@@ -389,7 +389,7 @@ class VirtualServiceValidationTest {
         """))).containsExactlyInAnyOrder(
             P + "http[0].timeout: '10 seconds' (expected: a duration like 1.5s or 100ms)",
             P + "http[0].retries.attempts: -1 (expected: 0..2147483647)",
-            P + "http[0].retries.tries: unknown field (expected one of: attempts, perTryTimeout, retryOn, retryRemoteLocalities, backoff)",
+            P + "http[0].retries.tries: unknown field (expected one of: attempts, perTryTimeout, retryOn, retryRemoteLocalities, backoff, retryIgnorePreviousHosts)",
             P + "http[0].fault.abort.httpStatus: 99 (expected: 200..599)",
             P + "http[0].fault.abort.percentage.value: 101 (expected: 0..100)",
             P + "http[0].mirror.host: missing (required)");
