@@ -12,6 +12,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.meshlet.core.identity.Pem;
 import io.meshlet.samples.bookinfo.reviews.ReviewsController;
+import io.meshlet.testsupport.ConsolePage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

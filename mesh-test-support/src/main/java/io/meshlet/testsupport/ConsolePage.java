@@ -1,4 +1,4 @@
-package io.meshlet.samples.bookinfo;
+package io.meshlet.testsupport;
 
 import static org.awaitility.Awaitility.await;
 
@@ -26,18 +26,18 @@ import org.openqa.selenium.support.ui.Select;
  * The control plane's console in headless Chromium (Debian's {@code chromium} and {@code
  * chromium-driver}; {@code CHROMIUM} and {@code CHROMEDRIVER} name others), read as a user sees it:
  * the graph's nodes and edges, a node's details after a click, the explain form, a screenshot. For
- * any test with a running fleet. A copy of mesh-it's ConsolePage (test code is not shared across modules).
+ * any test with a running fleet (mesh-it's console test, samples/bookinfo's tour).
  *
  * <p>{@link #chromium()} is null where no browser is installed: call {@code assumeTrue(ConsolePage.available(), ...)}.
  */
-final class ConsolePage implements AutoCloseable {
-  static final Duration WAIT = Duration.ofSeconds(30);
+public final class ConsolePage implements AutoCloseable {
+  public static final Duration WAIT = Duration.ofSeconds(30);
 
   /** One node of the graph as drawn. */
-  record Node(String id, String app, String version, String label) {}
+  public record Node(String id, String app, String version, String label) {}
 
   /** One edge as drawn: its ends, the numbers on it and whether it shows the mTLS lock. */
-  record Edge(String source, String destination, String service, double rps, double errorRate, boolean mtls, String label) {}
+  public record Edge(String source, String destination, String service, double rps, double errorRate, boolean mtls, String label) {}
 
   private final WebDriver driver;
 
@@ -45,19 +45,19 @@ final class ConsolePage implements AutoCloseable {
     this.driver = driver;
   }
 
-  static @Nullable Path chromium() {
+  public static @Nullable Path chromium() {
     return executable("CHROMIUM", "/usr/bin/chromium", "/usr/bin/chromium-browser");
   }
 
-  static @Nullable Path chromedriver() {
+  public static @Nullable Path chromedriver() {
     return executable("CHROMEDRIVER", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
   }
 
-  static boolean available() {
+  public static boolean available() {
     return chromium() != null && chromedriver() != null;
   }
 
-  static final String SKIP = "no headless Chromium (apt-get install chromium chromium-driver, or set CHROMIUM and CHROMEDRIVER)";
+  public static final String SKIP = "no headless Chromium (apt-get install chromium chromium-driver, or set CHROMIUM and CHROMEDRIVER)";
 
   private static @Nullable Path executable(String env, String... candidates) {
     String given = System.getenv(env);
@@ -75,7 +75,7 @@ final class ConsolePage implements AutoCloseable {
   }
 
   /** Opens {@code console} in a fresh headless Chromium whose profile lives in {@code profile}. */
-  static ConsolePage open(URI console, Path profile) throws IOException {
+  public static ConsolePage open(URI console, Path profile) throws IOException {
     Path browser = chromium();
     Path driverBinary = chromedriver();
     if (browser == null || driverBinary == null) {
@@ -94,12 +94,12 @@ final class ConsolePage implements AutoCloseable {
     return new ConsolePage(driver);
   }
 
-  String title() {
+  public String title() {
     return driver.getTitle();
   }
 
   /** The status line ("config version N · M connected · updated ..."). */
-  String status() {
+  public String status() {
     return driver.findElement(By.id("status")).getText();
   }
 
@@ -110,7 +110,7 @@ final class ConsolePage implements AutoCloseable {
     return (List<Map<String, Object>>) ((ChromeDriver) driver).executeScript(js);
   }
 
-  List<Node> nodes() {
+  public List<Node> nodes() {
     List<Node> out = new ArrayList<>();
     for (Map<String, Object> n : script("return [...document.querySelectorAll('#graph g.node')].map(g => ({"
         + "id: g.dataset.id, app: g.dataset.app, version: g.dataset.version, label: g.textContent}));")) {
@@ -119,7 +119,7 @@ final class ConsolePage implements AutoCloseable {
     return out;
   }
 
-  List<Edge> edges() {
+  public List<Edge> edges() {
     List<Edge> out = new ArrayList<>();
     for (Map<String, Object> e : script("return [...document.querySelectorAll('#graph g.edge')].map(g => ({"
         + "source: g.dataset.source, destination: g.dataset.destination, service: g.dataset.service,"
@@ -134,7 +134,7 @@ final class ConsolePage implements AutoCloseable {
 
   /** The traffic table's rows by "source > destination": the cells as shown. */
   @SuppressWarnings("unchecked")
-  Map<String, List<String>> traffic() {
+  public Map<String, List<String>> traffic() {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (Map<String, Object> r : script("return [...document.querySelectorAll('#traffic tbody tr')].map(tr => ({"
         + "key: tr.dataset.source + ' > ' + tr.dataset.destination, cells: [...tr.cells].map(td => td.textContent)}));")) {
@@ -144,7 +144,7 @@ final class ConsolePage implements AutoCloseable {
   }
 
   /** Waits until the graph shows a node of each id and an edge of each "source > destination". */
-  void awaitGraph(List<String> nodeIds, List<String> edges) {
+  public void awaitGraph(List<String> nodeIds, List<String> edges) {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
       List<String> ids = nodes().stream().map(Node::id).toList();
       List<String> drawn = edges().stream().filter(e -> e.rps() > 0).map(e -> e.source() + " > " + e.destination()).toList();
@@ -156,7 +156,7 @@ final class ConsolePage implements AutoCloseable {
    * Clicks the node and waits for its details: returns the state of each resource type of its
    * (first) xDS node, by type ("clusters" → "ACK").
    */
-  Map<String, String> clickNode(String id) {
+  public Map<String, String> clickNode(String id) {
     await().atMost(WAIT).ignoreExceptions().until(() -> {
       driver.findElement(By.cssSelector("#graph g.node[data-id='" + id + "']")).click();
       return driver.findElement(By.id("details-title")).getText().equals(id)
@@ -172,12 +172,12 @@ final class ConsolePage implements AutoCloseable {
   }
 
   /** The details panel's text. */
-  String details() {
+  public String details() {
     return driver.findElement(By.id("details-body")).getText();
   }
 
   /** Opens the selected node's list of one kind (routes, clusters, endpoints) and returns its lines once loaded. */
-  List<String> served(String kind) {
+  public List<String> served(String kind) {
     WebElement d = driver.findElement(By.cssSelector("#details-body details[data-kind='" + kind + "']"));
     d.findElement(By.tagName("summary")).click();
     List<String> lines = new ArrayList<>();
@@ -190,7 +190,7 @@ final class ConsolePage implements AutoCloseable {
   }
 
   /** Fills the explain form (from the xDS node {@code node}) and returns the answer shown. */
-  String explain(String node, String method, String url, String headers) {
+  public String explain(String node, String method, String url, String headers) {
     new Select(driver.findElement(By.id("explain-node"))).selectByValue(node);
     set("explain-method", method);
     set("explain-url", url);
@@ -213,7 +213,7 @@ final class ConsolePage implements AutoCloseable {
   }
 
   /** A PNG of the page as it is now, written to {@code file}. */
-  void screenshot(Path file) throws IOException {
+  public void screenshot(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     ((ChromeDriver) driver).executeScript("window.scrollTo(0, 0);");
     Files.write(file, ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
