@@ -236,12 +236,14 @@ final class RbacBuilder {
 
   /**
    * Istio's service account matcher ({@code serviceAccountRegex}): {@code
-   * spiffe://.+/ns/<ns>/(.+/|)sa/<sa>(/.+)?}, any trust domain; {@code v} is {@code namespace/name}.
+   * spiffe://.+/ns/<ns>/(.+/|)sa/<sa>(/.+)?}, any trust domain, the names quoted as current istiod
+   * quotes them; {@code v} is {@code namespace/name}.
    */
   static Principal serviceAccount(String v) {
     int slash = v.indexOf('/');
     return authenticated(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder()
-        .setRegex(SPIFFE + ".+/ns/" + v.substring(0, slash) + "/(.+/|)sa/" + v.substring(slash + 1) + "(/.+)?")).build());
+        .setRegex(SPIFFE + ".+/ns/" + quoteMeta(v.substring(0, slash)) + "/(.+/|)sa/" + quoteMeta(v.substring(slash + 1))
+            + "(/.+)?")).build());
   }
 
   /**

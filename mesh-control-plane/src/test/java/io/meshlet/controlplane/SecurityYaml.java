@@ -102,6 +102,8 @@ final class SecurityYaml {
           - to: [{operation: {paths: ["/reviews/sni*"]}}]
             when: [{key: connection.sni, notValues: [reviews.example.com]}]
           - when: [{key: destination.ip, values: ["10.0.0.1"]}]
+          - from: [{source: {serviceAccounts: [monitoring/intruder, "bookinfo.ratings"]}}]
+          - when: [{key: source.serviceAccount, values: [monitoring/scraper]}]
           - from: [{source: {requestPrincipals: ["*"]}}]
           - to: [{operation: {paths: ["/reviews/claims*"]}}]
             when: [{key: "request.auth.claims[group]", notValues: [admin]}, {key: request.auth.principal, values: [a/b]}]
@@ -122,6 +124,8 @@ final class SecurityYaml {
             when: [{key: "request.headers[x-canary]", values: ["yes"]}]
           - from: [{source: {requestPrincipals: ["*"]}}, {source: {principals: ["*/sa/ratings"], notRequestPrincipals: [x/y]}}]
             to: [{operation: {methods: [PUT]}}]
+          - from: [{source: {notServiceAccounts: [productpage]}}]
+            to: [{operation: {paths: [/sa-check]}}]
         ---
         apiVersion: security.istio.io/v1
         kind: AuthorizationPolicy

@@ -102,6 +102,12 @@ class SecurityYamlRoundTripTest {
     c.put(mtls(new SpiffeId("eu.blocked", "monitoring", "prometheus"), "GET", "/metrics"), false);  // DENY trustDomains *suffix
     c.put(mtls(new SpiffeId("old.example", "monitoring", "prometheus"), "GET", "/metrics"), false); // DENY source.trustDomain
     c.put(mtls(new SpiffeId("cluster.local", "other", "productpage"), "GET", "/reviews/1"), false);  // DENY notNamespaces
+    c.put(mtls(new SpiffeId("cluster.local", "monitoring", "intruder"), "GET", "/metrics"), false);  // DENY serviceAccounts
+    c.put(mtls(new SpiffeId("td.example", "default", "bookinfo.ratings"), "GET", "/healthz"), false); // DENY bare name
+    c.put(mtls(new SpiffeId("cluster.local", "default", "bookinfoXratings"), "GET", "/healthz"), true); // '.' is no wildcard
+    c.put(mtls(new SpiffeId("cluster.local", "monitoring", "scraper"), "GET", "/metrics"), false);  // DENY source.serviceAccount
+    c.put(mtls(RATINGS, "GET", "/sa-check"), true);                         // ALLOW notServiceAccounts
+    c.put(mtls(PRODUCTPAGE, "GET", "/sa-check"), false);
     c.put(new Call(PRODUCTPAGE, true, "10.0.0.5", STRICT_PORT, "GET", "/reviews/1", Map.of("host", "reviews.example.com")),
         false);                                                              // DENY hosts
     c.put(mtls(PROMETHEUS, "GET", "/reviews/1"), false);

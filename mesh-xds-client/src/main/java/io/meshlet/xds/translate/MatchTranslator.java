@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * A route's {@code match} into one {@link HttpMatch} (any port; the listener's port is set later).
  * Envoy's suffix, contains and case-insensitive string matches become regexes, since Istio's
- * StringMatch has exact, prefix and regex only.
+ * StringMatch has exact, prefix and regex only. Header matchers on the pseudo-headers {@code
+ * :method}, {@code :authority} and {@code :scheme} become the match's {@code method}, {@code
+ * authority} and {@code scheme}; one on {@code :path} its {@code uri} where that means the same
+ * ({@link #pathHeader}); other pseudo-headers are an error. A header name Envoy accepts but no
+ * request can carry (not an HTTP token) is kept, with a warning: the header is absent, as in Envoy.
  */
 final class MatchTranslator {
   private MatchTranslator() {}
@@ -72,7 +76,7 @@ final class MatchTranslator {
 
     Map<String, StringMatch> headers = new LinkedHashMap<>();
     Map<String, StringMatch> withoutHeaders = new LinkedHashMap<>();
-    StringMatch[] pseudo = new StringMatch[3]; // method, authority, scheme
+    StringMatch[] pseudo = new StringMatch[4]; // method, authority, scheme, path
     List<HeaderMatcher> hms = m.getHeadersList();
     for (int i = 0; i < hms.size(); i++) {
       header(hms.get(i), path + ".headers[" + i + "]", problems, headers, withoutHeaders, pseudo);
@@ -81,6 +85,9 @@ final class MatchTranslator {
     List<QueryParameterMatcher> qms = m.getQueryParametersList();
     for (int i = 0; i < qms.size(); i++) {
       query(qms.get(i), path + ".query_parameters[" + i + "]", problems, query);
+    }
+    if (pseudo[3] != null) {
+      uri = pathHeader(m, uri, pseudo[3], path, problems);
     }
     if (problems.errorCount() > errors) {
       return null;
@@ -92,7 +99,7 @@ final class MatchTranslator {
   private static void header(
       HeaderMatcher h, String path, Problems problems, Map<String, StringMatch> headers,
       Map<String, StringMatch> withoutHeaders, StringMatch[] pseudo) {
-    String name = headerName(h.getName(), path + ".name", problems);
+    String name = routeHeaderName(h.getName(), path + ".name", problems);
     if (name == null) {
       return;
     }
@@ -138,9 +145,11 @@ final class MatchTranslator {
       problems.ignored(path + ".treat_missing_header_as_empty", "a missing header never matches");
     }
     if (name.startsWith(":")) {
-      int slot = name.equals(":method") ? 0 : name.equals(":authority") ? 1 : name.equals(":scheme") ? 2 : -1;
+      int slot = name.equals(":method") ? 0 : name.equals(":authority") ? 1 : name.equals(":scheme") ? 2
+          : name.equals(":path") ? 3 : -1;
       if (slot < 0) {
-        problems.error(path + ".name", "'" + h.getName() + "' (expected: a header name, :method, :authority or :scheme)");
+        problems.error(path + ".name", "'" + h.getName() + "' (expected: a header name, or the pseudo-header :method, "
+            + ":authority, :scheme or :path; the route model has no " + name + ")");
       } else if (invert) {
         problems.error(path + ".invert_match", "true for " + name + " (expected: false; the model cannot negate " + name + ")");
       } else if (pseudo[slot] != null) {
@@ -205,6 +214,69 @@ final class MatchTranslator {
         problems.error(path, "no match pattern (expected: one of exact, prefix, suffix, contains, safe_regex)");
         return null;
     }
+  }
+
+  /**
+   * A {@code :path} header matcher ({@code match}, at {@code path}) merged into the route's {@code
+   * uri}: {@code :path} carries the query, the model's uri does not, so only a prefix without {@code
+   * ?} means the same, and only on a route whose path specifier matches every path (prefix {@code /}
+   * or empty); present is no condition at all. Anything else is an error naming the matcher.
+   */
+  private static @Nullable StringMatch pathHeader(RouteMatch m, @Nullable StringMatch uri, StringMatch match, String path,
+      Problems problems) {
+    int i = 0;
+    while (!m.getHeaders(i).getName().equalsIgnoreCase(":path")) {
+      i++;
+    }
+    String hp = path + ".headers[" + i + "]";
+    if (match.type() == StringMatch.Type.PRESENT) {
+      return uri;
+    }
+    if (match.type() != StringMatch.Type.PREFIX || match.value().indexOf('?') >= 0) {
+      problems.error(hp, "':path' matched by " + match + " (expected: a prefix without '?' or present_match; :path "
+          + "carries the query and the route's path match does not, so only such a prefix means the same; match the "
+          + "path with the route's prefix, path or safe_regex)");
+      return uri;
+    }
+    if (m.hasCaseSensitive() && !m.getCaseSensitive().getValue()) {
+      problems.error(hp, "':path' prefix on a route with case_sensitive: false (expected: case_sensitive unset or true; "
+          + "the header matcher is case-sensitive, the route's path match would not be)");
+      return uri;
+    }
+    if (uri != null) {
+      problems.error(hp, "':path' prefix '" + match.value() + "' on a route that also matches the path " + uri
+          + " (expected: one path condition per route, or the route's prefix '/')");
+      return uri;
+    }
+    return StringMatch.prefix(match.value());
+  }
+
+  /**
+   * A route header matcher's name as Envoy accepts it (non-empty, no NUL, CR or LF, and at most
+   * {@link HeaderNames#MAX_LENGTH} characters, Meshlet's bound), lower-cased. A name that is not an
+   * HTTP token (nor a pseudo-header) is kept with a warning: no request can carry it, so the matcher
+   * sees the header absent, as Envoy's does.
+   */
+  static @Nullable String routeHeaderName(String name, String path, Problems problems) {
+    String problem = HeaderNames.problem(name);
+    if (problem == null) {
+      return name.toLowerCase(Locale.ROOT);
+    }
+    if (name.isEmpty() || name.length() > HeaderNames.MAX_LENGTH) {
+      problems.error(path, problem);
+      return null;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == 0 || c == '\r' || c == '\n') {
+        problems.error(path, "'" + name.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0")
+            + "' (expected: a header name without NUL, CR or LF)");
+        return null;
+      }
+    }
+    problems.warning(path, "'" + name + "' is not an HTTP header token (RFC 7230): no request can carry this header, so "
+        + "the matcher sees it absent, as Envoy's does");
+    return name.toLowerCase(Locale.ROOT);
   }
 
   /**

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * Single RBAC matchers into Istio's match strings ({@code exact}, {@code prefix*}, {@code *suffix},
  * {@code *}), reversing Istio's generators: {@code :method}, {@code :authority}/{@code host} and
  * {@code url_path} (or {@code :path}) headers, {@code destination_port}; authenticated principal
- * names ({@code spiffe://...}, and the namespace regex {@code .*\/ns/<ns>/.*}), source and remote
+ * names ({@code spiffe://...}, the namespace regex {@code .*\/ns/<ns>/.*} and the service account
+ * regex {@code spiffe://.+/ns/<ns>/(.+/|)sa/<sa>(/.+)?}), source and remote
  * IPs, request headers. A literal ({@code exact}, {@code prefix}, {@code suffix}) with {@code *} is an
  * ERROR (it would turn into a wildcard), and every value must be a match string the YAML parser
  * would accept ({@link PolicyValues#matchStringProblem}).
@@ -33,6 +34,7 @@ final class RbacLeaves {
   static final String REMOTE_IP_BLOCKS = "remoteIpBlocks";
   static final String REQUEST_PRINCIPALS = "requestPrincipals";
   static final String TRUST_DOMAINS = "trustDomains";
+  static final String SERVICE_ACCOUNTS = "serviceAccounts";
   /** The filters whose metadata carries a validated JWT: istiod's authn filter, or Envoy's jwt_authn. */
   static final List<String> JWT_FILTERS = List.of("istio_authn", "envoy.filters.http.jwt_authn");
 
@@ -41,6 +43,9 @@ final class RbacLeaves {
   private static final String NS_END = "/.*";
   /** What istiod puts for the {@code *} of a prefix or suffix trust domain: {@code spiffe://<a>[^/]*<b>/.*}. */
   private static final String TD_ANY = "[^/]*";
+  private static final String SA_START = SPIFFE + ".+/ns/";
+  private static final String SA_SEP = "/(.+/|)sa/";
+  private static final String SA_END = "(/.+)?";
   private static final String META = "\\.+*?()|[]{}^$";
 
   private RbacLeaves() {}
@@ -61,7 +66,8 @@ final class RbacLeaves {
     if (leaf == null || leaf.field().equals(PORTS) || leaf.field().equals(IP_BLOCKS) || leaf.field().equals(REMOTE_IP_BLOCKS)) {
       return leaf;
     }
-    String problem = PolicyValues.matchStringProblem(leaf.value());
+    String problem = leaf.field().equals(SERVICE_ACCOUNTS) ? PolicyValues.serviceAccountProblem(leaf.value())
+        : PolicyValues.matchStringProblem(leaf.value());
     if (problem != null) {
       problems.error(path, leaf.field() + ": " + problem);
       return null;
@@ -242,6 +248,10 @@ final class RbacLeaves {
         return null;
       }
     }
+    String serviceAccount = serviceAccount(m);
+    if (serviceAccount != null) {
+      return new Leaf(SERVICE_ACCOUNTS, serviceAccount);
+    }
     String trustDomain = trustDomain(m);
     if (trustDomain != null) {
       return new Leaf(TRUST_DOMAINS, trustDomain);
@@ -338,6 +348,37 @@ final class RbacLeaves {
       return null;
     }
     return before + "*" + after;
+  }
+
+  /**
+   * {@code namespace/name} from istiod's {@code serviceAccountRegex} ({@code
+   * spiffe://.+/ns/<ns>/(.+/|)sa/<sa>(/.+)?}, any trust domain), or null when {@code m} is not one.
+   * Current istiod quotes the namespace and name with {@code regexp.QuoteMeta}; earlier releases
+   * wrote them raw, so an unquoted {@code .} (the only metacharacter a Kubernetes name can hold) reads
+   * as the literal dot it stood for.
+   */
+  private static @Nullable String serviceAccount(StringMatcher m) {
+    if (m.getMatchPatternCase() != StringMatcher.MatchPatternCase.SAFE_REGEX) {
+      return null;
+    }
+    String regex = m.getSafeRegex().getRegex();
+    if (!regex.startsWith(SA_START) || !regex.endsWith(SA_END)) {
+      return null;
+    }
+    String middle = regex.substring(SA_START.length(), regex.length() - SA_END.length());
+    int sep = middle.indexOf(SA_SEP);
+    if (sep <= 0 || middle.indexOf(SA_SEP, sep + 1) >= 0) {
+      return null;
+    }
+    String ns = name(middle.substring(0, sep));
+    String sa = name(middle.substring(sep + SA_SEP.length()));
+    return ns == null || sa == null || ns.isEmpty() || sa.isEmpty() ? null : ns + "/" + sa;
+  }
+
+  /** A namespace or service account name as istiod writes it into a regex: quoted, or raw with bare dots. */
+  private static @Nullable String name(String quoted) {
+    String v = unquote(quoted.replaceAll("(?<!\\\\)\\.", "\\\\."));
+    return v == null || v.indexOf('/') >= 0 ? null : v;
   }
 
   /** The literal a Go {@code regexp.QuoteMeta} made this from, or null when it has an unquoted metacharacter. */

@@ -176,7 +176,8 @@ final class RbacTranslator {
         f.values(RbacLeaves.NAMESPACES), f.notValues(RbacLeaves.NAMESPACES),
         f.values(RbacLeaves.IP_BLOCKS), f.notValues(RbacLeaves.IP_BLOCKS),
         f.values(RbacLeaves.REMOTE_IP_BLOCKS), f.notValues(RbacLeaves.REMOTE_IP_BLOCKS),
-        f.values(RbacLeaves.REQUEST_PRINCIPALS), f.notValues(RbacLeaves.REQUEST_PRINCIPALS), List.of(), List.of(),
+        f.values(RbacLeaves.REQUEST_PRINCIPALS), f.notValues(RbacLeaves.REQUEST_PRINCIPALS),
+        f.values(RbacLeaves.SERVICE_ACCOUNTS), f.notValues(RbacLeaves.SERVICE_ACCOUNTS),
         f.values(RbacLeaves.TRUST_DOMAINS), f.notValues(RbacLeaves.TRUST_DOMAINS));
   }
 

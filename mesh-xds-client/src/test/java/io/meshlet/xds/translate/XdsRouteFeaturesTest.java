@@ -34,6 +34,99 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class XdsRouteFeaturesTest {
+  /**
+   * Route header matchers on pseudo-headers, as Envoy accepts them and istiod writes them for
+   * VirtualService {@code method}, {@code authority} and {@code scheme}: into the match's own fields,
+   * {@code :path} as a prefix into its uri. The routes decide requests as Envoy would.
+   */
+  @Test
+  void pseudoHeaderMatchersBecomeTheMatchFieldsTheyStandFor() {
+    RouteConfiguration rc = RouteConfiguration.newBuilder().setName(Istiod.ROUTES)
+        .addVirtualHosts(Istiod.reviewsHost()
+            .addRoutes(Route.newBuilder()
+                .setMatch(RouteMatch.newBuilder().setPrefix("/")
+                    .addHeaders(HeaderMatcher.newBuilder().setName(":path").setStringMatch(
+                        io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder().setPrefix("/api/")))
+                    .addHeaders(HeaderMatcher.newBuilder().setName(":authority").setPrefixMatch("reviews"))
+                    .addHeaders(HeaderMatcher.newBuilder().setName(":METHOD").setExactMatch("POST")))
+                .setRoute(Istiod.action().setCluster(Istiod.V3)))
+            .addRoutes(Route.newBuilder()
+                .setMatch(RouteMatch.newBuilder().setPrefix("/")
+                    .addHeaders(HeaderMatcher.newBuilder().setName(":path").setPresentMatch(true))
+                    .addHeaders(HeaderMatcher.newBuilder().setName(":scheme").setExactMatch("http")))
+                .setRoute(Istiod.action().setCluster(Istiod.V1))))
+        .build();
+    Translation t = XdsTranslator.translate(Istiod.with(Istiod.reviews(), Map.of(), Map.of(Istiod.ROUTES, rc)), "default");
+    assertThat(t.problems()).isEmpty();
+    List<HttpRoute> http = t.config().virtualServices().get(0).http();
+    assertThat(http.get(0).matches().get(0).uri()).isEqualTo(StringMatch.prefix("/api/"));
+    assertThat(http.get(0).matches().get(0).authority()).isEqualTo(StringMatch.prefix("reviews"));
+    assertThat(http.get(0).matches().get(0).method()).isEqualTo(StringMatch.exact("POST"));
+    assertThat(http.get(1).matches().get(0).uri()).isNull();
+    assertThat(http.get(1).matches().get(0).scheme()).isEqualTo(StringMatch.exact("http"));
+
+    try (Mesh mesh = XdsTranslatorTest.mesh(t)) {
+      assertThat(mesh.explain(io.meshlet.core.explain.ExplainRequest.of("POST", "http://reviews:9080/api/1?x=1", Map.of()))
+          .cluster()).isEqualTo(Istiod.V3);
+      assertThat(mesh.explain(io.meshlet.core.explain.ExplainRequest.of("POST", "http://reviews:9080/apis", Map.of()))
+          .cluster()).isEqualTo(Istiod.V1);
+      assertThat(mesh.explain("http://reviews:9080/api/1", Map.of()).cluster()).isEqualTo(Istiod.V1);
+    }
+  }
+
+  /** A {@code :path} matcher the model's uri cannot mean, or a pseudo-header the model lacks: an error naming the matcher. */
+  @Test
+  void pseudoHeaderMatchersTheModelCannotExpressAreErrorsWithTheirPath() {
+    Map<HeaderMatcher, String> bad = new java.util.LinkedHashMap<>();
+    bad.put(HeaderMatcher.newBuilder().setName(":path").setExactMatch("/api").build(), "':path' matched by exact '/api'");
+    bad.put(HeaderMatcher.newBuilder().setName(":path").setPrefixMatch("/api?x").build(), "a prefix without '?'");
+    bad.put(HeaderMatcher.newBuilder().setName(":protocol").setExactMatch("websocket").build(), "the route model has no :protocol");
+    bad.put(HeaderMatcher.newBuilder().setName(":path").setPrefixMatch("/a").setInvertMatch(true).build(), "cannot negate :path");
+    for (Map.Entry<HeaderMatcher, String> e : bad.entrySet()) {
+      Translation t = withHeader(RouteMatch.newBuilder().setPrefix("/"), e.getKey());
+      assertThat(t.errors()).as("%s", e.getKey()).singleElement().satisfies(err -> {
+        assertThat(err.path()).startsWith("virtual_hosts[0].routes[0].match.headers[0]");
+        assertThat(err.message()).contains(e.getValue());
+      });
+    }
+    Translation withPath = withHeader(RouteMatch.newBuilder().setPath("/exact"),
+        HeaderMatcher.newBuilder().setName(":path").setPrefixMatch("/e").build());
+    assertThat(withPath.errors()).singleElement().satisfies(err -> assertThat(err.message())
+        .contains("also matches the path exact '/exact'"));
+    Translation caseless = withHeader(RouteMatch.newBuilder().setPrefix("/").setCaseSensitive(com.google.protobuf.BoolValue.of(false)),
+        HeaderMatcher.newBuilder().setName(":path").setPrefixMatch("/e").build());
+    assertThat(caseless.errors()).singleElement().satisfies(err -> assertThat(err.message()).contains("case_sensitive: false"));
+  }
+
+  /** A header name Envoy accepts that is no HTTP token: kept with a warning (the route compiles); CR or LF: an error. */
+  @Test
+  void aNonTokenHeaderNameIsKeptWithAWarningAndIsNeverPresent() {
+    Translation t = withHeader(RouteMatch.newBuilder().setPrefix("/"),
+        HeaderMatcher.newBuilder().setName("x user").setPresentMatch(true).build());
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.warnings()).singleElement().satisfies(w -> {
+      assertThat(w.path()).isEqualTo("virtual_hosts[0].routes[0].match.headers[0].name");
+      assertThat(w.message()).contains("'x user'").contains("no request can carry this header");
+    });
+    try (Mesh mesh = XdsTranslatorTest.mesh(t)) {
+      // OkHttp and the servlet containers refuse such a name, so no call has it: the catch-all route.
+      assertThat(mesh.explain("http://reviews:9080/", Map.of("x-user", "1")).cluster()).isEqualTo(Istiod.V1);
+    }
+    Translation crlf = withHeader(RouteMatch.newBuilder().setPrefix("/"),
+        HeaderMatcher.newBuilder().setName("x\r\nevil").setPresentMatch(true).build());
+    assertThat(crlf.errors()).singleElement().satisfies(err -> assertThat(err.message()).contains("without NUL, CR or LF"));
+  }
+
+  /** Reviews with a first route {@code match} + {@code header} to v3 and a catch-all to v1. */
+  private static Translation withHeader(RouteMatch.Builder match, HeaderMatcher header) {
+    RouteConfiguration rc = RouteConfiguration.newBuilder().setName(Istiod.ROUTES)
+        .addVirtualHosts(Istiod.reviewsHost()
+            .addRoutes(Route.newBuilder().setMatch(match.addHeaders(header)).setRoute(Istiod.action().setCluster(Istiod.V3)))
+            .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/")).setRoute(Istiod.action().setCluster(Istiod.V1))))
+        .build();
+    return XdsTranslator.translate(Istiod.with(Istiod.reviews(), Map.of(), Map.of(Istiod.ROUTES, rc)), "default");
+  }
+
 
   @Test
   void faultTimeoutMatchesRedirectAndDirectResponse() {

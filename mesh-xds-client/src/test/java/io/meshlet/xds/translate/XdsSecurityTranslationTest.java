@@ -132,6 +132,47 @@ class XdsSecurityTranslationTest {
         List.of(), List.of(), List.of("1.2.3.4"), List.of(), List.of(), List.of()));
   }
 
+  private static Principal regexPrincipal(String regex) {
+    return IstiodSecurity.authenticated(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(regex)).build());
+  }
+
+  /**
+   * istiod's {@code serviceAccountRegex} for {@code serviceAccounts} / {@code notServiceAccounts}
+   * (and {@code source.serviceAccount}): quoted as current istiod writes it, and raw as earlier
+   * releases wrote it, both back as {@code namespace/name}.
+   */
+  @Test
+  void serviceAccountRegexesComeBackAsServiceAccounts() {
+    Policy p = Policy.newBuilder()
+        .addPermissions(Permission.newBuilder().setAny(true))
+        .addPrincipals(Principal.newBuilder().setAndIds(Principal.Set.newBuilder()
+            .addIds(or(regexPrincipal("spiffe://.+/ns/default/(.+/|)sa/bookinfo\\.ratings(/.+)?"),
+                regexPrincipal("spiffe://.+/ns/monitoring/(.+/|)sa/prom.v2(/.+)?")))
+            .addIds(Principal.newBuilder().setNotId(or(regexPrincipal("spiffe://.+/ns/default/(.+/|)sa/blocked(/.+)?"))))))
+        .build();
+    Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of("sa", p)))));
+
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.config().authorizationPolicies().get(0).rules().get(0).from()).containsExactly(new Source(List.of(),
+        List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        List.of("default/bookinfo.ratings", "monitoring/prom.v2"), List.of("default/blocked")));
+  }
+
+  /** A regex shaped almost like istiod's service account regex is not one: an error with its path, never a guess. */
+  @Test
+  void aServiceAccountRegexWithAnotherMetacharacterIsAnError() {
+    for (String regex : List.of("spiffe://.+/ns/default/(.+/|)sa/a+(/.+)?", "spiffe://.+/ns//(.+/|)sa/a(/.+)?",
+        "spiffe://.+/ns/a/(.+/|)sa/b/(.+/|)sa/c(/.+)?")) {
+      Policy p = Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true))
+          .addPrincipals(andIds(regexPrincipal(regex))).build();
+      Translation t = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.ALLOW, Map.of("y", p)))));
+      assertThat(t.errors()).as(regex).singleElement().satisfies(err ->
+          assertThat(err.path()).endsWith("policies[y].principals[0].and_ids.ids[0].or_ids.ids[0].authenticated.principal_name"
+              + ".safe_regex.regex"));
+      assertThat(t.config().authorizationPolicies()).isEmpty();
+    }
+  }
+
   @Test
   void anUnsupportedMatcherLeavesTheListenerOutWithItsPath() {
     Policy p = Policy.newBuilder()
