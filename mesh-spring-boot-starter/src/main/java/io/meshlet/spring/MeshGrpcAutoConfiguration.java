@@ -9,8 +9,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.grpc.server.autoconfigure.GrpcServerProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.grpc.client.CompositeGrpcChannelFactory;
@@ -23,7 +26,9 @@ import org.springframework.grpc.server.GlobalServerInterceptor;
  * With Spring gRPC and {@code mesh-grpc} on the classpath: {@link MeshGrpc#serverInterceptor} on
  * every service of the application's gRPC server, as a global interceptor of the highest
  * precedence; and Boot's gRPC channel factory wrapped in a {@link MeshGrpcChannelFactory}, so that
- * channels (and stubs) for mesh targets such as {@code reviews:9080} are mesh channels.
+ * channels (and stubs) for mesh targets such as {@code reviews:9080} are mesh channels. With Boot's
+ * gRPC server auto-configuration too, that server serves mutual TLS with the mesh's certificate
+ * ({@link MeshGrpcServerTls}).
  */
 @AutoConfiguration(after = MeshAutoConfiguration.class)
 @ConditionalOnClass({MeshGrpc.class, GlobalServerInterceptor.class})
@@ -57,5 +62,16 @@ public class MeshGrpcAutoConfiguration {
         return bean;
       }
     };
+  }
+
+  /** Boot's gRPC server properties pointed at the SSL bundle {@code mesh} (see {@link MeshGrpcServerTls}). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(GrpcServerProperties.class)
+  @ConditionalOnBooleanProperty(name = "mesh.server.grpc-tls", matchIfMissing = true)
+  static class ServerTls {
+    @Bean
+    static BeanPostProcessor meshGrpcServerTls(ObjectProvider<Mesh> mesh, Environment environment) {
+      return new MeshGrpcServerTls(mesh::getIfAvailable, environment);
+    }
   }
 }

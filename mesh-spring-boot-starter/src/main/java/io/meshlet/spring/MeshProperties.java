@@ -465,6 +465,22 @@ public class MeshProperties {
     /** Whether MeshGrpc's server interceptor (the same checks for gRPC) runs first on every service of Spring gRPC's server. */
     private boolean grpcInterceptor = true;
 
+    /**
+     * Whether Spring gRPC's Netty server serves mutual TLS with the mesh's certificate (the SSL bundle
+     * mesh, following rotation; client certificates optional, PeerAuthentication decides) when the
+     * mesh has a certificate and spring.grpc.server.ssl.enabled and .bundle are not set. The port
+     * then refuses plaintext callers, whatever the PeerAuthentication mode.
+     */
+    private boolean grpcTls = true;
+
+    public boolean isGrpcTls() {
+      return grpcTls;
+    }
+
+    public void setGrpcTls(boolean grpcTls) {
+      this.grpcTls = grpcTls;
+    }
+
     public boolean isFilter() {
       return filter;
     }

@@ -3,6 +3,7 @@ package io.meshlet.spring;
 import io.meshlet.core.Mesh;
 import io.meshlet.core.identity.CertificateProvider;
 import io.meshlet.core.identity.KeyMaterial;
+import io.meshlet.core.identity.MeshTls;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -12,6 +13,8 @@ import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleKey;
 import org.springframework.boot.ssl.SslBundleRegistry;
+import org.springframework.boot.ssl.SslManagerBundle;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.ssl.SslStoreBundle;
 
 /**
@@ -20,6 +23,12 @@ import org.springframework.boot.ssl.SslStoreBundle;
  * With {@code server.ssl.bundle=mesh} Tomcat (or Jetty) serves it and reloads it on rotation; with
  * {@code server.ssl.client-auth=want} it asks callers for theirs, checked against the mesh's roots,
  * and {@code MeshServletFilter} reads their identity. Registered only when the mesh has certificates.
+ *
+ * <p>Two views of the same material: the key and trust stores (a snapshot per generation, which a
+ * servlet container reloads on the bundle update), and the key and trust managers ({@link
+ * MeshTls#keyManager}, {@link MeshTls#trustManager}: the ones {@code MeshGrpc.serverCredentials}
+ * uses), which read the provider's current material on every handshake. A server that takes the
+ * bundle's managers once, as Spring gRPC's does, follows a rotation through them.
  */
 final class MeshSslBundle implements SslBundleRegistrar {
   static final String NAME = "mesh";
@@ -39,11 +48,14 @@ final class MeshSslBundle implements SslBundleRegistrar {
     if (provider == null) {
       return;
     }
-    registry.registerBundle(NAME, bundle(provider.current()));
-    provider.addListener(material -> registry.updateBundle(NAME, bundle(material)));
+    SslManagerBundle managers = SslManagerBundle.of(
+        FixedManagerFactories.keyManagerFactory(MeshTls.keyManager(provider)),
+        FixedManagerFactories.trustManagerFactory(MeshTls.trustManager(provider)));
+    registry.registerBundle(NAME, bundle(provider.current(), managers));
+    provider.addListener(material -> registry.updateBundle(NAME, bundle(material, managers)));
   }
 
-  static SslBundle bundle(KeyMaterial material) {
+  static SslBundle bundle(KeyMaterial material, SslManagerBundle managers) {
     try {
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
@@ -57,7 +69,8 @@ final class MeshSslBundle implements SslBundleRegistrar {
       for (int i = 0; i < roots.size(); i++) {
         trust.setCertificateEntry("mesh-root-" + i, roots.get(i));
       }
-      return SslBundle.of(SslStoreBundle.of(keys, PASSWORD, trust), SslBundleKey.of(PASSWORD, KEY_ALIAS));
+      return SslBundle.of(SslStoreBundle.of(keys, PASSWORD, trust), SslBundleKey.of(PASSWORD, KEY_ALIAS), SslOptions.NONE,
+          SslBundle.DEFAULT_PROTOCOL, managers);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("SSL bundle " + NAME + ": cannot hold " + material + ": " + e, e);
     }

@@ -37,7 +37,7 @@ class ConfigurationMetadataTest {
         "mesh.consul.config-entries", "mesh.consul.wait",
         "mesh.certificates.certificate-chain", "mesh.certificates.private-key", "mesh.certificates.ca-certificates",
         "mesh.startup.await-first-config", "mesh.startup.timeout",
-        "mesh.client.rest-client-builder", "mesh.server.filter", "mesh.server.grpc-interceptor");
+        "mesh.client.rest-client-builder", "mesh.server.filter", "mesh.server.grpc-interceptor", "mesh.server.grpc-tls");
     List<String> undocumented = new ArrayList<>();
     properties.forEach((name, p) -> {
       if (name.startsWith("mesh.") && (p.get("description") == null || p.get("description").asString().isBlank())) {
@@ -49,5 +49,6 @@ class ConfigurationMetadataTest {
     assertThat(properties.get("mesh.startup.timeout").get("defaultValue").asString()).isEqualTo("10s");
     assertThat(properties.get("mesh.startup.await-first-config").get("defaultValue").asBoolean()).isTrue();
     assertThat(properties.get("mesh.telemetry.metrics-url-from-actuator").get("defaultValue").asBoolean()).isTrue();
+    assertThat(properties.get("mesh.server.grpc-tls").get("defaultValue").asBoolean()).isTrue();
   }
 }
