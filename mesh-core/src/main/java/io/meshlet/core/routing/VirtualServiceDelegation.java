@@ -179,6 +179,6 @@ public final class VirtualServiceDelegation {
   }
 
   private void warn(VirtualService vs, String path, String message) {
-    warnings.add(ConfigProblem.warning(vs.id().kind(), vs.id().name(), vs.origin().location(), path, message));
+    warnings.add(ConfigProblem.warning(vs.id(), vs.origin().location(), path, message));
   }
 }
