@@ -243,7 +243,8 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   /**
    * Starts a copy of this call per mirror the pipeline chose, of any method type: to the mirror's
-   * endpoint, with the shadow authority and the route's header operations, outside the caller's
+   * endpoint, with the shadow authority, the route's header operations and the headers listeners
+   * added to the mirror (the caller's peer metadata), outside the caller's
    * context and with the mirror's own deadline. Its responses are read and discarded; it ends the
    * mirror when it closes. The request messages follow as the caller sends them, as long as the copy
    * keeps up ({@link #MAX_MIRROR_BACKLOG}); a caller's cancel cancels a copy not yet half-closed.
@@ -265,6 +266,7 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         Metadata h = new Metadata();
         h.merge(headers);
         MetadataEditor.apply(m.headers().request(), h);
+        m.forEachHeader((name, value) -> h.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
         ClientCall<ReqT, RespT> copy;
         Context previous = Context.ROOT.attach();
         try {

@@ -41,7 +41,12 @@ final class GrpcMeshes implements AutoCloseable {
 
   /** Starts a backend for {@code version}, named {@code version-index}. */
   GrpcBackend backend(String version) {
-    GrpcBackend b = new GrpcBackend(version + "-" + backends.size());
+    return backend(version, new io.grpc.ServerInterceptor[0]);
+  }
+
+  /** {@link #backend(String)} behind {@code interceptors} (a server-side mesh). */
+  GrpcBackend backend(String version, io.grpc.ServerInterceptor... interceptors) {
+    GrpcBackend b = new GrpcBackend(version + "-" + backends.size(), io.grpc.InsecureServerCredentials.create(), interceptors);
     backends.add(b);
     return b;
   }

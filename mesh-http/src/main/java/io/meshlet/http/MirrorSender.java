@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * Sends the copies {@code OutboundCall.mirrors()} chose, fire and forget, on a client of its own
  * (OkHttp's dispatcher threads; the caller's thread only enqueues). Each copy goes to its
  * endpoint with the shadow {@code Host}, over the mirror cluster's TLS, and its response is closed
- * unread. A body OkHttp can write only once (one-shot or duplex) cannot be copied: that mirror is
+ * unread; it carries the headers listeners added to it (the caller's peer metadata). A body OkHttp can write only once (one-shot or duplex) cannot be copied: that mirror is
  * skipped and counted as dropped.
  */
 final class MirrorSender {
@@ -59,6 +59,7 @@ final class MirrorSender {
                 original.url().encodedQuery()))
             .tag(Mirror.class, m);
         HeaderEditor.apply(m.headers().request(), copy);
+        m.forEachHeader(copy::header);
         copy.header("Host", m.authority());
         Call call = client.newCall(copy.build());
         call.timeout().timeout(Math.max(1, m.timeout().toMillis()), TimeUnit.MILLISECONDS);

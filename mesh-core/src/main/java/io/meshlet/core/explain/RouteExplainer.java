@@ -307,7 +307,7 @@ public final class RouteExplainer {
 
   private void warningsOf(ResourceId id) {
     for (ConfigProblem p : snapshot.warnings()) {
-      if (id.kind().equals(p.kind()) && id.name().equals(p.name()) && !p.message().contains("not yet applied")) {
+      if (p.isAbout(id) && !p.message().contains("not yet applied")) {
         String note = p.toString();
         if (!notes.contains(note)) {
           notes.add(note);

@@ -308,7 +308,7 @@ public final class MeshRuntime implements ConfigSink, AutoCloseable {
       for (MeshResource r : u.config().all()) {
         MeshResource first = seen.putIfAbsent(r.id(), r);
         if (first != null) {
-          errors.add(ConfigProblem.error(r.id().kind(), r.id().name(), r.origin().location(), "",
+          errors.add(ConfigProblem.error(r.id(), r.origin().location(), "",
               "also defined in " + first.origin().location() + " by source " + first.origin().source()
                   + " (a resource may come from one source only)"));
         }

@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * {@code redirect} or {@code directResponse} is the action. An empty {@code matches} list matches
  * every request; otherwise any one match (OR) suffices.
  *
- * @param timeout the whole call's timeout including retries, or null for none (Istio's default)
+ * @param timeout the whole call's timeout including retries; null when unset, {@link Duration#ZERO}
+ *     when set to {@code 0s}: both mean no timeout (Istio's default), but a delegate rule's explicit
+ *     zero is kept when merged under its root, where an unset one takes the root rule's
  * @param retries the retry policy, or null for {@link RetryPolicy#DEFAULT}
  * @param fault faults to inject, or null
  * @param mirrors where copies of the requests this rule forwards go (fire and forget); empty for none
@@ -72,6 +74,11 @@ public record HttpRoute(
       @Nullable HttpRewrite rewrite,
       HeaderOperations headers) {
     this(name, matches, destinations, redirect, directResponse, rewrite, headers, null, null, null, List.of(), null);
+  }
+
+  /** The timeout in force: the rule's, or null for none (unset, or {@code 0s}). */
+  public @Nullable Duration effectiveTimeout() {
+    return timeout == null || timeout.isZero() ? null : timeout;
   }
 
   /** The retry policy in force: the rule's, or Istio's default. */

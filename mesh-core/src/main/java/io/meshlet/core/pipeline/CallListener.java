@@ -37,6 +37,13 @@ public interface CallListener {
   /** A try is about to be sent: its number and endpoint are set; headers added with {@link OutboundEvent#addTryHeader} go with it. */
   default void onTryStart(OutboundEvent call) {}
 
+  /**
+   * A copy of the call is about to be sent to a mirror ({@link OutboundCall#mirrors()}), before
+   * any try: headers added with {@link Mirror#addHeader} go with that copy only (the peer metadata
+   * that names the caller to the mirror's workload, as the tries carry it).
+   */
+  default void onMirror(OutboundEvent call, Mirror mirror) {}
+
   /** A try ended: {@link OutboundEvent#tryResult()} says how. */
   default void onTryEnd(OutboundEvent call) {}
 

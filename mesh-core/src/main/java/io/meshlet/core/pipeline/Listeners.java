@@ -109,6 +109,16 @@ final class Listeners {
     }
   }
 
+  void mirror(OutboundEvent call, Mirror mirror) {
+    for (int i = 0; i < all.length; i++) {
+      try {
+        all[i].onMirror(call, mirror);
+      } catch (RuntimeException | LinkageError e) {
+        failed(i, "onMirror", e);
+      }
+    }
+  }
+
   /** Fires inbound start; returns what the listeners want current while the application serves the call (null: nothing). */
   @Nullable Scoped inboundStart(InboundEvent call) {
     Scoped one = null;

@@ -1,11 +1,15 @@
 package io.meshlet.core.pipeline;
 
+import static java.util.Objects.requireNonNull;
+
 import io.meshlet.core.lb.Endpoint;
 import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.HeaderOperations;
 import io.meshlet.core.routing.Cluster;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +35,8 @@ public final class Mirror {
   private final Duration timeout;
   private final Mirrors bound;
   private final AtomicBoolean finished = new AtomicBoolean();
+  private String @Nullable [] added;
+  private int addedCount;
 
   Mirror(Cluster cluster, Endpoint endpoint, String authority, String path, HeaderOperations headers,
       Duration timeout, Mirrors bound) {
@@ -76,6 +82,32 @@ public final class Mirror {
   /** The route's request header operations (a destination's belong to the original's destination). */
   public HeaderOperations headers() {
     return headers;
+  }
+
+  /**
+   * A header to send with this copy: call from {@link CallListener#onMirror} (the peer metadata
+   * that tells the mirror's workload who calls, {@code IstioMetrics.PEER_HEADER}).
+   */
+  public void addHeader(String name, String value) {
+    requireNonNull(name, "name");
+    requireNonNull(value, "value");
+    String[] h = added;
+    if (h == null) {
+      h = added = new String[4];
+    } else if (addedCount * 2 == h.length) {
+      h = added = Arrays.copyOf(h, h.length * 2);
+    }
+    h[addedCount * 2] = name;
+    h[addedCount * 2 + 1] = value;
+    addedCount++;
+  }
+
+  /** Gives the headers listeners added to this copy to {@code sink}, after the route's operations (for the adapter). */
+  public void forEachHeader(BiConsumer<String, String> sink) {
+    String[] h = added;
+    for (int i = 0; i < addedCount; i++) {
+      sink.accept(h[i * 2], h[i * 2 + 1]);
+    }
   }
 
   /** The most the copy may take: the route's timeout, else {@link #DEFAULT_TIMEOUT}. */

@@ -163,7 +163,8 @@ public final class OutboundCall implements Routed {
    * destination has a cluster for the request's port and an endpoint, and that fits the mesh's
    * bound ({@link Mirrors}; otherwise dropped and counted). Empty (no allocation) for a route
    * without mirrors. Call once, after {@link #admit()} let the call through; the adapter must end
-   * every returned {@link Mirror} with {@code done()} or {@code skip()}.
+   * every returned {@link Mirror} with {@code done()} or {@code skip()}, and send each with the
+   * headers listeners added to it ({@link Mirror#forEachHeader}: the peer metadata the tries carry).
    */
   public List<Mirror> mirrors() {
     List<CompiledMirror> all = route.mirrors();
@@ -187,8 +188,12 @@ public final class OutboundCall implements Routed {
       }
       String authority = route.rewriteAuthority();
       Duration timeout = policy.timeout();
-      out.add(new Mirror(target, endpoint, Mirror.shadowAuthority(authority != null ? authority : request.authority()),
-          path, route.headers(), timeout != null ? timeout : Mirror.DEFAULT_TIMEOUT, mirrorBound));
+      Mirror copy = new Mirror(target, endpoint, Mirror.shadowAuthority(authority != null ? authority : request.authority()),
+          path, route.headers(), timeout != null ? timeout : Mirror.DEFAULT_TIMEOUT, mirrorBound);
+      if (event != null) {
+        event.mirror(copy);
+      }
+      out.add(copy);
     }
     return out;
   }

@@ -138,6 +138,10 @@ public final class OutboundEvent extends CallEvent {
     }
   }
 
+  void mirror(Mirror m) {
+    listeners.mirror(this, m);
+  }
+
   void startTry(int number, @Nullable Endpoint e, long nanos) {
     tries = number;
     endpoint = e;

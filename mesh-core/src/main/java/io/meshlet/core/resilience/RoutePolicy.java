@@ -37,10 +37,11 @@ public final class RoutePolicy {
   }
 
   public static RoutePolicy of(HttpRoute route) {
-    if (route.timeout() == null && route.retries() == null && route.fault() == null) {
+    Duration timeout = route.effectiveTimeout();
+    if (timeout == null && route.retries() == null && route.fault() == null) {
       return DEFAULT;
     }
-    return new RoutePolicy(route.timeout(), route.effectiveRetries(), route.fault());
+    return new RoutePolicy(timeout, route.effectiveRetries(), route.fault());
   }
 
   public @Nullable Duration timeout() {

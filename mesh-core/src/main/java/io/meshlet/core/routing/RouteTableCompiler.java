@@ -206,7 +206,7 @@ public final class RouteTableCompiler {
         }
         ServiceEntry first = services.putIfAbsent(host, se);
         if (first != null) {
-          warn(se.id().kind(), se.id().name(), se.origin().location(), "hosts[" + i + "]",
+          warn(se.id(), se.origin().location(), "hosts[" + i + "]",
               host + " is already defined by " + first.id() + "; this entry is ignored for it");
         }
       }
@@ -233,7 +233,7 @@ public final class RouteTableCompiler {
           || !inScope(dr.host(), dr)) {
         continue;
       }
-      warn(dr.id().kind(), dr.id().name(), dr.origin().location(), "host",
+      warn(dr.id(), dr.origin().location(), "host",
           dr.host() + " has no ServiceEntry (or another DestinationRule for it takes precedence); this rule applies to nothing");
     }
   }
@@ -262,7 +262,7 @@ public final class RouteTableCompiler {
             }
           }
           if (selected.isEmpty() && !endpoints.isEmpty()) {
-            warn(dr.id().kind(), dr.id().name(), dr.origin().location(), "subsets[" + s + "].labels",
+            warn(dr.id(), dr.origin().location(), "subsets[" + s + "].labels",
                 subset.labels() + " select no endpoint of " + host + " port " + port.number());
           }
           addCluster(host, port.number(), subset.name(), subset.labels(), selected, subset.trafficPolicy(), hostPolicy, se);
@@ -327,7 +327,7 @@ public final class RouteTableCompiler {
     return selections.computeIfAbsent(se, s -> {
       WorkloadSelection.Selected selected = WorkloadSelection.of(s, config.workloadEntries());
       for (String why : selected.leftOut()) {
-        warn(s.id().kind(), s.id().name(), s.origin().location(), "workloadSelector", why);
+        warn(s.id(), s.origin().location(), "workloadSelector", why);
       }
       return selected.endpoints();
     });
@@ -387,7 +387,7 @@ public final class RouteTableCompiler {
       }
       compiling(vs, "hosts");
       if (!vs.appliesToMesh()) {
-        warn(vs.id().kind(), vs.id().name(), vs.origin().location(), "gateways",
+        warn(vs.id(), vs.origin().location(), "gateways",
             vs.gateways() + " do not include mesh: this VirtualService applies to gateways only and Meshlet clients ignore it");
         continue;
       }
@@ -398,7 +398,7 @@ public final class RouteTableCompiler {
         }
         VirtualService first = byHost.putIfAbsent(host, vs);
         if (first != null && first != vs) {
-          warn(vs.id().kind(), vs.id().name(), vs.origin().location(), "hosts[" + i + "]",
+          warn(vs.id(), vs.origin().location(), "hosts[" + i + "]",
               host + " is already routed by " + first.id() + "; this VirtualService is ignored for it");
         }
       }
@@ -472,7 +472,7 @@ public final class RouteTableCompiler {
     if (se == null) {
       String problem = "destination " + host + " is not known to the mesh (no ServiceEntry defines it)";
       if (vs != null) {
-        warn(vs.id().kind(), vs.id().name(), vs.origin().location(), path + ".host", host + " has no ServiceEntry; requests routed there fail");
+        warn(vs.id(), vs.origin().location(), path + ".host", host + " has no ServiceEntry; requests routed there fail");
       }
       return new CompiledDestination(dest, weight, headers, new int[0], new Cluster[0], problem);
     }
@@ -482,7 +482,7 @@ public final class RouteTableCompiler {
       if (dr == null || dr.subset(subset) == null) {
         String problem = "subset " + subset + " of " + host + " is not defined by any DestinationRule";
         if (vs != null) {
-          warn(vs.id().kind(), vs.id().name(), vs.origin().location(), path + ".subset", problem + "; requests routed there fail");
+          warn(vs.id(), vs.origin().location(), path + ".subset", problem + "; requests routed there fail");
         }
         return new CompiledDestination(dest, weight, headers, new int[0], new Cluster[0], problem);
       }
@@ -498,7 +498,7 @@ public final class RouteTableCompiler {
       }
     }
     if (dest.port() > 0 && !portNumbers.contains(dest.port()) && vs != null) {
-      warn(vs.id().kind(), vs.id().name(), vs.origin().location(), path + ".port.number",
+      warn(vs.id(), vs.origin().location(), path + ".port.number",
           dest.port() + " is not a port of " + host + " " + portNumbers + "; requests routed there fail");
     }
     return new CompiledDestination(dest, weight, headers, portNumbers.stream().mapToInt(Integer::intValue).toArray(),
@@ -517,7 +517,7 @@ public final class RouteTableCompiler {
     return best;
   }
 
-  private void warn(String kind, String name, String location, String path, String message) {
-    warnings.add(ConfigProblem.warning(kind, name, location, path, message));
+  private void warn(ResourceId id, String location, String path, String message) {
+    warnings.add(ConfigProblem.warning(id, location, path, message));
   }
 }

@@ -2,6 +2,7 @@ package io.meshlet.core.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshlet.core.config.ConfigLimits;
 import io.meshlet.core.config.ConfigProblem;
 import io.meshlet.core.model.DelegatedRule;
 import io.meshlet.core.model.HeaderOperations;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  * rules, each one's match merged under the root rule's ({@link DelegateMatches}) and the root rule's other fields
  * filling in what the delegate rule leaves unset, as {@code pilot/pkg/model/virtualservice.go} ({@code
  * MergeHTTPRoutes}) does. A delegate that is missing or not exported to the root's namespace leaves its root rule
- * out; a delegate rule whose match conflicts with the root's is dropped. Each case is a warning.
+ * out; a delegate rule whose match conflicts with the root's is dropped; merged rules beyond {@link
+ * ConfigLimits#MAX_HTTP_RULES} are left out. Each case is a warning.
  */
 public final class VirtualServiceDelegation {
   private static final Pattern RULE_PATH = Pattern.compile("^http\\[(\\d+)](.*)$", Pattern.DOTALL);
@@ -137,9 +139,18 @@ public final class VirtualServiceDelegation {
         sources.add(k);
       }
     }
+    String tooMany = ConfigLimits.httpRulesProblem(http.size());
+    if (tooMany != null) {
+      // The limit a single VirtualService's http[] is held to, counted after the merge. Istio has no such limit,
+      // so the root is not refused: the rules past it are left out, with a warning, as a dropped delegate rule is.
+      warn(root, "http", tooMany + " once its delegates are merged; the merged rules after the first "
+          + ConfigLimits.MAX_HTTP_RULES + " are left out (requests only they would match get no route)");
+      http = new ArrayList<>(http.subList(0, ConfigLimits.MAX_HTTP_RULES));
+      sources = new ArrayList<>(sources.subList(0, ConfigLimits.MAX_HTTP_RULES));
+    }
     rootRules.put(root.id(), List.copyOf(sources));
     return new VirtualService(root.id(), root.origin(), root.hosts(), root.gateways(), http, root.exportTo(),
-        renumber(root.notYetApplied(), newIndexes));
+        renumber(root.notYetApplied(), newIndexes, http.size()));
   }
 
   /** Istio's {@code mergeHTTPRoute}: the delegate rule, with the root rule's fields where the delegate leaves them unset. */
@@ -163,7 +174,7 @@ public final class VirtualServiceDelegation {
   }
 
   /** The root's not-yet-applied paths in the merged rule numbering ({@code http[k]...} of a delegating rule: each merged rule). */
-  private static List<String> renumber(List<String> paths, Map<Integer, List<Integer>> newIndexes) {
+  private static List<String> renumber(List<String> paths, Map<Integer, List<Integer>> newIndexes, int kept) {
     List<String> out = new ArrayList<>(paths.size());
     for (String p : paths) {
       Matcher matcher = RULE_PATH.matcher(p);
@@ -172,13 +183,15 @@ public final class VirtualServiceDelegation {
         continue;
       }
       for (int j : newIndexes.getOrDefault(Integer.parseInt(matcher.group(1)), List.of())) {
-        out.add("http[" + j + "]" + matcher.group(2));
+        if (j < kept) {
+          out.add("http[" + j + "]" + matcher.group(2));
+        }
       }
     }
     return out;
   }
 
   private void warn(VirtualService vs, String path, String message) {
-    warnings.add(ConfigProblem.warning(vs.id().kind(), vs.id().name(), vs.origin().location(), path, message));
+    warnings.add(ConfigProblem.warning(vs.id(), vs.origin().location(), path, message));
   }
 }

@@ -9,6 +9,7 @@ import io.meshlet.core.model.Workload;
 import io.meshlet.core.pipeline.CallEvent;
 import io.meshlet.core.pipeline.CallListener;
 import io.meshlet.core.pipeline.InboundEvent;
+import io.meshlet.core.pipeline.Mirror;
 import io.meshlet.core.pipeline.OutboundEvent;
 import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.routing.Cluster;
@@ -71,7 +72,7 @@ public final class IstioMetrics implements CallListener {
    * The request header a client-side mesh tells the server-side mesh its workload in (the part of
    * Istio's peer metadata exchange Meshlet does), so {@code reporter="destination"} series name their
    * source: {@code workload;namespace;app;version;canonical-service;canonical-revision;cluster}. Sent
-   * on every try to a mesh cluster (never on passthrough calls).
+   * on every try to a mesh cluster and on every mirrored copy (never on passthrough calls).
    */
   public static final String PEER_HEADER = "x-meshlet-peer";
   /** At most this many distinct peers are named; more (a caller writes the header) are {@code unknown}. */
@@ -141,6 +142,14 @@ public final class IstioMetrics implements CallListener {
     Cluster c = call.cluster();
     if (c != null && !c.isPassthrough()) {
       call.addTryHeader(PEER_HEADER, selfHeader);
+    }
+  }
+
+  /** Tells a mirror's workload who calls, as the tries do: a shadow is counted under this workload there too. */
+  @Override
+  public void onMirror(OutboundEvent call, Mirror mirror) {
+    if (!mirror.cluster().isPassthrough()) {
+      mirror.addHeader(PEER_HEADER, selfHeader);
     }
   }
 

@@ -53,7 +53,8 @@ final class DocumentCollector {
     }
     JsonNode metadata = doc.get("metadata");
     String name = metadata == null ? null : text(metadata.get("name"));
-    problems.startResource(kind, name);
+    String namespace = metadata == null ? null : text(metadata.get("namespace"));
+    problems.startResource(kind, name, namespace == null || namespace.isEmpty() ? defaultNamespace : namespace);
     MeshResource resource = null;
     switch (Kinds.handling(apiVersion, kind)) {
       case NOT_ISTIO:

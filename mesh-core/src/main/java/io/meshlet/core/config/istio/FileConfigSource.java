@@ -163,13 +163,13 @@ public final class FileConfigSource implements ConfigSource {
         String other = seen.putIfAbsent(r.id(), location);
         if (other != null) {
           problems.add(ConfigProblem.error(
-              r.id().kind(), r.id().name(), location, "", "duplicate: " + r.id() + " is also defined in " + other));
+              r.id(), location, "", "duplicate: " + r.id() + " is also defined in " + other));
           continue;
         }
         if (r instanceof CircuitBreakerPolicy cb) {
           String conflict = breakerConflict(cb, circuitBreakers, seen);
           if (conflict != null) {
-            problems.add(ConfigProblem.error(r.id().kind(), r.id().name(), location, "host", conflict));
+            problems.add(ConfigProblem.error(r.id(), location, "host", conflict));
             continue;
           }
           circuitBreakers.add(cb);

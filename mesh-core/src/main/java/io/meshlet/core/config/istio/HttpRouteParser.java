@@ -80,9 +80,10 @@ final class HttpRouteParser {
     if (delegates && delegate == null) {
       return null;
     }
-    // 0 is Istio's "no timeout", as is an absent one.
+    // 0 is Istio's "no timeout", as is an absent one; it is kept as ZERO, since a delegate rule's explicit 0s
+    // is not overridden by its root rule's timeout (HttpRoute.effectiveTimeout() reads both as none).
     return new HttpRoute(name, matches, destinations, redirect, directResponse, rewrite, headers,
-        timeout == null || timeout.isZero() ? null : timeout, retries, fault, mirrors, cors, delegate, null);
+        timeout, retries, fault, mirrors, cors, delegate, null);
   }
 
   private static @Nullable HttpRedirect redirect(@Nullable YamlObject o, List<HttpMatch> matches) {

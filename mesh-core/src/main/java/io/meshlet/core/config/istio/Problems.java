@@ -6,7 +6,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Collects the problems of one parse. Problems about a resource carry its kind and name; the
+ * Collects the problems of one parse. Problems about a resource carry its kind, name and namespace; the
  * resource's not-yet-applied paths and the mappings it read (checked for unknown fields when the
  * resource ends) are kept here too.
  */
@@ -15,6 +15,7 @@ final class Problems {
   private final List<ConfigProblem> all = new ArrayList<>();
   private @Nullable String kind;
   private @Nullable String name;
+  private @Nullable String namespace;
   private int resourceErrors;
   private final List<String> notYetApplied = new ArrayList<>();
   private final List<YamlObject> objects = new ArrayList<>();
@@ -45,9 +46,10 @@ final class Problems {
     return location;
   }
 
-  void startResource(@Nullable String kind, @Nullable String name) {
+  void startResource(@Nullable String kind, @Nullable String name, @Nullable String namespace) {
     this.kind = kind;
     this.name = name;
+    this.namespace = namespace;
     inSpec = false;
     resourceErrors = 0;
     notYetApplied.clear();
@@ -64,6 +66,7 @@ final class Problems {
     boolean ok = resourceErrors == 0;
     kind = null;
     name = null;
+    namespace = null;
     return ok;
   }
 
@@ -73,6 +76,7 @@ final class Problems {
     inSpec = false;
     kind = null;
     name = null;
+    namespace = null;
   }
 
   void track(YamlObject object) {
@@ -81,11 +85,11 @@ final class Problems {
 
   void error(String path, String message) {
     resourceErrors++;
-    all.add(ConfigProblem.error(kind, name, location, path, message));
+    all.add(new ConfigProblem(ConfigProblem.Severity.ERROR, kind, name, location, path, message, namespace));
   }
 
   void warning(String path, String message) {
-    all.add(ConfigProblem.warning(kind, name, location, path, message));
+    all.add(new ConfigProblem(ConfigProblem.Severity.WARNING, kind, name, location, path, message, namespace));
   }
 
   /** A field that was validated but is not applied: listed on the resource and reported as a warning. */

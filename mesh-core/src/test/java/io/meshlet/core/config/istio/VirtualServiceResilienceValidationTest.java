@@ -52,9 +52,12 @@ class VirtualServiceResilienceValidationTest {
   @Test
   void timeoutIsADurationAndZeroMeansNone() {
     assertThat(onlyRule("timeout: 1.5s").timeout()).isEqualTo(Duration.ofMillis(1500));
-    assertThat(onlyRule("timeout: 0s").timeout()).isNull();
-    assertThat(onlyRule("timeout: \"0\"").timeout()).isNull();
+    // An explicit zero is kept (a delegate rule's is not overridden by its root's), and is no timeout all the same.
+    assertThat(onlyRule("timeout: 0s").timeout()).isEqualTo(Duration.ZERO);
+    assertThat(onlyRule("timeout: 0s").effectiveTimeout()).isNull();
+    assertThat(onlyRule("timeout: \"0\"").timeout()).isEqualTo(Duration.ZERO);
     assertThat(onlyRule("name: plain").timeout()).isNull();
+    assertThat(onlyRule("name: plain").effectiveTimeout()).isNull();
     assertThat(warnings(rule("timeout: 10s"))).isEmpty();
   }
 
