@@ -67,9 +67,13 @@ public final class Passthrough implements Routed {
     }
   }
 
-  /** How the call ended: a response's status, or a failure without one (as {@link OutboundCall#onResult}). */
+  /**
+   * How the call ended: a response's status, or a failure without one (as {@link
+   * OutboundCall#onResult}); starts the try first if the adapter failed before it did. Once.
+   */
   public void complete(AttemptResult result) {
-    if (event != null && event.tries == 1 && event.tryResult == null) {
+    startTry();
+    if (event != null && event.tryResult == null) {
       event.endTry(result);
       event.result(result, flags);
     }
