@@ -15,6 +15,7 @@ import io.meshlet.core.pipeline.CallerContext;
 import io.meshlet.core.pipeline.LocalReply;
 import io.meshlet.core.pipeline.Mirror;
 import io.meshlet.core.pipeline.OutboundCall;
+import io.meshlet.core.pipeline.Passthrough;
 import io.meshlet.core.pipeline.Redirect;
 import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.pipeline.ResponseFlags;
@@ -92,6 +93,8 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private long messagesSent;
   /** The wire sizes of the current try, counted when a listener observes the call. */
   private volatile @Nullable WireSizes trySizes;
+  /** The passthrough being made (a host the mesh does not know), when listeners hear it. */
+  private @Nullable Passthrough direct;
   /** Set when the caller's context was cancelled by its deadline: the CANCELLED close that follows is reported as DEADLINE_EXCEEDED. */
   private volatile @Nullable Status contextDeadline;
   private volatile long messagesReceived;
@@ -132,7 +135,7 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       Routed routed = channel.mesh.pipeline().outbound(view, caller, callerContext);
       switch (routed.kind()) {
         case PASSTHROUGH:
-          startDirect();
+          startDirect((Passthrough) routed);
           return;
         case FAILURE:
           CallFailure failure = (CallFailure) routed;
@@ -174,27 +177,49 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   // ---- passthrough ----------------------------------------------------------------------------
 
-  /** A host the mesh does not know: one call straight to the target, untouched. */
-  private void startDirect() {
-    ManagedChannel direct;
+  /**
+   * A host the mesh does not know: one call straight to the target, untouched but for the headers
+   * the listeners ask for (the trace context); reported as Envoy's {@code PassthroughCluster} when
+   * listeners hear it.
+   */
+  private void startDirect(Passthrough p) {
+    ManagedChannel inner;
     try {
-      direct = channel.channel(ChannelKey.direct(null));
+      inner = channel.channel(ChannelKey.direct(null));
     } catch (IOException e) {
+      p.startTry();
+      p.complete(AttemptResult.failure(AttemptResult.Failure.CONNECT_FAILURE));
+      p.end();
       deliverClose(Status.UNAVAILABLE.withDescription(e.getMessage()), new Metadata());
       return;
     }
     committed = true;
-    ClientCall<ReqT, RespT> inner = newInnerCall(direct, method, options);
-    current = inner;
+    Metadata h = headers;
+    CallOptions o = options;
+    boolean observed = p.observed();
+    if (observed) {
+      direct = p;
+      p.startTry();
+      Metadata copy = new Metadata();
+      copy.merge(headers);
+      p.forEachTryHeader((name, value) -> copy.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
+      h = copy;
+      WireSizes.Client sizes = new WireSizes.Client();
+      trySizes = sizes.sizes;
+      o = o.withStreamTracerFactory(sizes);
+    }
+    ClientCall<ReqT, RespT> call = newInnerCall(inner, method, o);
+    current = call;
     Listener<RespT> app = listener;
-    inner.start(new Listener<RespT>() {
+    call.start(new Listener<RespT>() {
       @Override
-      public void onHeaders(Metadata h) {
-        app.onHeaders(h);
+      public void onHeaders(Metadata responseHeaders) {
+        app.onHeaders(responseHeaders);
       }
 
       @Override
       public void onMessage(RespT message) {
+        messagesReceived++;
         app.onMessage(message);
       }
 
@@ -205,10 +230,35 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
       @Override
       public void onClose(Status status, Metadata trailers) {
-        deliverCloseHere(status, trailers);
+        if (observed) {
+          sync.execute(() -> endDirect(status, trailers));
+        } else {
+          deliverCloseHere(status, trailers);
+        }
       }
-    }, headers);
-    replay(inner);
+    }, h);
+    replay(call);
+  }
+
+  /** The passthrough call closed: report it (status, messages, wire sizes), then close the caller's listener. */
+  private void endDirect(Status status, Metadata trailers) {
+    Passthrough p = direct;
+    if (p != null) {
+      if (cancelled) {
+        p.cancelled();
+        p.complete(AttemptResult.failure(AttemptResult.Failure.RESET));
+      } else {
+        // No try timeout of the mesh's: a DEADLINE_EXCEEDED is the caller's or the server's status.
+        p.complete(GrpcStatuses.classify(status, false));
+      }
+      p.reportMessages(messagesSent, messagesReceived);
+      WireSizes sizes = trySizes;
+      if (sizes != null) {
+        p.reportBytes(sizes.sent(), sizes.received());
+      }
+      p.end();
+    }
+    deliverClose(status, trailers);
   }
 
   // ---- forward --------------------------------------------------------------------------------
@@ -347,8 +397,8 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     MetadataEditor.apply(c.destinationHeaders().request(), h);
     c.forEachTryHeader((name, value) -> h.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
     if (c.observed()) {
-      WireSizes sizes = new WireSizes();
-      trySizes = sizes;
+      WireSizes.Client sizes = new WireSizes.Client();
+      trySizes = sizes.sizes;
       o = o.withStreamTracerFactory(sizes);
     }
     ClientCall<ReqT, RespT> try_ = newInnerCall(inner, tryMethod, o);
@@ -477,7 +527,7 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       c.reportMessages(messagesSent, messagesReceived);
       WireSizes sizes = trySizes;
       if (sizes != null) {
-        c.reportBytes(sizes.sent.get(), sizes.received.get());
+        c.reportBytes(sizes.sent(), sizes.received());
       }
       c.end();
     }
@@ -655,31 +705,5 @@ final class MeshClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   @Override
   public String toString() {
     return "MeshClientCall[" + method.getFullMethodName() + " to " + channel.target.authority() + "]";
-  }
-
-  /**
-   * The body bytes of one try as Envoy counts them for {@code istio_request_bytes} and {@code
-   * istio_response_bytes}: each message as sent on the wire (compressed if it was) plus its 5-byte
-   * gRPC frame header.
-   */
-  static final class WireSizes extends io.grpc.ClientStreamTracer.Factory {
-    static final int FRAME_HEADER = 5;
-    final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
-
-    @Override
-    public io.grpc.ClientStreamTracer newClientStreamTracer(io.grpc.ClientStreamTracer.StreamInfo info, Metadata headers) {
-      return new io.grpc.ClientStreamTracer() {
-        @Override
-        public void outboundWireSize(long bytes) {
-          sent.addAndGet(bytes + FRAME_HEADER);
-        }
-
-        @Override
-        public void inboundWireSize(long bytes) {
-          received.addAndGet(bytes + FRAME_HEADER);
-        }
-      };
-    }
   }
 }

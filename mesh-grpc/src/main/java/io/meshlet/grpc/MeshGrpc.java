@@ -7,6 +7,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerStreamTracer;
 import io.grpc.TlsServerCredentials;
 import io.meshlet.core.Mesh;
 import io.meshlet.core.explain.Explanation;
@@ -24,6 +25,7 @@ import io.meshlet.core.security.InboundDecision;
  * ReviewsGrpc.ReviewsBlockingStub reviews = ReviewsGrpc.newBlockingStub(channel);
  *
  * Server server = Grpc.newServerBuilderForPort(9080, MeshGrpc.serverCredentials(mesh))
+ *     .addStreamTracerFactory(MeshGrpc.serverStreamTracer(mesh))   // body bytes for the metrics
  *     .addService(ServerInterceptors.intercept(new ReviewsService(), MeshGrpc.serverInterceptor(mesh)))
  *     .build().start();
  * }</pre>
@@ -69,6 +71,25 @@ public final class MeshGrpc {
    */
   public static ServerInterceptor serverInterceptor(Mesh mesh) {
     return new MeshServerInterceptor(requireNonNull(mesh, "mesh"));
+  }
+
+  /**
+   * Counts the body bytes of every call the server serves, as Envoy counts them for {@code
+   * istio_request_bytes} and {@code istio_response_bytes} on {@code reporter="destination"} (each
+   * message's wire size plus its 5-byte frame header), for {@link #serverInterceptor} to report.
+   * An interceptor does not see the wire, so without this the server side reports 0 bytes. Add it
+   * to the server builder, beside the interceptor on the services:
+   *
+   * <pre>{@code
+   * Grpc.newServerBuilderForPort(9080, MeshGrpc.serverCredentials(mesh))
+   *     .addStreamTracerFactory(MeshGrpc.serverStreamTracer(mesh))
+   *     .addService(ServerInterceptors.intercept(service, MeshGrpc.serverInterceptor(mesh)))
+   * }</pre>
+   *
+   * With no listener on the mesh (no meter registry, OpenTelemetry or access log) it counts nothing.
+   */
+  public static ServerStreamTracer.Factory serverStreamTracer(Mesh mesh) {
+    return new WireSizes.Server(requireNonNull(mesh, "mesh"));
   }
 
   /**

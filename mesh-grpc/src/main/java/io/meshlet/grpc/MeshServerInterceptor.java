@@ -69,7 +69,7 @@ final class MeshServerInterceptor implements ServerInterceptor {
       if (captured != null) {
         context = context.withValue(CALLER_CONTEXT, captured);
       }
-      reporting = new Reporting<>(call, verdict);
+      reporting = new Reporting<>(call, verdict, WireSizes.ofServerCall());
       call = reporting;
     }
     ServerCall.Listener<ReqT> listener = context == Context.current() ? next.startCall(call, headers)
@@ -78,16 +78,19 @@ final class MeshServerInterceptor implements ServerInterceptor {
     return deadline == null && reporting == null ? listener : new Serving<>(listener, deadline, verdict, reporting);
   }
 
-  /** Reports the call's end (status, messages) to the mesh's listeners. */
+  /** Reports the call's end (status, messages, and body bytes when a tracer counted them) to the mesh's listeners. */
   private static final class Reporting<ReqT, RespT> extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
     private final InboundVerdict verdict;
+    /** The call's wire sizes when the server has the mesh's stream tracer ({@link MeshGrpc#serverStreamTracer}). */
+    private final @Nullable WireSizes sizes;
     private final AtomicBoolean ended = new AtomicBoolean();
     volatile long received;
     private volatile long sent;
 
-    Reporting(ServerCall<ReqT, RespT> delegate, InboundVerdict verdict) {
+    Reporting(ServerCall<ReqT, RespT> delegate, InboundVerdict verdict, @Nullable WireSizes sizes) {
       super(delegate);
       this.verdict = verdict;
+      this.sizes = sizes;
     }
 
     @Override
@@ -104,7 +107,8 @@ final class MeshServerInterceptor implements ServerInterceptor {
 
     void end(Status status) {
       if (ended.compareAndSet(false, true)) {
-        verdict.endGrpc(status.getCode().value(), received, sent);
+        WireSizes s = sizes;
+        verdict.endGrpc(status.getCode().value(), received, sent, s == null ? -1 : s.received(), s == null ? -1 : s.sent());
       }
     }
   }

@@ -53,6 +53,12 @@ final class GrpcBackend implements AutoCloseable {
   }
 
   GrpcBackend(String name, ServerCredentials credentials, ServerInterceptor... interceptors) {
+    this(name, credentials, null, interceptors);
+  }
+
+  /** A backend whose server has {@code tracer} installed (null for none), its services intercepted by {@code interceptors}. */
+  GrpcBackend(String name, ServerCredentials credentials, io.grpc.ServerStreamTracer.Factory tracer,
+      ServerInterceptor... interceptors) {
     this.name = name;
     ServerServiceDefinition service = ServerServiceDefinition.builder(Echo.SERVICE)
         .addMethod(Echo.WHO, ServerCalls.asyncUnaryCall(this::who))
@@ -63,10 +69,12 @@ final class GrpcBackend implements AutoCloseable {
     ServerServiceDefinition intercepted = ServerInterceptors.intercept(service, record());
     intercepted = ServerInterceptors.intercept(intercepted, interceptors);
     try {
-      server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials)
-          .addService(intercepted)
-          .build()
-          .start();
+      NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials)
+          .addService(intercepted);
+      if (tracer != null) {
+        builder.addStreamTracerFactory(tracer);
+      }
+      server = builder.build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -109,6 +109,48 @@ class GrpcTelemetryTest {
     assertThat(span.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code"))).isEqualTo(14L);
   }
 
+  @Test
+  void aPassthroughCallCarriesItsTraceContextAndIsCountedAsIstioCountsThePassthroughCluster() throws Exception {
+    GrpcBackend outside = new GrpcBackend("outside");
+    meshes.closeLater(outside);
+    Mesh mesh = meshes.mesh("", MeshTime.system(), new Random(3), b -> b.meterRegistry(registry).openTelemetry(otel));
+    String authority = "127.0.0.1:" + outside.port(); // not a host of the mesh: ALLOW_ANY sends it as is
+    String answer = who(meshes.channel(mesh, authority));
+    assertThat(answer).isEqualTo("outside");
+    SpanData span = spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.CLIENT).findFirst().orElseThrow();
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("meshlet.cluster"))).isEqualTo("PassthroughCluster");
+    assertThat(span.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code"))).isEqualTo(0L);
+    String traceparent = "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getSpanContext().getTraceFlags().asHex();
+    assertThat(outside.lastHeaders().getAll(TRACEPARENT)).containsExactly(traceparent);
+    assertThat(outside.lastHeaders().get(Metadata.Key.of("x-meshlet-peer", Metadata.ASCII_STRING_MARSHALLER)))
+        .as("no peer metadata to a host outside the mesh").isNull();
+    String scrape = registry.scrape();
+    String passthrough = "destination_service_name=\"PassthroughCluster\"";
+    assertThat(series(scrape, "istio_requests_total", passthrough)).contains("reporter=\"source\"",
+        "destination_service=\"" + authority + "\"", "request_protocol=\"grpc\"", "grpc_response_status=\"0\"",
+        "response_flags=\"-\"").endsWith(" 1.0");
+    assertThat(series(scrape, "istio_request_messages_total", passthrough)).endsWith(" 1.0");
+    assertThat(series(scrape, "istio_response_messages_total", passthrough)).endsWith(" 1.0");
+    assertThat(series(scrape, "istio_request_bytes_sum", passthrough)).endsWith(" " + (double) ("hi".length() + 5));
+    assertThat(series(scrape, "istio_response_bytes_sum", passthrough)).endsWith(" " + (double) (answer.length() + 5));
+  }
+
+  @Test
+  void aPassthroughCallThatCannotConnectKeepsItsStatusAndIsCountedWithUf() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Mesh mesh = meshes.mesh("", MeshTime.system(), new Random(3), b -> b.meterRegistry(registry).openTelemetry(otel));
+    ManagedChannel channel = meshes.channel(mesh, "127.0.0.1:" + closed);
+    assertThat(failure(() -> who(channel)).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(series(registry.scrape(), "istio_requests_total", "destination_service_name=\"PassthroughCluster\""))
+        .contains("destination_service=\"127.0.0.1:" + closed + "\"", "grpc_response_status=\"14\"", "response_flags=\"UF\"");
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertThat(span.getStatus().getStatusCode().name()).isEqualTo("ERROR");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("meshlet.response_flags"))).isEqualTo("UF");
+  }
+
   static String series(String scrape, String metric, String... having) {
     for (String line : scrape.split("\n")) {
       if (line.startsWith(metric + "{") && Arrays.stream(having).allMatch(line::contains)) {

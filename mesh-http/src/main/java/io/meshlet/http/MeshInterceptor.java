@@ -10,6 +10,7 @@ import io.meshlet.core.pipeline.CallerContext;
 import io.meshlet.core.pipeline.LocalReply;
 import io.meshlet.core.pipeline.Mirror;
 import io.meshlet.core.pipeline.OutboundCall;
+import io.meshlet.core.pipeline.Passthrough;
 import io.meshlet.core.pipeline.Redirect;
 import io.meshlet.core.pipeline.ResponseFlag;
 import io.meshlet.core.pipeline.ResponseFlags;
@@ -116,7 +117,7 @@ public final class MeshInterceptor implements Interceptor {
       Routed routed = mesh.pipeline().outbound(view, caller, context);
       switch (routed.kind()) {
         case PASSTHROUGH:
-          return chain.proceed(request);
+          return PassthroughCall.proceed(chain, request, (Passthrough) routed);
         case FAILURE:
           CallFailure failure = (CallFailure) routed;
           throw new MeshRoutingException(failure.flag(), failure.message());
@@ -269,7 +270,7 @@ public final class MeshInterceptor implements Interceptor {
     }
   }
 
-  private static long requestBytes(Request request) {
+  static long requestBytes(Request request) {
     try {
       return request.body() == null ? 0 : request.body().contentLength();
     } catch (IOException e) {

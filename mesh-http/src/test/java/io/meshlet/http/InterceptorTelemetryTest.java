@@ -125,6 +125,48 @@ class InterceptorTelemetryTest {
     assertThat(span.getAttributes().get(AttributeKey.stringKey("meshlet.response_flags"))).isEqualTo("UF,URX");
   }
 
+  @Test
+  void aPassthroughCallCarriesItsTraceContextAndIsCountedAndTracedAsIstioDoesToThePassthroughCluster() throws IOException {
+    OkHttpClient client = client(ok.port());
+    String authority = "127.0.0.1:" + ok.port(); // a host the mesh does not know: ALLOW_ANY sends it as is
+    try (Response r = client.newCall(new Request.Builder().url("http://" + authority + "/outside")
+        .post(okhttp3.RequestBody.create("abc", null)).build()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.body().string()).isEqualTo("b1");
+    }
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertThat(span.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.CLIENT);
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("meshlet.cluster"))).isEqualTo("PassthroughCluster");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("url.full"))).isEqualTo("http://" + authority + "/outside");
+    assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+    String traceparent = "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getSpanContext().getTraceFlags().asHex();
+    assertThat(ok.last().getHeaders().get("traceparent")).isEqualTo(traceparent);
+    assertThat(ok.last().getHeaders().get("x-meshlet-peer")).as("no peer metadata to a host outside the mesh").isNull();
+    assertThat(ok.last().getUrl().encodedPath()).isEqualTo("/outside");
+    String scrape = registry.scrape();
+    assertThat(series(scrape, "istio_requests_total", "destination_service_name=\"PassthroughCluster\""))
+        .contains("reporter=\"source\"", "destination_service=\"" + authority + "\"", "source_workload=\"shop\"",
+            "response_code=\"200\"", "response_flags=\"-\"").endsWith(" 1.0");
+    assertThat(series(scrape, "istio_request_bytes_sum", "destination_service_name=\"PassthroughCluster\"")).endsWith(" 3.0");
+    assertThat(series(scrape, "istio_response_bytes_sum", "destination_service_name=\"PassthroughCluster\"")).endsWith(" 2.0");
+  }
+
+  @Test
+  void aPassthroughCallThatCannotConnectFailsAsWithoutTheMeshAndIsCountedWithUf() throws IOException {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    OkHttpClient client = client(ok.port());
+    assertThatThrownBy(() -> client.newCall(new Request.Builder().url("http://127.0.0.1:" + closed + "/").build()).execute())
+        .isInstanceOf(java.net.ConnectException.class);
+    assertThat(series(registry.scrape(), "istio_requests_total", "destination_service_name=\"PassthroughCluster\""))
+        .contains("destination_service=\"127.0.0.1:" + closed + "\"", "response_code=\"503\"", "response_flags=\"UF\"");
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertThat(span.getStatus().getStatusCode().name()).isEqualTo("ERROR");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("meshlet.response_flags"))).isEqualTo("UF");
+  }
+
   static String series(String scrape, String metric, String... having) {
     for (String line : scrape.split("\n")) {
       if (line.startsWith(metric + "{") && Arrays.stream(having).allMatch(line::contains)) {

@@ -1,6 +1,7 @@
 package io.meshlet.spring;
 
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerStreamTracer;
 import io.meshlet.core.Mesh;
 import io.meshlet.grpc.MeshGrpc;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,14 +22,15 @@ import org.springframework.grpc.client.GrpcChannelBuilderCustomizer;
 import org.springframework.grpc.client.GrpcChannelFactory;
 import org.springframework.grpc.client.InProcessGrpcChannelFactory;
 import org.springframework.grpc.server.GlobalServerInterceptor;
+import org.springframework.grpc.server.ServerBuilderCustomizer;
 
 /**
  * With Spring gRPC and {@code mesh-grpc} on the classpath: {@link MeshGrpc#serverInterceptor} on
  * every service of the application's gRPC server, as a global interceptor of the highest
- * precedence; and Boot's gRPC channel factory wrapped in a {@link MeshGrpcChannelFactory}, so that
- * channels (and stubs) for mesh targets such as {@code reviews:9080} are mesh channels. With Boot's
- * gRPC server auto-configuration too, that server serves mutual TLS with the mesh's certificate
- * ({@link MeshGrpcServerTls}).
+ * precedence, and {@link MeshGrpc#serverStreamTracer} on its builder; and Boot's gRPC channel factory
+ * wrapped in a {@link MeshGrpcChannelFactory}, so that channels (and stubs) for mesh targets such as
+ * {@code reviews:9080} are mesh channels. With Boot's gRPC server auto-configuration too, that server
+ * serves mutual TLS with the mesh's certificate ({@link MeshGrpcServerTls}).
  */
 @AutoConfiguration(after = MeshAutoConfiguration.class)
 @ConditionalOnClass({MeshGrpc.class, GlobalServerInterceptor.class})
@@ -40,6 +42,19 @@ public class MeshGrpcAutoConfiguration {
   @Order(Ordered.HIGHEST_PRECEDENCE)
   ServerInterceptor meshServerInterceptor(Mesh mesh) {
     return MeshGrpc.serverInterceptor(mesh);
+  }
+
+  /**
+   * {@link MeshGrpc#serverStreamTracer} on the application's gRPC server, so that the interceptor
+   * reports served calls' body bytes ({@code istio_request_bytes}, {@code istio_response_bytes} on
+   * {@code reporter="destination"}); on and off with the interceptor.
+   */
+  @Bean
+  @ConditionalOnBooleanProperty(name = "mesh.server.grpc-interceptor", matchIfMissing = true)
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  ServerBuilderCustomizer meshServerStreamTracer(Mesh mesh) {
+    ServerStreamTracer.Factory tracer = MeshGrpc.serverStreamTracer(mesh);
+    return builder -> builder.addStreamTracerFactory(tracer);
   }
 
   /**

@@ -462,7 +462,7 @@ public class MeshProperties {
     /** Whether MeshServletFilter (caller identity, authorization, rate limits, deadlines) runs first in a servlet application's filter chain. */
     private boolean filter = true;
 
-    /** Whether MeshGrpc's server interceptor (the same checks for gRPC) runs first on every service of Spring gRPC's server. */
+    /** Whether MeshGrpc's server interceptor (the same checks for gRPC) runs first on every service of Spring gRPC's server, with its stream tracer (served calls' body bytes) on the server builder. */
     private boolean grpcInterceptor = true;
 
     /**

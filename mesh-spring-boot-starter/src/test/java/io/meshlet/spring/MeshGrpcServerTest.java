@@ -32,7 +32,10 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Spring gRPC's server with the mesh's interceptor on its services: an AuthorizationPolicy on a method name refuses that method. */
+/**
+ * Spring gRPC's server with the mesh's interceptor on its services and its stream tracer on the
+ * builder: an AuthorizationPolicy on a method name refuses that method; served calls report their bytes.
+ */
 @SpringBootTest(classes = {ProductPage.class, MeshGrpcServerTest.EchoService.class},
     webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
         "spring.application.name=productpage",
@@ -43,6 +46,7 @@ class MeshGrpcServerTest {
   static final MethodDescriptor<String, String> ADMIN = method("Admin");
 
   @Autowired EchoService service;
+  @Autowired io.micrometer.core.instrument.MeterRegistry meters;
 
   @DynamicPropertySource
   static void meshConfig(DynamicPropertyRegistry registry) throws IOException {
@@ -68,6 +72,15 @@ class MeshGrpcServerTest {
             assertThat(e.getStatus().getDescription()).isEqualTo("RBAC: access denied");
           });
       assertThat(service.adminCalls).as("the denied call never reached the service").isZero();
+      // The mesh's stream tracer is on Boot's server builder: the served call's body bytes, as Envoy counts them.
+      org.awaitility.Awaitility.await().untilAsserted(() -> {
+        io.micrometer.core.instrument.DistributionSummary in = meters.find("istio.request")
+            .tags("reporter", "destination", "grpc_response_status", "0").summary();
+        assertThat(in).isNotNull();
+        assertThat(in.totalAmount()).isEqualTo("hi".length() + 5);
+        assertThat(meters.find("istio.response").tags("reporter", "destination", "grpc_response_status", "0").summary()
+            .totalAmount()).isEqualTo("productpage".length() + 5);
+      });
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }

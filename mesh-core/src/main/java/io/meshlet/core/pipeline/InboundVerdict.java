@@ -62,10 +62,19 @@ public record InboundVerdict(@Nullable InboundDecision decision, @Nullable Local
     }
   }
 
-  /** Reports the end of a gRPC call: its status code and the messages received and sent. */
+  /** Reports the end of a gRPC call: its status code and the messages received and sent (body sizes unknown). */
   public void endGrpc(int grpcCode, long requestMessages, long responseMessages) {
+    endGrpc(grpcCode, requestMessages, responseMessages, -1, -1);
+  }
+
+  /**
+   * Reports the end of a gRPC call: its status code, the messages received and sent, and the body
+   * bytes received and sent as Envoy counts them (each message's wire size plus its 5-byte frame
+   * header; negative: unknown).
+   */
+  public void endGrpc(int grpcCode, long requestMessages, long responseMessages, long requestBytes, long responseBytes) {
     if (event != null) {
-      event.end(200, grpcCode, -1, -1, requestMessages, responseMessages);
+      event.end(200, grpcCode, requestBytes, responseBytes, requestMessages, responseMessages);
     }
   }
 }

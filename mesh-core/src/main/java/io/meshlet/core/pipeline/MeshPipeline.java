@@ -110,8 +110,11 @@ public final class MeshPipeline {
       case REDIRECT:
         event.outcome(((Redirect) routed).code(), -1, ResponseFlags.NONE);
         break;
+      case PASSTHROUGH:
+        // One try to the address the caller named, which the adapter reports (PassthroughCluster).
+        return new Passthrough(event, time);
       default:
-        // FORWARD: the call reports its own events; PASSTHROUGH: not reported (see docs/telemetry.md).
+        // FORWARD: the call reports its own events.
         return routed;
     }
     event.start();

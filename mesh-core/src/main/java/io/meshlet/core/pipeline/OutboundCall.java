@@ -13,7 +13,6 @@ import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.CompiledDestination;
 import io.meshlet.core.routing.CompiledRoute;
 import io.meshlet.core.routing.RequestView;
-import io.meshlet.core.model.GrpcCode;
 import io.meshlet.core.model.MirrorPolicy;
 import io.meshlet.core.routing.CompiledMirror;
 import java.time.Duration;
@@ -354,16 +353,8 @@ public final class OutboundCall implements Routed {
 
   /** The outcome listeners hear: a response's status; a failure without one as the status Envoy would answer. */
   private void outcome(AttemptResult result) {
-    if (event == null) {
-      return;
-    }
-    if (result.isFailure()) {
-      ResponseFlag flag = flagOf(result.failure());
-      event.outcome(grpc ? 200 : (flag == ResponseFlag.UT ? 504 : 503),
-          grpc ? (flag == ResponseFlag.UT ? GrpcCode.DEADLINE_EXCEEDED : GrpcCode.UNAVAILABLE).value() : -1,
-          ResponseFlags.ofBits(flags | ResponseFlags.bit(flag)));
-    } else {
-      event.outcome(result);
+    if (event != null) {
+      event.result(result, flags);
     }
   }
 

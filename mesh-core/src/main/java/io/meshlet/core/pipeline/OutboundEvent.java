@@ -3,6 +3,7 @@ package io.meshlet.core.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import io.meshlet.core.lb.Endpoint;
+import io.meshlet.core.model.GrpcCode;
 import io.meshlet.core.resilience.AttemptResult;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.CompiledRoute;
@@ -29,6 +30,7 @@ public final class OutboundEvent extends CallEvent {
   private String @Nullable [] tryHeaders;
   private int tryHeaderCount;
   Overflow overflow = Overflow.NONE;
+  boolean passthrough;
 
   /** A limit of the cluster that refused the call or its retry (Envoy's {@code *_overflow} counters). */
   public enum Overflow {
@@ -72,6 +74,14 @@ public final class OutboundEvent extends CallEvent {
   /** The cluster the call was sent to; null when routing ended before one was chosen. */
   public @Nullable Cluster cluster() {
     return cluster;
+  }
+
+  /**
+   * True for a call to a host the mesh does not know, sent unchanged under {@code ALLOW_ANY}: what
+   * Envoy sends to its {@code PassthroughCluster} ({@link #cluster()} is null).
+   */
+  public boolean passthrough() {
+    return passthrough;
   }
 
   /** The destination service host ({@code reviews.default.svc.cluster.local}): the cluster's, else the host asked for. */
@@ -166,6 +176,23 @@ public final class OutboundEvent extends CallEvent {
     grpcStatus = result.grpcStatus();
   }
 
+  /**
+   * Records the final result of a call: a response's status; a failure without one as the status
+   * Envoy would answer (503, 504 for a timeout; gRPC {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED})
+   * with its flag added to {@code flagBits}.
+   */
+  void result(AttemptResult result, int flagBits) {
+    if (!result.isFailure()) {
+      outcome(result);
+      return;
+    }
+    ResponseFlag flag = OutboundCall.flagOf(result.failure());
+    boolean timeout = flag == ResponseFlag.UT;
+    outcome(isGrpc() ? 200 : (timeout ? 504 : 503),
+        isGrpc() ? (timeout ? GrpcCode.DEADLINE_EXCEEDED : GrpcCode.UNAVAILABLE).value() : -1,
+        ResponseFlags.ofBits(flagBits | ResponseFlags.bit(flag)));
+  }
+
   /** Records a failure or local answer of the mesh. */
   void outcome(int httpStatus, int grpc, ResponseFlags f) {
     status = httpStatus;
@@ -187,6 +214,6 @@ public final class OutboundEvent extends CallEvent {
   @Override
   public String toString() {
     return "OutboundEvent[" + request.method() + " " + request.authority() + request.path()
-        + (cluster != null ? " -> " + cluster.name() : "") + ", try " + tries + ", status " + status + " " + flags + "]";
+        + (cluster != null ? " -> " + cluster.name() : passthrough ? " -> PassthroughCluster" : "") + ", try " + tries + ", status " + status + " " + flags + "]";
   }
 }

@@ -10,6 +10,7 @@ import io.meshlet.core.pipeline.OutboundEvent;
 import io.meshlet.core.resilience.AttemptResult;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.RequestView;
+import io.meshlet.core.routing.UnknownHosts;
 import io.meshlet.core.security.InboundRequest;
 import java.time.Clock;
 import java.time.Instant;
@@ -73,7 +74,8 @@ public final class AccessLog implements CallListener {
     Cluster cluster = call.cluster();
     Endpoint e = call.endpoint();
     AttemptResult last = call.tryResult();
-    String upstream = e != null ? e.hostPort() : (cluster != null && cluster.isPassthrough() ? r.authority() : null);
+    String upstream = e != null ? e.hostPort()
+        : (call.passthrough() || (cluster != null && cluster.isPassthrough()) ? r.authority() : null);
     Line line = new Line(s.format());
     line.start(start(call)).request(r.method(), r.path(), protocol(call))
         .outcome(call, last != null && !last.isFailure() ? "via_upstream" : null)
@@ -84,7 +86,8 @@ public final class AccessLog implements CallListener {
         .field("request_id", r.header("x-request-id"), true)
         .field("authority", r.authority(), true)
         .field("upstream_host", upstream, true)
-        .field("upstream_cluster", cluster == null ? null : cluster.name(), false)
+        .field("upstream_cluster", cluster != null ? cluster.name()
+            : call.passthrough() ? UnknownHosts.PASSTHROUGH_CLUSTER : null, false)
         .field("upstream_local_address", null, false)
         .field("downstream_local_address", null, false)
         .field("downstream_remote_address", null, false)

@@ -39,8 +39,9 @@ import org.jspecify.annotations.Nullable;
  * what the mesh cannot know is {@code unknown}.
  *
  * <p>Cardinality is bounded by the config: labels come from the workload, the cluster and endpoint
- * the call went to (never the path or a passthrough host beyond what routing knows), the status and
- * the response flags. Meters are looked up in a map keyed by the label values and registered once.
+ * the call went to (never the path), the status and the response flags; a passthrough call (a host
+ * the mesh does not know) is {@code destination_service_name="PassthroughCluster"} with the host it
+ * was sent to, as Istio labels it, for at most {@link #MAX_PASSTHROUGH_HOSTS} distinct hosts. Meters are looked up in a map keyed by the label values and registered once.
  */
 public final class IstioMetrics implements CallListener {
   /** Istio's default buckets of {@code istio_request_duration_milliseconds}, in milliseconds. */
@@ -77,6 +78,8 @@ public final class IstioMetrics implements CallListener {
   public static final String PEER_HEADER = "x-meshlet-peer";
   /** At most this many distinct peers are named; more (a caller writes the header) are {@code unknown}. */
   static final int MAX_PEERS = 1000;
+  /** At most this many distinct passthrough hosts are named in {@code destination_service}; more are {@code unknown}. */
+  static final int MAX_PASSTHROUGH_HOSTS = 1000;
   private static final String UNKNOWN = WorkloadLabels.UNKNOWN;
   private static final int N = 25;
   private static final int SOURCE = 1;
@@ -105,6 +108,7 @@ public final class IstioMetrics implements CallListener {
   private final Object endpointKey = new Object();
   private final Map<String, String[]> services = new ConcurrentHashMap<>();
   private final Map<String, WorkloadLabels> peers = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> passthroughHosts = new ConcurrentHashMap<>();
   private final String selfHeader;
   private final Map<LabelKey, Meters> meters = new ConcurrentHashMap<>();
   private volatile MetricsSettings applied;
@@ -174,11 +178,18 @@ public final class IstioMetrics implements CallListener {
         : endpoint.attachment(endpointKey, e -> WorkloadLabels.of(e.labels(), null, service[1]));
     workload(v, DESTINATION, dest != null ? dest : WorkloadLabels.NONE);
     v[DESTINATION + 2] = mtls && !tls.subjectAltNames().isEmpty() ? tls.subjectAltNames().get(0) : UNKNOWN;
-    // A call REGISTRY_ONLY refused went, as Envoy names it, to the BlackHoleCluster (Istio's label value).
-    String none = call.flags().contains(ResponseFlag.BLOCKED) ? UnknownHosts.BLACK_HOLE_CLUSTER : UNKNOWN;
-    v[SERVICE] = cluster == null ? none : host;
-    v[SERVICE + 1] = cluster == null ? none : service[0];
-    v[SERVICE + 2] = cluster == null ? UNKNOWN : service[1];
+    if (call.passthrough()) {
+      // As Istio's stats filter labels its allow_any route: the Host sent, and PassthroughCluster.
+      v[SERVICE] = passthroughHost(call.request().authority());
+      v[SERVICE + 1] = UnknownHosts.PASSTHROUGH_CLUSTER;
+      v[SERVICE + 2] = UNKNOWN;
+    } else {
+      // A call REGISTRY_ONLY refused went, as Envoy names it, to the BlackHoleCluster (Istio's label value).
+      String none = call.flags().contains(ResponseFlag.BLOCKED) ? UnknownHosts.BLACK_HOLE_CLUSTER : UNKNOWN;
+      v[SERVICE] = cluster == null ? none : host;
+      v[SERVICE + 1] = cluster == null ? none : service[0];
+      v[SERVICE + 2] = cluster == null ? UNKNOWN : service[1];
+    }
     outcome(v, call);
     v[N - 1] = UNKNOWN; // Istio's source reporter does not say
     record(s, v, call);
@@ -209,6 +220,25 @@ public final class IstioMetrics implements CallListener {
     outcome(v, call);
     v[N - 1] = peer != null ? "mutual_tls" : "none";
     record(s, v, call);
+  }
+
+  /**
+   * {@code destination_service} of a passthrough call: the authority the caller sent, for the first
+   * {@link #MAX_PASSTHROUGH_HOSTS} distinct ones; later ones are {@code unknown}, so an application
+   * calling ever new hosts cannot grow the registry without bound.
+   */
+  private String passthroughHost(String authority) {
+    if (authority.isEmpty()) {
+      return UNKNOWN;
+    }
+    if (passthroughHosts.containsKey(authority)) {
+      return authority;
+    }
+    if (passthroughHosts.size() >= MAX_PASSTHROUGH_HOSTS) {
+      return UNKNOWN;
+    }
+    passthroughHosts.putIfAbsent(authority, Boolean.TRUE);
+    return authority;
   }
 
   /**

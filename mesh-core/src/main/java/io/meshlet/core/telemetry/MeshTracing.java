@@ -10,6 +10,7 @@ import io.meshlet.core.pipeline.OutboundEvent;
 import io.meshlet.core.resilience.AttemptResult;
 import io.meshlet.core.routing.Cluster;
 import io.meshlet.core.routing.RequestView;
+import io.meshlet.core.routing.UnknownHosts;
 import io.meshlet.core.security.InboundDecision;
 import io.meshlet.core.security.InboundRequest;
 import io.opentelemetry.api.OpenTelemetry;
@@ -178,6 +179,8 @@ public final class MeshTracing implements CallListener {
         if (cluster.subset() != null) {
           span.setAttribute(SUBSET, cluster.subset());
         }
+      } else if (call.passthrough()) {
+        span.setAttribute(CLUSTER, UnknownHosts.PASSTHROUGH_CLUSTER);
       }
       Endpoint e = call.endpoint();
       if (e != null) {

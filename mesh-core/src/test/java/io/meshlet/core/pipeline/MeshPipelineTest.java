@@ -60,6 +60,62 @@ class MeshPipelineTest {
   }
 
   @Test
+  void aPassthroughCallIsOneTryThatListenersHearAndTheAdapterReports() {
+    Path file = MeshTesting.write(dir.resolve("mesh.yaml"), "");
+    ManualTime time = new ManualTime();
+    java.util.List<String> heard = new java.util.ArrayList<>();
+    mesh = MeshTesting.mesh(file).time(time).callListener(new CallListener() {
+      @Override
+      public void onCallStart(OutboundEvent call) {
+        heard.add("start " + call.passthrough() + " " + call.cluster() + " " + call.serviceHost());
+      }
+
+      @Override
+      public void onTryStart(OutboundEvent call) {
+        heard.add("try " + call.tries() + " " + call.endpoint());
+        call.addTryHeader("traceparent", "00-x");
+      }
+
+      @Override
+      public void onTryEnd(OutboundEvent call) {
+        heard.add("try end " + call.tryResult());
+      }
+
+      @Override
+      public void onCallEnd(OutboundEvent call) {
+        heard.add("end " + call.status() + " " + call.flags() + " " + call.durationNanos() / 1_000_000 + "ms "
+            + call.requestBytes() + "/" + call.responseBytes());
+      }
+    }).build();
+    Passthrough p = (Passthrough) mesh.pipeline().outbound(get("http://api.example.com/x"), null);
+    assertThat(p).isNotSameAs(Passthrough.INSTANCE);
+    assertThat(p.observed()).isTrue();
+    Map<String, String> sent = new java.util.HashMap<>();
+    p.startTry();
+    p.forEachTryHeader(sent::put);
+    time.advance(Duration.ofMillis(4));
+    p.cancelled();
+    p.complete(AttemptResult.failure(AttemptResult.Failure.RESET));
+    p.reportBytes(7, -1);
+    p.end();
+    p.end();
+    assertThat(sent).containsEntry("traceparent", "00-x");
+    assertThat(heard).containsExactly("start true null api.example.com", "try 1 null", "try end reset",
+        "end 503 UC,DC 4ms 7/0");
+  }
+
+  @Test
+  void aPassthroughNoListenerHearsIsTheSharedInertOne() {
+    MeshPipeline p = pipeline("", OutboundTrafficPolicy.ALLOW_ANY, new ManualTime());
+    Passthrough pass = (Passthrough) p.outbound(get("http://api.example.com/"), null);
+    assertThat(pass).isSameAs(Passthrough.INSTANCE);
+    assertThat(pass.observed()).isFalse();
+    pass.startTry();
+    pass.complete(AttemptResult.status(200));
+    pass.end();
+  }
+
+  @Test
   void eachKindOfDecision() {
     MeshPipeline p = pipeline("""
           - match: [{uri: {prefix: /limited}}]

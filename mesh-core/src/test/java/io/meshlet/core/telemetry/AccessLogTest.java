@@ -49,6 +49,18 @@ class AccessLogTest {
   }
 
   @Test
+  void aPassthroughCallNamesThePassthroughClusterAndTheHostItWentTo() {
+    mesh("", AccessLog.Format.JSON);
+    var p = (io.meshlet.core.pipeline.Passthrough) mesh.pipeline().outbound(io.meshlet.core.MeshTesting.get("http://api.example.com:8080/x"), null);
+    p.startTry();
+    p.complete(io.meshlet.core.resilience.AttemptResult.status(200));
+    p.end();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0)).contains("\"response_code\":200",
+        "\"upstream_host\":\"api.example.com:8080\",\"upstream_cluster\":\"PassthroughCluster\"");
+  }
+
+  @Test
   void jsonLinesCarryEnvoysKeys() {
     mesh("", AccessLog.Format.JSON);
     TelemetryFixture.call(mesh, time, "http://reviews:9080/r/1", 1, 200);

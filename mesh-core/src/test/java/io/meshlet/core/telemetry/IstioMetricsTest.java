@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshlet.core.Mesh;
 import io.meshlet.core.identity.SpiffeId;
 import io.meshlet.core.pipeline.InboundVerdict;
+import io.meshlet.core.pipeline.Passthrough;
+import io.meshlet.core.resilience.AttemptResult;
 import io.meshlet.core.resilience.ManualTime;
 import io.meshlet.core.security.Call;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -66,6 +68,50 @@ class IstioMetricsTest {
     String line = series(registry.scrape(), "istio_requests_total", "response_flags=\"BLOCKED\"");
     assertThat(line).contains("destination_service=\"BlackHoleCluster\"", "destination_service_name=\"BlackHoleCluster\"",
         "response_code=\"502\"");
+  }
+
+  @Test
+  void aPassthroughCallIsReportedAsIstioDoesToThePassthroughClusterWithTheHostItWentTo() {
+    mesh("");
+    passthrough("http://api.example.com:8080/v1/items", AttemptResult.status(200), 12, 340);
+    passthrough("http://10.9.9.9/", AttemptResult.failure(AttemptResult.Failure.CONNECT_FAILURE), -1, -1);
+    String scrape = registry.scrape();
+    String ok = series(scrape, "istio_requests_total", "destination_service=\"api.example.com:8080\"");
+    assertThat(labelNames(ok)).containsExactlyInAnyOrderElementsOf(IstioMetrics.LABELS);
+    assertThat(ok).contains("reporter=\"source\"", "source_workload=\"productpage\"",
+        "destination_service_name=\"PassthroughCluster\"", "destination_service_namespace=\"unknown\"",
+        "destination_workload=\"unknown\"", "response_code=\"200\"", "response_flags=\"-\"").endsWith(" 1.0");
+    assertThat(series(scrape, "istio_response_bytes_sum", "destination_service=\"api.example.com:8080\"")).endsWith(" 340.0");
+    assertThat(series(scrape, "istio_requests_total", "destination_service=\"10.9.9.9\""))
+        .contains("destination_service_name=\"PassthroughCluster\"", "response_code=\"503\"", "response_flags=\"UF\"");
+    assertThat(scrape).doesNotContain("/v1/items");
+  }
+
+  @Test
+  void passthroughHostsBeyondTheBoundAreUnknown() {
+    mesh("");
+    for (int i = 0; i < IstioMetrics.MAX_PASSTHROUGH_HOSTS + 5; i++) {
+      passthrough("http://h" + i + ".example/", AttemptResult.status(200), 0, 0);
+    }
+    passthrough("http://h0.example/", AttemptResult.status(200), 0, 0);
+    String scrape = registry.scrape();
+    assertThat(series(scrape, "istio_requests_total", "destination_service=\"h0.example\"")).endsWith(" 2.0");
+    assertThat(series(scrape, "istio_requests_total", "destination_service=\"unknown\"",
+        "destination_service_name=\"PassthroughCluster\"")).endsWith(" 5.0");
+    assertThat(scrape).doesNotContain("h" + IstioMetrics.MAX_PASSTHROUGH_HOSTS + ".example");
+  }
+
+  private void passthrough(String url, AttemptResult result, long requestBytes, long responseBytes) {
+    Passthrough p = (Passthrough) mesh.pipeline().outbound(io.meshlet.core.MeshTesting.get(url), null);
+    assertThat(p.observed()).isTrue();
+    try {
+      p.startTry();
+      time.advance(Duration.ofMillis(2));
+      p.complete(result);
+      p.reportBytes(requestBytes, responseBytes);
+    } finally {
+      p.end();
+    }
   }
 
   @Test

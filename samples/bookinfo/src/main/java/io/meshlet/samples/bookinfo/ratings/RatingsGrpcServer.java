@@ -16,7 +16,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * A plain grpc-java server for {@link RatingsGrpc#GET}: TLS with the mesh's certificate
- * ({@link MeshGrpc#serverCredentials}) and the mesh's inbound checks ({@link MeshGrpc#serverInterceptor}).
+ * ({@link MeshGrpc#serverCredentials}), the mesh's inbound checks ({@link MeshGrpc#serverInterceptor}) and its
+ * stream tracer for the served calls' body bytes ({@link MeshGrpc#serverStreamTracer}).
  * A gRPC port takes TLS only, so its callers need DestinationRule {@code tls: ISTIO_MUTUAL}.
  */
 final class RatingsGrpcServer implements SmartLifecycle {
@@ -39,6 +40,7 @@ final class RatingsGrpcServer implements SmartLifecycle {
         .build();
     try {
       server = Grpc.newServerBuilderForPort(port, MeshGrpc.serverCredentials(mesh))
+          .addStreamTracerFactory(MeshGrpc.serverStreamTracer(mesh))
           .addService(ServerInterceptors.intercept(service, MeshGrpc.serverInterceptor(mesh)))
           .build()
           .start();
