@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -24,6 +25,8 @@ final class ControlPlane implements AutoCloseable {
   final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
   final List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
   final List<DeltaDiscoveryRequest> deltaRequests = new CopyOnWriteArrayList<>();
+  /** The state-of-the-world responses sent, in order. */
+  final List<DiscoveryResponse> responses = new CopyOnWriteArrayList<>();
   private Server server;
   private int port;
 
@@ -32,6 +35,11 @@ final class ControlPlane implements AutoCloseable {
       @Override
       public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
         requests.add(request);
+      }
+
+      @Override
+      public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+        responses.add(response);
       }
 
       @Override

@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -113,13 +114,10 @@ class PushCoalescingTest {
     assertThat(translations.get() - translated).as("only the RouteConfiguration changed").isEqualTo(1);
     assertThat(last().config()).isEqualTo(expected(IstiodShapes.routes("v3"), IstiodShapes.endpoints()).config());
     // The ACKs were sent while the batch ran; wait for the server to have read them.
-    List<DiscoveryRequest> acks = await().atMost(Duration.ofSeconds(10)).until(() -> withVersion("2"), l -> l.size() >= 4);
-    // Each type ACKed; EDS may be ACKed twice (its subscription is sent again when CDS changes), as
-    // a full build on a loaded machine showed.
-    assertThat(acks).extracting(DiscoveryRequest::getTypeUrl)
-        .containsOnly(XdsType.CDS.typeUrl(), XdsType.EDS.typeUrl(), XdsType.LDS.typeUrl(), XdsType.RDS.typeUrl());
-    assertThat(acks).allSatisfy(ack -> {
-      assertThat(ack.getVersionInfo()).isEqualTo("2");
+    List<DiscoveryRequest> answers = answersOfEachType("2");
+    assertThat(answers).as("each response answered once").extracting(DiscoveryRequest::getResponseNonce).doesNotHaveDuplicates();
+    assertThat(answers).allSatisfy(ack -> {
+      assertThat(ack.getVersionInfo()).as("ACK of %s", ack.getTypeUrl()).isEqualTo("2");
       assertThat(ack.hasErrorDetail()).isFalse();
     });
   }
@@ -142,22 +140,38 @@ class PushCoalescingTest {
     assertThat(last().config()).as("the new endpoints with the last good routes")
         .isEqualTo(expected(IstiodShapes.routes("v2"), moved).config());
     // The answers were sent while the batch ran; wait for the server to have read them.
-    List<DiscoveryRequest> nacks = await().atMost(Duration.ofSeconds(10))
-        .until(() -> cp.requests.stream().filter(DiscoveryRequest::hasErrorDetail).toList(), l -> !l.isEmpty());
-    assertThat(nacks).singleElement().satisfies(nack -> {
-      assertThat(nack.getTypeUrl()).isEqualTo(XdsType.RDS.typeUrl());
-      assertThat(nack.getVersionInfo()).as("the last good version").isEqualTo("1");
-      assertThat(nack.getErrorDetail().getMessage()).contains("RouteConfiguration", "safe_regex");
+    List<DiscoveryRequest> answers = answersOfEachType("3");
+    assertThat(answers).as("each response answered once").extracting(DiscoveryRequest::getResponseNonce).doesNotHaveDuplicates();
+    assertThat(answers).allSatisfy(answer -> {
+      if (answer.getTypeUrl().equals(XdsType.RDS.typeUrl())) {
+        assertThat(answer.hasErrorDetail()).as("the RouteConfiguration NACKed").isTrue();
+        assertThat(answer.getVersionInfo()).as("the last good version").isEqualTo("1");
+        assertThat(answer.getErrorDetail().getMessage()).contains("RouteConfiguration", "safe_regex");
+      } else {
+        assertThat(answer.hasErrorDetail()).as("%s ACKed", answer.getTypeUrl()).isFalse();
+        assertThat(answer.getVersionInfo()).isEqualTo("3");
+      }
     });
-    List<DiscoveryRequest> acks = await().atMost(Duration.ofSeconds(10)).until(() -> withVersion("3"), l -> l.size() >= 3);
-    assertThat(acks).extracting(DiscoveryRequest::getTypeUrl)
-        .containsExactlyInAnyOrder(XdsType.CDS.typeUrl(), XdsType.EDS.typeUrl(), XdsType.LDS.typeUrl());
-    assertThat(acks).noneMatch(DiscoveryRequest::hasErrorDetail);
   }
 
-  /** The requests the server read that carry {@code version}: the ACKs of that version. */
-  private List<DiscoveryRequest> withVersion(String version) {
-    return cp.requests.stream().filter(r -> r.getVersionInfo().equals(version)).toList();
+  /**
+   * Waits until the server has read an answer (ACK or NACK) to a response of {@code version} of each
+   * of the four types, and returns every answer read so far to a response of that version, matched by
+   * nonce. Not a count of requests: java-control-plane answers an EDS request it reads after sending
+   * a CDS response with the endpoints again, even unchanged (Envoy re-requests EDS after CDS; its
+   * {@code hasClusterChanged}), so when a late ACK of the warm-up makes it send the push's EDS
+   * before its CDS, the push carries a second EDS response, and the client answers that one too.
+   */
+  private List<DiscoveryRequest> answersOfEachType(String version) {
+    return await().atMost(Duration.ofSeconds(10)).until(() -> answersTo(version),
+        l -> l.stream().map(DiscoveryRequest::getTypeUrl).collect(Collectors.toSet()).size() == XdsType.values().length);
+  }
+
+  /** The requests the server read whose nonce is that of a response of {@code version} it sent. */
+  private List<DiscoveryRequest> answersTo(String version) {
+    Set<String> nonces = cp.responses.stream().filter(r -> r.getVersionInfo().equals(version))
+        .map(DiscoveryResponse::getNonce).collect(Collectors.toSet());
+    return cp.requests.stream().filter(r -> nonces.contains(r.getResponseNonce())).toList();
   }
 
   private Translation last() {

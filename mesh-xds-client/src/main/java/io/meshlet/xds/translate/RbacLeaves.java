@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.rbac.v3.Permission;
 import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig;
 import io.envoyproxy.envoy.type.matcher.v3.MetadataMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.ValueMatcher;
@@ -51,6 +52,9 @@ final class RbacLeaves {
   private RbacLeaves() {}
 
   static @Nullable Leaf permission(Permission p, String path, Problems problems) {
+    if (p.getRuleCase() == Permission.RuleCase.URI_TEMPLATE) {
+      return uriTemplate(p, path + ".uri_template", problems); // a template, checked as one
+    }
     return checked(permission0(p, path, problems), path, problems);
   }
 
@@ -88,6 +92,33 @@ final class RbacLeaves {
       return null;
     }
     return value;
+  }
+
+  /**
+   * Istio's path template ({@code {*}}, {@code {**}}) as istiod's {@code permissionPathTemplate} serves it:
+   * a {@code UriTemplateMatchConfig} whose {@code path_template} is the AuthorizationPolicy's value.
+   */
+  private static @Nullable Leaf uriTemplate(Permission p, String path, Problems problems) {
+    com.google.protobuf.Any any = p.getUriTemplate().getTypedConfig();
+    if (!any.is(UriTemplateMatchConfig.class)) {
+      problems.error(path + ".typed_config", "'" + any.getTypeUrl() + "' (expected: " + UriTemplateMatchConfig.getDescriptor()
+          .getFullName() + ")");
+      return null;
+    }
+    String template;
+    try {
+      template = any.unpack(UriTemplateMatchConfig.class).getPathTemplate();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      problems.error(path + ".typed_config", "cannot be decoded (" + e.getMessage() + ")");
+      return null;
+    }
+    String problem = PolicyValues.pathProblem(template);
+    if (problem != null || !template.contains("{")) {
+      problems.error(path + ".typed_config.path_template", "'" + template + "' (expected: "
+          + (problem != null ? problem : "a path template with {*} or {**}") + ")");
+      return null;
+    }
+    return new Leaf(PATHS, template);
   }
 
   private static @Nullable Leaf permission0(Permission p, String path, Problems problems) {
@@ -133,7 +164,7 @@ final class RbacLeaves {
       }
       default:
         problems.error(path + "." + p.getRuleCase().name().toLowerCase(Locale.ROOT), "not supported (expected: header "
-            + ":method/:authority/:path, url_path, destination_port, destination_ip, requested_server_name, and_rules, "
+            + ":method/:authority/:path, url_path, uri_template, destination_port, destination_ip, requested_server_name, and_rules, "
             + "or_rules, not_rule or any)");
         return null;
     }

@@ -185,7 +185,7 @@ class XdsSecurityTranslationTest {
     assertThat(t.errors()).containsExactly(ConfigProblem.error("Listener", INBOUND, "xds",
         "filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.rules.policies[default-deny-ip-0]"
             + ".permissions[0].and_rules.rules[0].or_rules.rules[0].metadata",
-        "not supported (expected: header :method/:authority/:path, url_path, destination_port, destination_ip, "
+        "not supported (expected: header :method/:authority/:path, url_path, uri_template, destination_port, destination_ip, "
             + "requested_server_name, and_rules, or_rules, not_rule or any)"));
     assertThat(t.config().peerAuthentications()).isEmpty();
     assertThat(t.config().authorizationPolicies()).isEmpty();
@@ -306,6 +306,32 @@ class XdsSecurityTranslationTest {
         pathPolicy(pathHeader().setStringMatch(StringMatcher.newBuilder().setPrefix("/admin")).build()))))));
     assertThat(ok.errors()).isEmpty();
     assertThat(ok.config().authorizationPolicies().get(0).rules().get(0).to().get(0).paths()).containsExactly("/admin*");
+  }
+
+  /** istiod (and mesh-control-plane) serve a {@code paths} template as a {@code uri_template} permission. */
+  @Test
+  void aUriTemplatePermissionIsThePolicysPathTemplate() {
+    Translation ok = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("x",
+        templatePolicy("/files/{*}/raw/{**}"))))));
+    assertThat(ok.errors()).isEmpty();
+    assertThat(ok.config().authorizationPolicies().get(0).rules().get(0).to().get(0).paths())
+        .containsExactly("/files/{*}/raw/{**}");
+
+    Translation bad = translate(inbound(INBOUND, 9080, true, List.of(rbac(Action.DENY, Map.of("x",
+        templatePolicy("/files/{id}"))))));
+    assertThat(bad.errors()).singleElement().satisfies(e -> {
+      assertThat(e.path()).endsWith("policies[x].permissions[0].and_rules.rules[0].or_rules.rules[0].uri_template"
+          + ".typed_config.path_template");
+      assertThat(e.message()).contains("'/files/{id}'");
+    });
+  }
+
+  private static Policy templatePolicy(String template) {
+    Permission p = Permission.newBuilder().setUriTemplate(io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig.newBuilder()
+        .setName("uri-template").setTypedConfig(com.google.protobuf.Any.pack(
+            io.envoyproxy.envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig.newBuilder()
+                .setPathTemplate(template).build()))).build();
+    return Policy.newBuilder().addPermissions(and(or(p))).addPrincipals(Principal.newBuilder().setAny(true)).build();
   }
 
   /** Literals with '*' would change meaning as match strings (exact "*" is any value, exact "/a*" a prefix): refused with their path. */
