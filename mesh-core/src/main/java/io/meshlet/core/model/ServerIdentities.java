@@ -25,6 +25,12 @@ public record ServerIdentities(List<String> subjectAltNames, List<String> servic
   public ServerIdentities {
     subjectAltNames = List.copyOf(subjectAltNames);
     serviceAccounts = List.copyOf(new TreeSet<>(serviceAccounts));
+    for (String account : serviceAccounts) {
+      int slash = account.indexOf('/');
+      if (slash <= 0 || slash == account.length() - 1 || account.indexOf('/', slash + 1) >= 0) {
+        throw new IllegalArgumentException("serviceAccounts: '" + account + "' (expected: namespace/name)");
+      }
+    }
   }
 
   /** What the registry knows of {@code se}'s servers, given the endpoints it balances over. */
