@@ -7,11 +7,13 @@ import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.type.v3.Percent;
+import io.meshlet.core.model.ClientTlsSettings;
 import io.meshlet.core.model.ConnectionPoolSettings;
 import io.meshlet.core.model.LoadBalancerSettings;
 import io.meshlet.core.model.LocalityLbSetting;
 import io.meshlet.core.model.OutlierDetection;
 import io.meshlet.core.model.RetryBudget;
+import io.meshlet.core.model.ServerIdentities;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.TrafficPolicy;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +36,17 @@ final class ClusterBuilder {
 
   static Cluster build(String name, ServiceEntry.Resolution resolution, @Nullable TrafficPolicy subset, TrafficPolicy host,
       int port, io.envoyproxy.envoy.config.endpoint.v3.@Nullable ClusterLoadAssignment inline) {
+    return build(name, resolution, subset, host, port, inline, ServerIdentities.NONE, ServerIdentities.DEFAULT_TRUST_DOMAIN);
+  }
+
+  /**
+   * The cluster; for {@code ISTIO_MUTUAL} without {@code subjectAltNames}, its UpstreamTlsContext
+   * matches the service's {@code identities} in {@code trustDomain}, as istiod's {@code
+   * PushContext.ServiceAccounts} fills it.
+   */
+  static Cluster build(String name, ServiceEntry.Resolution resolution, @Nullable TrafficPolicy subset, TrafficPolicy host,
+      int port, io.envoyproxy.envoy.config.endpoint.v3.@Nullable ClusterLoadAssignment inline, ServerIdentities identities,
+      String trustDomain) {
     Cluster.Builder c = Cluster.newBuilder().setName(name);
     LoadBalancerSettings lb = loadBalancer(subset, host, port);
     if (resolution == ServiceEntry.Resolution.NONE || lb.simple() == LoadBalancerSettings.Simple.PASSTHROUGH) {
@@ -79,11 +92,16 @@ final class ClusterBuilder {
       c.setMaxRequestsPerConnection(Protos.uint32(pool.maxRequestsPerConnection()));
     }
     io.envoyproxy.envoy.config.core.v3.TransportSocket tls =
-        TlsBuilder.upstream(TrafficPolicy.resolve(subset, host, port, TrafficPolicy::tlsFor));
+        TlsBuilder.upstream(withRegistry(TrafficPolicy.resolve(subset, host, port, TrafficPolicy::tlsFor), identities),
+            trustDomain);
     if (tls != null) {
       c.setTransportSocket(tls);
     }
     return c.build();
+  }
+
+  private static @Nullable ClientTlsSettings withRegistry(@Nullable ClientTlsSettings tls, ServerIdentities identities) {
+    return tls == null ? null : tls.withRegistry(identities);
   }
 
   /** Every check explicit (the client reads Envoy's defaults for unset ones); success-rate ejection off, as istiod writes it. */

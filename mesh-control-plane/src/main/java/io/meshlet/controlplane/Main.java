@@ -8,14 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar mesh-control-plane.jar --config-dir DIR [--config-dir DIR2] [--port 15010] [--namespace default] [--root-namespace istio-system]
+ * {@code java -jar mesh-control-plane.jar --config-dir DIR [--config-dir DIR2] [--port 15010] [--namespace default] [--root-namespace istio-system] [--trust-domain cluster.local]
  * [--admin-port 15014] [--prometheus-url http://prometheus:9090] [--scrape-interval-ms 5000]}:
  * serves the Istio YAML under the directories as xDS until stopped, and the admin API and console on
  * the admin port ({@code -1}: off).
  */
 public final class Main {
   private static final Logger logger = LoggerFactory.getLogger(Main.class);
-  static final String USAGE = "usage: mesh-control-plane --config-dir DIR [--port 15010] [--namespace default] [--root-namespace istio-system] [--poll-interval-ms 250]"
+  static final String USAGE = "usage: mesh-control-plane --config-dir DIR [--port 15010] [--namespace default] [--root-namespace istio-system] [--trust-domain cluster.local] [--poll-interval-ms 250]"
       + " [--admin-port 15014 (-1: off)] [--prometheus-url URL] [--scrape-interval-ms 5000]";
 
   private Main() {}
@@ -62,6 +62,7 @@ public final class Main {
         case "--port" -> b.port(number(arg, value));
         case "--namespace" -> b.namespace(value);
         case "--root-namespace" -> b.rootNamespace(value);
+        case "--trust-domain" -> b.trustDomain(value);
         case "--poll-interval-ms" -> b.pollInterval(java.time.Duration.ofMillis(number(arg, value)));
         case "--admin-port" -> b.adminPort(number(arg, value));
         case "--prometheus-url" -> b.prometheus(uri(arg, value));

@@ -21,6 +21,7 @@ import io.meshlet.core.config.ConfigSink;
 import io.meshlet.core.config.SourceUpdate;
 import io.meshlet.core.config.istio.FileConfigSource;
 import io.meshlet.core.model.MeshConfig;
+import io.meshlet.core.model.ServerIdentities;
 import io.meshlet.core.routing.VirtualServiceDelegation;
 import io.meshlet.core.security.InboundPolicies;
 import java.io.IOException;
@@ -97,6 +98,7 @@ public final class MeshControlPlane implements AutoCloseable {
   private final int requestedPort;
   private final String defaultNamespace;
   private final String rootNamespace;
+  private final String trustDomain;
   private final Duration pollInterval;
   private final ScheduledExecutorService control;
   private final SimpleCache<NodeKey> cache;
@@ -124,6 +126,7 @@ public final class MeshControlPlane implements AutoCloseable {
     this.requestedPort = b.port;
     this.defaultNamespace = b.namespace;
     this.rootNamespace = b.rootNamespace;
+    this.trustDomain = b.trustDomain;
     this.pollInterval = b.pollInterval;
     this.requestedAdminPort = b.adminPort;
     this.prometheus = b.prometheus;
@@ -376,7 +379,7 @@ public final class MeshControlPlane implements AutoCloseable {
    * this version gets the same snapshot object, so its resources are packed once.
    */
   private void serve(NodeKey key, MeshConfig config, long version) {
-    SnapshotBuilder.Resources r = SnapshotBuilder.build(config, key, rootNamespace);
+    SnapshotBuilder.Resources r = SnapshotBuilder.build(config, key, rootNamespace, trustDomain);
     cache.setSnapshot(key, servedNow.computeIfAbsent(r, x -> Snapshot.create(
         x.clusters(), typeVersion(x.clusters()),
         x.endpoints(), typeVersion(x.endpoints()),
@@ -461,6 +464,7 @@ public final class MeshControlPlane implements AutoCloseable {
     private int port = DEFAULT_PORT;
     private String namespace = DEFAULT_NAMESPACE;
     private String rootNamespace = InboundPolicies.DEFAULT_ROOT_NAMESPACE;
+    private String trustDomain = ServerIdentities.DEFAULT_TRUST_DOMAIN;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private int adminPort = -1;
     private java.net.@Nullable URI prometheus;
@@ -531,6 +535,20 @@ public final class MeshControlPlane implements AutoCloseable {
     /** The namespace of resources that name none, and of nodes that do not say theirs. */
     public Builder namespace(String namespace) {
       this.namespace = requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    /**
+     * Istio's {@code meshConfig.trustDomain} ({@value ServerIdentities#DEFAULT_TRUST_DOMAIN} by default):
+     * the service accounts of a service's endpoints are served as {@code spiffe://<trust domain>/ns/<namespace>/sa/<name>},
+     * the SANs an {@code ISTIO_MUTUAL} cluster without {@code subjectAltNames} expects. Give the CA's trust domain.
+     */
+    public Builder trustDomain(String trustDomain) {
+      requireNonNull(trustDomain, "trustDomain");
+      if (trustDomain.isEmpty() || trustDomain.contains("/")) {
+        throw new IllegalArgumentException("trustDomain: '" + trustDomain + "' (expected: a name such as cluster.local)");
+      }
+      this.trustDomain = trustDomain;
       return this;
     }
 

@@ -27,6 +27,7 @@ import io.meshlet.core.model.LoadBalancerSettings.ConsistentHash;
 import io.meshlet.core.model.MeshConfig;
 import io.meshlet.core.routing.VirtualServiceDelegation;
 import io.meshlet.core.security.InboundPolicies;
+import io.meshlet.core.model.ServerIdentities;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.ServicePort;
 import io.meshlet.core.model.Subset;
@@ -78,15 +79,18 @@ final class SnapshotBuilder {
   private final MeshConfig config;
   private final NodeKey node;
   private final String rootNamespace;
+  /** The mesh's trust domain (istiod's {@code meshConfig.trustDomain}): service accounts become SPIFFE ids in it. */
+  private final String trustDomain;
   private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
   private final Map<String, ConsistentHash> hashes = new HashMap<>();
   private final List<String> warnings = new ArrayList<>();
   private final Map<ServiceEntry, List<WorkloadEndpoint>> selections = new java.util.IdentityHashMap<>();
 
-  private SnapshotBuilder(MeshConfig config, NodeKey node, String rootNamespace) {
+  private SnapshotBuilder(MeshConfig config, NodeKey node, String rootNamespace, String trustDomain) {
     this.config = config;
     this.node = node;
     this.rootNamespace = rootNamespace;
+    this.trustDomain = trustDomain;
   }
 
   /** {@link #build(MeshConfig, NodeKey, String)} with Istio's default root namespace. */
@@ -96,11 +100,17 @@ final class SnapshotBuilder {
 
   /** The resources for {@code node}; {@code rootNamespace} holds the mesh-wide security policies. */
   static Resources build(MeshConfig config, NodeKey node, String rootNamespace) {
+    return build(config, node, rootNamespace, ServerIdentities.DEFAULT_TRUST_DOMAIN);
+  }
+
+  /** As {@link #build(MeshConfig, NodeKey, String)}, service accounts expected in {@code trustDomain}. */
+  static Resources build(MeshConfig config, NodeKey node, String rootNamespace, String trustDomain) {
     requireNonNull(config, "config");
     requireNonNull(node, "node");
     requireNonNull(rootNamespace, "rootNamespace");
+    requireNonNull(trustDomain, "trustDomain");
     // Delegation is resolved first, as istiod merges delegates into their roots before it generates anything.
-    return new SnapshotBuilder(VirtualServiceDelegation.resolve(config).config(), node, rootNamespace).run();
+    return new SnapshotBuilder(VirtualServiceDelegation.resolve(config).config(), node, rootNamespace, trustDomain).run();
   }
 
   private Resources run() {
@@ -225,7 +235,8 @@ final class SnapshotBuilder {
       cla = EndpointBuilder.build(name, host, se, endpointsOf(se), port, subset, lb.locality(), outlier,
           new Workload("", node.namespace(), node.labels(), "", node.locality()));
     }
-    Cluster cluster = ClusterBuilder.build(name, served, subsetPolicy, hostPolicy, port.number(), cla);
+    Cluster cluster = ClusterBuilder.build(name, served, subsetPolicy, hostPolicy, port.number(), cla,
+        ServerIdentities.of(se, endpointsOf(se)), trustDomain);
     ClientTlsSettings tls = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port.number(), TrafficPolicy::tlsFor);
     if (dr != null && tls != null && (tls.mode() == ClientTlsSettings.Mode.SIMPLE || tls.mode() == ClientTlsSettings.Mode.MUTUAL)) {
       String w = "DestinationRule " + dr.id().namespace() + "/" + dr.id().name() + ": tls mode " + tls.mode() + " for cluster "

@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsCont
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.meshlet.core.model.ClientTlsSettings;
+import io.meshlet.core.model.ServerIdentities;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -30,10 +31,20 @@ final class TlsBuilder {
    * SIMPLE/MUTUAL with files, which name files on the control plane's host, not the client's).
    */
   static @Nullable TransportSocket upstream(@Nullable ClientTlsSettings tls) {
+    return upstream(tls, ServerIdentities.DEFAULT_TRUST_DOMAIN);
+  }
+
+  /**
+   * As {@link #upstream(ClientTlsSettings)}; the SANs matched are the DestinationRule's {@code
+   * subjectAltNames}, else the registry's identities of the service ({@link ClientTlsSettings#registry()})
+   * with service accounts as SPIFFE ids in {@code trustDomain}, as istiod's cluster builder serves them.
+   */
+  static @Nullable TransportSocket upstream(@Nullable ClientTlsSettings tls, String trustDomain) {
     if (tls == null || tls.mode() != ClientTlsSettings.Mode.ISTIO_MUTUAL) {
       return null;
     }
-    UpstreamTlsContext.Builder u = UpstreamTlsContext.newBuilder().setCommonTlsContext(common(tls.subjectAltNames(), tls.subjectAltNamePrefixes()));
+    UpstreamTlsContext.Builder u = UpstreamTlsContext.newBuilder()
+        .setCommonTlsContext(common(tls.expectedSubjectAltNames(trustDomain), tls.subjectAltNamePrefixes()));
     if (tls.sni() != null) {
       u.setSni(tls.sni());
     }

@@ -3,6 +3,7 @@ package io.meshlet.core.identity;
 import static java.util.Objects.requireNonNull;
 
 import io.meshlet.core.model.ClientTlsSettings;
+import io.meshlet.core.model.ServerIdentities;
 import io.meshlet.core.model.WorkloadEndpoint;
 import java.io.IOException;
 import java.net.Socket;
@@ -26,8 +27,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code ISTIO_MUTUAL}: the mesh certificate and the mesh roots, following rotation; the
- *       server must carry one of {@code subjectAltNames}, or, without any, any identity the mesh
- *       roots trust (Istio would expect the endpoints' service accounts, which the model lacks).
+ *       server must carry one of {@code subjectAltNames}; without any, one of the identities the
+ *       registry knows for the destination ({@link ClientTlsSettings#registry()}: the ServiceEntry's
+ *       {@code subjectAltNames} and its endpoints' service accounts as SPIFFE ids in the trust domain of
+ *       the workload's own certificate); with none known, any identity the mesh roots trust.
  *   <li>{@code MUTUAL}: the {@code clientCertificate} and {@code privateKey} files; {@code SIMPLE}:
  *       no client certificate. Both trust {@code caCertificates}, or the JVM's trust store without
  *       it, and check {@code subjectAltNames}, or without any the host name ({@link #checksHostName()}:
@@ -81,8 +84,8 @@ public final class ClientTls {
           throw new IOException("DestinationRule tls mode ISTIO_MUTUAL but the mesh has no certificates (expected: "
               + "Mesh.builder().certificates(...), certificateFiles(...) or an xDS bootstrap with certificate_providers.default)");
         }
-        X509TrustManager roots = MeshTls.expectingIdentity(MeshTls.trustManager(mesh), tls.subjectAltNames(),
-            tls.subjectAltNamePrefixes());
+        X509TrustManager roots = MeshTls.expectingIdentity(MeshTls.trustManager(mesh),
+            tls.expectedSubjectAltNames(trustDomain(mesh)), tls.subjectAltNamePrefixes());
         return new ClientTls(MeshTls.keyManager(mesh), new NoHostCheck(roots), false, null).withServerName(tls.sni(), false);
       case MUTUAL:
       case SIMPLE:
@@ -93,6 +96,16 @@ public final class ClientTls {
           throw new IOException("DestinationRule tls: " + e.getMessage(), e);
         }
     }
+  }
+
+  /**
+   * The mesh's trust domain, as istiod takes {@code meshConfig.trustDomain}: that of the workload's own
+   * SPIFFE certificate, else Istio's default ({@value ServerIdentities#DEFAULT_TRUST_DOMAIN}).
+   */
+  static String trustDomain(CertificateProvider mesh) {
+    List<X509Certificate> chain = mesh.current().chain();
+    SpiffeId own = chain.isEmpty() ? null : MeshTls.identity(chain.get(0));
+    return own != null ? own.trustDomain() : ServerIdentities.DEFAULT_TRUST_DOMAIN;
   }
 
   private static ClientTls files(ClientTlsSettings tls) throws IOException {

@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param sni server name sent in the handshake; null: the destination host
  * @param subjectAltNamePrefixes prefixes one of the server's SANs may start with instead (Envoy's
  *     {@code prefix} SAN matcher, as xDS delivers it; YAML has no way to write one); each non-empty
+ * @param registry for {@code ISTIO_MUTUAL} without {@code subjectAltNames} (and prefixes): the
+ *     identities the service registry knows for the destination's servers ({@link #withRegistry});
+ *     {@link ServerIdentities#NONE} otherwise
  */
 public record ClientTlsSettings(
     Mode mode,
@@ -27,7 +30,8 @@ public record ClientTlsSettings(
     List<String> subjectAltNames,
     @Nullable String sni,
     boolean insecureSkipVerify,
-    List<String> subjectAltNamePrefixes) {
+    List<String> subjectAltNamePrefixes,
+    ServerIdentities registry) {
 
   public enum Mode {
     DISABLE,
@@ -43,11 +47,20 @@ public record ClientTlsSettings(
     requireNonNull(mode, "mode");
     subjectAltNames = List.copyOf(subjectAltNames);
     subjectAltNamePrefixes = List.copyOf(subjectAltNamePrefixes);
+    requireNonNull(registry, "registry");
     for (String prefix : subjectAltNamePrefixes) {
       if (prefix.isEmpty()) {
         throw new IllegalArgumentException("subjectAltNamePrefixes: '' (expected: a non-empty prefix)");
       }
     }
+  }
+
+  /** Settings without registry identities. */
+  public ClientTlsSettings(Mode mode, @Nullable String clientCertificate, @Nullable String privateKey,
+      @Nullable String caCertificates, @Nullable String credentialName, List<String> subjectAltNames,
+      @Nullable String sni, boolean insecureSkipVerify, List<String> subjectAltNamePrefixes) {
+    this(mode, clientCertificate, privateKey, caCertificates, credentialName, subjectAltNames, sni,
+        insecureSkipVerify, subjectAltNamePrefixes, ServerIdentities.NONE);
   }
 
   /** Settings with exact {@code subjectAltNames} only (no prefixes), as YAML writes them. */
@@ -68,6 +81,29 @@ public record ClientTlsSettings(
       @Nullable String sni) {
     return new ClientTlsSettings(Mode.ISTIO_MUTUAL, null, null, null, null, subjectAltNames, sni, false,
         subjectAltNamePrefixes);
+  }
+
+  /**
+   * These settings with the registry's identities of the destination's servers, as istiod fills
+   * {@code ISTIO_MUTUAL} without {@code subjectAltNames} from the service's accounts ({@code
+   * cluster_tls.go}); unchanged for any other mode, or when {@code subjectAltNames} (or prefixes) are given.
+   */
+  public ClientTlsSettings withRegistry(ServerIdentities identities) {
+    requireNonNull(identities, "identities");
+    if (mode != Mode.ISTIO_MUTUAL || expectsSubjectAltNames() || identities.equals(registry)) {
+      return this;
+    }
+    return new ClientTlsSettings(mode, clientCertificate, privateKey, caCertificates, credentialName, subjectAltNames,
+        sni, insecureSkipVerify, subjectAltNamePrefixes, identities);
+  }
+
+  /**
+   * The SANs one of which the server must present for {@code ISTIO_MUTUAL}: {@code subjectAltNames}
+   * when given, else the registry's ({@link ServerIdentities#expected}) in {@code trustDomain}; empty
+   * for any identity the mesh roots trust. Prefixes are {@link #subjectAltNamePrefixes()}.
+   */
+  public List<String> expectedSubjectAltNames(String trustDomain) {
+    return expectsSubjectAltNames() ? subjectAltNames : registry.expected(trustDomain);
   }
 
   /** True when the server's identity is checked against SANs (exact or prefix) rather than a host name. */

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param workloadSelector {@code workloadSelector.labels} (empty: every WorkloadEntry of the
  *     namespace); null when the ServiceEntry has no selector
+ * @param subjectAltNames {@code subjectAltNames}: identities its servers may carry ({@link ServerIdentities})
  */
 public record ServiceEntry(
     ResourceId id,
@@ -25,7 +26,8 @@ public record ServiceEntry(
     List<WorkloadEndpoint> endpoints,
     List<String> exportTo,
     List<String> notYetApplied,
-    @Nullable Map<String, String> workloadSelector)
+    @Nullable Map<String, String> workloadSelector,
+    List<String> subjectAltNames)
     implements MeshResource {
 
   public enum Location {
@@ -59,6 +61,15 @@ public record ServiceEntry(
     exportTo = List.copyOf(exportTo);
     notYetApplied = List.copyOf(notYetApplied);
     workloadSelector = workloadSelector == null ? null : Map.copyOf(workloadSelector);
+    subjectAltNames = List.copyOf(subjectAltNames);
+  }
+
+  /** A ServiceEntry without {@code subjectAltNames}. */
+  public ServiceEntry(ResourceId id, ResourceOrigin origin, List<String> hosts, List<String> addresses,
+      List<ServicePort> ports, Location location, Resolution resolution, List<WorkloadEndpoint> endpoints,
+      List<String> exportTo, List<String> notYetApplied, @Nullable Map<String, String> workloadSelector) {
+    this(id, origin, hosts, addresses, ports, location, resolution, endpoints, exportTo, notYetApplied, workloadSelector,
+        List.of());
   }
 
   /** A ServiceEntry without {@code workloadSelector}. */

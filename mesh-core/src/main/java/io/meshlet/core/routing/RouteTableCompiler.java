@@ -31,6 +31,7 @@ import io.meshlet.core.model.MirrorPolicy;
 import io.meshlet.core.model.ResourceId;
 import io.meshlet.core.model.ResourceOrigin;
 import io.meshlet.core.model.RouteDestination;
+import io.meshlet.core.model.ServerIdentities;
 import io.meshlet.core.model.ServiceEntry;
 import io.meshlet.core.model.Sidecar;
 import io.meshlet.core.model.ServicePort;
@@ -279,6 +280,10 @@ public final class RouteTableCompiler {
     OutlierDetection outlier = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::outlierDetectionFor);
     RetryBudget budget = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::retryBudgetFor);
     ClientTlsSettings tls = TrafficPolicy.resolve(subsetPolicy, hostPolicy, port, TrafficPolicy::tlsFor);
+    if (tls != null) {
+      // As istiod: the service's identities (all its endpoints', not the subset's), for ISTIO_MUTUAL without subjectAltNames.
+      tls = tls.withRegistry(ServerIdentities.of(se, selected(se)));
+    }
     CircuitBreakerPolicy breaker = circuitBreakerFor(host, subset);
     compiling(breaker != null ? breaker : se, "cluster " + ClusterName.format(host, port, subset));
     LoadBalancerSettings settings = lb != null ? lb : LoadBalancerSettings.DEFAULT;

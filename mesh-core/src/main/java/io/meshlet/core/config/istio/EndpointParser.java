@@ -44,7 +44,7 @@ final class EndpointParser {
 
   /**
    * The fields of a WorkloadEntry besides its address (checked by the caller): ports, labels,
-   * network and serviceAccount (read, not applied), locality (else Istio's locality label), weight.
+   * network (read, not applied), serviceAccount (the identity ISTIO_MUTUAL expects of it, ServerIdentities), locality (else Istio's locality label), weight.
    * Null when {@code address} is null.
    *
    * @param servicePorts the ServiceEntry's ports, whose names {@code ports} should use; null for a
@@ -60,10 +60,8 @@ final class EndpointParser {
     }
     Long weight = e.integer("weight", 0, 0xFFFF_FFFFL);
     String serviceAccount = e.string("serviceAccount");
-    for (String unused : new String[] {"network", "serviceAccount"}) {
-      if (e.has(unused)) {
-        e.problems().notYetApplied(e.path(unused));
-      }
+    if (e.has("network")) {
+      e.problems().notYetApplied(e.path("network"));
     }
     int w = weight == null || weight == 0 ? 1 : (int) Math.min(weight, Integer.MAX_VALUE);
     return address == null ? null : new WorkloadEndpoint(address, endpointPorts, labels, network, locality, w, serviceAccount);

@@ -58,10 +58,7 @@ final class ServiceEntryParser {
       problems.warning(spec.path("endpoints"), "no endpoints: calls to " + hosts.get(0) + " will fail");
     }
     List<String> exportTo = spec.strings("exportTo");
-    if (spec.has("subjectAltNames")) {
-      spec.strings("subjectAltNames");
-      problems.notYetApplied(spec.path("subjectAltNames"));
-    }
+    List<String> subjectAltNames = spec.strings("subjectAltNames");
     return new ServiceEntry(
         id,
         origin,
@@ -73,7 +70,8 @@ final class ServiceEntryParser {
         endpoints,
         exportTo,
         problems.notYetAppliedPaths(),
-        workloadSelector);
+        workloadSelector,
+        subjectAltNames);
   }
 
   private static List<ServicePort> ports(YamlObject spec) {

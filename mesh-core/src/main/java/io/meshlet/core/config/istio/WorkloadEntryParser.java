@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code WorkloadEntry.spec} of {@code networking.istio.io/v1} (or {@code v1beta1}, {@code
  * v1alpha3}): {@code address} (an IP or a host name), {@code ports}, {@code labels}, {@code
- * locality} and {@code weight} are applied; {@code network} and {@code serviceAccount} are read and
- * reported as not applied, as for {@code ServiceEntry.endpoints}. A {@code unix://} address, or no
+ * locality}, {@code weight} and {@code serviceAccount} (the identity {@code ISTIO_MUTUAL} expects of
+ * it) are applied; {@code network} is read and reported as not applied, as for {@code ServiceEntry.endpoints}. A {@code unix://} address, or no
  * address with a {@code network}, is accepted as Istio accepts it and gives no endpoint (warned).
  */
 final class WorkloadEntryParser {

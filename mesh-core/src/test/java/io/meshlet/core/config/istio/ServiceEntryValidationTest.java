@@ -161,15 +161,25 @@ class ServiceEntryValidationTest {
   }
 
   @Test
-  void notYetApplied() {
+  void subjectAltNamesAndEndpointServiceAccountsAreReadAsTheServersIdentities() {
     String yaml = se("""
         hosts: [db.internal]
         resolution: STATIC
         workloadSelector: {labels: {app: db}}
         subjectAltNames: ["spiffe://cluster.local/ns/default/sa/db"]
         """);
-    assertThat(only(yaml).notYetApplied()).containsExactly("subjectAltNames");
+    assertThat(only(yaml).notYetApplied()).isEmpty();
+    assertThat(only(yaml).subjectAltNames()).containsExactly("spiffe://cluster.local/ns/default/sa/db");
     assertThat(only(yaml).workloadSelector()).containsExactly(java.util.Map.entry("app", "db"));
-    assertThat(warnings(yaml)).containsExactly(P + "subjectAltNames: not yet applied by Meshlet");
+    assertThat(warnings(yaml)).isEmpty();
+
+    String accounts = se("""
+        hosts: [db.internal]
+        resolution: STATIC
+        ports: [{number: 5432, name: tcp}]
+        endpoints: [{address: 10.1.2.3, serviceAccount: db}]
+        """);
+    assertThat(warnings(accounts)).isEmpty();
+    assertThat(only(accounts).endpoints().get(0).serviceAccount()).isEqualTo("db");
   }
 }

@@ -62,9 +62,9 @@ class WorkloadEntryValidationTest {
           .isEqualTo(Map.of("app", "reviews", "version", "v2", "service.istio.io/workload-name", "vm"));
       assertThat(ep.locality()).isEqualTo("us-east/zone-a/rack-1");
       assertThat(ep.weight()).isEqualTo(5);
-      assertThat(e.notYetApplied()).containsExactly("network", "serviceAccount");
-      assertThat(warnings(yaml)).containsExactly(WE + "network: not yet applied by Meshlet",
-          WE + "serviceAccount: not yet applied by Meshlet");
+      assertThat(ep.serviceAccount()).as("the identity ISTIO_MUTUAL expects of it").isNotNull();
+      assertThat(e.notYetApplied()).containsExactly("network");
+      assertThat(warnings(yaml)).containsExactly(WE + "network: not yet applied by Meshlet");
     }
   }
 
@@ -140,11 +140,10 @@ class WorkloadEntryValidationTest {
     IstioYaml.ParseResult r = parse(yaml);
     assertThat(r.errors()).isEmpty();
     WorkloadGroup g = r.config().workloadGroups().get(0);
-    assertThat(g.notYetApplied()).containsExactly("metadata", "template.serviceAccount", "template", "probe");
+    assertThat(g.notYetApplied()).containsExactly("metadata", "template", "probe");
     assertThat(warnings(yaml)).containsExactly(
         WG + "metadata: not applied by Meshlet: istiod registers a group's WorkloadEntries when its VMs connect; "
             + "write the WorkloadEntries to use them here",
-        WG + "template.serviceAccount: not yet applied by Meshlet",
         WG + "template: not applied by Meshlet: istiod registers a group's WorkloadEntries when its VMs connect; "
             + "write the WorkloadEntries to use them here",
         WG + "probe: not applied by Meshlet: istio-agent runs a group's readiness probe on the VM and istiod marks "

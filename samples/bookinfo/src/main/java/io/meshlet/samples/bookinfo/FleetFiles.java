@@ -49,7 +49,10 @@ final class FleetFiles {
     return "sidecar~127.0.0.1~" + w.name() + "-bookinfo." + NAMESPACE + "~" + NAMESPACE + ".svc.cluster.local";
   }
 
-  /** {@code services.yaml}: one ServiceEntry per service, its endpoints the workloads' loopback ports. */
+  /**
+   * {@code services.yaml}: one ServiceEntry per service, its endpoints the workloads' loopback ports
+   * with their service accounts (the identities {@code ISTIO_MUTUAL} callers expect, as istiod's).
+   */
   static void services(Path configDir, Map<String, Integer> ports, int ratingsGrpcPort) throws IOException {
     StringBuilder y = new StringBuilder("""
         # Written by the Bookinfo launcher at every start (the ports change): the six workloads as
@@ -79,7 +82,9 @@ final class FleetFiles {
             y.append(", grpc: ").append(ratingsGrpcPort);
           }
           y.append("}\n    labels: {app: ").append(w.app()).append(", version: ").append(w.version())
-              .append(", service.istio.io/workload-name: ").append(w.name()).append("}\n");
+              .append(", service.istio.io/workload-name: ").append(w.name()).append("}\n")
+              // As a pod's service account: ISTIO_MUTUAL callers then expect exactly this identity.
+              .append("    serviceAccount: ").append(w.serviceAccount()).append("\n");
         }
       }
     }
