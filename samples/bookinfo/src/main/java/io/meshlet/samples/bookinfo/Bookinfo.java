@@ -258,7 +258,8 @@ public final class Bookinfo implements AutoCloseable {
           "bookinfo.version=" + w.version(),
           "bookinfo.grpc-port=" + grpcPort,
           "bookinfo.ratings-target=ratings:" + FleetFiles.RATINGS_GRPC_PORT));
-      return new SpringApplicationBuilder(w.application()).properties(p.toArray(String[]::new));
+      return new SpringApplicationBuilder(w.application()).listeners(new SerialLoggingStart())
+          .properties(p.toArray(String[]::new));
     }
 
     private static void copyShippedConfig(Path config) throws IOException {
