@@ -142,9 +142,13 @@ class BookinfoTasksTest {
       assertThat(jason.elapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
       assertThat(jason.body()).containsAnyOf("product reviews are currently unavailable", "Ratings service is currently unavailable");
     });
-    Page anonymous = page("");
-    assertThat(anonymous.servedBy()).isEqualTo("reviews-v1");
-    assertThat(anonymous.elapsed()).as("only jason is delayed").isLessThan(Duration.ofSeconds(2));
+    // A wall-clock bound on one real request: retried, so that a loaded machine's slow moment does not fail it (a
+    // delayed anonymous call takes 3 s every time and still fails).
+    await().atMost(PROPAGATION).untilAsserted(() -> {
+      Page anonymous = page("");
+      assertThat(anonymous.servedBy()).isEqualTo("reviews-v1");
+      assertThat(anonymous.elapsed()).as("only jason is delayed").isLessThan(Duration.ofSeconds(2));
+    });
 
     apply("03-fault-injection/virtual-service-ratings-test-abort.yaml", "virtual-services.yaml");
     await().atMost(PROPAGATION).untilAsserted(() -> {
